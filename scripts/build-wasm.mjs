@@ -15,6 +15,7 @@ mkdirSync(join(root, 'build'), { recursive: true });
 // Kernels that run on a worker pool import one shared memory; the rest own theirs.
 const SHARED = new Set(readFileSync(join(srcDir, 'shared-memory.txt'), 'utf8').split(/\s+/).filter(Boolean));
 
+let failed = 0;
 for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
   const name = basename(file, '.ts');
   const wasmPath = join(root, 'build', `${name}.wasm`);
@@ -29,7 +30,8 @@ for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.end
   if (error) {
     console.error(stderr.toString());
     console.error(`build-wasm: compiling assembly/${file} failed: ${error.message}`);
-    process.exit(1);
+    failed++;
+    continue;
   }
   const bytes = readFileSync(wasmPath);
   writeFileSync(
@@ -39,3 +41,4 @@ for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.end
   );
   console.log(`build-wasm: assembly/${file} -> ${bytes.length} bytes`);
 }
+if (failed > 0) process.exit(1);

@@ -1,0 +1,41 @@
+// The polynomial-commitment interface the protocol layer talks to. The hash-based scheme
+// implements it now; a KZG/BN254 scheme for EVM verification can implement it later.
+//
+// A commitment binds a list of base-field vectors ("polynomials": multilinear tables,
+// little-endian, zero-padded to a power of two). It is opened exactly once, for a batch of
+// linear claims; each claim is Σ_t coeff_t · L_t(poly_t) = value, where L_t is the
+// multilinear evaluation at an F_p2 point or an explicit dense functional (for small masks
+// whose evaluation is not an MLE evaluation). The opening reveals each claim's value and
+// nothing else about the committed vectors (beyond what the hiding bound allows): a claim
+// f(r) + Z(r)·R(r) never reveals f(r) alone.
+import type { Fp2 } from '../field/ext.js';
+import type { BaseVec, ExtVec } from '../field/vec.js';
+import type { Transcript } from '../transcript/transcript.js';
+
+export type ClaimTerm =
+  | { readonly poly: number; readonly coeff: Fp2; readonly point: readonly Fp2[] }
+  | { readonly poly: number; readonly coeff: Fp2; readonly weights: ExtVec };
+
+export interface LinearClaim {
+  readonly terms: readonly ClaimTerm[];
+  readonly value: Fp2;
+}
+
+/** Public part of a commitment: what the verifier holds and the transcript absorbs. */
+export interface Commitment {
+  readonly root: Uint8Array;
+  /** Length (before padding) of each committed polynomial. */
+  readonly sizes: readonly number[];
+}
+
+export interface CommitmentScheme<ProverState, OpeningProof> {
+  readonly name: string;
+  /** Commits with fresh randomness (salts, padding, mask rows) from a cryptographic RNG. */
+  commit(polys: readonly BaseVec[]): { commitment: Commitment; state: ProverState };
+  /** Opens once; a second call on the same state throws. The transcript must already hold the commitment and claims. */
+  open(state: ProverState, claims: readonly LinearClaim[], transcript: Transcript): OpeningProof;
+  /** Throws a VerificationError on any failed check. */
+  verify(commitment: Commitment, claims: readonly LinearClaim[], proof: OpeningProof, transcript: Transcript): void;
+  serializeProof(proof: OpeningProof): Uint8Array;
+  deserializeProof(bytes: Uint8Array, commitment: Commitment, claims: readonly LinearClaim[]): OpeningProof;
+}

@@ -1,0 +1,123 @@
+// Fiat–Shamir transcript over SHA-256 (portable: @noble/hashes, no Node-only API).
+//
+// State: a 32-byte chaining value. Absorbing `label` and `data` sets
+//   state ← SHA-256(0x01 ‖ state ‖ u32(len label) ‖ label ‖ u32(len data) ‖ data).
+// Squeezing under `label` sets state ← SHA-256(0x02 ‖ state ‖ u32(len label) ‖ label) and
+// then reads output blocks SHA-256(0x03 ‖ state ‖ u32(counter)); 64-bit little-endian words
+// ≥ p are rejected (no modulo bias). Every soundness challenge is drawn in F_p2.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { P } from '../field/goldilocks.js';
+import type { Fp2 } from '../field/ext.js';
+
+const enc = new TextEncoder();
+
+function u32le(x: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, x, true);
+  return b;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+function wordsToBytes(v: BigUint64Array | readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(8 * v.length);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x < 0n || x >= P) throw new RangeError('transcript: absorbing a non-canonical field element');
+    view.setBigUint64(8 * i, x, true);
+  }
+  return out;
+}
+
+export class Transcript {
+  private state: Uint8Array;
+
+  /** `domain` separates protocols: two transcripts with different domains never agree. */
+  constructor(domain: string) {
+    this.state = sha256(concat([Uint8Array.of(0x00), enc.encode('zkinfer/transcript/v1'), u32le(domain.length), enc.encode(domain)]));
+  }
+
+  absorbBytes(label: string, data: Uint8Array): void {
+    const l = enc.encode(label);
+    this.state = sha256(concat([Uint8Array.of(0x01), this.state, u32le(l.length), l, u32le(data.length), data]));
+  }
+
+  absorbBase(label: string, x: bigint): void {
+    this.absorbBytes(label, wordsToBytes([x]));
+  }
+
+  absorbBases(label: string, xs: BigUint64Array | readonly bigint[]): void {
+    this.absorbBytes(label, wordsToBytes(xs));
+  }
+
+  absorbExt(label: string, x: Fp2): void {
+    this.absorbBytes(label, wordsToBytes([x[0], x[1]]));
+  }
+
+  absorbExts(label: string, xs: readonly Fp2[]): void {
+    this.absorbBytes(label, wordsToBytes(xs.flatMap((x) => [x[0], x[1]])));
+  }
+
+  absorbString(label: string, s: string): void {
+    this.absorbBytes(label, enc.encode(s));
+  }
+
+  private squeezeWords(label: string, n: number): bigint[] {
+    const l = enc.encode(label);
+    this.state = sha256(concat([Uint8Array.of(0x02), this.state, u32le(l.length), l]));
+    const out: bigint[] = [];
+    for (let counter = 0; out.length < n; counter++) {
+      const block = sha256(concat([Uint8Array.of(0x03), this.state, u32le(counter)]));
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      for (let i = 0; i < 4 && out.length < n; i++) {
+        const w = view.getBigUint64(8 * i, true);
+        if (w < P) out.push(w);
+      }
+    }
+    return out;
+  }
+
+  /** A base-field challenge: only for query indices and similar non-soundness uses. */
+  challengeBase(label: string): bigint {
+    return this.squeezeWords(label, 1)[0];
+  }
+
+  challengeExt(label: string): Fp2 {
+    const [a, b] = this.squeezeWords(label, 2);
+    return [a, b];
+  }
+
+  challengeExts(label: string, n: number): Fp2[] {
+    const w = this.squeezeWords(label, 2 * n);
+    return Array.from({ length: n }, (_, i) => [w[2 * i], w[2 * i + 1]] as const);
+  }
+
+  /** `n` indices uniform in [0, domainSize), by rejection on 32-bit words (no modulo bias). */
+  challengeIndices(label: string, n: number, domainSize: number): number[] {
+    if (!Number.isInteger(domainSize) || domainSize < 1 || domainSize > 2 ** 32) {
+      throw new RangeError(`challengeIndices: domain size ${domainSize}`);
+    }
+    const l = enc.encode(label);
+    this.state = sha256(concat([Uint8Array.of(0x02), this.state, u32le(l.length), l]));
+    const limit = Math.floor(2 ** 32 / domainSize) * domainSize;
+    const out: number[] = [];
+    for (let counter = 0; out.length < n; counter++) {
+      const block = sha256(concat([Uint8Array.of(0x04), this.state, u32le(counter)]));
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      for (let i = 0; i < 8 && out.length < n; i++) {
+        const w = view.getUint32(4 * i, true);
+        if (w < limit) out.push(w % domainSize);
+      }
+    }
+    return out;
+  }
+}
