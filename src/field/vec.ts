@@ -1,3 +1,378 @@
-// The vector kernels every prover uses. Same signatures as ./vec-reference.ts; this module
-// is where the WebAssembly implementations live (see issue "Proof core I").
-export * from './vec-reference.js';
+// The vector kernels every prover uses: the same functions and signatures as
+// ./vec-reference.ts (the BigInt specification), implemented on the WebAssembly kernels of
+// assembly/field.ts. Operands are copied into kernel memory, processed, and copied out (see
+// ./kernel.ts); operations on at least 2^16 elements are split across a worker pool.
+//
+// Every input vector must hold canonical elements (< p), as everywhere in the field API;
+// scalars are checked here. Results are canonical.
+import * as F from './goldilocks.js';
+import type { Fp2 } from './ext.js';
+import type { BaseVec, ExtVec } from './vec-reference.js';
+import { kernels, runCalls, sharesFor, splitRange, type KernelCall, type KernelName } from './kernel.js';
+
+export type { BaseVec, ExtVec } from './vec-reference.js';
+export { extLength, extGet, extSet, baseFromBigInts, extFromElements, toExt } from './vec-reference.js';
+
+function call(fn: KernelName, ...args: (number | bigint)[]): KernelCall {
+  return { fn, args };
+}
+
+function sameLength(a: { length: number }, b: { length: number }, op: string): void {
+  if (a.length !== b.length) throw new RangeError(`${op}: lengths ${a.length} and ${b.length} differ`);
+}
+
+function checkEven(a: ExtVec, op: string): void {
+  if (a.length % 2 !== 0) throw new RangeError(`${op}: an extension vector needs an even number of words, got ${a.length}`);
+}
+
+function checkScalar(s: F.Fp, op: string): void {
+  if (typeof s !== 'bigint' || !F.isCanonical(s)) throw new RangeError(`${op}: scalar ${String(s)} is not a canonical field element`);
+}
+
+function checkExtScalar(s: Fp2, op: string): void {
+  checkScalar(s[0], op);
+  checkScalar(s[1], op);
+}
+
+/** Runs make(start, end) on each share of [0, n) (a single call below the pool threshold). */
+function parallel(n: number, make: (start: number, end: number, share: number) => KernelCall, align = 1): void {
+  runCalls(splitRange(n, sharesFor(n), align).map(([s, e], i) => make(s, e, i)));
+}
+
+// ---------------------------------------------------------------- elementwise
+
+/** out[i] = op(a[i], b[i]) over `words` words, computed in place over a's copy. */
+function wordwise(fn: 'baseAdd' | 'baseSub' | 'baseMul', a: BigUint64Array, b: BigUint64Array): BigUint64Array {
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  parallel(a.length, (s, t) => call(fn, pa + 8 * s, pa + 8 * s, pb + 8 * s, t - s));
+  return e.get(pa, a.length);
+}
+
+export function baseAdd(a: BaseVec, b: BaseVec): BaseVec {
+  sameLength(a, b, 'baseAdd');
+  return wordwise('baseAdd', a, b);
+}
+
+export function baseSub(a: BaseVec, b: BaseVec): BaseVec {
+  sameLength(a, b, 'baseSub');
+  return wordwise('baseSub', a, b);
+}
+
+export function baseMul(a: BaseVec, b: BaseVec): BaseVec {
+  sameLength(a, b, 'baseMul');
+  return wordwise('baseMul', a, b);
+}
+
+export function baseScale(a: BaseVec, s: F.Fp): BaseVec {
+  checkScalar(s, 'baseScale');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  parallel(a.length, (i, j) => call('baseScale', pa + 8 * i, pa + 8 * i, s, j - i));
+  return e.get(pa, a.length);
+}
+
+export function extAdd(a: ExtVec, b: ExtVec): ExtVec {
+  sameLength(a, b, 'extAdd');
+  checkEven(a, 'extAdd');
+  return wordwise('baseAdd', a, b);
+}
+
+export function extSub(a: ExtVec, b: ExtVec): ExtVec {
+  sameLength(a, b, 'extSub');
+  checkEven(a, 'extSub');
+  return wordwise('baseSub', a, b);
+}
+
+export function extMul(a: ExtVec, b: ExtVec): ExtVec {
+  sameLength(a, b, 'extMul');
+  checkEven(a, 'extMul');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  parallel(a.length >> 1, (s, t) => call('extMul', pa + 16 * s, pa + 16 * s, pb + 16 * s, t - s));
+  return e.get(pa, a.length);
+}
+
+export function extScale(a: ExtVec, s: Fp2): ExtVec {
+  checkEven(a, 'extScale');
+  checkExtScalar(s, 'extScale');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  parallel(a.length >> 1, (i, j) => call('extScale', pa + 16 * i, pa + 16 * i, s[0], s[1], j - i));
+  return e.get(pa, a.length);
+}
+
+export function extMulBase(a: ExtVec, b: BaseVec): ExtVec {
+  if (a.length !== 2 * b.length) throw new RangeError(`extMulBase: lengths ${a.length >> 1} and ${b.length} differ`);
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  parallel(b.length, (s, t) => call('extMulBase', pa + 16 * s, pa + 16 * s, pb + 8 * s, t - s));
+  return e.get(pa, a.length);
+}
+
+export function baseScaleExt(a: BaseVec, s: Fp2): ExtVec {
+  checkExtScalar(s, 'baseScaleExt');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const po = e.alloc(2 * a.length);
+  parallel(a.length, (i, j) => call('baseScaleExt', po + 16 * i, pa + 8 * i, s[0], s[1], j - i));
+  return e.get(po, 2 * a.length);
+}
+
+// ---------------------------------------------------------------- reductions
+
+/** Runs a reduction kernel per share (each writes `width` words) and adds the shares' results. */
+function reduce(n: number, width: 1 | 2, make: (start: number, end: number, res: number) => KernelCall): bigint[] {
+  const e = kernels();
+  const ranges = splitRange(n, sharesFor(n));
+  const res = e.alloc(2 * Math.max(ranges.length, 1));
+  runCalls(ranges.map(([s, t], i) => make(s, t, res + 16 * i)));
+  const words = e.words();
+  const out: bigint[] = [];
+  for (let w = 0; w < width; w++) {
+    let acc = 0n;
+    for (let i = 0; i < ranges.length; i++) acc += words[res / 8 + 2 * i + w];
+    out.push(acc % F.P);
+  }
+  return out;
+}
+
+export function baseSum(a: BaseVec): F.Fp {
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  return reduce(a.length, 1, (s, t, res) => call('baseSum', pa + 8 * s, t - s, res))[0];
+}
+
+export function baseInner(a: BaseVec, b: BaseVec): F.Fp {
+  sameLength(a, b, 'baseInner');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  return reduce(a.length, 1, (s, t, res) => call('baseInner', pa + 8 * s, pb + 8 * s, t - s, res))[0];
+}
+
+export function extSum(a: ExtVec): Fp2 {
+  checkEven(a, 'extSum');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const [c0, c1] = reduce(a.length >> 1, 2, (s, t, res) => call('extSum', pa + 16 * s, t - s, res));
+  return [c0, c1];
+}
+
+export function extInner(a: ExtVec, b: ExtVec): Fp2 {
+  sameLength(a, b, 'extInner');
+  checkEven(a, 'extInner');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  const [c0, c1] = reduce(a.length >> 1, 2, (s, t, res) => call('extInner', pa + 16 * s, pb + 16 * s, t - s, res));
+  return [c0, c1];
+}
+
+/** Σ a_i·b_i with a in the base field and b in the extension (e.g. an MLE evaluation via an eq table). */
+export function baseInnerExt(a: BaseVec, b: ExtVec): Fp2 {
+  if (b.length !== 2 * a.length) throw new RangeError(`baseInnerExt: lengths ${a.length} and ${b.length >> 1} differ`);
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const pb = e.put(b);
+  const [c0, c1] = reduce(a.length, 2, (s, t, res) => call('baseInnerExt', pa + 8 * s, pb + 16 * s, t - s, res));
+  return [c0, c1];
+}
+
+// ---------------------------------------------------------------- batch inversion
+
+/** Inverts every element; zero has no inverse and is an error. */
+export function baseBatchInverse(a: BaseVec): BaseVec {
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const zero = e.k.findZero(pa, a.length);
+  if (zero >= 0) throw new RangeError(`baseBatchInverse: inverse of zero (element ${zero})`);
+  const po = e.alloc(a.length);
+  // Each share runs its own Montgomery trick (one inversion per share).
+  parallel(a.length, (s, t) => call('baseBatchInverse', po + 8 * s, pa + 8 * s, t - s));
+  return e.get(po, a.length);
+}
+
+export function extBatchInverse(a: ExtVec): ExtVec {
+  checkEven(a, 'extBatchInverse');
+  const n = a.length >> 1;
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const zero = e.k.findZeroExt(pa, n);
+  if (zero >= 0) throw new RangeError(`extBatchInverse: inverse of zero (element ${zero})`);
+  const po = e.alloc(a.length);
+  const scratch = e.alloc(2 * n);
+  parallel(n, (s, t) => call('extBatchInverse', po + 16 * s, pa + 16 * s, t - s, scratch + 16 * s));
+  return e.get(po, a.length);
+}
+
+// ---------------------------------------------------------------- eq tables
+
+/**
+ * Variables kept out of the per-thread part of a parallel eq table: the table is the outer
+ * product of eq over the 2^HIGH_VARS high corners and eq over the remaining low variables.
+ */
+const HIGH_VARS = 4;
+
+/** The eq table of k variables whose point is `r` (k words for base, 2k for extension). */
+function eqTableWith(r: readonly bigint[], words: 1 | 2): BigUint64Array {
+  const k = r.length / words;
+  if (k > 30) throw new RangeError(`eqTable: ${k} variables is too many`);
+  const n = 2 ** k;
+  const e = kernels();
+  e.reset();
+  const rs = e.put(BigUint64Array.from(r));
+  const po = e.alloc(words * n);
+  const shares = sharesFor(n);
+  const table = words === 2 ? 'eqTableExt' : 'eqTableBase';
+  if (shares === 1 || k <= HIGH_VARS) {
+    (e.k[table] as (out: number, rs: number, k: number) => void)(po, rs, k);
+    return e.get(po, words * n);
+  }
+  const kLo = k - HIGH_VARS;
+  const lenLo = 2 ** kLo;
+  const lo = e.alloc(words * lenLo);
+  const hi = e.alloc(words << HIGH_VARS);
+  e.k[table](lo, rs, kLo);
+  e.k[table](hi, rs + 8 * words * kLo, HIGH_VARS);
+  const outer = words === 2 ? 'eqOuterExt' : 'eqOuterBase';
+  runCalls(splitRange(1 << HIGH_VARS, shares).map(([h0, h1]) => call(outer, po, lo, lenLo, hi, h0, h1)));
+  return e.get(po, words * n);
+}
+
+/** eq(r, x) for every x in {0,1}^k, little-endian: bit j of the index is x_j, paired with r[j]. */
+export function eqTable(r: readonly Fp2[]): ExtVec {
+  r.forEach((x) => checkExtScalar(x, 'eqTable'));
+  return eqTableWith(r.flatMap((x) => [x[0], x[1]]), 2);
+}
+
+export function eqTableBase(r: readonly F.Fp[]): BaseVec {
+  r.forEach((x) => checkScalar(x, 'eqTableBase'));
+  return eqTableWith(r, 1);
+}
+
+// ---------------------------------------------------------------- folds
+
+/** Binds the lowest variable x_0 to r: out[i] = a[2i] + r·(a[2i+1] − a[2i]). Length must be even. */
+export function foldBase(a: BaseVec, r: Fp2): ExtVec {
+  if (a.length % 2 !== 0) throw new RangeError(`foldBase: odd length ${a.length}`);
+  checkExtScalar(r, 'foldBase');
+  const m = a.length >> 1;
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const po = e.alloc(2 * m);
+  parallel(m, (s, t) => call('foldBase', po + 16 * s, pa + 16 * s, t - s, r[0], r[1]));
+  return e.get(po, 2 * m);
+}
+
+export function foldExt(a: ExtVec, r: Fp2): ExtVec {
+  if (a.length % 4 !== 0) throw new RangeError(`foldExt: odd length ${a.length >> 1}`);
+  checkExtScalar(r, 'foldExt');
+  const m = a.length >> 2;
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  // In place: output i is written after inputs 2i, 2i+1 are read, and never past them.
+  parallel(m, (s, t) => call('foldExt', pa + 16 * s, pa + 32 * s, t - s, r[0], r[1]));
+  return e.get(pa, 2 * m);
+}
+
+// ---------------------------------------------------------------- NTT
+
+/** Layers of butterflies done block by block, so a block (32 KiB) stays in L1 cache. */
+const NTT_BLOCK_LOG = 12;
+
+function log2Exact(n: number, op: string): number {
+  const log = Math.log2(n);
+  if (!Number.isInteger(log)) throw new RangeError(`${op}: length ${n} is not a power of two`);
+  if (log > F.TWO_ADICITY) throw new RangeError(`${op}: length 2^${log} exceeds the field's 2-adicity`);
+  return log;
+}
+
+const rootCache = new Map<number, { w: bigint; wInv: bigint; nInv: bigint }>();
+
+function roots(logN: number): { w: bigint; wInv: bigint; nInv: bigint } {
+  let r = rootCache.get(logN);
+  if (r === undefined) {
+    const w = F.rootOfUnity(logN);
+    r = { w, wInv: F.inv(w), nInv: F.inv(1n << BigInt(logN)) };
+    rootCache.set(logN, r);
+  }
+  return r;
+}
+
+/**
+ * The transform of kernel memory at pa (n = 2^logN ≥ 2 words) with root w; returns the
+ * byte offset of the result (natural order).
+ */
+function transformInMemory(pa: number, logN: number, w: bigint): number {
+  const e = kernels();
+  const n = 2 ** logN;
+  const po = e.alloc(n);
+  const tw = e.alloc(n);
+  e.k.nttTwiddles(tw, logN, w);
+  parallel(n, (s, t) => call('bitReverseCopy', po, pa, logN, s, t));
+  const logB = Math.min(logN, NTT_BLOCK_LOG);
+  parallel(n >> logB, (s, t) => call('nttBlocks', po, tw, logB, s, t));
+  for (let lenLog = logB + 1; lenLog <= logN; lenLog++) {
+    parallel(n >> 1, (s, t) => call('nttLayer', po, tw, lenLog, s, t));
+  }
+  return po;
+}
+
+/**
+ * Forward NTT in place, natural order in and out: a[k] ← Σ_j a[j]·ω^(jk), ω = rootOfUnity(log n).
+ */
+export function ntt(a: BaseVec): void {
+  const logN = log2Exact(a.length, 'ntt');
+  if (logN === 0) return;
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  e.getInto(transformInMemory(pa, logN, roots(logN).w), a);
+}
+
+/** Inverse of `ntt`, in place. */
+export function intt(a: BaseVec): void {
+  const logN = log2Exact(a.length, 'intt');
+  if (logN === 0) return;
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  const { wInv, nInv } = roots(logN);
+  const po = transformInMemory(pa, logN, wInv);
+  parallel(a.length, (s, t) => call('baseScale', po + 8 * s, po + 8 * s, nInv, t - s));
+  e.getInto(po, a);
+}
+
+/** Evaluates the polynomial with coefficients a on the coset shift·⟨ω⟩, in place. */
+export function cosetNtt(a: BaseVec, shift: F.Fp): void {
+  checkScalar(shift, 'cosetNtt');
+  const logN = log2Exact(a.length, 'cosetNtt');
+  const e = kernels();
+  e.reset();
+  const pa = e.put(a);
+  parallel(a.length, (s, t) => call('powerScale', pa + 8 * s, t - s, F.pow(shift, BigInt(s)), shift));
+  if (logN === 0) {
+    e.getInto(pa, a);
+    return;
+  }
+  e.getInto(transformInMemory(pa, logN, roots(logN).w), a);
+}

@@ -1,0 +1,558 @@
+// Goldilocks vector kernels, p = 2^64 - 2^32 + 1, and its quadratic extension F_p[X]/(X^2 - 7).
+//
+// Every kernel works on raw pointers into linear memory that the JS side (src/field/kernel.ts)
+// manages; no allocation happens here. Values are u64 words; every input is canonical (< p)
+// and every output is canonical. Extension elements are two adjacent words (c0, c1).
+// Kernels that a worker pool splits take a plain range (a pointer offset and a count), so a
+// share of the work is the same call on a sub-range.
+//
+// Arithmetic is branch-free (select) so the hot loops have no data-dependent branches.
+
+const P: u64 = 0xffffffff00000001;
+/** 2^64 mod p = 2^32 - 1. */
+const EPS: u64 = 0xffffffff;
+const LO32: u64 = 0xffffffff;
+
+// ---------------------------------------------------------------- scalar arithmetic
+
+/** Reduces hi·2^64 + lo (any 128-bit value) into [0, p). Uses 2^64 ≡ 2^32 - 1, 2^96 ≡ -1. */
+// @ts-ignore: decorator
+@inline function reduce128(lo: u64, hi: u64): u64 {
+  const hh = hi >> 32;
+  const hl = hi & LO32;
+  // lo - hh; a borrow wrapped by 2^64 ≡ EPS, so take EPS back out (cannot underflow again).
+  let t0 = lo - hh;
+  t0 = select<u64>(t0 - EPS, t0, lo < hh);
+  // hl·(2^32 - 1) < 2^64.
+  const t1 = (hl << 32) - hl;
+  let t2 = t0 + t1;
+  // a carry lost 2^64 ≡ EPS; adding it back cannot overflow again.
+  t2 = select<u64>(t2 + EPS, t2, t2 < t1);
+  return select<u64>(t2 - P, t2, t2 >= P);
+}
+
+/** Reduces hi·2^64 + lo with hi < 2^32. */
+// @ts-ignore: decorator
+@inline function reduceSmall(lo: u64, hi: u64): u64 {
+  const t = (hi << 32) - hi;
+  let s = lo + t;
+  s = select<u64>(s + EPS, s, s < t);
+  return select<u64>(s - P, s, s >= P);
+}
+
+// @ts-ignore: decorator
+@inline function mul(a: u64, b: u64): u64 {
+  const a0 = a & LO32;
+  const a1 = a >> 32;
+  const b0 = b & LO32;
+  const b1 = b >> 32;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  // ≤ (2^32-1)^2 + 2·(2^32-1) = 2^64 - 1: no overflow.
+  const mid = p01 + (p00 >> 32) + (p10 & LO32);
+  const lo = (mid << 32) | (p00 & LO32);
+  const hi = p11 + (mid >> 32) + (p10 >> 32);
+  return reduce128(lo, hi);
+}
+
+/** 7·a, the extension's non-residue times a base element. */
+// @ts-ignore: decorator
+@inline function mul7(a: u64): u64 {
+  const q0 = (a & LO32) * 7;
+  const q1 = (a >> 32) * 7;
+  const lo = q0 + (q1 << 32);
+  const hi = (q1 >> 32) + u64(lo < q0);
+  return reduceSmall(lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline function add(a: u64, b: u64): u64 {
+  const x = P - b; // in [1, p]
+  const r = a - x;
+  return select<u64>(r + P, r, a < x);
+}
+
+// @ts-ignore: decorator
+@inline function sub(a: u64, b: u64): u64 {
+  const r = a - b;
+  return select<u64>(r + P, r, a < b);
+}
+
+// @ts-ignore: decorator
+@inline function canon(a: u64): u64 {
+  return select<u64>(a - P, a, a >= P);
+}
+
+function pow(a: u64, e: u64): u64 {
+  let r: u64 = 1;
+  let b = a;
+  while (e != 0) {
+    if (e & 1) r = mul(r, b);
+    b = mul(b, b);
+    e >>= 1;
+  }
+  return r;
+}
+
+function inv(a: u64): u64 {
+  return pow(a, P - 2);
+}
+
+// Extension products leave their result in these globals (AssemblyScript has no tuples;
+// globals are registers after optimization).
+let e0: u64 = 0;
+let e1: u64 = 0;
+
+/** (a0 + a1 X)(b0 + b1 X) with X^2 = 7, Karatsuba: three base products. */
+// @ts-ignore: decorator
+@inline function extMulTo(a0: u64, a1: u64, b0: u64, b1: u64): void {
+  const m0 = mul(a0, b0);
+  const m1 = mul(a1, b1);
+  const m2 = mul(add(a0, a1), add(b0, b1));
+  e0 = add(m0, mul7(m1));
+  e1 = sub(sub(m2, m0), m1);
+}
+
+/** Finishes a lazy sum: acc + carries·2^64 with carries < 2^32. */
+// @ts-ignore: decorator
+@inline function finishSum(acc: u64, carries: u64): u64 {
+  return add(canon(acc), canon(carries * EPS));
+}
+
+// ---------------------------------------------------------------- memory layout helpers
+
+/** First byte the JS side may use for scratch. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------- elementwise, base field
+
+export function baseAdd(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, add(load<u64>(a + o), load<u64>(b + o)));
+  }
+}
+
+export function baseSub(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, sub(load<u64>(a + o), load<u64>(b + o)));
+  }
+}
+
+export function baseMul(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, mul(load<u64>(a + o), load<u64>(b + o)));
+  }
+}
+
+export function baseScale(out: usize, a: usize, s: u64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, mul(load<u64>(a + o), s));
+  }
+}
+
+/** a[i] ← a[i]·start·shift^i: the coset scaling of a coset NTT (start = shift^offset of a share). */
+export function powerScale(a: usize, n: i32, start: u64, shift: u64): void {
+  let s = start;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(a + o, mul(load<u64>(a + o), s));
+    s = mul(s, shift);
+  }
+}
+
+// ---------------------------------------------------------------- elementwise, extension
+
+export function extMul(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    extMulTo(load<u64>(a + o), load<u64>(a + o, 8), load<u64>(b + o), load<u64>(b + o, 8));
+    store<u64>(out + o, e0);
+    store<u64>(out + o, e1, 8);
+  }
+}
+
+export function extScale(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    extMulTo(load<u64>(a + o), load<u64>(a + o, 8), s0, s1);
+    store<u64>(out + o, e0);
+    store<u64>(out + o, e1, 8);
+  }
+}
+
+/** out[i] = a[i]·b[i], a in the extension, b in the base field. */
+export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const x = load<u64>(b + (<usize>i << 3));
+    store<u64>(out + o, mul(load<u64>(a + o), x));
+    store<u64>(out + o, mul(load<u64>(a + o, 8), x), 8);
+  }
+}
+
+/** out[i] = s·a[i], a in the base field, s in the extension. */
+export function baseScaleExt(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const x = load<u64>(a + (<usize>i << 3));
+    store<u64>(out + o, mul(x, s0));
+    store<u64>(out + o, mul(x, s1), 8);
+  }
+}
+
+// ---------------------------------------------------------------- reductions
+// Each writes its canonical result to `res` (one or two words) so a pool can combine shares.
+
+/** Σ a[i] over n words (an extension vector of m elements is summed by stride 2 below). */
+export function baseSum(a: usize, n: i32, res: usize): void {
+  let acc: u64 = 0;
+  let c: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = load<u64>(a + (<usize>i << 3));
+    acc += x;
+    c += u64(acc < x);
+  }
+  store<u64>(res, finishSum(acc, c));
+}
+
+export function extSum(a: usize, n: i32, res: usize): void {
+  let acc0: u64 = 0;
+  let c0: u64 = 0;
+  let acc1: u64 = 0;
+  let c1: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const x = load<u64>(a + o);
+    const y = load<u64>(a + o, 8);
+    acc0 += x;
+    c0 += u64(acc0 < x);
+    acc1 += y;
+    c1 += u64(acc1 < y);
+  }
+  store<u64>(res, finishSum(acc0, c0));
+  store<u64>(res, finishSum(acc1, c1), 8);
+}
+
+export function baseInner(a: usize, b: usize, n: i32, res: usize): void {
+  let acc: u64 = 0;
+  let c: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    const x = mul(load<u64>(a + o), load<u64>(b + o));
+    acc += x;
+    c += u64(acc < x);
+  }
+  store<u64>(res, finishSum(acc, c));
+}
+
+export function extInner(a: usize, b: usize, n: i32, res: usize): void {
+  let acc0: u64 = 0;
+  let c0: u64 = 0;
+  let acc1: u64 = 0;
+  let c1: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    extMulTo(load<u64>(a + o), load<u64>(a + o, 8), load<u64>(b + o), load<u64>(b + o, 8));
+    acc0 += e0;
+    c0 += u64(acc0 < e0);
+    acc1 += e1;
+    c1 += u64(acc1 < e1);
+  }
+  store<u64>(res, finishSum(acc0, c0));
+  store<u64>(res, finishSum(acc1, c1), 8);
+}
+
+/** Σ a[i]·b[i], a in the base field, b in the extension. */
+export function baseInnerExt(a: usize, b: usize, n: i32, res: usize): void {
+  let acc0: u64 = 0;
+  let c0: u64 = 0;
+  let acc1: u64 = 0;
+  let c1: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = load<u64>(a + (<usize>i << 3));
+    const o = <usize>i << 4;
+    const y0 = mul(x, load<u64>(b + o));
+    const y1 = mul(x, load<u64>(b + o, 8));
+    acc0 += y0;
+    c0 += u64(acc0 < y0);
+    acc1 += y1;
+    c1 += u64(acc1 < y1);
+  }
+  store<u64>(res, finishSum(acc0, c0));
+  store<u64>(res, finishSum(acc1, c1), 8);
+}
+
+// ---------------------------------------------------------------- batch inversion
+
+/** Index of the first zero word among n, or -1. */
+export function findZero(a: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    if (load<u64>(a + (<usize>i << 3)) == 0) return i;
+  }
+  return -1;
+}
+
+/** Index of the first zero extension element among n, or -1. */
+export function findZeroExt(a: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    if ((load<u64>(a + o) | load<u64>(a + o, 8)) == 0) return i;
+  }
+  return -1;
+}
+
+/** out[i] = 1/a[i] by Montgomery's trick (one inversion); no a[i] may be zero (checked by the caller). */
+export function baseBatchInverse(out: usize, a: usize, n: i32): void {
+  let acc: u64 = 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, acc);
+    acc = mul(acc, load<u64>(a + o));
+  }
+  let t = inv(acc);
+  for (let i = n - 1; i >= 0; i--) {
+    const o = <usize>i << 3;
+    store<u64>(out + o, mul(load<u64>(out + o), t));
+    t = mul(t, load<u64>(a + o));
+  }
+}
+
+/**
+ * out[i] = 1/a[i] in the extension: 1/(c0 + c1 X) = (c0 - c1 X)/(c0^2 - 7 c1^2); the norms are
+ * inverted together by Montgomery's trick. `scratch` holds 2n words. No element may be zero.
+ */
+export function extBatchInverse(out: usize, a: usize, n: i32, scratch: usize): void {
+  const norms = scratch;
+  const normInv = scratch + (<usize>n << 3);
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const c0 = load<u64>(a + o);
+    const c1 = load<u64>(a + o, 8);
+    store<u64>(norms + (<usize>i << 3), sub(mul(c0, c0), mul7(mul(c1, c1))));
+  }
+  baseBatchInverse(normInv, norms, n);
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const t = load<u64>(normInv + (<usize>i << 3));
+    store<u64>(out + o, mul(load<u64>(a + o), t));
+    store<u64>(out + o, mul(sub(0, load<u64>(a + o, 8)), t), 8);
+  }
+}
+
+// ---------------------------------------------------------------- eq tables
+// eq(r, x) = Π_j (r_j x_j + (1 - r_j)(1 - x_j)), little-endian: bit j of the index is x_j.
+
+/** out (2^k extension elements) ← eq(r, ·) for r = k extension elements at rs. */
+export function eqTableExt(out: usize, rs: usize, k: i32): void {
+  store<u64>(out, 1);
+  store<u64>(out, 0, 8);
+  for (let j = 0; j < k; j++) {
+    const r0 = load<u64>(rs + (<usize>j << 4));
+    const r1 = load<u64>(rs + (<usize>j << 4), 8);
+    const len = 1 << j;
+    const hi = out + (<usize>len << 4);
+    for (let i = 0; i < len; i++) {
+      const o = <usize>i << 4;
+      const t0 = load<u64>(out + o);
+      const t1 = load<u64>(out + o, 8);
+      // t·r goes up, t·(1 - r) = t - t·r stays: one product per new entry.
+      extMulTo(t0, t1, r0, r1);
+      store<u64>(hi + o, e0);
+      store<u64>(hi + o, e1, 8);
+      store<u64>(out + o, sub(t0, e0));
+      store<u64>(out + o, sub(t1, e1), 8);
+    }
+  }
+}
+
+export function eqTableBase(out: usize, rs: usize, k: i32): void {
+  store<u64>(out, 1);
+  for (let j = 0; j < k; j++) {
+    const r = load<u64>(rs + (<usize>j << 3));
+    const len = 1 << j;
+    const hi = out + (<usize>len << 3);
+    for (let i = 0; i < len; i++) {
+      const o = <usize>i << 3;
+      const t = load<u64>(out + o);
+      const v = mul(t, r);
+      store<u64>(hi + o, v);
+      store<u64>(out + o, sub(t, v));
+    }
+  }
+}
+
+/**
+ * The outer product that joins an eq table of the low variables (lo, lenLo entries) with one of
+ * the high variables (hi): out[h·lenLo + l] = hi[h]·lo[l] for h in [h0, h1). Splits across a pool.
+ */
+export function eqOuterExt(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i32, h1: i32): void {
+  for (let h = h0; h < h1; h++) {
+    const x0 = load<u64>(hi + (<usize>h << 4));
+    const x1 = load<u64>(hi + (<usize>h << 4), 8);
+    const row = out + ((<usize>h * <usize>lenLo) << 4);
+    for (let l = 0; l < lenLo; l++) {
+      const o = <usize>l << 4;
+      extMulTo(load<u64>(lo + o), load<u64>(lo + o, 8), x0, x1);
+      store<u64>(row + o, e0);
+      store<u64>(row + o, e1, 8);
+    }
+  }
+}
+
+export function eqOuterBase(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i32, h1: i32): void {
+  for (let h = h0; h < h1; h++) {
+    const x = load<u64>(hi + (<usize>h << 3));
+    const row = out + ((<usize>h * <usize>lenLo) << 3);
+    for (let l = 0; l < lenLo; l++) {
+      const o = <usize>l << 3;
+      store<u64>(row + o, mul(load<u64>(lo + o), x));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- folds
+// Bind the lowest variable x_0 to r: out[i] = a[2i] + r·(a[2i+1] - a[2i]); m = output length.
+
+export function foldBase(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const lo = load<u64>(a + (<usize>i << 4));
+    const d = sub(load<u64>(a + (<usize>i << 4), 8), lo);
+    const o = <usize>i << 4;
+    store<u64>(out + o, add(lo, mul(r0, d)));
+    store<u64>(out + o, mul(r1, d), 8);
+  }
+}
+
+export function foldExt(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const ia = <usize>i << 5;
+    const l0 = load<u64>(a + ia);
+    const l1 = load<u64>(a + ia, 8);
+    extMulTo(sub(load<u64>(a + ia, 16), l0), sub(load<u64>(a + ia, 24), l1), r0, r1);
+    const o = <usize>i << 4;
+    store<u64>(out + o, add(l0, e0));
+    store<u64>(out + o, add(l1, e1), 8);
+  }
+}
+
+// ---------------------------------------------------------------- NTT
+// Radix-2 decimation in time: a bit-reversal permutation, then layers of butterflies
+// (u, v) ← (u + w·v, u - w·v). Twiddles are stored per layer, contiguously: for a layer of
+// half-size h, tw[h + k] = ω_{2h}^k (k < h), so tw has n words and index 0 is unused.
+
+/** Fills tw (n words) for a transform of size n = 2^logN with primitive root w. */
+export function nttTwiddles(tw: usize, logN: i32, w: u64): void {
+  if (logN == 0) return;
+  const half = 1 << (logN - 1);
+  let t: u64 = 1;
+  const top = tw + (<usize>half << 3);
+  for (let k = 0; k < half; k++) {
+    store<u64>(top + (<usize>k << 3), t);
+    t = mul(t, w);
+  }
+  for (let h = half >> 1; h >= 1; h >>= 1) {
+    for (let k = 0; k < h; k++) {
+      store<u64>(tw + (<usize>(h + k) << 3), load<u64>(tw + (<usize>(2 * h + 2 * k) << 3)));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rev32(x: u32): u32 {
+  x = ((x >> 1) & 0x55555555) | ((x & 0x55555555) << 1);
+  x = ((x >> 2) & 0x33333333) | ((x & 0x33333333) << 2);
+  x = ((x >> 4) & 0x0f0f0f0f) | ((x & 0x0f0f0f0f) << 4);
+  x = ((x >> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
+  return (x >> 16) | (x << 16);
+}
+
+/** out[rev(i)] = a[i] for i in [i0, i1), rev reversing logN ≥ 1 bits. */
+export function bitReverseCopy(out: usize, a: usize, logN: i32, i0: i32, i1: i32): void {
+  const shift = 32 - logN;
+  for (let i = i0; i < i1; i++) {
+    const j = rev32(<u32>i) >> shift;
+    store<u64>(out + (<usize>j << 3), load<u64>(a + (<usize>i << 3)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function butterfly(pu: usize, pv: usize, w: u64): void {
+  const u = load<u64>(pu);
+  const v = mul(load<u64>(pv), w);
+  store<u64>(pu, add(u, v));
+  store<u64>(pv, sub(u, v));
+}
+
+/**
+ * Runs the first logB layers on each block of 2^logB words with index in [b0, b1): blocks are
+ * independent, and a block that fits in cache is finished before the next is touched.
+ */
+export function nttBlocks(a: usize, tw: usize, logB: i32, b0: i32, b1: i32): void {
+  const size = 1 << logB;
+  for (let b = b0; b < b1; b++) {
+    const base = a + ((<usize>b << logB) << 3);
+    for (let h = 1; h < size; h <<= 1) {
+      const twh = tw + (<usize>h << 3);
+      for (let s = 0; s < size; s += 2 * h) {
+        const ps = base + (<usize>s << 3);
+        for (let k = 0; k < h; k++) {
+          const o = <usize>k << 3;
+          butterfly(ps + o, ps + o + (<usize>h << 3), load<u64>(twh + o));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One layer of half-size h = 2^(lenLog-1) over the butterflies t in [t0, t1) of that layer
+ * (n/2 in all; butterfly t pairs j = (t / h)·2h + t mod h with j + h).
+ */
+export function nttLayer(a: usize, tw: usize, lenLog: i32, t0: i32, t1: i32): void {
+  const hLog = lenLog - 1;
+  const h = 1 << hLog;
+  const hb = <usize>h << 3;
+  let t = t0;
+  while (t < t1) {
+    const blk = t >> hLog;
+    const k0 = t & (h - 1);
+    const kEnd = min(h, k0 + (t1 - t));
+    const ps = a + ((<usize>blk << lenLog) << 3);
+    for (let k = k0; k < kEnd; k++) {
+      const o = <usize>k << 3;
+      butterfly(ps + o, ps + o + hb, load<u64>(tw + hb + o));
+    }
+    t += kEnd - k0;
+  }
+}
+
+// ---------------------------------------------------------------- benchmark loops
+// Many multiplications in place, so a benchmark measures arithmetic, not copies or calls.
+
+export function mulLoop(a: usize, n: i32, iters: i32, c: u64): void {
+  for (let it = 0; it < iters; it++) {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      store<u64>(a + o, mul(load<u64>(a + o), c));
+    }
+  }
+}
+
+export function extMulLoop(a: usize, n: i32, iters: i32, c0: u64, c1: u64): void {
+  for (let it = 0; it < iters; it++) {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 4;
+      extMulTo(load<u64>(a + o), load<u64>(a + o, 8), c0, c1);
+      store<u64>(a + o, e0);
+      store<u64>(a + o, e1, 8);
+    }
+  }
+}
