@@ -289,15 +289,18 @@ export function foldExt(a: ExtVec, r: Fp2): ExtVec {
   const e = kernels();
   e.reset();
   const pa = e.put(a);
-  // In place: output i is written after inputs 2i, 2i+1 are read, and never past them.
-  parallel(m, (s, t) => call('foldExt', pa + 16 * s, pa + 32 * s, t - s, r[0], r[1]));
-  return e.get(pa, 2 * m);
+  // Not in place: a later share's outputs would overwrite an earlier share's inputs.
+  const po = e.alloc(2 * m);
+  parallel(m, (s, t) => call('foldExt', po + 16 * s, pa + 32 * s, t - s, r[0], r[1]));
+  return e.get(po, 2 * m);
 }
 
 // ---------------------------------------------------------------- NTT
 
 /** Layers of butterflies done block by block, so a block (32 KiB) stays in L1 cache. */
 const NTT_BLOCK_LOG = 12;
+/** TILE_LOG of assembly/field.ts: the bit reversal works on 2^4 × 2^4 tiles. */
+const BITREV_TILE_LOG = 4;
 
 function log2Exact(n: number, op: string): number {
   const log = Math.log2(n);
@@ -328,7 +331,11 @@ function transformInMemory(pa: number, logN: number, w: bigint): number {
   const po = e.alloc(n);
   const tw = e.alloc(n);
   e.k.nttTwiddles(tw, logN, w);
-  parallel(n, (s, t) => call('bitReverseCopy', po, pa, logN, s, t));
+  if (logN >= 2 * BITREV_TILE_LOG) {
+    parallel(n, (s, t) => call('bitReverseTiles', po, pa, logN, s >> (2 * BITREV_TILE_LOG), t >> (2 * BITREV_TILE_LOG)), 1 << (2 * BITREV_TILE_LOG));
+  } else {
+    parallel(n, (s, t) => call('bitReverseCopy', po, pa, logN, s, t));
+  }
   const logB = Math.min(logN, NTT_BLOCK_LOG);
   parallel(n >> logB, (s, t) => call('nttBlocks', po, tw, logB, s, t));
   for (let lenLog = logB + 1; lenLog <= logN; lenLog++) {
