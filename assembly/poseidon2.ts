@@ -1,0 +1,269 @@
+// Poseidon2 over Goldilocks (p = 2^64 - 2^32 + 1), width 12, the HorizenLabs reference
+// instance: bulk permutations for hashing and for the digest proof's witness.
+// The scalar specification is src/hash/poseidon2.ts; test/hash/wasm.test.ts checks agreement.
+//
+// Memory: the JS side (src/hash/poseidon2-wasm.ts) writes the 130 constant words at `consts`
+// in this order: 4×12 initial full-round constants, 22 partial-round constants, 4×12 final
+// full-round constants, 12 internal diagonal entries minus one. States are 12 consecutive u64
+// words, canonical on input and on output. M4 (the paper's [[5,7,1,3],[4,6,1,1],[1,3,5,7],
+// [1,1,4,6]]) is built into the code.
+//
+// Arithmetic is branch-free. The external layer has small coefficients (every output is a
+// combination of inputs with total weight ≤ 64), so it runs on the 32-bit halves of the
+// inputs with plain u64 additions and reduces once per output.
+
+const P: u64 = 0xffffffff00000001;
+/** 2^64 mod p = 2^32 - 1. */
+const EPS: u64 = 0xffffffff;
+const LO32: u64 = 0xffffffff;
+
+const T: i32 = 12;
+const HALF_FULL: i32 = 4;
+const PARTIAL: i32 = 22;
+const OFF_INTERNAL: usize = <usize>(HALF_FULL * T) << 3;
+const OFF_FINAL: usize = OFF_INTERNAL + (<usize>PARTIAL << 3);
+const OFF_DIAG: usize = OFF_FINAL + (<usize>(HALF_FULL * T) << 3);
+/** States kept per permutation by the trace kernel: input, M_E·input, one per round. */
+const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
+
+// ---------------------------------------------------------------- field arithmetic
+
+/** hi·2^64 + lo mod p, any 128-bit value: 2^64 ≡ 2^32 - 1 and 2^96 ≡ -1. */
+// @ts-ignore: decorator
+@inline function reduce128(lo: u64, hi: u64): u64 {
+  const hh = hi >> 32;
+  const hl = hi & LO32;
+  let a = lo - hh;
+  // a borrow took 2^64 ≡ EPS too many; subtracting EPS cannot borrow again (a ≥ 2^64 - 2^32).
+  a = select<u64>(a - EPS, a, lo < hh);
+  const b = (hl << 32) - hl;
+  let s = a + b;
+  // a lost carry of 2^64 ≡ EPS; s < b < 2^64 - EPS here, so adding it back cannot carry.
+  s = select<u64>(s + EPS, s, s < b);
+  return select<u64>(s - P, s, s >= P);
+}
+
+// @ts-ignore: decorator
+@inline function mul(a: u64, b: u64): u64 {
+  const a0 = a & LO32;
+  const a1 = a >> 32;
+  const b0 = b & LO32;
+  const b1 = b >> 32;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  // (2^32-1)^2 + 2·(2^32-1) = 2^64 - 1: no overflow.
+  const mid = p01 + (p00 >> 32) + (p10 & LO32);
+  const lo = (mid << 32) | (p00 & LO32);
+  const hi = p11 + (mid >> 32) + (p10 >> 32);
+  return reduce128(lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline function add(a: u64, b: u64): u64 {
+  const x = P - b; // in [1, p]
+  const r = a - x;
+  return select<u64>(r + P, r, a < x);
+}
+
+// @ts-ignore: decorator
+@inline function sbox(x: u64): u64 {
+  const x2 = mul(x, x);
+  const x3 = mul(x2, x);
+  const x4 = mul(x2, x2);
+  return mul(x3, x4);
+}
+
+/** L + H·2^32 mod p for L, H < 2^40: the recombination of a linear layer computed on halves. */
+// @ts-ignore: decorator
+@inline function reduceHalves(l: u64, h: u64): u64 {
+  // H·2^32 = (H >> 32)·2^64 + (H mod 2^32)·2^32 ≡ (H >> 32)·EPS + (H mod 2^32)·2^32.
+  const a = l + (h >> 32) * EPS; // < 2^41
+  const b = (h & LO32) << 32;
+  let s = a + b;
+  s = select<u64>(s + EPS, s, s < b); // after a wrap s < 2^41, so no second carry
+  return select<u64>(s - P, s, s >= P);
+}
+
+// ---------------------------------------------------------------- linear layers on a state
+
+// Scratch for the halves of the M4 outputs: 12 low halves, then 12 high halves.
+const SCRATCH_WORDS: i32 = 2 * T;
+let scratch: usize = 0;
+
+/** M4 on halves (x0..x3 < 2^32 each): writes 4 outputs < 2^36 at `out`. Paper, Appendix B. */
+// @ts-ignore: decorator
+@inline function m4Halves(x0: u64, x1: u64, x2: u64, x3: u64, out: usize): void {
+  const t0 = x0 + x1;
+  const t1 = x2 + x3;
+  const t2 = (x1 << 1) + t1;
+  const t3 = (x3 << 1) + t0;
+  const t4 = (t1 << 2) + t3;
+  const t5 = (t0 << 2) + t2;
+  store<u64>(out, t3 + t5); // 5 7 1 3
+  store<u64>(out, t5, 8); // 4 6 1 1
+  store<u64>(out, t2 + t4, 16); // 1 3 5 7
+  store<u64>(out, t4, 24); // 1 1 4 6
+}
+
+/** state ← M_E·state = circ(2·M4, M4, M4)·state. */
+function externalLayer(s: usize): void {
+  const lo = scratch;
+  const hi = scratch + (<usize>T << 3);
+  for (let g: usize = 0; g < <usize>T; g += 4) {
+    const a0 = load<u64>(s + (g << 3));
+    const a1 = load<u64>(s + (g << 3), 8);
+    const a2 = load<u64>(s + (g << 3), 16);
+    const a3 = load<u64>(s + (g << 3), 24);
+    m4Halves(a0 & LO32, a1 & LO32, a2 & LO32, a3 & LO32, lo + (g << 3));
+    m4Halves(a0 >> 32, a1 >> 32, a2 >> 32, a3 >> 32, hi + (g << 3));
+  }
+  for (let k: usize = 0; k < 4; k++) {
+    const o = k << 3;
+    const l0 = load<u64>(lo + o);
+    const l1 = load<u64>(lo + o, 32);
+    const l2 = load<u64>(lo + o, 64);
+    const h0 = load<u64>(hi + o);
+    const h1 = load<u64>(hi + o, 32);
+    const h2 = load<u64>(hi + o, 64);
+    const ls = l0 + l1 + l2;
+    const hs = h0 + h1 + h2;
+    store<u64>(s + o, reduceHalves(l0 + ls, h0 + hs));
+    store<u64>(s + o, reduceHalves(l1 + ls, h1 + hs), 32);
+    store<u64>(s + o, reduceHalves(l2 + ls, h2 + hs), 64);
+  }
+}
+
+/** state ← M_I·state: y_i = Σ_j x_j + diagMinus1[i]·x_i. */
+// @ts-ignore: decorator
+@inline function internalLayer(s: usize, diag: usize): void {
+  let l: u64 = 0;
+  let h: u64 = 0;
+  for (let i: usize = 0; i < <usize>T; i++) {
+    const x = load<u64>(s + (i << 3));
+    l += x & LO32;
+    h += x >> 32;
+  }
+  const sum = reduceHalves(l, h);
+  for (let i: usize = 0; i < <usize>T; i++) {
+    const o = i << 3;
+    store<u64>(s + o, add(sum, mul(load<u64>(diag + o), load<u64>(s + o))));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function fullRound(s: usize, c: usize): void {
+  for (let i: usize = 0; i < <usize>T; i++) {
+    const o = i << 3;
+    store<u64>(s + o, sbox(add(load<u64>(s + o), load<u64>(c + o))));
+  }
+  externalLayer(s);
+}
+
+// @ts-ignore: decorator
+@inline function partialRound(s: usize, c: u64, diag: usize): void {
+  store<u64>(s, sbox(add(load<u64>(s), c)));
+  internalLayer(s, diag);
+}
+
+/** Copies the 12 words at `s` to column `layer` of a layer-major trace (see permuteBatchTrace). */
+// @ts-ignore: decorator
+@inline function record(s: usize, trace: usize, layer: i32, perm: i32, n: i32): void {
+  for (let i: i32 = 0; i < T; i++) {
+    store<u64>(trace + ((<usize>(layer * T + i) * <usize>n + <usize>perm) << 3), load<u64>(s + (<usize>i << 3)));
+  }
+}
+
+function permuteOne(s: usize, consts: usize, trace: usize, perm: i32, n: i32): void {
+  const diag = consts + OFF_DIAG;
+  let layer: i32 = 0;
+  if (trace != 0) record(s, trace, layer++, perm, n);
+  externalLayer(s);
+  if (trace != 0) record(s, trace, layer++, perm, n);
+  for (let r: i32 = 0; r < HALF_FULL; r++) {
+    fullRound(s, consts + (<usize>(r * T) << 3));
+    if (trace != 0) record(s, trace, layer++, perm, n);
+  }
+  for (let r: i32 = 0; r < PARTIAL; r++) {
+    partialRound(s, load<u64>(consts + OFF_INTERNAL + (<usize>r << 3)), diag);
+    if (trace != 0) record(s, trace, layer++, perm, n);
+  }
+  for (let r: i32 = 0; r < HALF_FULL; r++) {
+    fullRound(s, consts + OFF_FINAL + (<usize>(r * T) << 3));
+    if (trace != 0) record(s, trace, layer++, perm, n);
+  }
+}
+
+// ---------------------------------------------------------------- exports
+
+/** First byte the JS side may use; the kernel's own scratch sits just below it. */
+export function heapBase(): usize {
+  return ((__heap_base + 7) & ~7) + (<usize>SCRATCH_WORDS << 3);
+}
+
+function initScratch(): void {
+  scratch = (__heap_base + 7) & ~7;
+}
+
+/** Permutes n states of 12 words at `states` in place. */
+export function permuteBatch(consts: usize, states: usize, n: i32): void {
+  initScratch();
+  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, 0, i, n);
+}
+
+/**
+ * Permutes n states in place and records every intermediate state, layer-major: word
+ * (layer·12 + slot)·n + i of `trace` is slot `slot` of permutation i after layer `layer`
+ * (layer 0 = input, 1 = after the initial linear layer, 2 + r = after round r; 32 layers).
+ */
+export function permuteBatchTrace(consts: usize, states: usize, trace: usize, n: i32): void {
+  initScratch();
+  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, trace, i, n);
+}
+
+/**
+ * Sponge absorption in overwrite mode: for each of nBlocks blocks of 8 words at `blocks`,
+ * state[0..8) ← block, then state ← Poseidon2(state). The capacity state[8..12) carries over.
+ */
+export function absorbBlocks(consts: usize, state: usize, blocks: usize, nBlocks: i32): void {
+  initScratch();
+  for (let b: i32 = 0; b < nBlocks; b++) {
+    memory.copy(state, blocks + (<usize>b << 6), 64);
+    permuteOne(state, consts, 0, 0, 1);
+  }
+}
+
+/**
+ * The digest packing (src/hash/packing.ts): m packed elements at `out` from the i32 values at
+ * `values` (nValues of them; indices ≥ nValues are padding value 0). Element j holds the k
+ * values at indices l·m + j (l < k), each offset by `offset` into [0, 2^w), value l at bit w·l.
+ * Returns -1, or the index of the first value outside [-offset, 2^w - offset).
+ */
+export function packValues(values: usize, nValues: i32, m: i32, k: i32, w: i32, offset: i64, out: usize): i32 {
+  const limit: i64 = (<i64>1) << w;
+  for (let j: i32 = 0; j < m; j++) {
+    let e: u64 = 0;
+    for (let l: i32 = 0; l < k; l++) {
+      const index = l * m + j;
+      const v: i64 = index < nValues ? <i64>load<i32>(values + (<usize>index << 2)) : 0;
+      const u = v + offset;
+      if (u < 0 || u >= limit) return index;
+      e |= (<u64>u) << (<u64>(w * l));
+    }
+    store<u64>(out + (<usize>j << 3), e);
+  }
+  return -1;
+}
+
+/** Index of the first of n words at `a` that is not canonical (≥ p), or -1. */
+export function firstNonCanonical(a: usize, n: i32): i32 {
+  for (let i: i32 = 0; i < n; i++) {
+    if (load<u64>(a + (<usize>i << 3)) >= P) return i;
+  }
+  return -1;
+}
+
+export function traceStates(): i32 {
+  return TRACE_STATES;
+}

@@ -1,0 +1,121 @@
+// The injective packing of small integers into Goldilocks elements that digests hash.
+//
+// A packing format is (w, signed): values are w-bit integers, 1 ≤ w ≤ 32 (31 unsigned), in
+// [-2^(w-1), 2^(w-1)) when signed and [0, 2^w) when not. Offsetting by 2^(w-1) (signed) or 0
+// makes every value u ∈ [0, 2^w). Then, for N values:
+//
+//   k = ⌊63 / w⌋          values per element (int8: 7, int16: 3, int4: 15, int32: 1)
+//   S = 2^⌈log2 k⌉        value slots per element, the last S − k always empty (int8: 8)
+//   M = max(8, 2^⌈log2 ⌈N/k⌉⌉)   packed elements (a power of two, whole sponge blocks)
+//   V[i] = value i for i < N, 0 for N ≤ i < S·M     (the padded value vector)
+//   e_j = Σ_{l<k} (V[l·M + j] + offset) · 2^(w·l),  j = 0 … M−1
+//
+// Each e_j < 2^(k·w) ≤ 2^63 < p, so the map from values to elements is injective for a fixed
+// N. Value slot l of element j is V at index l·M + j: with M and S powers of two, the index's
+// low log2 M bits are j and its high log2 S bits are l, so the packing is a fixed linear map
+// between multilinear tables (the digest proof uses this; see docs/protocol-poseidon2.md).
+// The value vector V, of length S·M, is the vector the proof binds to a commitment.
+import { P } from '../field/goldilocks.js';
+
+export interface PackingFormat {
+  /** Bits per value, 1 … 32. */
+  readonly bits: number;
+  readonly signed: boolean;
+}
+
+export const INT8: PackingFormat = Object.freeze({ bits: 8, signed: true });
+export const INT16: PackingFormat = Object.freeze({ bits: 16, signed: true });
+export const UINT8: PackingFormat = Object.freeze({ bits: 8, signed: false });
+
+/** The most values a digest takes: indices stay below 2^31 in the kernel. */
+export const MAX_VALUES = 2 ** 30;
+
+export interface PackingLayout {
+  readonly format: PackingFormat;
+  readonly count: number;
+  /** Values per element, k. */
+  readonly perElement: number;
+  /** Value slots per element, S = 2^slotBits ≥ k. */
+  readonly slots: number;
+  readonly slotBits: number;
+  /** Packed elements, M = 2^elementBits ≥ 8. */
+  readonly elements: number;
+  readonly elementBits: number;
+  /** Added to every value to make it unsigned. */
+  readonly offset: number;
+}
+
+function log2Ceil(x: number): number {
+  let b = 0;
+  while (2 ** b < x) b++;
+  return b;
+}
+
+export function checkFormat(format: PackingFormat): void {
+  if (typeof format.signed !== 'boolean') throw new TypeError('packing: format.signed must be a boolean');
+  // Unsigned values stop at 31 bits so that every value is an i32 in the WASM kernel.
+  const maxBits = format.signed ? 32 : 31;
+  if (!Number.isInteger(format.bits) || format.bits < 1 || format.bits > maxBits) {
+    throw new RangeError(`packing: ${format.bits} bits per ${format.signed ? 'signed' : 'unsigned'} value is outside 1 … ${maxBits}`);
+  }
+}
+
+export function packingLayout(format: PackingFormat, count: number): PackingLayout {
+  checkFormat(format);
+  if (!Number.isInteger(count) || count < 0 || count > MAX_VALUES) {
+    throw new RangeError(`packing: value count ${count} is outside 0 … ${MAX_VALUES}`);
+  }
+  const perElement = Math.floor(63 / format.bits);
+  const slotBits = log2Ceil(perElement);
+  const elementBits = Math.max(3, log2Ceil(Math.ceil(count / perElement)));
+  return {
+    format,
+    count,
+    perElement,
+    slots: 2 ** slotBits,
+    slotBits,
+    elements: 2 ** elementBits,
+    elementBits,
+    offset: format.signed ? 2 ** (format.bits - 1) : 0,
+  };
+}
+
+/** The range a value of this format may take, as [min, max]. */
+export function valueRange(format: PackingFormat): [number, number] {
+  checkFormat(format);
+  return format.signed ? [-(2 ** (format.bits - 1)), 2 ** (format.bits - 1) - 1] : [0, 2 ** format.bits - 1];
+}
+
+/** Scalar reference of the packing (BigInt; for tests and small inputs). */
+export function packReference(values: ArrayLike<number>, format: PackingFormat): bigint[] {
+  const layout = packingLayout(format, values.length);
+  const [min, max] = valueRange(format);
+  const w = BigInt(format.bits);
+  const out: bigint[] = [];
+  for (let j = 0; j < layout.elements; j++) {
+    let e = 0n;
+    for (let l = 0; l < layout.perElement; l++) {
+      const index = l * layout.elements + j;
+      const v = index < values.length ? values[index] : 0;
+      if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`packing: value ${index} = ${v} is outside [${min}, ${max}]`);
+      e += BigInt(v + layout.offset) << (w * BigInt(l));
+    }
+    if (e >= P) throw new Error('packing: an element reached p (impossible for a valid layout)');
+    out.push(e);
+  }
+  return out;
+}
+
+/** Inverse of the packing on the first `count` values (shows injectivity; used in tests). */
+export function unpackReference(elements: readonly bigint[], format: PackingFormat, count: number): number[] {
+  const layout = packingLayout(format, count);
+  if (elements.length !== layout.elements) throw new RangeError(`unpack: expected ${layout.elements} elements, got ${elements.length}`);
+  const mask = (1n << BigInt(format.bits)) - 1n;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const l = Math.floor(i / layout.elements);
+    const j = i % layout.elements;
+    out.push(Number((elements[j] >> BigInt(format.bits * l)) & mask) - layout.offset);
+  }
+  return out;
+}
