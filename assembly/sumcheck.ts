@@ -1,0 +1,322 @@
+// Sumcheck prover kernels over Goldilocks (p = 2^64 - 2^32 + 1) and F_p2 = F_p[X]/(X^2 - 7).
+//
+// The JS side (src/sumcheck/kernel.ts) owns this module's memory: it copies bookkeeping tables
+// in once per proof, then every round is one `roundTerm` call per product term and one `fold`
+// call per table, all on pointers. Tables are little-endian multilinear tables: the pair of
+// entries (2i, 2i+1) differs only in the variable bound next. Base tables are one u64 word per
+// entry, extension tables two (c0, c1). Every input and output word is canonical (< p).
+//
+// Arithmetic is branch-free (select) so the timing of the hot loops does not depend on values.
+
+const P: u64 = 0xffffffff00000001;
+/** 2^64 mod p. */
+const EPS: u64 = 0xffffffff;
+const LO32: u64 = 0xffffffff;
+
+// @ts-ignore: decorator
+@inline function addp(a: u64, b: u64): u64 {
+  const x = P - b;
+  const r = a - x;
+  return select<u64>(r + P, r, a < x);
+}
+
+// @ts-ignore: decorator
+@inline function subp(a: u64, b: u64): u64 {
+  const r = a - b;
+  return select<u64>(r + P, r, a < b);
+}
+
+/** hi·2^64 + lo mod p, using 2^64 ≡ 2^32 - 1 and 2^96 ≡ -1. */
+// @ts-ignore: decorator
+@inline function reduce(lo: u64, hi: u64): u64 {
+  const hh = hi >> 32;
+  const hl = hi & LO32;
+  let t0 = lo - hh;
+  t0 = select<u64>(t0 - EPS, t0, lo < hh);
+  const t1 = (hl << 32) - hl;
+  let t2 = t0 + t1;
+  t2 = select<u64>(t2 + EPS, t2, t2 < t1);
+  return select<u64>(t2 - P, t2, t2 >= P);
+}
+
+// @ts-ignore: decorator
+@inline function mulp(a: u64, b: u64): u64 {
+  const a0 = a & LO32;
+  const a1 = a >> 32;
+  const b0 = b & LO32;
+  const b1 = b >> 32;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  const mid = p01 + (p00 >> 32) + (p10 & LO32);
+  const lo = (mid << 32) | (p00 & LO32);
+  const hi = p11 + (mid >> 32) + (p10 >> 32);
+  return reduce(lo, hi);
+}
+
+/** 7·a mod p. */
+// @ts-ignore: decorator
+@inline function mul7(a: u64): u64 {
+  const q0 = (a & LO32) * 7;
+  const q1 = (a >> 32) * 7;
+  const lo = q0 + (q1 << 32);
+  const hi = (q1 >> 32) + u64(lo < q0);
+  const t = (hi << 32) - hi;
+  let s = lo + t;
+  s = select<u64>(s + EPS, s, s < t);
+  return select<u64>(s - P, s, s >= P);
+}
+
+// Results of extension products (AssemblyScript has no tuples; these become registers).
+let r0: u64 = 0;
+let r1: u64 = 0;
+
+/** (a0 + a1 X)(b0 + b1 X), X^2 = 7, with three base products (Karatsuba). */
+// @ts-ignore: decorator
+@inline function extMul(a0: u64, a1: u64, b0: u64, b1: u64): void {
+  const m0 = mulp(a0, b0);
+  const m1 = mulp(a1, b1);
+  const m2 = mulp(addp(a0, a1), addp(b0, b1));
+  r0 = addp(m0, mul7(m1));
+  r1 = subp(subp(m2, m0), m1);
+}
+
+/** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
+const BLOCK: i32 = 128;
+
+/**
+ * Accumulates into `out` the evaluations at t = 0, 1, …, d of the round polynomial of one
+ * product term: out[t] += Σ_{i} Π_j (lo_ij + t·(hi_ij − lo_ij)), lo_ij = f_j[2i], hi_ij =
+ * f_j[2i+1], over the pairs i in [pairOffset, pairOffset + nPairs). With skipOne = 1 the point
+ * t = 1 is not computed (out[1] is left alone): the prover derives it from the running claim.
+ *
+ * `desc` holds k factor descriptors of two u32 words: the table pointer and 1 if the table is
+ * an extension table (0 if base). Base factors must come first, so the block accumulators stay
+ * in the base field until the first extension factor (the prover's "base until bound" rule).
+ * `scratch` needs (d+1)·BLOCK·16 bytes; `out` holds d+1 extension elements.
+ */
+export function roundTerm(desc: usize, k: i32, pairOffset: i32, nPairs: i32, d: i32, skipOne: i32, scratch: usize, out: usize): void {
+  const tStart = skipOne != 0 ? 2 : 1;
+  const stride = <usize>BLOCK << 4;
+  for (let b0 = 0; b0 < nPairs; b0 += BLOCK) {
+    const bn = min<i32>(BLOCK, nPairs - b0);
+    const first = pairOffset + b0;
+    let accExt = false;
+    for (let j = 0; j < k; j++) {
+      const ptr = <usize>load<u32>(desc + (<usize>j << 3));
+      const isExt = load<u32>(desc + (<usize>j << 3), 4) != 0;
+      if (!isExt) {
+        // base factor; the accumulators are still base (base factors come first)
+        for (let i = 0; i < bn; i++) {
+          const a = ptr + (<usize>(first + i) << 4);
+          const lo = load<u64>(a);
+          const hi = load<u64>(a, 8);
+          const diff = subp(hi, lo);
+          const s0 = scratch + (<usize>i << 4);
+          if (j == 0) store<u64>(s0, lo);
+          else store<u64>(s0, mulp(load<u64>(s0), lo));
+          let v = tStart == 1 ? hi : addp(hi, diff);
+          let s = s0 + stride * <usize>tStart;
+          for (let t = tStart; t <= d; t++) {
+            if (j == 0) store<u64>(s, v);
+            else store<u64>(s, mulp(load<u64>(s), v));
+            v = addp(v, diff);
+            s += stride;
+          }
+        }
+      } else {
+        if (!accExt && j > 0) {
+          // promote the base accumulators to the extension: c1 = 0
+          for (let t = 0; t <= d; t++) {
+            for (let i = 0; i < bn; i++) store<u64>(scratch + stride * <usize>t + (<usize>i << 4), 0, 8);
+          }
+        }
+        for (let i = 0; i < bn; i++) {
+          const a = ptr + (<usize>(first + i) << 5);
+          const lo0 = load<u64>(a);
+          const lo1 = load<u64>(a, 8);
+          const hi0 = load<u64>(a, 16);
+          const hi1 = load<u64>(a, 24);
+          const d0 = subp(hi0, lo0);
+          const d1 = subp(hi1, lo1);
+          const s0 = scratch + (<usize>i << 4);
+          if (j == 0) {
+            store<u64>(s0, lo0);
+            store<u64>(s0, lo1, 8);
+          } else {
+            extMul(load<u64>(s0), load<u64>(s0, 8), lo0, lo1);
+            store<u64>(s0, r0);
+            store<u64>(s0, r1, 8);
+          }
+          let v0 = tStart == 1 ? hi0 : addp(hi0, d0);
+          let v1 = tStart == 1 ? hi1 : addp(hi1, d1);
+          let s = s0 + stride * <usize>tStart;
+          for (let t = tStart; t <= d; t++) {
+            if (j == 0) {
+              store<u64>(s, v0);
+              store<u64>(s, v1, 8);
+            } else {
+              extMul(load<u64>(s), load<u64>(s, 8), v0, v1);
+              store<u64>(s, r0);
+              store<u64>(s, r1, 8);
+            }
+            v0 = addp(v0, d0);
+            v1 = addp(v1, d1);
+            s += stride;
+          }
+        }
+        accExt = true;
+      }
+    }
+    // add the block's products into out
+    for (let t = 0; t <= d; t++) {
+      if (t == 1 && skipOne != 0) continue;
+      const o = out + (<usize>t << 4);
+      let s0 = load<u64>(o);
+      let s1 = load<u64>(o, 8);
+      const base = scratch + stride * <usize>t;
+      if (accExt) {
+        for (let i = 0; i < bn; i++) {
+          const s = base + (<usize>i << 4);
+          s0 = addp(s0, load<u64>(s));
+          s1 = addp(s1, load<u64>(s, 8));
+        }
+      } else {
+        for (let i = 0; i < bn; i++) s0 = addp(s0, load<u64>(base + (<usize>i << 4)));
+      }
+      store<u64>(o, s0);
+      store<u64>(o, s1, 8);
+    }
+  }
+}
+
+/**
+ * Binds the lowest variable of a base table of 2m entries to (c0 + c1 X), in place: the
+ * extension entry i (words 2i, 2i+1) becomes lo + c·(hi − lo). Entry i overwrites exactly the
+ * two words it reads, so in place is safe.
+ */
+export function foldBaseInPlace(a: usize, m: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const p = a + (<usize>i << 4);
+    const lo = load<u64>(p);
+    const diff = subp(load<u64>(p, 8), lo);
+    store<u64>(p, addp(lo, mulp(c0, diff)));
+    store<u64>(p, mulp(c1, diff), 8);
+  }
+}
+
+/** Binds the lowest variable of an extension table of 2m entries, in place (entry i ← pair i). */
+export function foldExtInPlace(a: usize, m: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const src = a + (<usize>i << 5);
+    const lo0 = load<u64>(src);
+    const lo1 = load<u64>(src, 8);
+    extMul(subp(load<u64>(src, 16), lo0), subp(load<u64>(src, 24), lo1), c0, c1);
+    const dst = a + (<usize>i << 4);
+    store<u64>(dst, addp(lo0, r0));
+    store<u64>(dst, addp(lo1, r1), 8);
+  }
+}
+
+/**
+ * eq(r, x) for x in {0,1}^k into `out` (2^k extension entries), little-endian: bit j of the
+ * index is x_j. `rs` holds k extension elements.
+ */
+export function eqTable(out: usize, rs: usize, k: i32): void {
+  store<u64>(out, 1);
+  store<u64>(out, 0, 8);
+  for (let j = 0; j < k; j++) {
+    const c0 = load<u64>(rs + (<usize>j << 4));
+    const c1 = load<u64>(rs + (<usize>j << 4), 8);
+    const half = 1 << j;
+    for (let i = 0; i < half; i++) {
+      const lo = out + (<usize>i << 4);
+      const hi = out + (<usize>(i + half) << 4);
+      const a0 = load<u64>(lo);
+      const a1 = load<u64>(lo, 8);
+      extMul(a0, a1, c0, c1);
+      store<u64>(hi, r0);
+      store<u64>(hi, r1, 8);
+      // a·(1 − r) = a − a·r
+      store<u64>(lo, subp(a0, r0));
+      store<u64>(lo, subp(a1, r1), 8);
+    }
+  }
+}
+
+/** Σ of n extension entries, written to res (two words). */
+export function extSum(a: usize, n: i32, res: usize): void {
+  let s0: u64 = 0;
+  let s1: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    s0 = addp(s0, load<u64>(a + (<usize>i << 4)));
+    s1 = addp(s1, load<u64>(a + (<usize>i << 4), 8));
+  }
+  store<u64>(res, s0);
+  store<u64>(res, s1, 8);
+}
+
+/** out[i] = 1/(α − a[i]) for base a, α = (c0 + c1 X) not in F_p (so every α − a[i] ≠ 0). Montgomery batch inversion; out holds n extension entries, used as scratch for the prefix products. Returns 0, or 1 if some α − a[i] was zero. */
+export function invShiftedBase(out: usize, a: usize, n: i32, c0: u64, c1: u64): i32 {
+  return invShifted(out, a, n, c0, c1, false);
+}
+
+/** As invShiftedBase for an extension vector a. */
+export function invShiftedExt(out: usize, a: usize, n: i32, c0: u64, c1: u64): i32 {
+  return invShifted(out, a, n, c0, c1, true);
+}
+
+// @ts-ignore: decorator
+@inline function shifted0(a: usize, i: i32, c0: u64, isExt: bool): u64 {
+  return subp(c0, load<u64>(a + (isExt ? <usize>i << 4 : <usize>i << 3)));
+}
+// @ts-ignore: decorator
+@inline function shifted1(a: usize, i: i32, c1: u64, isExt: bool): u64 {
+  return isExt ? subp(c1, load<u64>(a + (<usize>i << 4), 8)) : c1;
+}
+
+function powp(a: u64, e: u64): u64 {
+  let r: u64 = 1;
+  let b = a;
+  while (e != 0) {
+    if (e & 1) r = mulp(r, b);
+    b = mulp(b, b);
+    e >>= 1;
+  }
+  return r;
+}
+
+function invShifted(out: usize, a: usize, n: i32, c0: u64, c1: u64, isExt: bool): i32 {
+  if (n == 0) return 0;
+  // prefix products: out[i] = Π_{j ≤ i} (α − a_j)
+  let p0: u64 = 1;
+  let p1: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    extMul(p0, p1, shifted0(a, i, c0, isExt), shifted1(a, i, c1, isExt));
+    p0 = r0;
+    p1 = r1;
+    store<u64>(out + (<usize>i << 4), p0);
+    store<u64>(out + (<usize>i << 4), p1, 8);
+  }
+  // (p0 + p1 X)^-1 = (p0 − p1 X) / (p0^2 − 7 p1^2)
+  const norm = subp(mulp(p0, p0), mul7(mulp(p1, p1)));
+  if (norm == 0) return 1;
+  const ni = powp(norm, P - 2);
+  let q0 = mulp(p0, ni);
+  let q1 = mulp(subp(0, p1), ni);
+  for (let i = n - 1; i > 0; i--) {
+    // out[i] = q · prefix[i-1]; q ← q · (α − a_i)
+    const prev = out + (<usize>(i - 1) << 4);
+    extMul(q0, q1, load<u64>(prev), load<u64>(prev, 8));
+    const o = out + (<usize>i << 4);
+    store<u64>(o, r0);
+    store<u64>(o, r1, 8);
+    extMul(q0, q1, shifted0(a, i, c0, isExt), shifted1(a, i, c1, isExt));
+    q0 = r0;
+    q1 = r1;
+  }
+  store<u64>(out, q0);
+  store<u64>(out, q1, 8);
+  return 0;
+}

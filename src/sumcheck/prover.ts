@@ -1,0 +1,278 @@
+// The sumcheck prover for a batch (types.ts), plain or zero-knowledge (mask.ts).
+//
+// Cost: linear in the total table size. Tables are copied once into the kernel memory; each
+// round runs one WASM `roundTerm` per product term (the values of the round polynomial at
+// t = 0..d over all pairs) and one in-place fold per table. A base table stays in the base
+// field until the first challenge binds its first variable (round 0 runs on base words; the
+// fold by an F_p2 challenge turns it into an extension table of half the length, in place).
+// Only the last round of each instance (two entries per table) and the masks run in BigInt.
+//
+// Transcript (prover and verifier, in this order): absorb the round degrees and the claimed
+// sum; [zk: absorb G = Σ g, draw ρ]; per round: absorb s_k(0), s_k(2..D_k), draw r_k; absorb
+// the committed tables' final values; [zk: absorb g(r)].
+import * as E from '../field/ext.js';
+import type { Fp2 } from '../field/ext.js';
+import type { BaseVec, ExtVec } from '../field/vec.js';
+import type { Transcript } from '../transcript/transcript.js';
+import { sumcheckKernel, BLOCK } from './kernel.js';
+import { MaskedPoly, SumcheckMask } from './mask.js';
+import { extendEvals, interpolateAt, mleEvalSmall, extElements, pow2, zEval } from './poly.js';
+import type { SumcheckProof } from './proof.js';
+import { absorbProofHead, absorbRound, absorbTail } from './proof.js';
+import type { BatchShape, EvalClaim, Factor } from './types.js';
+import { batchVars, instanceDegrees, isEqFactor, roundDegrees, validateShape } from './types.js';
+
+/** A table for the prover: plain values (base or extension) or a masked private polynomial. */
+export type ProverTable = BaseVec | ExtVec | MaskedPoly;
+
+export interface ProverOutput {
+  readonly proof: SumcheckProof;
+  /** The batch's challenge point r_0..r_{n−1}; instance i and its tables end at its prefix of length n_i. */
+  readonly point: readonly Fp2[];
+  /** Claims on every committed table: (table, point prefix, f̂ value sent). */
+  readonly claims: readonly EvalClaim[];
+  /** Final values of every table (committed: f̂; public: f) in table order. */
+  readonly values: readonly Fp2[];
+}
+
+interface TableState {
+  ptr: number;
+  isExt: boolean;
+  numVars: number;
+  masked: MaskedPoly | null;
+}
+
+function keyOf(point: readonly Fp2[]): string {
+  return point.map((x) => `${x[0]},${x[1]}`).join(';');
+}
+
+/** Proves the batch; `mask` is required exactly when shape.zk (sampled for roundDegrees(shape)). */
+export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[], mask: SumcheckMask | null, transcript: Transcript): ProverOutput {
+  validateShape(shape);
+  if (tables.length !== shape.tables.length) throw new RangeError(`proveSumcheck: ${tables.length} tables for a shape of ${shape.tables.length}`);
+  const degrees = roundDegrees(shape);
+  const n = batchVars(shape);
+  if (shape.zk !== (mask !== null)) throw new RangeError('proveSumcheck: a zero-knowledge batch needs a SumcheckMask, a plain one none');
+  if (mask !== null && (mask.degrees.length !== n || mask.degrees.some((d, k) => d !== degrees[k]))) {
+    throw new RangeError(`proveSumcheck: mask degrees [${mask.degrees}] differ from the round degrees [${degrees}]`);
+  }
+
+  const K = sumcheckKernel();
+  const mark = K.mark();
+  try {
+    // ---- copy tables in
+    const state: TableState[] = shape.tables.map((ts, j) => {
+      const t = tables[j];
+      const masked = t instanceof MaskedPoly ? t : null;
+      const values = masked ? masked.values : (t as BigUint64Array);
+      if (masked && (masked.numVars !== ts.numVars || masked.maskVars !== ts.maskVars)) {
+        throw new RangeError(`proveSumcheck: table ${j} mask (${masked.numVars} vars, mask ${masked.maskVars}) differs from its shape (${ts.numVars}, ${ts.maskVars})`);
+      }
+      if (!masked && ts.maskVars !== null) throw new RangeError(`proveSumcheck: table ${j} must be a MaskedPoly (shape has a mask)`);
+      const size = 1 << ts.numVars;
+      if (values.length !== size && values.length !== 2 * size) throw new RangeError(`proveSumcheck: table ${j} has ${values.length} words for ${ts.numVars} variables`);
+      return { ptr: K.put(values), isExt: values.length === 2 * size, numVars: ts.numVars, masked };
+    });
+    // eq tables, one per distinct point per size
+    const eqTables = new Map<string, TableState>();
+    for (const inst of shape.instances) {
+      for (const term of inst.terms) {
+        for (const f of term.factors) {
+          if (isEqFactor(f) && !eqTables.has(keyOf(f.eq))) eqTables.set(keyOf(f.eq), { ptr: K.eqTable(f.eq), isExt: true, numVars: f.eq.length, masked: null });
+        }
+      }
+    }
+    const stateOf = (f: Factor): TableState => (isEqFactor(f) ? eqTables.get(keyOf(f.eq))! : state[f.table]);
+    const maxTerms = Math.max(...shape.instances.map((i) => Math.max(...i.terms.map((t) => t.factors.length))));
+    const maxDeg = Math.max(1, ...degrees);
+    const desc = K.alloc(8 * maxTerms);
+    const scratch = K.alloc((maxDeg + 1) * BLOCK * 16);
+    const out = K.alloc((maxDeg + 1) * 16);
+
+    // ---- head: claimed sum and the mask's sum
+    const maskSum = mask ? mask.sum() : null;
+    const rho = absorbProofHead(transcript, degrees, shape.claimedSum, maskSum);
+
+    // per-instance running claims (null until known: computed in round 0 or at the start for n_i = 0)
+    const claims: (Fp2 | null)[] = shape.instances.map(() => null);
+    const point: Fp2[] = [];
+    const finalValues: (Fp2 | null)[] = shape.tables.map(() => null);
+    const finalOf = (j: number): Fp2 => {
+      const s = state[j];
+      const f = s.isExt ? K.readExt(s.ptr, 0) : E.fromBase(K.readBase(s.ptr, 0));
+      return s.masked ? s.masked.masked(f, point.slice(0, s.numVars)) : f;
+    };
+    // tables with no variables have their final value now
+    shape.tables.forEach((t, j) => {
+      if (t.numVars === 0) finalValues[j] = finalOf(j);
+    });
+    const instanceValue = (i: number): Fp2 => {
+      const inst = shape.instances[i];
+      let acc: Fp2 = E.ZERO;
+      for (const term of inst.terms) {
+        let prod = term.coeff;
+        for (const f of term.factors) {
+          prod = E.mul(prod, isEqFactor(f) ? K.readExt(eqTables.get(keyOf(f.eq))!.ptr, 0) : finalValues[f.table]!);
+        }
+        acc = E.add(acc, prod);
+      }
+      return acc;
+    };
+    shape.instances.forEach((inst, i) => {
+      if (inst.numVars === 0) claims[i] = instanceValue(i);
+    });
+
+    const rounds: Fp2[][] = [];
+    for (let k = 0; k < n; k++) {
+      const D = degrees[k];
+      let total: Fp2[] = Array.from({ length: D + 1 }, () => E.ZERO);
+      const active = new Map<number, Fp2[]>(); // instance → its values at 0..d this round
+      shape.instances.forEach((inst, i) => {
+        let evals: Fp2[];
+        let scale: bigint;
+        if (k >= inst.numVars) {
+          // exhausted: contributes the constant 2^(n−k−1)·F_i(r)
+          evals = [claims[i]!, claims[i]!];
+          scale = pow2(n - k - 1);
+        } else {
+          scale = pow2(n - inst.numVars);
+          if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, stateOf, K);
+          else evals = kernelRoundEvals(inst.terms, k, inst.numVars, instanceDegrees(shape, inst).normal, claims[i], stateOf, K, desc, scratch, out);
+          active.set(i, evals);
+        }
+        const ext = extendEvals(evals, D);
+        const w = E.mulBase(inst.weight, scale);
+        total = total.map((x, t) => E.add(x, E.mul(w, ext[t])));
+      });
+      if (k === 0) {
+        // the honest prover refuses a false claim (the verifier would reject it anyway)
+        if (!E.eq(E.add(total[0], total[1]), shape.claimedSum)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
+      }
+      if (mask) {
+        const g = mask.roundEvals(k, point, D);
+        total = total.map((x, t) => E.add(x, E.mul(rho, g[t])));
+      }
+      const sent = [total[0], ...total.slice(2)];
+      rounds.push(sent);
+      const r = absorbRound(transcript, sent);
+      point.push(r);
+      // fold every table that still has variables
+      for (const s of [...state, ...eqTables.values()]) {
+        if (s.numVars > k) {
+          const pairs = 1 << (s.numVars - k - 1);
+          if (s.isExt) K.foldExt(s.ptr, pairs, r);
+          else K.foldBase(s.ptr, pairs, r);
+          s.isExt = true;
+        }
+      }
+      shape.tables.forEach((t, j) => {
+        if (t.numVars === k + 1) finalValues[j] = finalOf(j);
+      });
+      for (const [i, evals] of active) {
+        claims[i] = k === shape.instances[i].numVars - 1 ? instanceValue(i) : interpolateAt(evals, r);
+      }
+    }
+
+    const values = finalValues.map((v) => v!);
+    const committed: EvalClaim[] = [];
+    shape.tables.forEach((t, j) => {
+      if (t.kind === 'committed') {
+        const p = point.slice(0, t.numVars);
+        state[j].masked?.noteReveal(p);
+        committed.push({ table: j, point: p, value: values[j] });
+      }
+    });
+    const maskValue = mask ? mask.openAt(point) : null;
+    absorbTail(transcript, committed.map((c) => c.value), maskValue);
+    return { proof: { maskSum, rounds, values: committed.map((c) => c.value), maskValue }, point, claims: committed, values };
+  } finally {
+    K.release(mark);
+  }
+}
+
+/** Values at 0..d of one instance's round polynomial from the kernels (all but its last round). */
+function kernelRoundEvals(
+  terms: BatchShape['instances'][number]['terms'],
+  k: number,
+  ni: number,
+  d: number,
+  claim: Fp2 | null,
+  stateOf: (f: Factor) => TableState,
+  K: ReturnType<typeof sumcheckKernel>,
+  desc: number,
+  scratch: number,
+  out: number,
+): Fp2[] {
+  const nPairs = 1 << (ni - k - 1);
+  const skipOne = claim !== null;
+  const acc: Fp2[] = Array.from({ length: d + 1 }, () => E.ZERO);
+  for (const term of terms) {
+    const fs = term.factors.map(stateOf).sort((a, b) => Number(a.isExt) - Number(b.isExt));
+    const dv = K.u32s(desc, 2 * fs.length);
+    fs.forEach((s, j) => {
+      dv[2 * j] = s.ptr;
+      dv[2 * j + 1] = s.isExt ? 1 : 0;
+    });
+    K.words(out, 2 * (d + 1)).fill(0n);
+    K.roundTerm(desc, fs.length, 0, nPairs, d, skipOne, scratch, out);
+    for (let t = 0; t <= d; t++) {
+      if (skipOne && t === 1) continue;
+      acc[t] = E.add(acc[t], E.mul(term.coeff, K.readExt(out, t)));
+    }
+  }
+  if (skipOne) acc[1] = E.sub(claim, acc[0]);
+  return acc;
+}
+
+/**
+ * Values at 0..D of an instance's round polynomial in its last round (every table has two
+ * entries left), with the masks: a masked table contributes
+ * f̂(r', t) = f(r', t) + Z(r')·t(1 − t)·R(r'_top, t).
+ */
+function lastRoundEvals(
+  shape: BatchShape,
+  i: number,
+  k: number,
+  point: readonly Fp2[],
+  stateOf: (f: Factor) => TableState,
+  K: ReturnType<typeof sumcheckKernel>,
+): Fp2[] {
+  const inst = shape.instances[i];
+  const D = instanceDegrees(shape, inst).last;
+  const zPrefix = zEval(point.slice(0, k));
+  const read = (s: TableState, idx: number): Fp2 => (s.isExt ? K.readExt(s.ptr, idx) : E.fromBase(K.readBase(s.ptr, idx)));
+  const univariates = new Map<TableState, (t: Fp2) => Fp2>();
+  const uni = (s: TableState): ((t: Fp2) => Fp2) => {
+    let u = univariates.get(s);
+    if (u) return u;
+    const lo = read(s, 0);
+    const diff = E.sub(read(s, 1), lo);
+    const m = s.masked;
+    if (m === null) {
+      u = (t) => E.add(lo, E.mul(t, diff));
+    } else {
+      const R = extElements(m.mask);
+      const bound = point.slice(s.numVars - m.maskVars, k);
+      const rlo = mleEvalSmall(R, m.maskVars === 0 ? [] : [...bound, E.ZERO]);
+      const rdiff = m.maskVars === 0 ? E.ZERO : E.sub(mleEvalSmall(R, [...bound, E.ONE]), rlo);
+      u = (t) => {
+        const zt = E.mul(zPrefix, E.mul(t, E.sub(E.ONE, t)));
+        return E.add(E.add(lo, E.mul(t, diff)), E.mul(zt, E.add(rlo, E.mul(t, rdiff))));
+      };
+    }
+    univariates.set(s, u);
+    return u;
+  };
+  const out: Fp2[] = [];
+  for (let t = 0; t <= D; t++) {
+    const x = E.fromBase(BigInt(t));
+    let acc: Fp2 = E.ZERO;
+    for (const term of inst.terms) {
+      let prod = term.coeff;
+      for (const f of term.factors) prod = E.mul(prod, uni(stateOf(f))(x));
+      acc = E.add(acc, prod);
+    }
+    out.push(acc);
+  }
+  return out;
+}
