@@ -1,0 +1,5 @@
+// Core lowerings: ONNX default-domain ops onto the integer IR.
+import type { Lowering } from '../../ir/types.js';
+import { linearLowerings } from './linear.js';
+
+export const coreLowerings: readonly Lowering[] = [...linearLowerings];

@@ -1,0 +1,129 @@
+// Float graph → integer graph. Calibration runs the float reference on sample inputs and
+// records each value's range; scales follow from those ranges and the precision setting; each
+// ONNX node is lowered by its `Lowering` onto IR ops whose bounds the builder checks.
+import type { Graph, Tensor } from '../onnx/graph.js';
+import { GraphBuilder } from '../ir/builder.js';
+import { mlLowerings } from '../ir/ml/index.js';
+import {
+  CompileError, type CalibrationRange, type IrGraph, type LowerContext, type Lowering, type QuantValue,
+} from '../ir/types.js';
+import { coreLowerings } from './lower/index.js';
+import { isFloatDtype, integerBounds } from './dtypes.js';
+
+/** The float reference evaluator: every value of the graph (inputs, initializers, node outputs). */
+export type FloatEvaluator = (graph: Graph, inputs: ReadonlyMap<string, Tensor>) => Map<string, Tensor>;
+
+export interface QuantizeOptions {
+  /** Precision: activations and weights are `bits`-bit signed integers (4..24). */
+  readonly bits: number;
+}
+
+export const DEFAULT_BITS = 12;
+
+const lowerings = new Map<string, Lowering>();
+for (const l of [...coreLowerings, ...mlLowerings]) lowerings.set(`${l.domain}::${l.opType}`, l);
+
+export function findLowering(domain: string, opType: string): Lowering | undefined {
+  return lowerings.get(`${domain}::${opType}`);
+}
+
+/** Float range of every value over the calibration samples. */
+export function calibrate(graph: Graph, samples: readonly ReadonlyMap<string, Tensor>[], evaluate: FloatEvaluator): Map<string, CalibrationRange> {
+  if (samples.length === 0) throw new CompileError('calibration needs at least one input sample');
+  const ranges = new Map<string, { min: number; max: number }>();
+  for (const sample of samples) {
+    for (const [name, t] of evaluate(graph, sample)) {
+      if (Array.isArray(t.data)) continue; // strings
+      const data = t.data as ArrayLike<number | bigint>;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < data.length; i++) {
+        const v = Number(data[i]);
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      const r = ranges.get(name);
+      if (!r) ranges.set(name, { min, max });
+      else { r.min = Math.min(r.min, min); r.max = Math.max(r.max, max); }
+    }
+  }
+  return ranges;
+}
+
+/** A per-tensor symmetric scale that maps the calibrated range onto [−qmax, qmax]. */
+export function scaleFor(range: CalibrationRange, qmax: number): number {
+  const m = Math.max(Math.abs(range.min), Math.abs(range.max));
+  return Number.isFinite(m) && m > 0 ? m / qmax : 1 / qmax;
+}
+
+export function quantize(graph: Graph, ranges: ReadonlyMap<string, CalibrationRange>, options: QuantizeOptions): IrGraph {
+  const bits = options.bits;
+  if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new CompileError(`--bits must be an integer in [4, 24], got ${bits}`);
+  const qmax = 2 ** (bits - 1) - 1;
+  const b = new GraphBuilder(graph.name || 'model', bits);
+  const quant = new Map<string, QuantValue>();
+
+  for (const inp of graph.inputs) {
+    if (isFloatDtype(inp.dtype)) {
+      const r = ranges.get(inp.name);
+      if (!r) throw new CompileError(`no calibration range for input ${inp.name}`);
+      const scale = scaleFor(r, qmax);
+      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale, lo: BigInt(-qmax), hi: BigInt(qmax) });
+      quant.set(inp.name, { ir: inp.name, scale });
+    } else {
+      const [lo, hi] = integerBounds(inp.dtype, inp.name);
+      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale: 1, lo, hi });
+      quant.set(inp.name, { ir: inp.name, scale: 1 });
+    }
+  }
+
+  for (const node of graph.nodes) {
+    const lowering = findLowering(node.domain, node.opType);
+    if (!lowering) {
+      throw new CompileError(`node ${node.name}: op ${node.domain ? node.domain + '.' : ''}${node.opType} is not supported by the quantizer (see docs/ops.md)`);
+    }
+    const ctx: LowerContext = {
+      node, bits, qmax,
+      info(name) {
+        const v = graph.valueInfo.get(name);
+        if (!v) throw new CompileError(`node ${node.name}: no value info for ${name}`);
+        return v;
+      },
+      constantOf: (name) => graph.initializers.get(name),
+      input(name) {
+        const q = quant.get(name);
+        if (!q) throw new CompileError(`node ${node.name} (${node.opType}): input ${name || '(omitted)'} has no quantized value`);
+        return q;
+      },
+      range(name) {
+        const r = ranges.get(name);
+        if (!r) throw new CompileError(`node ${node.name}: no calibration range for ${name}`);
+        return r;
+      },
+      addConstant: (step, t, kind, lo, hi) => b.addConstant(`${node.name}/${step}`, t, kind, 1, lo, hi),
+      emit: (op, inputs, attrs, o) => b.add(op, inputs, attrs, node.name, o?.step ?? op, o?.scales),
+      define(name, value) {
+        quant.set(name, value);
+      },
+      irInfo: (name) => b.info(name),
+    };
+    lowering.lower(ctx);
+    for (const out of node.outputs) {
+      if (out !== '' && !quant.has(out) && graph.outputs.some((o) => o.name === out)) {
+        throw new CompileError(`node ${node.name} (${node.opType}): lowering did not define output ${out}`);
+      }
+    }
+  }
+
+  for (const out of graph.outputs) {
+    let q = quant.get(out.name);
+    if (!q) {
+      const c = graph.initializers.get(out.name);
+      if (!c) throw new CompileError(`output ${out.name} has no quantized value`);
+      throw new CompileError(`output ${out.name} is a constant; constant outputs are not supported`);
+    }
+    const info = b.info(q.ir);
+    b.addOutput({ name: q.ir, onnxName: out.name, onnxDtype: out.dtype, dims: info.dims, scale: q.scale });
+  }
+  return b.finish();
+}
