@@ -448,17 +448,22 @@ export function foldExt(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
 // (u, v) ← (u + w·v, u - w·v). Twiddles are stored per layer, contiguously: for a layer of
 // half-size h, tw[h + k] = ω_{2h}^k (k < h), so tw has n words and index 0 is unused.
 
-/** Fills tw (n words) for a transform of size n = 2^logN with primitive root w. */
-export function nttTwiddles(tw: usize, logN: i32, w: u64): void {
-  if (logN == 0) return;
-  const half = 1 << (logN - 1);
-  let t: u64 = 1;
-  const top = tw + (<usize>half << 3);
-  for (let k = 0; k < half; k++) {
+/**
+ * Top layer of the twiddle table, entries k in [k0, k1): tw[n/2 + k] = w^k, given start = w^k0.
+ * Split across a pool by ranges of k.
+ */
+export function nttTwiddlesTop(tw: usize, logN: i32, start: u64, w: u64, k0: i32, k1: i32): void {
+  const top = tw + (<usize>(1 << (logN - 1)) << 3);
+  let t = start;
+  for (let k = k0; k < k1; k++) {
     store<u64>(top + (<usize>k << 3), t);
     t = mul(t, w);
   }
-  for (let h = half >> 1; h >= 1; h >>= 1) {
+}
+
+/** The lower layers of the twiddle table from the top one: tw[h + k] = tw[2h + 2k]. */
+export function nttTwiddlesFill(tw: usize, logN: i32): void {
+  for (let h = (1 << (logN - 1)) >> 1; h >= 1; h >>= 1) {
     for (let k = 0; k < h; k++) {
       store<u64>(tw + (<usize>(h + k) << 3), load<u64>(tw + (<usize>(2 * h + 2 * k) << 3)));
     }

@@ -42,7 +42,8 @@ export interface FieldKernels {
   eqOuterBase(out: number, lo: number, lenLo: number, hi: number, h0: number, h1: number): void;
   foldBase(out: number, a: number, m: number, r0: bigint, r1: bigint): void;
   foldExt(out: number, a: number, m: number, r0: bigint, r1: bigint): void;
-  nttTwiddles(tw: number, logN: number, w: bigint): void;
+  nttTwiddlesTop(tw: number, logN: number, start: bigint, w: bigint, k0: number, k1: number): void;
+  nttTwiddlesFill(tw: number, logN: number): void;
   bitReverseCopy(out: number, a: number, logN: number, i0: number, i1: number): void;
   bitReverseTiles(out: number, a: number, logN: number, m0: number, m1: number): void;
   nttBlocks(a: number, tw: number, logB: number, b0: number, b1: number): void;
@@ -246,11 +247,17 @@ function activePool(): KernelPool | null {
   return pool;
 }
 
-/** How many shares an operation over `n` elements splits into (1 = no pool). */
+/** Calls per thread that a pooled operation is cut into, so that load balances dynamically. */
+const CHUNKS_PER_THREAD = 4;
+/** No chunk smaller than this many elements (keeps per-call overhead negligible). */
+const MIN_CHUNK = 1 << 13;
+
+/** How many calls an operation over `n` elements is split into (1 = no pool, run here). */
 export function sharesFor(n: number): number {
   if (n < parallelThreshold || fieldThreads() < 2) return 1;
   const p = activePool();
-  return p === null ? 1 : p.workers + 1;
+  if (p === null) return 1;
+  return Math.max(2, Math.min((p.workers + 1) * CHUNKS_PER_THREAD, Math.floor(n / MIN_CHUNK)));
 }
 
 /**
@@ -268,25 +275,19 @@ export function splitRange(n: number, shares: number, align = 1): [number, numbe
   return out;
 }
 
-/** Runs the calls: calls[1..] on the pool, calls[0] here, and waits for all. */
+/** Runs every call: on the pool (with this thread helping) when there is one and more than one call. */
 export function runCalls(calls: readonly KernelCall[]): void {
   const k = kernels().k as unknown as Record<string, (...args: (number | bigint)[]) => unknown>;
-  if (calls.length === 0) return;
+  const runHere = (c: KernelCall): void => {
+    k[c.fn](...c.args);
+  };
   const p = calls.length > 1 ? activePool() : null;
-  if (p === null || calls.length - 1 > p.workers) {
-    for (const c of calls) k[c.fn](...c.args);
+  if (p === null) {
+    calls.forEach(runHere);
     return;
   }
-  p.start(calls.slice(1));
   pooledRuns++;
-  let localError: unknown = null;
-  try {
-    k[calls[0].fn](...calls[0].args);
-  } catch (err) {
-    localError = err;
-  }
-  p.wait();
-  if (localError !== null) throw localError;
+  p.run(calls, runHere);
 }
 
 export type { KernelCall };

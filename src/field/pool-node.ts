@@ -9,9 +9,10 @@
 import type { KernelCall, KernelPool, PoolFactory } from './pool.js';
 
 // Layout of the control words.
-const DONE = 0; // calls finished since the last start
-const FAILED = 1; // 1 + index of the first worker whose call threw, or 0
-const READY = 2; // READY + i: worker i has instantiated the module
+const NEXT = 0; // index of the next call to hand out
+const DONE = 1; // workers finished with the current batch
+const FAILED = 2; // 1 + index of the first worker whose call threw, or 0
+const READY = 3; // READY + i: worker i has instantiated the module
 
 const READY_TIMEOUT_MS = 20_000;
 const CALL_TIMEOUT_MS = 600_000;
@@ -27,15 +28,22 @@ interface WorkerThreadsModule {
   Worker: new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 }
 
-/** The worker's whole program: instantiate the kernels on the shared memory, run calls. */
+/**
+ * The worker's whole program: instantiate the kernels on the shared memory; for each batch of
+ * calls, take calls by index from the shared counter until none are left, then report done.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, control, index } = workerData;
 const ctrl = new Int32Array(control);
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-parentPort.on('message', (call) => {
+parentPort.on('message', (calls) => {
   try {
-    kernels[call.fn](...call.args);
+    for (;;) {
+      const i = Atomics.add(ctrl, ${NEXT}, 1);
+      if (i >= calls.length) break;
+      kernels[calls[i].fn](...calls[i].args);
+    }
   } catch (err) {
     Atomics.compareExchange(ctrl, ${FAILED}, 0, 1 + index);
   }
@@ -53,8 +61,7 @@ function workerThreads(): WorkerThreadsModule | null {
 }
 
 class NodeKernelPool implements KernelPool {
-  private expected = 0;
-  private lastCalls: readonly KernelCall[] = [];
+  private busy = false;
 
   constructor(
     private readonly threads: NodeWorker[],
@@ -65,31 +72,42 @@ class NodeKernelPool implements KernelPool {
     return this.threads.length;
   }
 
-  start(calls: readonly KernelCall[]): void {
-    if (this.expected !== 0) throw new Error('field pool: start() while calls are running');
-    if (calls.length > this.threads.length) throw new RangeError(`field pool: ${calls.length} calls for ${this.threads.length} workers`);
-    Atomics.store(this.ctrl, DONE, 0);
-    Atomics.store(this.ctrl, FAILED, 0);
-    this.expected = calls.length;
-    this.lastCalls = calls;
-    calls.forEach((call, i) => this.threads[i].postMessage(call));
+  run(calls: readonly KernelCall[], runHere: (call: KernelCall) => void): void {
+    if (this.busy) throw new Error('field pool: run() re-entered');
+    this.busy = true;
+    try {
+      const helpers = Math.min(this.threads.length, calls.length - 1);
+      Atomics.store(this.ctrl, NEXT, 0);
+      Atomics.store(this.ctrl, DONE, 0);
+      Atomics.store(this.ctrl, FAILED, 0);
+      for (let i = 0; i < helpers; i++) this.threads[i].postMessage(calls);
+      let localError: unknown = null;
+      try {
+        for (;;) {
+          const i = Atomics.add(this.ctrl, NEXT, 1);
+          if (i >= calls.length) break;
+          runHere(calls[i]);
+        }
+      } catch (err) {
+        localError = err;
+        Atomics.store(this.ctrl, NEXT, calls.length); // hand out nothing more
+      }
+      this.waitForHelpers(helpers);
+      if (localError !== null) throw localError;
+      const failed = Atomics.load(this.ctrl, FAILED);
+      if (failed !== 0) throw new Error(`field pool: a kernel call failed in worker ${failed - 1}`);
+    } finally {
+      this.busy = false;
+    }
   }
 
-  wait(): void {
+  private waitForHelpers(helpers: number): void {
     const t0 = Date.now();
     for (;;) {
       const done = Atomics.load(this.ctrl, DONE);
-      if (done >= this.expected) break;
+      if (done >= helpers) return;
       Atomics.wait(this.ctrl, DONE, done, 1000);
-      if (Date.now() - t0 > CALL_TIMEOUT_MS) {
-        this.expected = 0;
-        throw new Error('field pool: workers did not finish within the time limit');
-      }
-    }
-    this.expected = 0;
-    const failed = Atomics.load(this.ctrl, FAILED);
-    if (failed !== 0) {
-      throw new Error(`field pool: kernel ${this.lastCalls[failed - 1]?.fn} failed in worker ${failed - 1}`);
+      if (Date.now() - t0 > CALL_TIMEOUT_MS) throw new Error('field pool: workers did not finish within the time limit');
     }
   }
 

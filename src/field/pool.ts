@@ -12,10 +12,12 @@ export interface KernelCall {
 export interface KernelPool {
   /** Number of worker threads (the calling thread is not counted). */
   readonly workers: number;
-  /** Starts calls[i] on worker i (calls.length ≤ workers) and returns at once. */
-  start(calls: readonly KernelCall[]): void;
-  /** Blocks until every started call has finished; throws if any failed. */
-  wait(): void;
+  /**
+   * Runs every call exactly once and returns when all have finished; throws if any failed.
+   * Calls are handed out one at a time to whichever thread is free — the workers and the
+   * calling thread (through `runHere`) — so a thread slowed by other load takes fewer of them.
+   */
+  run(calls: readonly KernelCall[], runHere: (call: KernelCall) => void): void;
   /** Stops the workers. */
   close(): void;
 }

@@ -34,9 +34,12 @@ function checkExtScalar(s: Fp2, op: string): void {
   checkScalar(s[1], op);
 }
 
-/** Runs make(start, end) on each share of [0, n) (a single call below the pool threshold). */
-function parallel(n: number, make: (start: number, end: number, share: number) => KernelCall, align = 1): void {
-  runCalls(splitRange(n, sharesFor(n), align).map(([s, e], i) => make(s, e, i)));
+/**
+ * Runs make(start, end) on each share of [0, n) (a single call below the pool threshold).
+ * `work` is the operation's size in elements when n counts something coarser (NTT blocks).
+ */
+function parallel(n: number, make: (start: number, end: number, share: number) => KernelCall, align = 1, work = n): void {
+  runCalls(splitRange(n, sharesFor(work), align).map(([s, e], i) => make(s, e, i)));
 }
 
 // ---------------------------------------------------------------- elementwise
@@ -330,14 +333,15 @@ function transformInMemory(pa: number, logN: number, w: bigint): number {
   const n = 2 ** logN;
   const po = e.alloc(n);
   const tw = e.alloc(n);
-  e.k.nttTwiddles(tw, logN, w);
+  parallel(n >> 1, (s, t) => call('nttTwiddlesTop', tw, logN, F.pow(w, BigInt(s)), w, s, t), 1, n);
+  e.k.nttTwiddlesFill(tw, logN);
   if (logN >= 2 * BITREV_TILE_LOG) {
     parallel(n, (s, t) => call('bitReverseTiles', po, pa, logN, s >> (2 * BITREV_TILE_LOG), t >> (2 * BITREV_TILE_LOG)), 1 << (2 * BITREV_TILE_LOG));
   } else {
     parallel(n, (s, t) => call('bitReverseCopy', po, pa, logN, s, t));
   }
   const logB = Math.min(logN, NTT_BLOCK_LOG);
-  parallel(n >> logB, (s, t) => call('nttBlocks', po, tw, logB, s, t));
+  parallel(n >> logB, (s, t) => call('nttBlocks', po, tw, logB, s, t), 1, n);
   for (let lenLog = logB + 1; lenLog <= logN; lenLog++) {
     parallel(n >> 1, (s, t) => call('nttLayer', po, tw, lenLog, s, t));
   }

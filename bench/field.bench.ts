@@ -1,0 +1,196 @@
+// `npm run bench:field`: throughput of the Goldilocks WebAssembly kernels against the BigInt
+// reference measured in the same run, and the speedup from two threads on large kernels.
+// Every number is a median of several runs; the machine may be shared, so ratios measured in
+// one run are the numbers to trust, not absolute times.
+import os from 'node:os';
+import * as F from '../src/field/goldilocks.js';
+import * as E from '../src/field/ext.js';
+import * as V from '../src/field/vec.js';
+import * as R from '../src/field/vec-reference.js';
+import { kernels, runCalls, setFieldThreads, sharesFor, splitRange, type KernelCall } from '../src/field/kernel.js';
+import { median, timeRuns, writeSection } from './report.js';
+
+const RUNS = 7;
+const REF_RUNS = 5;
+
+function randomVec(words: number, seed: number): BigUint64Array {
+  const v = new BigUint64Array(words);
+  let x = BigInt(seed) * 0x9e3779b97f4a7c15n + 12345n;
+  for (let i = 0; i < words; i++) {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    v[i] = x % F.P;
+  }
+  return v;
+}
+
+function ms(runs: number[]): number {
+  return median(runs);
+}
+
+const lines: string[] = [];
+function log(line: string): void {
+  console.log(line);
+  lines.push(line);
+}
+
+// ---------------------------------------------------------------- raw multiplication throughput
+
+/** Multiplications per second of an in-place loop over a vector that stays in L1 cache. */
+function baseMulThroughput(): { wasm: number; bigint: number } {
+  const n = 4096;
+  const iters = 4000;
+  const e = kernels();
+  e.reset();
+  const p = e.put(randomVec(n, 1));
+  const c = 0xfedcba9876543210n % F.P;
+  const wasm = (n * iters) / (ms(timeRuns(() => e.k.mulLoop(p, n, iters, c), RUNS)) / 1e3);
+
+  const xs = Array.from(randomVec(n, 2));
+  const refIters = 40;
+  const bigint =
+    (n * refIters) /
+    (ms(
+      timeRuns(() => {
+        for (let it = 0; it < refIters; it++) for (let i = 0; i < n; i++) xs[i] = F.mul(xs[i], c);
+      }, REF_RUNS),
+    ) /
+      1e3);
+  return { wasm, bigint };
+}
+
+function extMulThroughput(): { wasm: number; bigint: number } {
+  const n = 4096;
+  const iters = 1000;
+  const e = kernels();
+  e.reset();
+  const p = e.put(randomVec(2 * n, 3));
+  const c: E.Fp2 = [0x123456789abcdefn, 0xfedcba987654321n];
+  const wasm = (n * iters) / (ms(timeRuns(() => e.k.extMulLoop(p, n, iters, c[0], c[1]), RUNS)) / 1e3);
+
+  const v = randomVec(2 * n, 4);
+  const xs: E.Fp2[] = Array.from({ length: n }, (_, i) => [v[2 * i], v[2 * i + 1]]);
+  const refIters = 10;
+  const bigint =
+    (n * refIters) /
+    (ms(
+      timeRuns(() => {
+        for (let it = 0; it < refIters; it++) for (let i = 0; i < n; i++) xs[i] = E.mul(xs[i], c);
+      }, REF_RUNS),
+    ) /
+      1e3);
+  return { wasm, bigint };
+}
+
+// ---------------------------------------------------------------- vec.ts operations, 1 vs 2 threads
+
+interface Row {
+  name: string;
+  size: string;
+  bigintMs: number;
+  oneMs: number;
+  twoMs: number;
+}
+
+/** Times `fast` with 1 and with 2 threads and `reference` once per REF_RUNS. */
+function compare(name: string, size: string, fast: () => void, reference: (() => void) | null, refRuns = REF_RUNS): Row {
+  setFieldThreads(1);
+  const oneMs = ms(timeRuns(fast, RUNS, 2));
+  setFieldThreads(2);
+  const twoMs = ms(timeRuns(fast, RUNS, 2));
+  setFieldThreads(1);
+  const bigintMs = reference === null ? NaN : ms(timeRuns(reference, refRuns, 0));
+  const row = { name, size, bigintMs, oneMs, twoMs };
+  log(
+    `${name} ${size}: BigInt ${fmt(bigintMs)} ms, WASM 1 thread ${fmt(oneMs)} ms (×${fmt(bigintMs / oneMs)} vs BigInt), ` +
+      `2 threads ${fmt(twoMs)} ms (speedup ×${fmt(oneMs / twoMs)})`,
+  );
+  return row;
+}
+
+/** A kernel on data already in kernel memory, split by runCalls: the pool's own speedup. */
+function kernelOnly(
+  name: string,
+  words: number,
+  make: (pa: number, pb: number, pr: number, s: number, t: number) => KernelCall,
+  n: number,
+): Row {
+  const e = kernels();
+  e.reset();
+  const pa = e.put(randomVec(words, 5));
+  const pb = e.put(randomVec(words, 6));
+  const pr = e.alloc(16); // result words of reductions, two per share
+  const run = (): void => {
+    runCalls(splitRange(n, sharesFor(n)).map(([s, t], i) => make(pa, pb, pr + 16 * i, s, t)));
+  };
+  setFieldThreads(1);
+  const oneMs = ms(timeRuns(run, RUNS, 2));
+  setFieldThreads(2);
+  const twoMs = ms(timeRuns(run, RUNS, 2));
+  setFieldThreads(1);
+  log(`${name} (kernel only, data in WASM memory) n=${n}: 1 thread ${fmt(oneMs)} ms, 2 threads ${fmt(twoMs)} ms (speedup ×${fmt(oneMs / twoMs)})`);
+  return { name: `${name} (kernel only)`, size: `n = ${n}`, bigintMs: NaN, oneMs, twoMs };
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function main(): void {
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  log(`load average before: ${load}`);
+  setFieldThreads(1);
+
+  const base = baseMulThroughput();
+  log(`base mult: WASM ${(base.wasm / 1e6).toFixed(0)} M/s, BigInt ${(base.bigint / 1e6).toFixed(1)} M/s, ratio ×${(base.wasm / base.bigint).toFixed(0)}`);
+  const ext = extMulThroughput();
+  log(`ext mult: WASM ${(ext.wasm / 1e6).toFixed(0)} M/s, BigInt ${(ext.bigint / 1e6).toFixed(2)} M/s, ratio ×${(ext.wasm / ext.bigint).toFixed(0)}`);
+
+  const rows: Row[] = [];
+  const n20 = 1 << 20;
+  const a20 = randomVec(n20, 7);
+  const b20 = randomVec(n20, 8);
+  const x20 = randomVec(2 * n20, 9);
+  const y20 = randomVec(2 * n20, 10);
+  const r: E.Fp2 = [123456789n, 987654321n];
+
+  // In place on one buffer: a fresh 8 MiB array per run would time page faults, not the NTT.
+  const buf = a20.slice();
+  rows.push(compare('NTT', '2^20', () => V.ntt(buf), () => R.ntt(buf), 3));
+  rows.push(compare('inverse NTT', '2^20', () => V.intt(buf), null));
+  rows.push(compare('baseMul', '2^20', () => V.baseMul(a20, b20), () => R.baseMul(a20, b20)));
+  rows.push(compare('extMul', '2^20', () => V.extMul(x20, y20), () => R.extMul(x20, y20), 3));
+  rows.push(compare('baseInner', '2^20', () => V.baseInner(a20, b20), () => R.baseInner(a20, b20)));
+  rows.push(compare('extInner', '2^20', () => V.extInner(x20, y20), () => R.extInner(x20, y20), 3));
+  rows.push(compare('foldBase', '2^20 → 2^19', () => V.foldBase(a20, r), () => R.foldBase(a20, r), 3));
+  rows.push(compare('foldExt', '2^20 → 2^19', () => V.foldExt(x20, r), () => R.foldExt(x20, r), 3));
+  const rs = Array.from({ length: 20 }, (_, i): E.Fp2 => [BigInt(i + 3) * 0x1234567n, BigInt(i + 5) * 0x7654321n]);
+  rows.push(compare('eqTable', '20 vars', () => V.eqTable(rs), () => R.eqTable(rs), 3));
+  rows.push(compare('extBatchInverse', '2^18', () => V.extBatchInverse(x20.subarray(0, 2 << 18)), () => R.extBatchInverse(x20.subarray(0, 2 << 18)), 1));
+
+  rows.push(kernelOnly('baseInner', n20, (pa, pb, pr, s, t) => ({ fn: 'baseInner', args: [pa + 8 * s, pb + 8 * s, t - s, pr] }), n20));
+  rows.push(kernelOnly('extMul', 2 * n20, (pa, pb, _pr, s, t) => ({ fn: 'extMul', args: [pa + 16 * s, pa + 16 * s, pb + 16 * s, t - s] }), n20));
+  rows.push(kernelOnly('foldExt', 2 * n20, (pa, pb, _pr, s, t) => ({ fn: 'foldExt', args: [pb + 16 * s, pa + 32 * s, t - s, r[0], r[1]] }), n20 >> 1));
+
+  const table = [
+    '| operation | size | BigInt reference (ms) | WASM, 1 thread (ms) | ×BigInt | WASM, 2 threads (ms) | 2-thread speedup |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (w) => `| ${w.name} | ${w.size} | ${fmt(w.bigintMs)} | ${fmt(w.oneMs)} | ${fmt(w.bigintMs / w.oneMs)} | ${fmt(w.twoMs)} | ${fmt(w.oneMs / w.twoMs)} |`,
+    ),
+  ];
+  const body = [
+    `Medians of ${RUNS} runs (BigInt reference: ${REF_RUNS} or fewer on the slowest ones). Load average when the run started: ${load} — the machine was shared, so absolute times are noisy; ratios are measured in the same run.`,
+    '',
+    `- base multiplications, one thread (in-place loop over 4096 elements): **${(base.wasm / 1e6).toFixed(0)} M/s** WASM vs ${(base.bigint / 1e6).toFixed(1)} M/s BigInt (×${(base.wasm / base.bigint).toFixed(0)})`,
+    `- extension multiplications, one thread: **${(ext.wasm / 1e6).toFixed(0)} M/s** WASM vs ${(ext.bigint / 1e6).toFixed(2)} M/s BigInt (×${(ext.wasm / ext.bigint).toFixed(0)})`,
+    '',
+    'vec.ts operations include copying operands into kernel memory and results out; the "kernel only" rows run on data already in kernel memory and show what the pool itself gains.',
+    '',
+    ...table,
+  ].join('\n');
+  writeSection('field', 'Field kernels (`npm run bench:field`)', body);
+  console.log('\nwrote the field section of docs/benchmarks.md');
+}
+
+main();
