@@ -9,6 +9,7 @@ import * as V from '../../src/field/vec.js';
 import * as R from '../../src/field/vec-reference.js';
 import {
   DEFAULT_PARALLEL_THRESHOLD,
+  kernels,
   pooledRunCount,
   setFieldThreads,
   setParallelThreshold,
@@ -124,6 +125,20 @@ test('sizes above the default threshold take the pooled path and match the refer
   assert.deepEqual(f, g, 'ntt 2^17');
   V.intt(f);
   assert.deepEqual(f, big, 'intt(ntt) 2^17');
+});
+
+test('kernel memory grown while the pool is running is seen by the workers', () => {
+  setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
+  const rng = new Rng(13);
+  V.baseInner(rng.vec(1 << 17), rng.vec(1 << 17)); // make sure the pool exists
+  const before = kernels().memory.buffer.byteLength;
+  const n = Math.max(1 << 18, before / 16); // inputs of 24·n bytes cannot fit: memory must grow
+  const a = rng.vec(n);
+  const x = rng.vec(2 * n);
+  const runs = pooledRunCount();
+  assert.deepEqual(V.baseInnerExt(a, x), R.baseInnerExt(a, x));
+  assert.ok(kernels().memory.buffer.byteLength > before, 'memory grew');
+  assert.ok(pooledRunCount() > runs, 'the pool ran after growing');
 });
 
 test('large inputs (full suite): 2^20 NTT round trip and eq table of 20 variables', { skip: !process.env.ZKINFER_FULL }, () => {
