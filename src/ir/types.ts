@@ -185,6 +185,11 @@ export interface LowerContext {
   define(onnxName: string, value: QuantValue): void;
   /** Value info of an IR value added so far. */
   irInfo(irName: string): IrValueInfo;
+  /**
+   * The float reference on a one-node graph: `node` with the given input tensors (by input name).
+   * Data-movement ops use it on index tensors to derive their index maps.
+   */
+  evaluateNode(node: OnnxNode, inputs: ReadonlyMap<string, OnnxTensor>): Map<string, OnnxTensor>;
 }
 
 export interface Lowering {

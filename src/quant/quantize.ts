@@ -1,7 +1,8 @@
 // Float graph → integer graph. Calibration runs the float reference on sample inputs and
 // records each value's range; scales follow from those ranges and the precision setting; each
 // ONNX node is lowered by its `Lowering` onto IR ops whose bounds the builder checks.
-import type { Graph, Tensor } from '../onnx/graph.js';
+import type { Graph, Tensor, ValueInfo } from '../onnx/graph.js';
+import { evaluateFloat, evaluateNode } from '../onnx/float-eval.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { mlLowerings } from '../ir/ml/index.js';
 import {
@@ -10,8 +11,6 @@ import {
 import { coreLowerings } from './lower/index.js';
 import { isFloatDtype, integerBounds } from './dtypes.js';
 
-/** The float reference evaluator: every value of the graph (inputs, initializers, node outputs). */
-export type FloatEvaluator = (graph: Graph, inputs: ReadonlyMap<string, Tensor>) => Map<string, Tensor>;
 
 export interface QuantizeOptions {
   /** Precision: activations and weights are `bits`-bit signed integers (4..24). */
@@ -28,11 +27,20 @@ export function findLowering(domain: string, opType: string): Lowering | undefin
 }
 
 /** Float range of every value over the calibration samples. */
-export function calibrate(graph: Graph, samples: readonly ReadonlyMap<string, Tensor>[], evaluate: FloatEvaluator): Map<string, CalibrationRange> {
+export interface Calibration {
+  readonly ranges: ReadonlyMap<string, CalibrationRange>;
+  /** dtype and dims of every value, as the reference computed them. */
+  readonly valueInfo: ReadonlyMap<string, ValueInfo>;
+}
+
+/** Float range of every value over the calibration samples (and each value's dtype and dims). */
+export function calibrate(graph: Graph, samples: readonly Readonly<Record<string, Tensor>>[]): Calibration {
   if (samples.length === 0) throw new CompileError('calibration needs at least one input sample');
   const ranges = new Map<string, { min: number; max: number }>();
+  const valueInfo = new Map<string, ValueInfo>(graph.valueInfo);
   for (const sample of samples) {
-    for (const [name, t] of evaluate(graph, sample)) {
+    for (const [name, t] of evaluateFloat(graph, sample)) {
+      if (!valueInfo.has(name) || valueInfo.get(name)!.dims.includes(-1)) valueInfo.set(name, { name, dtype: t.dtype, dims: t.dims });
       if (Array.isArray(t.data)) continue; // strings
       const data = t.data as ArrayLike<number | bigint>;
       let min = Infinity;
@@ -47,7 +55,7 @@ export function calibrate(graph: Graph, samples: readonly ReadonlyMap<string, Te
       else { r.min = Math.min(r.min, min); r.max = Math.max(r.max, max); }
     }
   }
-  return ranges;
+  return { ranges, valueInfo };
 }
 
 /** A per-tensor symmetric scale that maps the calibrated range onto [−qmax, qmax]. */
@@ -56,7 +64,8 @@ export function scaleFor(range: CalibrationRange, qmax: number): number {
   return Number.isFinite(m) && m > 0 ? m / qmax : 1 / qmax;
 }
 
-export function quantize(graph: Graph, ranges: ReadonlyMap<string, CalibrationRange>, options: QuantizeOptions): IrGraph {
+export function quantize(graph: Graph, calibration: Calibration, options: QuantizeOptions): IrGraph {
+  const { ranges, valueInfo } = calibration;
   const bits = options.bits;
   if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new CompileError(`--bits must be an integer in [4, 24], got ${bits}`);
   const qmax = 2 ** (bits - 1) - 1;
@@ -85,7 +94,7 @@ export function quantize(graph: Graph, ranges: ReadonlyMap<string, CalibrationRa
     const ctx: LowerContext = {
       node, bits, qmax,
       info(name) {
-        const v = graph.valueInfo.get(name);
+        const v = valueInfo.get(name);
         if (!v) throw new CompileError(`node ${node.name}: no value info for ${name}`);
         return v;
       },
@@ -106,6 +115,12 @@ export function quantize(graph: Graph, ranges: ReadonlyMap<string, CalibrationRa
         quant.set(name, value);
       },
       irInfo: (name) => b.info(name),
+      evaluateNode(n, inputs) {
+        const outs = evaluateNode(n, n.inputs.map((name) => (name === '' ? undefined : inputs.get(name))), graph.opsets);
+        const m = new Map<string, Tensor>();
+        n.outputs.forEach((o, i) => { if (o !== '' && outs[i]) m.set(o, outs[i]); });
+        return m;
+      },
     };
     lowering.lower(ctx);
     for (const out of node.outputs) {
@@ -127,3 +142,4 @@ export function quantize(graph: Graph, ranges: ReadonlyMap<string, CalibrationRa
   }
   return b.finish();
 }
+

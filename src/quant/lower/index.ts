@@ -1,5 +1,7 @@
 // Core lowerings: ONNX default-domain ops onto the integer IR.
 import type { Lowering } from '../../ir/types.js';
 import { linearLowerings } from './linear.js';
+import { movementLowerings } from './movement.js';
+import { elementwiseLowerings } from './elementwise.js';
 
-export const coreLowerings: readonly Lowering[] = [...linearLowerings];
+export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings];

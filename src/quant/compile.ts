@@ -1,0 +1,96 @@
+// compile: ONNX bytes (+ calibration samples) → integer graph; runCompiled: float inputs →
+// quantized inputs → exact execution → dequantized outputs (+ the witness).
+import { loadOnnx } from '../onnx/load.js';
+import type { Graph, Tensor } from '../onnx/graph.js';
+import { execute, InputError } from '../ir/execute.js';
+import type { IrGraph, IrTensor } from '../ir/types.js';
+import { calibrate, DEFAULT_BITS, quantize } from './quantize.js';
+import { isFloatDtype } from './dtypes.js';
+import { roundHalfUp } from './lower/helpers.js';
+
+export interface CompileOptions {
+  readonly bits?: number;
+  /** Calibration samples; default: deterministic pseudo-random inputs in [−1, 1]. */
+  readonly calibration?: readonly Readonly<Record<string, Tensor>>[];
+  readonly file?: string;
+}
+
+export function loadModel(bytes: Uint8Array, file?: string): Graph {
+  return loadOnnx(bytes, file !== undefined ? { file } : {});
+}
+
+/** Deterministic stand-in calibration data (a fixed LCG): used only when none is given. */
+export function syntheticSamples(graph: Graph, count = 4): Record<string, Tensor>[] {
+  let state = 12345;
+  const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return (state / 2147483648) * 2 - 1; };
+  return Array.from({ length: count }, () => Object.fromEntries(graph.inputs.map((i) => {
+    const dims = i.dims.map((d) => (d < 0 ? 1 : d));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const data = new Float64Array(n);
+    for (let j = 0; j < n; j++) data[j] = isFloatDtype(i.dtype) ? next() : Math.abs(Math.round(next() * 3));
+    return [i.name, { dtype: i.dtype, dims, data }];
+  })));
+}
+
+export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGraph {
+  const samples = options.calibration && options.calibration.length > 0 ? options.calibration : syntheticSamples(graph);
+  return quantize(graph, calibrate(graph, samples), { bits: options.bits ?? DEFAULT_BITS });
+}
+
+export function compile(onnxBytes: Uint8Array, options: CompileOptions = {}): IrGraph {
+  return compileGraph(loadModel(onnxBytes, options.file), options);
+}
+
+/** Float inputs → integer inputs: q = clamp(round_half_up(x / scale), lo, hi); integer inputs must be integers in range. */
+export function quantizeInputs(graph: IrGraph, inputs: Readonly<Record<string, Tensor>>): { tensors: Map<string, IrTensor>; clamped: number } {
+  const tensors = new Map<string, IrTensor>();
+  let clamped = 0;
+  for (const inp of graph.inputs) {
+    const t = inputs[inp.name];
+    if (!t) throw new InputError(`missing input ${inp.name}`);
+    if (Array.isArray(t.data)) throw new InputError(`input ${inp.name} must be numeric`);
+    const src = t.data as ArrayLike<number | bigint>;
+    const n = src.length;
+    const out = new BigInt64Array(n);
+    const lo = Number(inp.lo);
+    const hi = Number(inp.hi);
+    const isFloat = isFloatDtype(inp.onnxDtype);
+    for (let i = 0; i < n; i++) {
+      const x = Number(src[i]);
+      if (!Number.isFinite(x)) throw new InputError(`input ${inp.name} contains ${x}`);
+      let q = isFloat ? roundHalfUp(x / inp.scale) : x;
+      if (!isFloat && !Number.isInteger(q)) throw new InputError(`input ${inp.name} is ${inp.onnxDtype} but holds ${x}`);
+      if (q < lo) { q = lo; clamped++; }
+      if (q > hi) { q = hi; clamped++; }
+      out[i] = BigInt(q);
+    }
+    tensors.set(inp.name, { dims: inp.dims, data: out });
+  }
+  return { tensors, clamped };
+}
+
+export interface RunResult {
+  /** Dequantized outputs by ONNX output name. */
+  readonly outputs: Map<string, Float64Array>;
+  /** Integer outputs by ONNX output name. */
+  readonly integers: Map<string, IrTensor>;
+  /** Every value of the integer graph (the witness). */
+  readonly witness: Map<string, IrTensor>;
+  /** Input elements that were outside the calibrated range and saturated. */
+  readonly clamped: number;
+}
+
+export function runCompiled(graph: IrGraph, inputs: Readonly<Record<string, Tensor>>): RunResult {
+  const { tensors, clamped } = quantizeInputs(graph, inputs);
+  const witness = execute(graph, tensors);
+  const outputs = new Map<string, Float64Array>();
+  const integers = new Map<string, IrTensor>();
+  for (const o of graph.outputs) {
+    const t = witness.get(o.name)!;
+    integers.set(o.onnxName, t);
+    const f = new Float64Array(t.data.length);
+    for (let i = 0; i < f.length; i++) f[i] = Number(t.data[i]) * o.scale;
+    outputs.set(o.onnxName, f);
+  }
+  return { outputs, integers, witness, clamped };
+}

@@ -1,0 +1,320 @@
+// Elementwise ops: exact integer ops where the op is piecewise linear with integer breakpoints
+// (Relu, Clip, Add/Sub/Sum through WeightedSum, Mul, Max/Min, comparisons, Where), and lookup
+// tables for everything else (Sigmoid, Tanh, Exp, Erf, Gelu …). A table's entries are produced
+// at compile time by the float reference of the very same ONNX node evaluated on the table's
+// input domain, then rounded to integers: from then on they are fixed data.
+import type { Tensor } from '../../onnx/graph.js';
+import { absMax, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
+import {
+  bigArray, broadcastShape, broadcastTo, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp,
+} from './helpers.js';
+import { attrFloat } from './windows.js';
+
+/** Bits of extra precision of the common scale of a sum. */
+const SUM_GUARD_BITS = 10;
+
+/** The output dims of this node (shape inference of the reference). */
+function outDims(ctx: LowerContext, k = 0): readonly number[] {
+  return ctx.info(ctx.node.outputs[k]).dims;
+}
+
+/** Σ coeffs[i]·v_i, exactly at a common scale, then requantized to the output's scale. */
+function linearCombination(ctx: LowerContext, values: readonly QuantValue[], coeffs: readonly number[], out: string, target?: number): QuantValue {
+  const dims = outDims(ctx);
+  const vs = values.map((v, i) => broadcastTo(ctx, v, dims, `bcast${i}`));
+  const accScale = Math.min(...vs.map((v) => v.scale)) / 2 ** SUM_GUARD_BITS;
+  const ks = vs.map((v, i) => BigInt(roundHalfUp((v.scale * coeffs[i]) / accScale)));
+  const [acc] = ctx.emit('WeightedSum', vs.map((v) => v.ir), { coeffs: ks, offset: 0n }, { step: 'sum', scales: [accScale] });
+  return requantTo(ctx, acc, [accScale], target ?? outScale(ctx, out), 'requant');
+}
+
+/** Values at one exact common scale (for comparisons): integers a·k_a, b·k_b. */
+function commonScale(ctx: LowerContext, values: readonly QuantValue[], dims: readonly number[]): string[] {
+  const vs = values.map((v, i) => broadcastTo(ctx, v, dims, `bcast${i}`));
+  const maxScale = Math.max(...vs.map((v) => v.scale));
+  const minScale = Math.min(...vs.map((v) => v.scale));
+  if (maxScale === minScale) return vs.map((v) => v.ir);
+  const accScale = minScale / 2 ** SUM_GUARD_BITS;
+  return vs.map((v, i) => {
+    const k = BigInt(roundHalfUp(v.scale / accScale));
+    return ctx.emit('WeightedSum', [v.ir], { coeffs: [k], offset: 0n }, { step: `scale${i}` })[0];
+  });
+}
+
+const add: Lowering = {
+  domain: '', opType: 'Add',
+  lower(ctx) {
+    const [a, b] = ctx.node.inputs;
+    ctx.define(ctx.node.outputs[0], linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, 1], ctx.node.outputs[0]));
+  },
+};
+
+const sub: Lowering = {
+  domain: '', opType: 'Sub',
+  lower(ctx) {
+    const [a, b] = ctx.node.inputs;
+    ctx.define(ctx.node.outputs[0], linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, -1], ctx.node.outputs[0]));
+  },
+};
+
+function naryLinear(opType: 'Sum' | 'Mean'): Lowering {
+  return {
+    domain: '', opType,
+    lower(ctx) {
+      const ins = ctx.node.inputs.filter((n) => n !== '');
+      const c = opType === 'Mean' ? 1 / ins.length : 1;
+      ctx.define(ctx.node.outputs[0], linearCombination(ctx, ins.map((n, i) => operand(ctx, n, `x${i}`)), ins.map(() => c), ctx.node.outputs[0]));
+    },
+  };
+}
+
+/** a·b then requantization of the product (scale s_a·s_b) to the output scale. */
+function product(ctx: LowerContext, a: QuantValue, b: QuantValue, out: string): QuantValue {
+  const dims = outDims(ctx);
+  const ea = broadcastTo(ctx, a, dims, 'bcast-a');
+  const eb = broadcastTo(ctx, b, dims, 'bcast-b');
+  const [p] = ctx.emit('Mul', [ea.ir, eb.ir], {}, { step: 'mul', scales: [a.scale * b.scale] });
+  return requantTo(ctx, p, [a.scale * b.scale], outScale(ctx, out), 'requant');
+}
+
+const mul: Lowering = {
+  domain: '', opType: 'Mul',
+  lower(ctx) {
+    const [a, b] = ctx.node.inputs;
+    ctx.define(ctx.node.outputs[0], product(ctx, operand(ctx, a, 'a'), operand(ctx, b, 'b'), ctx.node.outputs[0]));
+  },
+};
+
+const div: Lowering = {
+  domain: '', opType: 'Div',
+  lower(ctx) {
+    const [an, bn] = ctx.node.inputs;
+    const out = ctx.node.outputs[0];
+    const c = ctx.constantOf(bn);
+    const a = operand(ctx, an, 'a');
+    if (c) {
+      // Division by a constant is a product with its reciprocal (a constant of the model).
+      const inv = numbers(c).map((v) => 1 / v);
+      if (!inv.every(Number.isFinite)) refuseNode(ctx, 'division by a constant zero');
+      const recip: Tensor = { dtype: 'float64', dims: c.dims, data: inv };
+      const prev = ctx.constantOf;
+      void prev;
+      let m = 0;
+      for (const v of inv) m = Math.max(m, Math.abs(v));
+      const scale = m > 0 ? m / ctx.qmax : 1;
+      const q = new Float64Array(inv.length);
+      for (let i = 0; i < inv.length; i++) q[i] = roundHalfUp(inv[i] / scale);
+      const ir = ctx.addConstant('reciprocal', { dims: recip.dims, data: bigArray(q) }, 'weight', BigInt(-ctx.qmax), BigInt(ctx.qmax));
+      ctx.define(out, product(ctx, a, { ir, scale }, out));
+      return;
+    }
+    // Division by a computed value: only when its static bound proves it positive.
+    const b = ctx.input(bn);
+    const dims = outDims(ctx);
+    const bInfo = ctx.irInfo(b.ir);
+    if (bInfo.lo < 1n) refuseNode(ctx, `division by a computed value whose static bound [${bInfo.lo}, ${bInfo.hi}] includes 0 or negatives`);
+    const ea = broadcastTo(ctx, a, dims, 'bcast-a');
+    const eb = broadcastTo(ctx, b, dims, 'bcast-b');
+    const shift = ctx.bits + 4;
+    const qScale = a.scale / (b.scale * 2 ** shift);
+    const [q] = ctx.emit('Div', [ea.ir, eb.ir], { shift, inner: 1 }, { step: 'div', scales: [qScale] });
+    ctx.define(out, requantTo(ctx, q, [qScale], outScale(ctx, out), 'requant'));
+  },
+};
+
+function extremum(opType: 'Max' | 'Min'): Lowering {
+  return {
+    domain: '', opType,
+    lower(ctx) {
+      const out = ctx.node.outputs[0];
+      const s = outScale(ctx, out);
+      const dims = outDims(ctx);
+      const vs = ctx.node.inputs.filter((n) => n !== '').map((n, i) => {
+        const v = operand(ctx, n, `x${i}`);
+        const r = v.scale === s ? v : requantTo(ctx, v.ir, [v.scale], s, `rescale${i}`);
+        return broadcastTo(ctx, r, dims, `bcast${i}`);
+      });
+      let acc = vs[0].ir;
+      for (let i = 1; i < vs.length; i++) acc = ctx.emit(opType, [acc, vs[i].ir], {}, { step: `${opType.toLowerCase()}${i}`, scales: [s] })[0];
+      ctx.define(out, { ir: acc, scale: s });
+    },
+  };
+}
+
+const relu: Lowering = {
+  domain: '', opType: 'Relu',
+  lower(ctx) {
+    const x = ctx.input(ctx.node.inputs[0]);
+    const hi = ctx.irInfo(x.ir).hi;
+    const [r] = ctx.emit('Clip', [x.ir], { lo: 0n, hi: hi > 0n ? hi : 0n }, { step: 'relu', scales: [x.scale] });
+    ctx.define(ctx.node.outputs[0], { ir: r, scale: x.scale });
+  },
+};
+
+const clip: Lowering = {
+  domain: '', opType: 'Clip',
+  lower(ctx) {
+    const x = ctx.input(ctx.node.inputs[0]);
+    const info = ctx.irInfo(x.ir);
+    let lo = -Infinity;
+    let hi = Infinity;
+    if (ctx.node.attrs.min || ctx.node.attrs.max) {
+      lo = attrFloat(ctx.node, 'min', -Infinity);
+      hi = attrFloat(ctx.node, 'max', Infinity);
+    }
+    const [, mn, mx] = ctx.node.inputs;
+    for (const [name, which] of [[mn, 'min'], [mx, 'max']] as const) {
+      if (!name) continue;
+      const c = ctx.constantOf(name);
+      if (!c) refuseNode(ctx, `a computed ${which} is not supported`);
+      if (which === 'min') lo = numbers(c)[0]; else hi = numbers(c)[0];
+    }
+    // Integer clamp bounds: round inward so the clamp never exceeds the float one.
+    const qlo = Number.isFinite(lo) ? BigInt(Math.ceil(lo / x.scale)) : info.lo;
+    const qhi = Number.isFinite(hi) ? BigInt(Math.floor(hi / x.scale)) : info.hi;
+    const [r] = ctx.emit('Clip', [x.ir], { lo: qlo, hi: qhi < qlo ? qlo : qhi }, { step: 'clip', scales: [x.scale] });
+    ctx.define(ctx.node.outputs[0], { ir: r, scale: x.scale });
+  },
+};
+
+const neg: Lowering = {
+  domain: '', opType: 'Neg',
+  lower(ctx) {
+    const x = ctx.input(ctx.node.inputs[0]);
+    const [r] = ctx.emit('WeightedSum', [x.ir], { coeffs: [-1n], offset: 0n }, { step: 'neg', scales: [x.scale] });
+    ctx.define(ctx.node.outputs[0], { ir: r, scale: x.scale });
+  },
+};
+
+/** Where the function saturates, so its table needs no wider input domain. */
+const SATURATION: Record<string, number> = { Sigmoid: 12, Tanh: 6, Erf: 4, HardSigmoid: 8, Softsign: 1e6 };
+
+/** A nonlinearity of one computed input as a lookup table derived from the reference op. */
+function table(ctx: LowerContext): void {
+  const node = ctx.node;
+  const x = ctx.input(node.inputs[0]);
+  const out = node.outputs[0];
+  const r = ctx.range(node.inputs[0]);
+  let range = Math.max(Math.abs(r.min), Math.abs(r.max));
+  if (!(range > 0)) range = 1;
+  range = Math.min(range, SATURATION[node.opType] ?? Infinity);
+  const q = ctx.qmax;
+  const sIn = range / q;
+  const xin = requantTo(ctx, x.ir, [x.scale], sIn, 'table-in');
+  const info = ctx.irInfo(xin.ir);
+  const lo = Number(info.lo);
+  const hi = Number(info.hi);
+  const domain = new Float64Array(hi - lo + 1);
+  for (let j = lo; j <= hi; j++) domain[j - lo] = j * sIn;
+  const inputs = new Map<string, Tensor>([[node.inputs[0], { dtype: 'float64', dims: [domain.length], data: domain }]]);
+  node.inputs.forEach((n, i) => {
+    if (i === 0 || n === '') return;
+    const c = ctx.constantOf(n);
+    if (!c) refuseNode(ctx, `input ${i} must be a constant for a table`);
+    inputs.set(n, c);
+  });
+  const res = ctx.evaluateNode(node, inputs).get(out);
+  if (!res) refuseNode(ctx, 'the reference produced no table');
+  const ys = numbers(res);
+  if (ys.length !== domain.length) refuseNode(ctx, 'a table op must be elementwise in its first input');
+  let yMax = 0;
+  for (let i = 0; i < ys.length; i++) {
+    if (!Number.isFinite(ys[i])) ys[i] = ys[i] > 0 ? 3.4e38 : ys[i] < 0 ? -3.4e38 : 0;
+    yMax = Math.max(yMax, Math.abs(ys[i]));
+  }
+  // The output scale covers the table's range (calibration may show less, but the table is public data).
+  const calib = ctx.range(out);
+  const want = Math.max(Math.abs(calib.min), Math.abs(calib.max));
+  const cover = Math.min(yMax, Math.max(want, yMax / 2 ** 8));
+  const sOut = cover > 0 ? cover / q : 1;
+  const t = new Float64Array(ys.length);
+  for (let i = 0; i < ys.length; i++) t[i] = Math.max(-q, Math.min(q, roundHalfUp(ys[i] / sOut)));
+  const tab = ctx.addConstant('table', { dims: [t.length], data: bigArray(t) }, 'public');
+  const [o] = ctx.emit('Lookup', [xin.ir, tab], { tableLo: BigInt(lo), fn: node.opType, inScale: sIn, outScale: sOut }, { step: 'lookup', scales: [sOut] });
+  ctx.define(out, { ir: o, scale: sOut });
+}
+
+const TABLE_OPS = [
+  'Sigmoid', 'Tanh', 'Exp', 'Log', 'Erf', 'Gelu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Elu', 'Selu', 'Celu',
+  'LeakyRelu', 'ThresholdedRelu', 'Sqrt', 'Reciprocal', 'Abs', 'Sin', 'Cos', 'Mish', 'Pow', 'Floor', 'Ceil', 'Round', 'Sign',
+  'Atan', 'Asinh', 'Sinh', 'Cosh', 'Tan', 'Asin', 'Acos', 'Acosh', 'Atanh', 'Shrink',
+];
+
+const prelu: Lowering = {
+  domain: '', opType: 'PRelu',
+  lower(ctx) {
+    const [xn, sn] = ctx.node.inputs;
+    const x = ctx.input(xn);
+    const info = ctx.irInfo(x.ir);
+    const out = ctx.node.outputs[0];
+    const [pos] = ctx.emit('Clip', [x.ir], { lo: 0n, hi: info.hi > 0n ? info.hi : 0n }, { step: 'pos', scales: [x.scale] });
+    const [negPart] = ctx.emit('Clip', [x.ir], { lo: info.lo < 0n ? info.lo : 0n, hi: 0n }, { step: 'neg', scales: [x.scale] });
+    const slope = operand(ctx, sn, 'slope');
+    const dims = outDims(ctx);
+    const es = broadcastTo(ctx, slope, dims, 'bcast-slope');
+    const en = broadcastTo(ctx, { ir: negPart, scale: x.scale }, dims, 'bcast-neg');
+    const ep = broadcastTo(ctx, { ir: pos, scale: x.scale }, dims, 'bcast-pos');
+    const [p] = ctx.emit('Mul', [en.ir, es.ir], {}, { step: 'mul', scales: [x.scale * slope.scale] });
+    ctx.define(out, linearCombination(ctx, [ep, { ir: p, scale: x.scale * slope.scale }], [1, 1], out));
+  },
+};
+
+const COMPARE: Record<string, string> = {
+  Less: 'less', Greater: 'greater', Equal: 'equal', LessOrEqual: 'lessOrEqual', GreaterOrEqual: 'greaterOrEqual',
+  And: 'and', Or: 'or', Xor: 'xor',
+};
+
+const compareLowerings: Lowering[] = Object.entries(COMPARE).map(([opType, mode]) => ({
+  domain: '', opType,
+  lower(ctx: LowerContext) {
+    const [an, bn] = ctx.node.inputs;
+    const dims = outDims(ctx);
+    const vals = [operand(ctx, an, 'a'), operand(ctx, bn, 'b')];
+    const [a, b] = mode === 'and' || mode === 'or' || mode === 'xor' ? vals.map((v, i) => broadcastTo(ctx, v, dims, `bcast${i}`).ir) : commonScale(ctx, vals, dims);
+    const [r] = ctx.emit('Compare', [a, b], { mode }, { step: mode, scales: [1] });
+    ctx.define(ctx.node.outputs[0], { ir: r, scale: 1 });
+  },
+}));
+
+const not: Lowering = {
+  domain: '', opType: 'Not',
+  lower(ctx) {
+    const x = ctx.input(ctx.node.inputs[0]);
+    const [r] = ctx.emit('WeightedSum', [x.ir], { coeffs: [-1n], offset: 1n }, { step: 'not', scales: [1] });
+    ctx.define(ctx.node.outputs[0], { ir: r, scale: 1 });
+  },
+};
+
+const where: Lowering = {
+  domain: '', opType: 'Where',
+  lower(ctx) {
+    const [cn, an, bn] = ctx.node.inputs;
+    const out = ctx.node.outputs[0];
+    const dims = outDims(ctx);
+    const c = broadcastTo(ctx, operandBool(ctx, cn), dims, 'bcast-c');
+    const s = outScale(ctx, out);
+    const [a, b] = [operand(ctx, an, 'a'), operand(ctx, bn, 'b')].map((v, i) => {
+      const r = v.scale === s ? v : requantTo(ctx, v.ir, [v.scale], s, `rescale${i}`);
+      return broadcastTo(ctx, r, dims, `bcast${i}`);
+    });
+    const [r] = ctx.emit('Where', [c.ir, a.ir, b.ir], {}, { step: 'where', scales: [s] });
+    ctx.define(out, { ir: r, scale: s });
+  },
+};
+
+/** A boolean input: computed (0/1) or a constant mask. */
+function operandBool(ctx: LowerContext, name: string): QuantValue {
+  const c = ctx.constantOf(name);
+  if (!c) return ctx.input(name);
+  const v = numbers(c).map((x) => (x !== 0 ? 1 : 0));
+  return { ir: ctx.addConstant('mask', { dims: c.dims, data: bigArray(v) }, 'public'), scale: 1 };
+}
+
+void absMax;
+void broadcastShape;
+
+export const elementwiseLowerings: readonly Lowering[] = [
+  add, sub, naryLinear('Sum'), naryLinear('Mean'), mul, div, extremum('Max'), extremum('Min'), relu, clip, neg, prelu, not, where,
+  ...compareLowerings,
+  ...TABLE_OPS.map((opType) => ({ domain: '', opType, lower: table })),
+];

@@ -1,0 +1,58 @@
+// ai.onnx.ml Normalizer: each row divided by its MAX, L1 (Σ|x|) or L2 (sqrt Σx²) norm; a row
+// whose norm is 0 is passed through (onnxruntime). Integer semantics, row norm D ≥ 0:
+//   Y = floor((X · 2^16 + floor(D'/2)) / D'),  D' = max(D, 1),  output scale 2^−16.
+// The ratio X / D is scale-free, so no scales enter. A zero norm means a zero row (L1, L2) or a
+// non-positive maximum; with D' = 1 the zero row maps to zero as in float. MAX is supported for
+// inputs that are non-negative by their static bound (a negative maximum would flip signs).
+// L2: D = round(sqrt(Σ X²)) by the core Sqrt (round half up), on X requantized to at most
+// 2^20 so that Σ X² stays far below p/2; the relative error of D is below 2^−20·… (see docs).
+import { absMax, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
+import { requantTo } from '../lower/helpers.js';
+import { stringAttr } from './attrs.js';
+import { PROB_FRACTION_BITS, asRows, filled, refuseMl, reshape } from './emit.js';
+
+/** Requantizes v (per tensor) so that its static bound is at most 2^bits − 1, if it is wider. */
+function narrow(ctx: LowerContext, v: QuantValue, bits: number, step: string): QuantValue {
+  const info = ctx.irInfo(v.ir);
+  const b = absMax(info.lo, info.hi);
+  const cap = 2 ** bits - 1;
+  if (b <= BigInt(cap)) return v;
+  const outScale = (v.scale * Number(b)) / cap;
+  return requantTo(ctx, v.ir, [v.scale], outScale, step, 1, -cap, cap);
+}
+
+export const normalizerLowering: Lowering = {
+  domain: 'ai.onnx.ml',
+  opType: 'Normalizer',
+  lower(ctx) {
+    const node = ctx.node;
+    const norm = stringAttr(node, 'norm', 'MAX');
+    const original = ctx.input(node.inputs[0]!);
+    const origDims = ctx.irInfo(original.ir).dims;
+    const rows = asRows(ctx, original, 'rows');
+    const { n, f } = rows;
+    let x = narrow(ctx, rows.value, norm === 'L2' ? 20 : 40, 'narrow');
+    let d: string;
+    if (norm === 'L1') {
+      const [neg] = ctx.emit('WeightedSum', [x.ir], { coeffs: [-1n], offset: 0n }, { step: 'neg', scales: [x.scale] });
+      const [abs] = ctx.emit('Max', [x.ir, neg!], {}, { step: 'abs', scales: [x.scale] });
+      [d] = ctx.emit('Reduce', [abs!], { axis: 1, mode: 'sum' }, { step: 'norm', scales: [x.scale] }) as [string];
+    } else if (norm === 'L2') {
+      const [sq] = ctx.emit('Mul', [x.ir, x.ir], {}, { step: 'square', scales: [x.scale * x.scale] });
+      const [ss] = ctx.emit('Reduce', [sq!], { axis: 1, mode: 'sum' }, { step: 'sumsq', scales: [x.scale * x.scale] });
+      [d] = ctx.emit('Sqrt', [ss!], {}, { step: 'norm', scales: [x.scale] }) as [string];
+    } else if (norm === 'MAX') {
+      if (ctx.irInfo(x.ir).lo < 0n) refuseMl(ctx, 'Normalizer MAX is supported for non-negative inputs only (by their static bound)');
+      [d] = ctx.emit('Reduce', [x.ir], { axis: 1, mode: 'max' }, { step: 'norm', scales: [x.scale] }) as [string];
+    } else {
+      refuseMl(ctx, `unknown norm ${norm} (MAX, L1, L2)`);
+    }
+    const one = filled(ctx, 'one', [n], 1n);
+    const [den] = ctx.emit('Max', [d, one], {}, { step: 'den', scales: [x.scale] });
+    const outScale = 2 ** -PROB_FRACTION_BITS;
+    const [y] = ctx.emit('Div', [x.ir, den!], { shift: PROB_FRACTION_BITS, inner: f }, { step: 'divide', scales: [outScale] });
+    let out: QuantValue = { ir: y!, scale: outScale };
+    if (origDims.length === 1) out = reshape(ctx, out, origDims, 'unrows');
+    ctx.define(node.outputs[0]!, out);
+  },
+};
