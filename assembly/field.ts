@@ -128,6 +128,21 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
+/**
+ * Index of the first word ≥ p among n, or -1: the boundary check that inputs are canonical.
+ * The scan has no early exit (a branch-free OR), so the common all-canonical case runs at
+ * memory speed; only a failure pays for the second, locating pass.
+ */
+export function firstNonCanonical(a: usize, n: i32): i32 {
+  let bad: u64 = 0;
+  for (let i = 0; i < n; i++) bad |= u64(load<u64>(a + (<usize>i << 3)) >= P);
+  if (bad == 0) return -1;
+  for (let i = 0; i < n; i++) {
+    if (load<u64>(a + (<usize>i << 3)) >= P) return i;
+  }
+  return -1;
+}
+
 // ---------------------------------------------------------------- elementwise, base field
 
 export function baseAdd(out: usize, a: usize, b: usize, n: i32): void {

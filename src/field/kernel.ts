@@ -18,6 +18,7 @@ import { createNodePool } from './pool-node.js';
 /** The exports of assembly/field.ts (pointers are byte offsets, counts are element counts). */
 export interface FieldKernels {
   heapBase(): number;
+  firstNonCanonical(a: number, n: number): number;
   baseAdd(out: number, a: number, b: number, n: number): void;
   baseSub(out: number, a: number, b: number, n: number): void;
   baseMul(out: number, a: number, b: number, n: number): void;
@@ -228,6 +229,15 @@ export function setPoolFactory(factory: PoolFactory): void {
 export function setParallelThreshold(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setParallelThreshold: ${n} is not a positive integer`);
   parallelThreshold = n;
+}
+
+/**
+ * Drops the kernel module and its memory (kernel memory only grows while in use) and stops the
+ * pool; the next operation instantiates afresh.
+ */
+export function releaseFieldKernels(): void {
+  closePool();
+  engine = null;
 }
 
 export function closePool(): void {

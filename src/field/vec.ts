@@ -8,7 +8,7 @@
 import * as F from './goldilocks.js';
 import type { Fp2 } from './ext.js';
 import type { BaseVec, ExtVec } from './vec-reference.js';
-import { kernels, runCalls, sharesFor, splitRange, type KernelCall, type KernelName } from './kernel.js';
+import { kernels, runCalls, sharesFor, splitRange, type KernelCall, type KernelEngine, type KernelName } from './kernel.js';
 
 export type { BaseVec, ExtVec } from './vec-reference.js';
 export { extLength, extGet, extSet, baseFromBigInts, extFromElements, toExt } from './vec-reference.js';
@@ -34,6 +34,14 @@ function checkExtScalar(s: Fp2, op: string): void {
   checkScalar(s[1], op);
 }
 
+/** Copies a vector into kernel memory after checking that every word is canonical (< p). */
+function input(e: KernelEngine, a: BigUint64Array, op: string): number {
+  const ptr = e.put(a);
+  const bad = e.k.firstNonCanonical(ptr, a.length);
+  if (bad >= 0) throw new RangeError(`${op}: word ${bad} of an input (${a[bad]}) is not a canonical field element (≥ p)`);
+  return ptr;
+}
+
 /**
  * Runs make(start, end) on each share of [0, n) (a single call below the pool threshold).
  * `work` is the operation's size in elements when n counts something coarser (NTT blocks).
@@ -45,35 +53,35 @@ function parallel(n: number, make: (start: number, end: number, share: number) =
 // ---------------------------------------------------------------- elementwise
 
 /** out[i] = op(a[i], b[i]) over `words` words, computed in place over a's copy. */
-function wordwise(fn: 'baseAdd' | 'baseSub' | 'baseMul', a: BigUint64Array, b: BigUint64Array): BigUint64Array {
+function wordwise(op: string, fn: 'baseAdd' | 'baseSub' | 'baseMul', a: BigUint64Array, b: BigUint64Array): BigUint64Array {
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, op);
+  const pb = input(e, b, op);
   parallel(a.length, (s, t) => call(fn, pa + 8 * s, pa + 8 * s, pb + 8 * s, t - s));
   return e.get(pa, a.length);
 }
 
 export function baseAdd(a: BaseVec, b: BaseVec): BaseVec {
   sameLength(a, b, 'baseAdd');
-  return wordwise('baseAdd', a, b);
+  return wordwise('baseAdd', 'baseAdd', a, b);
 }
 
 export function baseSub(a: BaseVec, b: BaseVec): BaseVec {
   sameLength(a, b, 'baseSub');
-  return wordwise('baseSub', a, b);
+  return wordwise('baseSub', 'baseSub', a, b);
 }
 
 export function baseMul(a: BaseVec, b: BaseVec): BaseVec {
   sameLength(a, b, 'baseMul');
-  return wordwise('baseMul', a, b);
+  return wordwise('baseMul', 'baseMul', a, b);
 }
 
 export function baseScale(a: BaseVec, s: F.Fp): BaseVec {
   checkScalar(s, 'baseScale');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'baseScale');
   parallel(a.length, (i, j) => call('baseScale', pa + 8 * i, pa + 8 * i, s, j - i));
   return e.get(pa, a.length);
 }
@@ -81,13 +89,13 @@ export function baseScale(a: BaseVec, s: F.Fp): BaseVec {
 export function extAdd(a: ExtVec, b: ExtVec): ExtVec {
   sameLength(a, b, 'extAdd');
   checkEven(a, 'extAdd');
-  return wordwise('baseAdd', a, b);
+  return wordwise('extAdd', 'baseAdd', a, b);
 }
 
 export function extSub(a: ExtVec, b: ExtVec): ExtVec {
   sameLength(a, b, 'extSub');
   checkEven(a, 'extSub');
-  return wordwise('baseSub', a, b);
+  return wordwise('extSub', 'baseSub', a, b);
 }
 
 export function extMul(a: ExtVec, b: ExtVec): ExtVec {
@@ -95,8 +103,8 @@ export function extMul(a: ExtVec, b: ExtVec): ExtVec {
   checkEven(a, 'extMul');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, 'extMul');
+  const pb = input(e, b, 'extMul');
   parallel(a.length >> 1, (s, t) => call('extMul', pa + 16 * s, pa + 16 * s, pb + 16 * s, t - s));
   return e.get(pa, a.length);
 }
@@ -106,7 +114,7 @@ export function extScale(a: ExtVec, s: Fp2): ExtVec {
   checkExtScalar(s, 'extScale');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'extScale');
   parallel(a.length >> 1, (i, j) => call('extScale', pa + 16 * i, pa + 16 * i, s[0], s[1], j - i));
   return e.get(pa, a.length);
 }
@@ -115,8 +123,8 @@ export function extMulBase(a: ExtVec, b: BaseVec): ExtVec {
   if (a.length !== 2 * b.length) throw new RangeError(`extMulBase: lengths ${a.length >> 1} and ${b.length} differ`);
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, 'extMulBase');
+  const pb = input(e, b, 'extMulBase');
   parallel(b.length, (s, t) => call('extMulBase', pa + 16 * s, pa + 16 * s, pb + 8 * s, t - s));
   return e.get(pa, a.length);
 }
@@ -125,7 +133,7 @@ export function baseScaleExt(a: BaseVec, s: Fp2): ExtVec {
   checkExtScalar(s, 'baseScaleExt');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'baseScaleExt');
   const po = e.alloc(2 * a.length);
   parallel(a.length, (i, j) => call('baseScaleExt', po + 16 * i, pa + 8 * i, s[0], s[1], j - i));
   return e.get(po, 2 * a.length);
@@ -152,7 +160,7 @@ function reduce(n: number, width: 1 | 2, make: (start: number, end: number, res:
 export function baseSum(a: BaseVec): F.Fp {
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'baseSum');
   return reduce(a.length, 1, (s, t, res) => call('baseSum', pa + 8 * s, t - s, res))[0];
 }
 
@@ -160,8 +168,8 @@ export function baseInner(a: BaseVec, b: BaseVec): F.Fp {
   sameLength(a, b, 'baseInner');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, 'baseInner');
+  const pb = input(e, b, 'baseInner');
   return reduce(a.length, 1, (s, t, res) => call('baseInner', pa + 8 * s, pb + 8 * s, t - s, res))[0];
 }
 
@@ -169,7 +177,7 @@ export function extSum(a: ExtVec): Fp2 {
   checkEven(a, 'extSum');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'extSum');
   const [c0, c1] = reduce(a.length >> 1, 2, (s, t, res) => call('extSum', pa + 16 * s, t - s, res));
   return [c0, c1];
 }
@@ -179,8 +187,8 @@ export function extInner(a: ExtVec, b: ExtVec): Fp2 {
   checkEven(a, 'extInner');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, 'extInner');
+  const pb = input(e, b, 'extInner');
   const [c0, c1] = reduce(a.length >> 1, 2, (s, t, res) => call('extInner', pa + 16 * s, pb + 16 * s, t - s, res));
   return [c0, c1];
 }
@@ -190,8 +198,8 @@ export function baseInnerExt(a: BaseVec, b: ExtVec): Fp2 {
   if (b.length !== 2 * a.length) throw new RangeError(`baseInnerExt: lengths ${a.length} and ${b.length >> 1} differ`);
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
-  const pb = e.put(b);
+  const pa = input(e, a, 'baseInnerExt');
+  const pb = input(e, b, 'baseInnerExt');
   const [c0, c1] = reduce(a.length, 2, (s, t, res) => call('baseInnerExt', pa + 8 * s, pb + 16 * s, t - s, res));
   return [c0, c1];
 }
@@ -202,7 +210,7 @@ export function baseInnerExt(a: BaseVec, b: ExtVec): Fp2 {
 export function baseBatchInverse(a: BaseVec): BaseVec {
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'baseBatchInverse');
   const zero = e.k.findZero(pa, a.length);
   if (zero >= 0) throw new RangeError(`baseBatchInverse: inverse of zero (element ${zero})`);
   const po = e.alloc(a.length);
@@ -216,7 +224,7 @@ export function extBatchInverse(a: ExtVec): ExtVec {
   const n = a.length >> 1;
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'extBatchInverse');
   const zero = e.k.findZeroExt(pa, n);
   if (zero >= 0) throw new RangeError(`extBatchInverse: inverse of zero (element ${zero})`);
   const po = e.alloc(a.length);
@@ -279,7 +287,7 @@ export function foldBase(a: BaseVec, r: Fp2): ExtVec {
   const m = a.length >> 1;
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'foldBase');
   const po = e.alloc(2 * m);
   parallel(m, (s, t) => call('foldBase', po + 16 * s, pa + 16 * s, t - s, r[0], r[1]));
   return e.get(po, 2 * m);
@@ -291,7 +299,7 @@ export function foldExt(a: ExtVec, r: Fp2): ExtVec {
   const m = a.length >> 2;
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'foldExt');
   // Not in place: a later share's outputs would overwrite an earlier share's inputs.
   const po = e.alloc(2 * m);
   parallel(m, (s, t) => call('foldExt', po + 16 * s, pa + 32 * s, t - s, r[0], r[1]));
@@ -356,7 +364,7 @@ export function ntt(a: BaseVec): void {
   if (logN === 0) return;
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'ntt');
   e.getInto(transformInMemory(pa, logN, roots(logN).w), a);
 }
 
@@ -366,7 +374,7 @@ export function intt(a: BaseVec): void {
   if (logN === 0) return;
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'intt');
   const { wInv, nInv } = roots(logN);
   const po = transformInMemory(pa, logN, wInv);
   parallel(a.length, (s, t) => call('baseScale', po + 8 * s, po + 8 * s, nInv, t - s));
@@ -379,7 +387,7 @@ export function cosetNtt(a: BaseVec, shift: F.Fp): void {
   const logN = log2Exact(a.length, 'cosetNtt');
   const e = kernels();
   e.reset();
-  const pa = e.put(a);
+  const pa = input(e, a, 'cosetNtt');
   parallel(a.length, (s, t) => call('powerScale', pa + 8 * s, t - s, F.pow(shift, BigInt(s)), shift));
   if (logN === 0) {
     e.getInto(pa, a);

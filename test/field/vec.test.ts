@@ -204,3 +204,20 @@ test('length mismatches and bad scalars are rejected', () => {
   assert.throws(() => V.foldBase(new BigUint64Array(2), [0n, F.P]), RangeError);
   assert.throws(() => V.extMul(new BigUint64Array(3), new BigUint64Array(3)), RangeError);
 });
+
+test('non-canonical input words (≥ p) are rejected, not silently reduced', () => {
+  const bad = [F.P, F.P + 1n, (1n << 64n) - 1n];
+  for (const x of bad) {
+    const v = BigUint64Array.from([1n, 2n, x, 3n]);
+    const ok = BigUint64Array.from([1n, 2n, 3n, 4n]);
+    assert.throws(() => V.baseAdd(ok, v), /word 2 .*not a canonical/);
+    assert.throws(() => V.baseMul(v, ok), RangeError);
+    assert.throws(() => V.extMul(ok, v), RangeError);
+    assert.throws(() => V.extInner(v, ok), RangeError);
+    assert.throws(() => V.foldExt(v, E.ONE), RangeError);
+    assert.throws(() => V.baseBatchInverse(v), RangeError);
+    assert.throws(() => V.ntt(v.slice()), RangeError);
+  }
+  assert.throws(() => V.eqTable([[F.P, 0n]]), RangeError);
+  assert.throws(() => V.eqTableBase([F.P]), RangeError);
+});
