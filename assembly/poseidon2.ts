@@ -23,7 +23,7 @@ const PARTIAL: i32 = 22;
 const OFF_INTERNAL: usize = <usize>(HALF_FULL * T) << 3;
 const OFF_FINAL: usize = OFF_INTERNAL + (<usize>PARTIAL << 3);
 const OFF_DIAG: usize = OFF_FINAL + (<usize>(HALF_FULL * T) << 3);
-/** States kept per permutation by the trace kernel: input, M_E·input, one per round. */
+/** States kept per permutation by the trace kernel: input, the S-box input of each round, output. */
 const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
 
 // ---------------------------------------------------------------- field arithmetic
@@ -152,19 +152,22 @@ function externalLayer(s: usize): void {
   }
 }
 
+/** Adds the round constants of a full round; then (fullRoundRest) S-boxes and M_E. */
 // @ts-ignore: decorator
-@inline function fullRound(s: usize, c: usize): void {
+@inline function addConstants(s: usize, c: usize): void {
   for (let i: usize = 0; i < <usize>T; i++) {
     const o = i << 3;
-    store<u64>(s + o, sbox(add(load<u64>(s + o), load<u64>(c + o))));
+    store<u64>(s + o, add(load<u64>(s + o), load<u64>(c + o)));
   }
-  externalLayer(s);
 }
 
 // @ts-ignore: decorator
-@inline function partialRound(s: usize, c: u64, diag: usize): void {
-  store<u64>(s, sbox(add(load<u64>(s), c)));
-  internalLayer(s, diag);
+@inline function fullRoundRest(s: usize): void {
+  for (let i: usize = 0; i < <usize>T; i++) {
+    const o = i << 3;
+    store<u64>(s + o, sbox(load<u64>(s + o)));
+  }
+  externalLayer(s);
 }
 
 /** Copies the 12 words at `s` to column `layer` of a layer-major trace (see permuteBatchTrace). */
@@ -175,24 +178,29 @@ function externalLayer(s: usize): void {
   }
 }
 
+/** One permutation in place; with trace ≠ 0 it records the input, every S-box input and the output. */
 function permuteOne(s: usize, consts: usize, trace: usize, perm: i32, n: i32): void {
   const diag = consts + OFF_DIAG;
   let layer: i32 = 0;
   if (trace != 0) record(s, trace, layer++, perm, n);
   externalLayer(s);
-  if (trace != 0) record(s, trace, layer++, perm, n);
   for (let r: i32 = 0; r < HALF_FULL; r++) {
-    fullRound(s, consts + (<usize>(r * T) << 3));
+    addConstants(s, consts + (<usize>(r * T) << 3));
     if (trace != 0) record(s, trace, layer++, perm, n);
+    fullRoundRest(s);
   }
   for (let r: i32 = 0; r < PARTIAL; r++) {
-    partialRound(s, load<u64>(consts + OFF_INTERNAL + (<usize>r << 3)), diag);
+    store<u64>(s, add(load<u64>(s), load<u64>(consts + OFF_INTERNAL + (<usize>r << 3))));
     if (trace != 0) record(s, trace, layer++, perm, n);
+    store<u64>(s, sbox(load<u64>(s)));
+    internalLayer(s, diag);
   }
   for (let r: i32 = 0; r < HALF_FULL; r++) {
-    fullRound(s, consts + OFF_FINAL + (<usize>(r * T) << 3));
+    addConstants(s, consts + OFF_FINAL + (<usize>(r * T) << 3));
     if (trace != 0) record(s, trace, layer++, perm, n);
+    fullRoundRest(s);
   }
+  if (trace != 0) record(s, trace, layer++, perm, n);
 }
 
 // ---------------------------------------------------------------- exports
@@ -213,9 +221,9 @@ export function permuteBatch(consts: usize, states: usize, n: i32): void {
 }
 
 /**
- * Permutes n states in place and records every intermediate state, layer-major: word
- * (layer·12 + slot)·n + i of `trace` is slot `slot` of permutation i after layer `layer`
- * (layer 0 = input, 1 = after the initial linear layer, 2 + r = after round r; 32 layers).
+ * Permutes n states in place and records the digest proof's layers, layer-major: word
+ * (layer·12 + slot)·n + i of `trace` is slot `slot` of permutation i in layer `layer`
+ * (layer 0 = input, 1 + r = S-box input of round r, 31 = output; 32 layers).
  */
 export function permuteBatchTrace(consts: usize, states: usize, trace: usize, n: i32): void {
   initScratch();
@@ -223,13 +231,14 @@ export function permuteBatchTrace(consts: usize, states: usize, trace: usize, n:
 }
 
 /**
- * Sponge absorption in overwrite mode: for each of nBlocks blocks of 8 words at `blocks`,
- * state[0..8) ← block, then state ← Poseidon2(state). The capacity state[8..12) carries over.
+ * Sponge absorption in overwrite mode with the digest's interleaved block order: for each
+ * block b < nBlocks, state[s] ← elems[b + nBlocks·s] (s < 8), then state ← Poseidon2(state).
+ * The capacity state[8..12) carries over.
  */
-export function absorbBlocks(consts: usize, state: usize, blocks: usize, nBlocks: i32): void {
+export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBlocks: i32): void {
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
-    memory.copy(state, blocks + (<usize>b << 6), 64);
+    for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
     permuteOne(state, consts, 0, 0, 1);
   }
 }

@@ -1,7 +1,12 @@
 // Salted Poseidon2 digests of small-integer vectors: model fingerprints and attested inputs.
 //
-//   digest(values, salt) = Sponge(iv, pack(values))           (./sponge.ts, ./packing.ts)
+//   digest(values, salt) = Sponge(iv, interleave(pack(values)))   (./sponge.ts, ./packing.ts)
 //   iv = [domain word, N, salt_0, salt_1]
+//   interleave(e_0 … e_{M−1}): block b (b < B = M/8) is [e_b, e_{b+B}, e_{b+2B}, …, e_{b+7B}]
+//
+// The interleaved block order puts element s·B + b in rate slot s of permutation b, so rate
+// slot s over all permutations is one contiguous run of elements (and of values): the digest
+// proof's tables are then slices, not strided gathers.
 //   domain word = 0x7a6b5032 ("zkP2")·2^32 + version·2^24 + purpose·2^16 + signed·2^8 + w
 //
 // The IV fixes the value count N and the format, so zero padding (of the last values and of
@@ -91,9 +96,18 @@ export function digest(values: DigestValues, salt: Salt, options: DigestOptions)
   return [s[0], s[1], s[2], s[3]];
 }
 
+/** The sponge input order of the digest: block b is [e_b, e_{b+B}, …, e_{b+7B}], B = M/8. */
+export function interleave(elements: readonly bigint[]): bigint[] {
+  if (elements.length % RATE !== 0) throw new RangeError(`interleave: ${elements.length} elements is not a whole number of blocks`);
+  const blocks = elements.length / RATE;
+  const out: bigint[] = [];
+  for (let b = 0; b < blocks; b++) for (let s = 0; s < RATE; s++) out.push(elements[b + blocks * s]);
+  return out;
+}
+
 /** Scalar reference of digest() (BigInt permutation; for tests and small inputs). */
 export function digestReference(values: ArrayLike<number>, salt: Salt, options: DigestOptions): Digest {
-  const out = spongeReference(digestIv(options, values.length, salt), packReference(values, options.format));
+  const out = spongeReference(digestIv(options, values.length, salt), interleave(packReference(values, options.format)));
   if (out.length !== OUTPUT || CAPACITY !== SALT_LENGTH + 2) throw new Error('digest: sponge shape changed');
   return [out[0], out[1], out[2], out[3]];
 }

@@ -6,7 +6,7 @@
 //
 //   k = ⌊63 / w⌋          values per element (int8: 7, int16: 3, int4: 15, int32: 1)
 //   S = 2^⌈log2 k⌉        value slots per element, the last S − k always empty (int8: 8)
-//   M = max(8, 2^⌈log2 ⌈N/k⌉⌉)   packed elements (a power of two, whole sponge blocks)
+//   M = max(16, 2^⌈log2 ⌈N/k⌉⌉)  packed elements (a power of two, ≥ 2 whole sponge blocks)
 //   V[i] = value i for i < N, 0 for N ≤ i < S·M     (the padded value vector)
 //   e_j = Σ_{l<k} (V[l·M + j] + offset) · 2^(w·l),  j = 0 … M−1
 //
@@ -38,7 +38,7 @@ export interface PackingLayout {
   /** Value slots per element, S = 2^slotBits ≥ k. */
   readonly slots: number;
   readonly slotBits: number;
-  /** Packed elements, M = 2^elementBits ≥ 8. */
+  /** Packed elements, M = 2^elementBits ≥ 16 (at least two permutations, so the proof has a variable to sum over). */
   readonly elements: number;
   readonly elementBits: number;
   /** Added to every value to make it unsigned. */
@@ -67,7 +67,7 @@ export function packingLayout(format: PackingFormat, count: number): PackingLayo
   }
   const perElement = Math.floor(63 / format.bits);
   const slotBits = log2Ceil(perElement);
-  const elementBits = Math.max(3, log2Ceil(Math.ceil(count / perElement)));
+  const elementBits = Math.max(4, log2Ceil(Math.ceil(count / perElement)));
   return {
     format,
     count,

@@ -14,12 +14,12 @@ interface Poseidon2Kernel {
   permuteBatchTrace(consts: number, states: number, trace: number, n: number): void;
   traceStates(): number;
   firstNonCanonical(a: number, n: number): number;
-  absorbBlocks(consts: number, state: number, blocks: number, nBlocks: number): void;
+  absorbInterleaved(consts: number, state: number, elems: number, nBlocks: number): void;
   packValues(values: number, nValues: number, m: number, k: number, w: number, offset: bigint, out: number): number;
 }
 
 export const WIDTH = 12;
-/** States per permutation in a trace: input, after the initial linear layer, after each of 30 rounds. */
+/** States per permutation in a trace: input, the S-box input of each of the 30 rounds, output. */
 export const TRACE_LAYERS = 32;
 const CONST_WORDS = 4 * WIDTH + 22 + 4 * WIDTH + WIDTH;
 /** Permutations per kernel call: bounds the kernel memory (a trace chunk is 3 MB). Not a power of two on purpose: the trace kernel stores at stride 8·CHUNK bytes, and a power-of-two stride maps every store of a permutation to one cache set. */
@@ -82,9 +82,9 @@ export function permuteBatch(states: BigUint64Array): BigUint64Array {
 }
 
 /**
- * Permutes n states and returns every intermediate state, layer-major: `trace[(layer·12 +
- * slot)·n + i]` is slot `slot` of permutation i after layer `layer` (0 = input, 1 = after
- * the initial linear layer, 2 + r = after round r; the last layer is the output).
+ * Permutes n states and returns the layers of each (see permutationTrace in ./poseidon2.ts),
+ * layer-major: `trace[(layer·12 + slot)·n + i]` is slot `slot` of permutation i in layer
+ * `layer` (0 = input, 1 + r = S-box input of round r, 31 = output).
  */
 export function permuteBatchTrace(states: BigUint64Array): BigUint64Array {
   const n = countStates(states, 'permuteBatchTrace');
@@ -114,7 +114,8 @@ function reserve(k: Poseidon2Kernel, bytes: number): number {
 /**
  * Packs `values` (i32, already converted from the caller's typed array) with the digest packing
  * (k values per element, w bits each, `offset` added; see ./packing.ts) into m elements, and
- * absorbs them into `state` (12 canonical words) block by block. Returns the final state, or
+ * absorbs them into `state` (12 canonical words) in the digest's interleaved block order
+ * (permutation b takes elements b + (m/8)·s, s < 8). Returns the final state, or
  * the index of the first value out of range.
  */
 export function packAndAbsorb(
@@ -135,6 +136,6 @@ export function packAndAbsorb(
   const stateView = new BigUint64Array(k.memory.buffer, statePtr, WIDTH);
   stateView.set(state);
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('packAndAbsorb: the state is not canonical');
-  k.absorbBlocks(constsPtr, statePtr, elementsPtr, layout.elements / 8);
+  k.absorbInterleaved(constsPtr, statePtr, elementsPtr, layout.elements / 8);
   return { state: stateView.slice() };
 }

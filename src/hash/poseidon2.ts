@@ -58,17 +58,32 @@ export function partialRound(state: readonly bigint[], constant: bigint, params:
 }
 
 /**
- * Every state of one permutation: trace[0] is the input, trace[1] = M_E·input, then one state
- * after each of the R_F + R_P rounds; the last is the output. (Length 2 + R_F + R_P.)
+ * Every state of one permutation, as the digest proof's layers: trace[0] is the input,
+ * trace[1 + r] is the S-box input of round r (the state after the previous linear layer with
+ * round r's constants added: all 12 slots in a full round, slot 0 in a partial round), for
+ * r = 0 … R_F + R_P − 1, and the last entry is the output. (Length 2 + R_F + R_P = 32.)
  */
 export function permutationTrace(input: readonly bigint[], params: Poseidon2Params = POSEIDON2_GOLDILOCKS_12): bigint[][] {
   checkState(input, params.t, 'poseidon2');
   const trace: bigint[][] = [input.slice()];
   let s = externalLinear(input, params.m4);
+  const full = (c: readonly bigint[]) => {
+    const u = s.map((x, i) => F.add(x, c[i]));
+    trace.push(u);
+    s = externalLinear(u.map((x) => sbox(x, params.d)), params.m4);
+  };
+  const partial = (c: bigint) => {
+    const u = s.slice();
+    u[0] = F.add(u[0], c);
+    trace.push(u);
+    const v = u.slice();
+    v[0] = sbox(v[0], params.d);
+    s = internalLinear(v, params.diagMinus1);
+  };
+  params.externalInitial.forEach(full);
+  params.internal.forEach(partial);
+  params.externalFinal.forEach(full);
   trace.push(s);
-  for (const c of params.externalInitial) trace.push((s = fullRound(s, c, params)));
-  for (const c of params.internal) trace.push((s = partialRound(s, c, params)));
-  for (const c of params.externalFinal) trace.push((s = fullRound(s, c, params)));
   return trace;
 }
 

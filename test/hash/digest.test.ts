@@ -5,7 +5,7 @@ import * as F from '../../src/field/goldilocks.js';
 import { permute } from '../../src/hash/poseidon2.js';
 import { spongeReference, blockCount } from '../../src/hash/sponge.js';
 import { INT8, INT16, UINT8, packingLayout, packReference, unpackReference, type PackingFormat } from '../../src/hash/packing.js';
-import { digest, digestReference, digestIv, domainWord, randomSalt, Purpose, type Salt } from '../../src/hash/digest.js';
+import { digest, digestReference, digestIv, domainWord, interleave, randomSalt, Purpose, type Salt } from '../../src/hash/digest.js';
 
 test('sponge: overwrite mode, IV in the capacity, zero-filled last block, output = rate[0..4)', () => {
   const iv = [11n, 22n, 33n, 44n];
@@ -31,9 +31,9 @@ test('packing layout: int8 packs 7 per element in 8 slots, int16 3 in 4, at leas
   assert.deepEqual([a.perElement, a.slots, a.elements, a.offset], [7, 8, 1 << 18, 128]);
   const b = packingLayout(INT16, 100);
   assert.deepEqual([b.perElement, b.slots, b.elements, b.offset], [3, 4, 64, 32768]);
-  assert.equal(packingLayout(INT8, 0).elements, 8);
-  assert.equal(packingLayout(INT8, 56).elements, 8);
-  assert.equal(packingLayout(INT8, 57).elements, 16);
+  assert.equal(packingLayout(INT8, 0).elements, 16);
+  assert.equal(packingLayout(INT8, 112).elements, 16);
+  assert.equal(packingLayout(INT8, 113).elements, 32);
   assert.equal(packingLayout({ bits: 4, signed: true }, 1).perElement, 15);
   assert.equal(packingLayout({ bits: 32, signed: true }, 1).perElement, 1);
   assert.throws(() => packingLayout({ bits: 32, signed: false }, 1), /31/);
@@ -42,15 +42,15 @@ test('packing layout: int8 packs 7 per element in 8 slots, int16 3 in 4, at leas
 
 test('packing by hand: value i of 7 int8 values lands in slot 0 of element i, padding is offset 128', () => {
   const e = packReference([0, 1, -128, 127, 5, 6, -1], INT8);
-  assert.equal(e.length, 8);
+  assert.equal(e.length, 16);
   assert.equal(e[0], 0x80808080808080n);
   assert.equal(e[1], 0x80808080808081n);
   assert.equal(e[2], 0x80808080808000n);
   assert.equal(e[3], 0x808080808080ffn);
   assert.equal(e[6], 0x8080808080807fn);
   assert.equal(e[7], 0x80808080808080n);
-  // 57 values: M = 16, so value 16 sits in slot 1 of element 0.
-  const v = Array.from({ length: 57 }, (_, i) => (i === 16 ? 1 : 0));
+  // 113 values: M = 32, so value 32 sits in slot 1 of element 0.
+  const v = Array.from({ length: 113 }, (_, i) => (i === 32 ? 1 : 0));
   assert.equal(packReference(v, INT8)[0], 0x80808080808180n);
 });
 
@@ -70,7 +70,7 @@ test('packing is injective: unpack inverts it; out-of-range values are rejected'
 
 test('WASM digest equals the scalar reference across formats and lengths', () => {
   const cases: Array<[PackingFormat, number]> = [
-    [INT8, 0], [INT8, 1], [INT8, 55], [INT8, 56], [INT8, 57], [INT8, 3000],
+    [INT8, 0], [INT8, 1], [INT8, 55], [INT8, 112], [INT8, 113], [INT8, 3000],
     [INT16, 24], [INT16, 25], [INT16, 777], [UINT8, 100], [{ bits: 4, signed: true }, 500],
     [{ bits: 32, signed: true }, 40], [{ bits: 31, signed: false }, 17],
   ];
@@ -107,6 +107,13 @@ test('digest changes with any value, the count, the salt, the purpose and the fo
   assert.throws(() => digest(values, [1n, F.P], options), /salt/);
 });
 
+test('interleaved block order: permutation b absorbs elements b, b + B, …, b + 7B', () => {
+  const e = Array.from({ length: 32 }, (_, i) => BigInt(i));
+  assert.deepEqual(interleave(e).slice(0, 8), [0n, 4n, 8n, 12n, 16n, 20n, 24n, 28n]);
+  assert.deepEqual(interleave(e).slice(8, 16), [1n, 5n, 9n, 13n, 17n, 21n, 25n, 29n]);
+  assert.throws(() => interleave(e.slice(1)), /blocks/);
+});
+
 test('IV layout and a pinned regression vector (documented in docs/protocol-poseidon2.md)', () => {
   const options = { format: INT8, purpose: Purpose.modelWeights };
   assert.equal(domainWord(options), 0x7a6b503201010108n);
@@ -114,7 +121,8 @@ test('IV layout and a pinned regression vector (documented in docs/protocol-pose
   const d = digest([-128, -1, 0, 1, 127], [5n, 6n], options);
   assert.deepEqual(d, digestReference([-128, -1, 0, 1, 127], [5n, 6n], options));
   // Computed by this implementation (not independent): guards the digest definition against drift.
-  assert.deepEqual(d, [14453317622647938075n, 8718981314289288413n, 13361134977362995642n, 2732214356987328896n]);
+  // Computed by this implementation (not independent): guards the digest definition against drift.
+  assert.deepEqual(d, [9863067765857802327n, 16535648222625616802n, 11735813699603569937n, 16315257313880465741n]);
 });
 
 test('random salts are canonical and distinct', () => {

@@ -105,6 +105,12 @@ test('trace has input, initial linear layer and one state per round; a changed i
   const input = Array.from({ length: 12 }, (_, i) => BigInt(i));
   const trace = permutationTrace(input);
   assert.equal(trace.length, 2 + 8 + 22);
+  // Layer 1 is the first S-box input: M_E·input plus the first round constants.
+  const params = POSEIDON2_GOLDILOCKS_12;
+  assert.deepEqual(trace[1], externalLinear(input, params.m4).map((x, i) => F.add(x, params.externalInitial[0][i])));
+  // Layer 5 is the first partial round's S-box input: only slot 0 gets a constant.
+  const afterFull = externalLinear(trace[4].map((x) => F.pow(x, 7n)), params.m4);
+  assert.deepEqual(trace[5], afterFull.map((x, i) => (i === 0 ? F.add(x, params.internal[0]) : x)));
   const other = input.slice();
   other[11] = 12n;
   assert.notDeepEqual(permute(other), trace[trace.length - 1]);

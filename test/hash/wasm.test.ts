@@ -34,7 +34,7 @@ test('WASM and scalar permutations agree on 10,000 random states (edge values in
   }
 });
 
-test('WASM trace equals the scalar trace, layer-major', () => {
+test('WASM trace (input, S-box inputs, output) equals the scalar trace, layer-major', () => {
   const n = 1500; // more than one kernel chunk
   const states = randomStates(n);
   const trace = permuteBatchTrace(states);
