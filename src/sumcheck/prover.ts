@@ -47,7 +47,12 @@ function keyOf(point: readonly Fp2[]): string {
 }
 
 /** Proves the batch; `mask` is required exactly when shape.zk (sampled for roundDegrees(shape)). */
-export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[], mask: SumcheckMask | null, transcript: Transcript): ProverOutput {
+export interface ProveOptions {
+  /** Tests only: let a cheating prover run on a false claim (the verifier must reject it). */
+  readonly unsafeAllowFalseClaim?: boolean;
+}
+
+export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[], mask: SumcheckMask | null, transcript: Transcript, options: ProveOptions = {}): ProverOutput {
   validateShape(shape);
   if (tables.length !== shape.tables.length) throw new RangeError(`proveSumcheck: ${tables.length} tables for a shape of ${shape.tables.length}`);
   const degrees = roundDegrees(shape);
@@ -144,7 +149,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
         const w = E.mulBase(inst.weight, scale);
         total = total.map((x, t) => E.add(x, E.mul(w, ext[t])));
       });
-      if (k === 0) {
+      if (k === 0 && options.unsafeAllowFalseClaim !== true) {
         // the honest prover refuses a false claim (the verifier would reject it anyway)
         if (!E.eq(E.add(total[0], total[1]), shape.claimedSum)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
       }
