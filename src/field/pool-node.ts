@@ -15,7 +15,9 @@ const FAILED = 2; // 1 + index of the first worker whose call threw, or 0
 const READY = 3; // READY + i: worker i has instantiated the module
 
 const READY_TIMEOUT_MS = 20_000;
-const CALL_TIMEOUT_MS = 600_000;
+// A worker that died mid-call (out of memory) never reports done, and its 'error' event cannot be
+// delivered while this thread waits; the time limit turns that hang into an error.
+const CALL_TIMEOUT_MS = 120_000;
 
 interface NodeWorker {
   postMessage(value: unknown): void;

@@ -11,6 +11,7 @@ import {
   DEFAULT_PARALLEL_THRESHOLD,
   kernels,
   pooledRunCount,
+  runCalls,
   setFieldThreads,
   setParallelThreshold,
   sharesFor,
@@ -139,6 +140,24 @@ test('kernel memory grown while the pool is running is seen by the workers', () 
   assert.deepEqual(V.baseInnerExt(a, x), R.baseInnerExt(a, x));
   assert.ok(kernels().memory.buffer.byteLength > before, 'memory grew');
   assert.ok(pooledRunCount() > runs, 'the pool ran after growing');
+});
+
+test('a failing kernel call on the pool is reported, and the pool keeps working', () => {
+  setParallelThreshold(16);
+  const rng = new Rng(14);
+  V.baseMul(rng.vec(64), rng.vec(64)); // make sure the pool exists
+  // The calling thread takes the first call, a slow valid one, so the worker meets the bad ones.
+  const e = kernels();
+  e.reset();
+  const scratch = e.alloc(4096);
+  const calls = [{ fn: 'mulLoop', args: [scratch, 4096, 2000, 3n] }, ...Array.from({ length: 7 }, () => ({ fn: 'noSuchKernel', args: [] }))];
+  assert.throws(() => runCalls(calls));
+  const a = rng.vec(1000);
+  const b = rng.vec(1000);
+  const runs = pooledRunCount();
+  assert.deepEqual(V.baseMul(a, b), R.baseMul(a, b));
+  assert.ok(pooledRunCount() > runs);
+  setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
 });
 
 test('large inputs (full suite): 2^20 NTT round trip and eq table of 20 variables', { skip: !process.env.ZKINFER_FULL }, () => {
