@@ -19,10 +19,14 @@ export interface QuantizeOptions {
 
 export const DEFAULT_BITS = 12;
 
-const lowerings = new Map<string, Lowering>();
-for (const l of [...coreLowerings, ...mlLowerings]) lowerings.set(`${l.domain}::${l.opType}`, l);
+// Built on first use: lowering modules import helpers from this module (an import cycle).
+let lowerings: Map<string, Lowering> | undefined;
 
 export function findLowering(domain: string, opType: string): Lowering | undefined {
+  if (!lowerings) {
+    lowerings = new Map();
+    for (const l of [...coreLowerings, ...mlLowerings]) lowerings.set(`${l.domain}::${l.opType}`, l);
+  }
   return lowerings.get(`${domain}::${opType}`);
 }
 

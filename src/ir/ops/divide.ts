@@ -42,7 +42,9 @@ export const sqrtOp: OpDef = {
     let step = 1n << 32n;
     while (step > 0n) { if ((s + step) * (s + step) <= x.hi) s += step; step >>= 1n; }
     const hi = s + 1n;
-    return { outputs: [{ dims: x.dims, lo: 0n, hi }], bounds: { B_in: x.hi, B_square: hi * hi + hi } };
+    let lo = 0n;
+    while ((lo + 1n) * (lo + 1n) <= x.lo) lo++;
+    return { outputs: [{ dims: x.dims, lo, hi }], bounds: { B_in: x.hi, B_square: hi * hi + hi } };
   },
   execute(node, [x]) {
     const out = K.isqrt(x.data);

@@ -3,5 +3,6 @@ import type { Lowering } from '../../ir/types.js';
 import { linearLowerings } from './linear.js';
 import { movementLowerings } from './movement.js';
 import { elementwiseLowerings } from './elementwise.js';
+import { reduceLowerings } from './reduce.js';
 
-export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings];
+export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings, ...reduceLowerings];

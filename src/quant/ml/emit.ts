@@ -2,7 +2,7 @@
 // shape helpers. Everything here builds on the core IR ops (Reduce, Compare, Lookup, Requant,
 // WeightedSum, Div, Gather, Reshape), so each piece is proven by the core layer provers.
 import { CompileError, sizeOf, type LowerContext, type QuantValue } from '../../ir/types.js';
-import { bigArray, gather, requantTo } from '../lower/helpers.js';
+import { bigInts as bigArray, gatherIndex as gather, requantToScale } from './fixed.js';
 import type { ClassLabels } from './attrs.js';
 
 /**
@@ -81,7 +81,7 @@ export function aboveIndex(ctx: LowerContext, scores: QuantValue, n: number, thr
 export function tableLookup(ctx: LowerContext, x: QuantValue, fn: (v: number) => number, fnName: string, range: number,
   domainLo: number, domainHi: number, outBits: number, step: string): QuantValue {
   const sIn = range / ctx.qmax;
-  const xin = requantTo(ctx, x.ir, [x.scale], sIn, `${step}-in`, 1, domainLo, domainHi);
+  const xin = requantToScale(ctx, x, sIn, `${step}-in`, domainLo, domainHi);
   const info = ctx.irInfo(xin.ir);
   const lo = Number(info.lo);
   const hi = Number(info.hi);

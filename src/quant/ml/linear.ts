@@ -9,7 +9,7 @@
 //   C ≥ 2 columns: label = labels[argmax S] (ties → first), scores = post_transform(S).
 // (onnxruntime leaves a one-column, two-label score as [1 − S, S] without the transform.)
 import { absMax, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
-import { bigArray } from '../lower/helpers.js';
+import { bigInts as bigArray } from './fixed.js';
 import { classLabels, floatsAttr, intAttr, intsAttr, stringAttr, stringsAttr } from './attrs.js';
 import { aboveIndex, argmaxIndex, asRows, featureQmax, labelsOf, pairColumns, postTransform, refuseMl, reshape } from './emit.js';
 

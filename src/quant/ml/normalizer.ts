@@ -7,7 +7,7 @@
 // L2: D = round(sqrt(Σ X²)) by the core Sqrt (round half up), on X requantized to at most
 // 2^20 so that Σ X² stays far below p/2; the relative error of D is below 2^−20·… (see docs).
 import { absMax, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
-import { requantTo } from '../lower/helpers.js';
+import { requantToScale } from './fixed.js';
 import { stringAttr } from './attrs.js';
 import { PROB_FRACTION_BITS, asRows, filled, refuseMl, reshape } from './emit.js';
 
@@ -18,7 +18,7 @@ function narrow(ctx: LowerContext, v: QuantValue, bits: number, step: string): Q
   const cap = 2 ** bits - 1;
   if (b <= BigInt(cap)) return v;
   const outScale = (v.scale * Number(b)) / cap;
-  return requantTo(ctx, v.ir, [v.scale], outScale, step, 1, -cap, cap);
+  return requantToScale(ctx, v, outScale, step, -cap, cap);
 }
 
 export const normalizerLowering: Lowering = {

@@ -5,7 +5,7 @@
 // output scale (twice the calibrated range over qmax_f, so the clamp is a safety net, not a
 // rounding rule), k as large as keeps every term of the affine relation below 2^62.
 import { absMax, sizeOf, type Lowering } from '../../ir/types.js';
-import { bigArray } from '../lower/helpers.js';
+import { bigInts as bigArray } from './fixed.js';
 import { floatsAttr } from './attrs.js';
 import { featureQmax, refuseMl } from './emit.js';
 

@@ -1,0 +1,300 @@
+// Reductions, pooling, Softmax and normalizations, built from Reduce / Gather / Requant / Div /
+// Sqrt / Lookup: each step is one provable relation.
+import type { Tensor } from '../../onnx/graph.js';
+import { sizeOf, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
+import { bigArray, broadcastTo, gather, integers, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp, tableOf } from './helpers.js';
+import { attrFloat, attrInt, windowIndex, windowSpec } from './windows.js';
+
+function reshape(ctx: LowerContext, v: QuantValue, dims: readonly number[], step: string): QuantValue {
+  const [r] = ctx.emit('Reshape', [v.ir], { outDims: [...dims] }, { step, scales: [v.scale] });
+  return { ir: r, scale: v.scale };
+}
+
+/** Axes of a Reduce* node (attribute or second input), normalized and sorted. */
+function reduceAxes(ctx: LowerContext, rank: number): number[] {
+  const n = ctx.node;
+  let axes: number[] | undefined;
+  if (n.attrs.axes?.kind === 'ints') axes = [...n.attrs.axes.value];
+  else if (n.inputs[1]) {
+    const c = ctx.constantOf(n.inputs[1]);
+    if (!c) refuseNode(ctx, 'computed axes are not supported');
+    axes = integers(c);
+  }
+  if (!axes || axes.length === 0) {
+    if (attrInt(n, 'noop_with_empty_axes', 0) === 1) return [];
+    axes = Array.from({ length: rank }, (_, i) => i);
+  }
+  return [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+}
+
+/** Reduces `axes` one at a time (highest first) with `mode`; returns the value with those axes removed. */
+function reduceOver(ctx: LowerContext, v: QuantValue, axes: readonly number[], mode: string): QuantValue {
+  let cur = v;
+  for (const a of [...axes].sort((x, y) => y - x)) {
+    const [r] = ctx.emit('Reduce', [cur.ir], { axis: a, mode }, { step: `${mode}${a}`, scales: [v.scale] });
+    cur = { ir: r, scale: v.scale };
+  }
+  return cur;
+}
+
+function reduceLowering(opType: string, mode: 'sum' | 'max' | 'min', mean: boolean): Lowering {
+  return {
+    domain: '', opType,
+    lower(ctx) {
+      const x = ctx.input(ctx.node.inputs[0]);
+      const dims = ctx.irInfo(x.ir).dims;
+      const axes = reduceAxes(ctx, dims.length);
+      const out = ctx.node.outputs[0];
+      let r = reduceOver(ctx, x, axes, mode);
+      if (mode === 'sum') {
+        const count = axes.reduce((p, a) => p * dims[a], 1);
+        r = requantTo(ctx, r.ir, [x.scale / (mean ? count : 1)], outScale(ctx, out), 'requant');
+      }
+      ctx.define(out, reshape(ctx, r, ctx.info(out).dims, 'keepdims'));
+    },
+  };
+}
+
+function argLowering(opType: 'ArgMax' | 'ArgMin'): Lowering {
+  return {
+    domain: '', opType,
+    lower(ctx) {
+      let x = ctx.input(ctx.node.inputs[0]);
+      const dims = ctx.irInfo(x.ir).dims;
+      let axis = attrInt(ctx.node, 'axis', 0);
+      if (axis < 0) axis += dims.length;
+      const last = attrInt(ctx.node, 'select_last_index', 0) === 1;
+      const len = dims[axis];
+      if (last) {
+        // The last extremum is the first one of the reversed axis: index = len − 1 − first(reversed).
+        const st = dims.map((_, i) => sizeOf(dims.slice(i + 1)));
+        const n = sizeOf(dims);
+        const idx = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const c = Math.floor(i / st[axis]) % len;
+          idx[i] = i + (len - 1 - 2 * c) * st[axis];
+        }
+        x = { ir: gather(ctx, [x.ir], idx, dims, 'reverse', x.scale), scale: x.scale };
+      }
+      let [r] = ctx.emit('Reduce', [x.ir], { axis, mode: opType.toLowerCase() }, { step: 'arg', scales: [1] });
+      if (last) [r] = ctx.emit('WeightedSum', [r], { coeffs: [-1n], offset: BigInt(len - 1) }, { step: 'unreverse', scales: [1] });
+      const out = ctx.node.outputs[0];
+      ctx.define(out, reshape(ctx, { ir: r, scale: 1 }, ctx.info(out).dims, 'keepdims'));
+    },
+  };
+}
+
+/** [N, C, ...S] → windows [N, C, ∏O, ∏K] by a Gather (fill for padding), reduced over the window axis. */
+function pool(ctx: LowerContext, mode: 'max' | 'avg'): void {
+  const node = ctx.node;
+  const x = ctx.input(node.inputs[0]);
+  const dims = ctx.irInfo(x.ir).dims;
+  const out = node.outputs[0];
+  const outDims = ctx.info(out).dims;
+  const kernel = node.attrs.kernel_shape?.kind === 'ints' ? [...node.attrs.kernel_shape.value] : refuseNode(ctx, 'kernel_shape is required');
+  const spec = windowSpec(node, dims.slice(2), outDims.slice(2), kernel);
+  const win = windowIndex(spec);
+  const [n, c] = dims;
+  const nS = sizeOf(dims.slice(2));
+  const nO = sizeOf(outDims.slice(2));
+  const nK = sizeOf(kernel);
+  const idx = new Int32Array(n * c * nO * nK);
+  for (let b = 0; b < n * c; b++) for (let j = 0; j < nO * nK; j++) idx[b * nO * nK + j] = win[j] < 0 ? -1 : b * nS + win[j];
+  const info = ctx.irInfo(x.ir);
+  const cols = gather(ctx, [x.ir], idx, [n, c, nO, nK], 'windows', x.scale, mode === 'max' ? info.lo : 0n);
+  const [r] = ctx.emit('Reduce', [cols], { axis: 3, mode: mode === 'max' ? 'max' : 'sum' }, { step: mode, scales: [x.scale] });
+  let v: QuantValue = { ir: r, scale: x.scale };
+  if (mode === 'avg') {
+    const includePad = attrInt(node, 'count_include_pad', 0) === 1;
+    const counts = Array.from({ length: nO }, (_, o) => {
+      let k = 0;
+      for (let j = 0; j < nK; j++) if (win[o * nK + j] >= 0) k++;
+      return includePad ? nK : Math.max(1, k);
+    });
+    const s = outScale(ctx, out);
+    v = requantTo(ctx, r, counts.map((k) => x.scale / k), s, 'requant');
+  }
+  ctx.define(out, reshape(ctx, v, outDims, 'reshape'));
+}
+
+function globalPool(ctx: LowerContext, mode: 'max' | 'avg'): void {
+  const x = ctx.input(ctx.node.inputs[0]);
+  const dims = ctx.irInfo(x.ir).dims;
+  const out = ctx.node.outputs[0];
+  const flat = reshape(ctx, x, [dims[0], dims[1], sizeOf(dims.slice(2))], 'flatten');
+  const [r] = ctx.emit('Reduce', [flat.ir], { axis: 2, mode: mode === 'max' ? 'max' : 'sum' }, { step: mode, scales: [x.scale] });
+  let v: QuantValue = { ir: r, scale: x.scale };
+  if (mode === 'avg') v = requantTo(ctx, r, [x.scale / sizeOf(dims.slice(2))], outScale(ctx, out), 'requant');
+  ctx.define(out, reshape(ctx, v, ctx.info(out).dims, 'reshape'));
+}
+
+/** Softmax along `axis`: e = exp-table(x − max), out = round(e·2^k / (Σe + 1)), scale 2^−k. */
+function softmax(ctx: LowerContext, log: boolean): void {
+  const node = ctx.node;
+  const x = ctx.input(node.inputs[0]);
+  const dims = ctx.irInfo(x.ir).dims;
+  const opset = 13;
+  let axis = attrInt(node, 'axis', -1);
+  if (axis < 0) axis += dims.length;
+  void opset;
+  // Older opsets (< 13) flatten at `axis`; with the default axis = rank − 1 both agree.
+  const reducedDims = dims.map((d, i) => (i === axis ? 1 : d));
+  const [m] = ctx.emit('Reduce', [x.ir], { axis, mode: 'max' }, { step: 'max', scales: [x.scale] });
+  const mb = broadcastTo(ctx, reshape(ctx, { ir: m, scale: x.scale }, reducedDims, 'max-keep'), dims, 'max-bcast');
+  const [d] = ctx.emit('WeightedSum', [x.ir, mb.ir], { coeffs: [1n, -1n], offset: 0n }, { step: 'shift', scales: [x.scale] });
+  const r = ctx.range(node.inputs[0]);
+  const span = Math.min(Math.max(1e-6, r.max - r.min), 20);
+  const e = tableOf(ctx, { ir: d, scale: x.scale }, Math.exp, 'exp', span, 'exp');
+  const [s] = ctx.emit('Reduce', [e.ir], { axis, mode: 'sum' }, { step: 'sum', scales: [e.scale] });
+  // + 1 keeps the denominator ≥ 1 by its static bound (the maximum's term is exp(0) = 1 anyway).
+  const [s1] = ctx.emit('WeightedSum', [s], { coeffs: [1n], offset: 1n }, { step: 'sum+1', scales: [e.scale] });
+  const sb = broadcastTo(ctx, reshape(ctx, { ir: s1, scale: e.scale }, reducedDims, 'sum-keep'), dims, 'sum-bcast');
+  const k = ctx.bits - 1;
+  const [q] = ctx.emit('Div', [e.ir, sb.ir], { shift: k, inner: 1 }, { step: 'div', scales: [2 ** -k] });
+  const out = node.outputs[0];
+  if (!log) return ctx.define(out, { ir: q, scale: 2 ** -k });
+  const floor = 2 ** -(k + 1);
+  ctx.define(out, tableOf(ctx, { ir: q, scale: 2 ** -k }, (p) => Math.log(Math.max(p, floor)), 'log', 1, 'log'));
+}
+
+/** y = x·a_c + b_c per channel (axis 1), a and b constants: BatchNormalization in inference mode. */
+function affine(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float64Array, out: string, channelAxis: number): void {
+  const dims = ctx.irInfo(x.ir).dims;
+  const shape = dims.map((d, i) => (i === channelAxis ? d : 1));
+  const aT: Tensor = { dtype: 'float64', dims: shape, data: a };
+  let am = 0;
+  for (const v of a) am = Math.max(am, Math.abs(v));
+  const sa = am > 0 ? am / ctx.qmax : 1;
+  const aq = ctx.addConstant('scale', { dims: shape, data: bigArray(a.map((v) => roundHalfUp(v / sa))) }, 'weight', BigInt(-ctx.qmax), BigInt(ctx.qmax));
+  void aT;
+  const accScale = x.scale * sa;
+  const bq = b.map((v) => roundHalfUp(v / accScale));
+  const bm = bq.reduce((p, v) => Math.max(p, Math.abs(v)), 0);
+  const bound = 2 ** Math.ceil(Math.log2(bm + 1)) - 1;
+  const bc = ctx.addConstant('shift', { dims: shape, data: bigArray(bq) }, 'weight', BigInt(-bound), BigInt(bound));
+  const ea = broadcastTo(ctx, { ir: aq, scale: sa }, dims, 'bcast-scale');
+  const eb = broadcastTo(ctx, { ir: bc, scale: accScale }, dims, 'bcast-shift');
+  const [p] = ctx.emit('Mul', [x.ir, ea.ir], {}, { step: 'mul', scales: [accScale] });
+  const [s] = ctx.emit('WeightedSum', [p, eb.ir], { coeffs: [1n, 1n], offset: 0n }, { step: 'add', scales: [accScale] });
+  ctx.define(out, requantTo(ctx, s, [accScale], outScale(ctx, out), 'requant'));
+}
+
+const batchNorm: Lowering = {
+  domain: '', opType: 'BatchNormalization',
+  lower(ctx) {
+    const [xn, gn, bn, mn, vn] = ctx.node.inputs;
+    const [g, b, m, v] = [gn, bn, mn, vn].map((n) => {
+      const c = ctx.constantOf(n);
+      if (!c) refuseNode(ctx, `input ${n} must be a constant (inference mode)`);
+      return numbers(c);
+    });
+    const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
+    const a = g.map((gi, i) => gi / Math.sqrt(v[i] + eps));
+    const shift = b.map((bi, i) => bi - m[i] * a[i]);
+    affine(ctx, ctx.input(xn), a, shift, ctx.node.outputs[0], 1);
+  },
+};
+
+/**
+ * Normalization over contiguous groups of n elements: d = n·x − Σx, s = round(sqrt(Σd² + E)),
+ * z = d·2^k / s (scale √n / 2^k), then y = z·γ + β (γ, β over `paramDims`).
+ */
+function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, eps: number, gamma: Float64Array, beta: Float64Array | undefined,
+  paramPeriod: number, paramInner: number, out: string): void {
+  const dims = ctx.irInfo(x.ir).dims;
+  const flat = reshape(ctx, x, [groups, n], 'groups');
+  const [sum] = ctx.emit('Reduce', [flat.ir], { axis: 1, mode: 'sum' }, { step: 'sum', scales: [x.scale] });
+  const sumB = broadcastTo(ctx, reshape(ctx, { ir: sum, scale: x.scale }, [groups, 1], 'sum-keep'), [groups, n], 'sum-bcast');
+  const [d] = ctx.emit('WeightedSum', [flat.ir, sumB.ir], { coeffs: [BigInt(n), -1n], offset: 0n }, { step: 'center', scales: [x.scale / n] });
+  const [sq] = ctx.emit('Mul', [d, d], {}, { step: 'square' });
+  const [v] = ctx.emit('Reduce', [sq], { axis: 1, mode: 'sum' }, { step: 'var' });
+  const e = Math.max(1, roundHalfUp((n ** 3 * eps) / (x.scale * x.scale)));
+  const [ve] = ctx.emit('WeightedSum', [v], { coeffs: [1n], offset: BigInt(e) }, { step: 'eps' });
+  const [s] = ctx.emit('Sqrt', [ve], {}, { step: 'sqrt' });
+  const k = ctx.bits + 2;
+  const [z] = ctx.emit('Div', [d, s], { shift: k, inner: n }, { step: 'div', scales: [Math.sqrt(n) / 2 ** k] });
+  const zScale = Math.sqrt(n) / 2 ** k;
+  // γ and β laid out over the normalized elements: index (i / paramInner) mod paramPeriod.
+  const total = groups * n;
+  const gFull = new Float64Array(total);
+  const bFull = new Float64Array(total);
+  for (let i = 0; i < total; i++) {
+    const j = Math.floor(i / paramInner) % paramPeriod;
+    gFull[i] = gamma[j];
+    bFull[i] = beta ? beta[j] : 0;
+  }
+  void dims;
+  const zr = reshape(ctx, { ir: z, scale: zScale }, ctx.irInfo(x.ir).dims, 'unflatten');
+  affineFull(ctx, zr, gFull, bFull, out);
+}
+
+/** y = x·a + b elementwise with full-size constants a, b. */
+function affineFull(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float64Array, out: string): void {
+  const dims = ctx.irInfo(x.ir).dims;
+  let am = 0;
+  for (const v of a) am = Math.max(am, Math.abs(v));
+  const sa = am > 0 ? am / ctx.qmax : 1;
+  const aq = ctx.addConstant('gamma', { dims, data: bigArray(a.map((v) => roundHalfUp(v / sa))) }, 'weight', BigInt(-ctx.qmax), BigInt(ctx.qmax));
+  const accScale = x.scale * sa;
+  const bq = b.map((v) => roundHalfUp(v / accScale));
+  const bm = bq.reduce((p, v) => Math.max(p, Math.abs(v)), 0);
+  const bound = 2 ** Math.ceil(Math.log2(bm + 1)) - 1;
+  const bc = ctx.addConstant('beta', { dims, data: bigArray(bq) }, 'weight', BigInt(-bound), BigInt(bound));
+  const [p] = ctx.emit('Mul', [x.ir, aq], {}, { step: 'mul-gamma', scales: [accScale] });
+  const [s] = ctx.emit('WeightedSum', [p, bc], { coeffs: [1n, 1n], offset: 0n }, { step: 'add-beta', scales: [accScale] });
+  ctx.define(out, requantTo(ctx, s, [accScale], outScale(ctx, out), 'requant'));
+}
+
+const layerNorm: Lowering = {
+  domain: '', opType: 'LayerNormalization',
+  lower(ctx) {
+    const [xn, gn, bn] = ctx.node.inputs;
+    const x = ctx.input(xn);
+    const dims = ctx.irInfo(x.ir).dims;
+    let axis = attrInt(ctx.node, 'axis', -1);
+    if (axis < 0) axis += dims.length;
+    const n = sizeOf(dims.slice(axis));
+    const g = ctx.constantOf(gn);
+    const b = bn ? ctx.constantOf(bn) : undefined;
+    if (!g || (bn && !b)) refuseNode(ctx, 'scale and bias must be constants');
+    const gv = numbers(g);
+    if (gv.length !== n) {
+      // γ broadcast over the normalized shape.
+      const full = new Float64Array(n);
+      const bv = b ? numbers(b) : undefined;
+      const bf = new Float64Array(n);
+      for (let i = 0; i < n; i++) { full[i] = gv[i % gv.length]; bf[i] = bv ? bv[i % bv.length] : 0; }
+      return normalize(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), full, bf, n, 1, ctx.node.outputs[0]);
+    }
+    normalize(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), gv, b ? numbers(b) : undefined, n, 1, ctx.node.outputs[0]);
+  },
+};
+
+const instanceNorm: Lowering = {
+  domain: '', opType: 'InstanceNormalization',
+  lower(ctx) {
+    const [xn, gn, bn] = ctx.node.inputs;
+    const x = ctx.input(xn);
+    const dims = ctx.irInfo(x.ir).dims;
+    const g = ctx.constantOf(gn);
+    const b = ctx.constantOf(bn);
+    if (!g || !b) refuseNode(ctx, 'scale and bias must be constants');
+    const hw = sizeOf(dims.slice(2));
+    normalize(ctx, x, dims[0] * dims[1], hw, attrFloat(ctx.node, 'epsilon', 1e-5), numbers(g), numbers(b), dims[1], hw, ctx.node.outputs[0]);
+  },
+};
+
+void operand;
+
+export const reduceLowerings: readonly Lowering[] = [
+  reduceLowering('ReduceSum', 'sum', false), reduceLowering('ReduceMean', 'sum', true),
+  reduceLowering('ReduceMax', 'max', false), reduceLowering('ReduceMin', 'min', false),
+  argLowering('ArgMax'), argLowering('ArgMin'),
+  { domain: '', opType: 'MaxPool', lower: (ctx) => pool(ctx, 'max') },
+  { domain: '', opType: 'AveragePool', lower: (ctx) => pool(ctx, 'avg') },
+  { domain: '', opType: 'GlobalAveragePool', lower: (ctx) => globalPool(ctx, 'avg') },
+  { domain: '', opType: 'GlobalMaxPool', lower: (ctx) => globalPool(ctx, 'max') },
+  { domain: '', opType: 'Softmax', lower: (ctx) => softmax(ctx, false) },
+  { domain: '', opType: 'LogSoftmax', lower: (ctx) => softmax(ctx, true) },
+  batchNorm, layerNorm, instanceNorm,
+];
