@@ -1,0 +1,5 @@
+export type { ClaimTerm, LinearClaim, Commitment, CommitmentScheme } from './types.js';
+export { HashPcs, hashPcs } from './scheme.js';
+export type { HashPcsState } from './prover.js';
+export type { HashPcsProof, OpenedColumn } from './proof.js';
+export { DEFAULT_PARAMS, chooseShape, codeFor, type HashPcsParams, type Shape } from './params.js';

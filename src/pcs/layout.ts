@@ -1,0 +1,191 @@
+// Where each committed vector lives in the matrix, and how a batch of linear claims becomes
+// a few "row combinations" (shared by prover and verifier).
+//
+// Layout: every vector is zero-padded to 2^ℓ entries; the padded vectors are placed one after
+// another, largest first, in one long vector of L = Σ 2^ℓ entries, which fills the data rows
+// (n entries each) in order. Largest-first makes every offset a multiple of the vector's own
+// padded size, so a vector of ≥ n entries starts a row and covers 2^ℓ/n whole rows, and a
+// smaller one sits inside one row at an aligned column.
+//
+// Claims: each term is a tensor (row weights) ⊗ (column weights) over the matrix:
+//   - MLE term on a vector of ≥ 2 rows at point r: rows eq(r_hi, ·) on its rows, columns
+//     eq(r_lo, ·) with r_lo = r[0 .. log n), r_hi the rest (little-endian: index = row·n + col);
+//   - MLE term on a vector inside one row: that unit row, columns eq(r, ·) at its offset;
+//   - dense-weight term: one unit-row piece per row the weights touch.
+// Terms whose row weights are equal (same unit row, or same vector and same r_hi) share one
+// row combination; their column weights, scaled by the batching challenge λ_c of their claim
+// and their coefficient, add up. Each row combination costs one revealed F_p2 row and one
+// evaluation mask; the opening refuses more combinations than the commitment has masks.
+import * as E from '../field/ext.js';
+import type { Fp2 } from '../field/ext.js';
+import * as V from '../field/vec.js';
+import type { ExtVec } from '../field/vec.js';
+import { ByteWriter } from '../encoding/bytes.js';
+import type { Transcript } from '../transcript/transcript.js';
+import type { Commitment, LinearClaim } from './types.js';
+import { chooseShape, type HashPcsParams, type Shape } from './params.js';
+
+export interface Placement {
+  readonly size: number;
+  readonly numVars: number;
+  /** Offset in the laid-out vector; row = offset / n, column = offset mod n. */
+  readonly offset: number;
+}
+
+export interface Layout {
+  readonly shape: Shape;
+  readonly placements: readonly Placement[];
+  /** Σ of padded sizes. */
+  readonly total: number;
+}
+
+/** Largest number of committed vectors and entries accepted (guards untrusted sizes). */
+export const MAX_POLYS = 1 << 16;
+export const MAX_TOTAL = 2 ** 30;
+
+export function makeLayout(sizes: readonly number[], params: HashPcsParams): Layout {
+  if (sizes.length === 0 || sizes.length > MAX_POLYS) throw new RangeError(`pcs: ${sizes.length} vectors (1 to ${MAX_POLYS} allowed)`);
+  const vars = sizes.map((s, i) => {
+    if (!Number.isInteger(s) || s < 1 || s > MAX_TOTAL) throw new RangeError(`pcs: vector ${i} has size ${s}`);
+    let k = 0;
+    while (2 ** k < s) k++;
+    return k;
+  });
+  const order = sizes.map((_, i) => i).sort((a, b) => vars[b] - vars[a] || a - b);
+  const placements: Placement[] = new Array(sizes.length);
+  let offset = 0;
+  for (const i of order) {
+    placements[i] = { size: sizes[i], numVars: vars[i], offset };
+    offset += 2 ** vars[i];
+    if (offset > MAX_TOTAL) throw new RangeError(`pcs: more than ${MAX_TOTAL} committed entries`);
+  }
+  return { shape: chooseShape(offset, params), placements, total: offset };
+}
+
+/** One row combination: row weights on rows [rowStart, rowStart + rows), column weights on all n columns. */
+export interface RowCombo {
+  readonly key: string;
+  readonly rowStart: number;
+  /** F_p2 weights of rows rowStart … (ExtVec). */
+  readonly rowWeights: ExtVec;
+  /** F_p2 column weights (ExtVec of n elements). */
+  readonly colWeights: ExtVec;
+}
+
+function pointKey(r: readonly Fp2[]): string {
+  return r.map((x) => `${x[0]}.${x[1]}`).join(',');
+}
+
+/** Checks every claim against the layout; throws RangeError on a malformed one. */
+export function checkClaims(layout: Layout, claims: readonly LinearClaim[]): void {
+  claims.forEach((c, ci) => {
+    if (!E.isCanonical(c.value)) throw new RangeError(`claim ${ci}: value is not canonical`);
+    c.terms.forEach((t, ti) => {
+      const where = `claim ${ci} term ${ti}`;
+      if (!Number.isInteger(t.poly) || t.poly < 0 || t.poly >= layout.placements.length) throw new RangeError(`${where}: no committed vector ${t.poly}`);
+      if (!E.isCanonical(t.coeff)) throw new RangeError(`${where}: coefficient is not canonical`);
+      const pl = layout.placements[t.poly];
+      if ('point' in t) {
+        if (t.point.length !== pl.numVars) throw new RangeError(`${where}: vector ${t.poly} has ${pl.numVars} variables, the point ${t.point.length}`);
+        t.point.forEach((x) => {
+          if (!E.isCanonical(x)) throw new RangeError(`${where}: point coordinate is not canonical`);
+        });
+      } else {
+        const len = t.weights.length;
+        if (len % 2 !== 0 || len / 2 > 2 ** pl.numVars) throw new RangeError(`${where}: ${len / 2} weights for a vector of padded size ${2 ** pl.numVars}`);
+        for (const w of t.weights) if (w >= 0xffffffff00000001n) throw new RangeError(`${where}: weight is not canonical`);
+      }
+    });
+  });
+}
+
+/** The row combinations of a batch of claims, in order of first use; λ scales claim c. */
+export function rowCombos(layout: Layout, claims: readonly LinearClaim[], lambdas: readonly Fp2[]): RowCombo[] {
+  const { n, rowLog } = layout.shape;
+  const combos = new Map<string, { rowStart: number; rowWeights: ExtVec; colWeights: ExtVec }>();
+  const unitRow = (row: number) => {
+    const key = `u${row}`;
+    let c = combos.get(key);
+    if (c === undefined) {
+      c = { rowStart: row, rowWeights: V.extFromElements([E.ONE]), colWeights: new BigUint64Array(2 * n) };
+      combos.set(key, c);
+    }
+    return c;
+  };
+  const addAt = (target: ExtVec, col: number, piece: ExtVec, scale: Fp2) => {
+    const len = piece.length;
+    const slot = target.subarray(2 * col, 2 * col + len);
+    slot.set(V.extAdd(slot, V.extScale(piece, scale)));
+  };
+  claims.forEach((c, ci) => {
+    for (const t of c.terms) {
+      const pl = layout.placements[t.poly];
+      const scale = E.mul(lambdas[ci], t.coeff);
+      const row = Math.floor(pl.offset / n);
+      const col = pl.offset % n;
+      if ('point' in t) {
+        if (pl.numVars > rowLog) {
+          const hi = t.point.slice(rowLog);
+          const key = `e${t.poly}:${pointKey(hi)}`;
+          let cmb = combos.get(key);
+          if (cmb === undefined) {
+            cmb = { rowStart: row, rowWeights: V.eqTable(hi), colWeights: new BigUint64Array(2 * n) };
+            combos.set(key, cmb);
+          }
+          addAt(cmb.colWeights, 0, V.eqTable(t.point.slice(0, rowLog)), scale);
+        } else {
+          addAt(unitRow(row).colWeights, col, V.eqTable(t.point), scale);
+        }
+      } else {
+        const len = t.weights.length >> 1;
+        if (pl.numVars <= rowLog) {
+          if (len > 0) addAt(unitRow(row).colWeights, col, t.weights, scale);
+        } else {
+          for (let r = 0; r * n < len; r++) {
+            addAt(unitRow(row + r).colWeights, 0, t.weights.subarray(2 * r * n, 2 * Math.min(len, (r + 1) * n)), scale);
+          }
+        }
+      }
+    }
+  });
+  return [...combos.entries()].map(([key, c]) => ({ key, ...c }));
+}
+
+/** The number of row combinations of a batch (what an opening proof of it carries). */
+export function comboCount(layout: Layout, claims: readonly LinearClaim[]): number {
+  const keys = new Set<string>();
+  const { n, rowLog } = layout.shape;
+  for (const c of claims) {
+    for (const t of c.terms) {
+      const pl = layout.placements[t.poly];
+      const row = Math.floor(pl.offset / n);
+      if ('point' in t) keys.add(pl.numVars > rowLog ? `e${t.poly}:${pointKey(t.point.slice(rowLog))}` : `u${row}`);
+      else if (pl.numVars <= rowLog) {
+        if (t.weights.length > 0) keys.add(`u${row}`);
+      } else for (let r = 0; r * n < t.weights.length >> 1; r++) keys.add(`u${row + r}`);
+    }
+  }
+  return keys.size;
+}
+
+/** Absorbs the commitment and the claims (both sides do this first, whatever the caller absorbed). */
+export function absorbStatement(transcript: Transcript, commitment: Commitment, claims: readonly LinearClaim[]): void {
+  const w = new ByteWriter();
+  w.blob(commitment.root).u32(commitment.sizes.length);
+  for (const s of commitment.sizes) w.u32(s);
+  w.u32(claims.length);
+  for (const c of claims) {
+    w.u32(c.terms.length);
+    for (const t of c.terms) {
+      w.u32(t.poly).ext(t.coeff);
+      if ('point' in t) {
+        w.u8(0).u32(t.point.length);
+        for (const x of t.point) w.ext(x);
+      } else {
+        w.u8(1).u32(t.weights.length >> 1).words(t.weights);
+      }
+    }
+    w.ext(c.value);
+  }
+  transcript.absorbBytes('pcs/statement', w.finish());
+}

@@ -1,0 +1,116 @@
+// Parameters and matrix shape of the hash-based (Ligero-style) commitment.
+//
+// The committed vectors are laid out in an m × n matrix (n = 2^rowLog columns of data per
+// row). Each row's message is its n data symbols followed by t uniformly random symbols, read
+// as the coefficients of a polynomial of degree < k = n + t and evaluated on the coset
+// g·⟨ω⟩ of size N (g = 7, the multiplicative generator, so the coset misses the subgroup and
+// no data symbol appears in clear). The code is Reed–Solomon of rate ρ = k/N and minimum
+// distance d = N − k + 1.
+//
+// Soundness (docs/protocol-pcs.md): in the unique-decoding regime with e = ⌊(N − k)/2⌋, each of
+// the q column queries lets a cheating prover through with probability at most 1 − (e+1)/N,
+// so q = ⌈bits / −log2(1 − (e+1)/N)⌉. Hiding needs t ≥ q (any ≤ t opened columns of a row are
+// uniform), so t = q after a fixed-point iteration (t changes k, which can change N).
+export interface HashPcsParams {
+  /** Target proven soundness of the query phase in bits (other terms add < 2^−100 in total). */
+  readonly securityBits: number;
+  /** N is the smallest power of two ≥ blowup · k. */
+  readonly blowup: number;
+  /** Evaluation mask rows committed with every matrix: the most distinct row combinations one opening may use. */
+  readonly evalMasks: number;
+  /** Fixes log2 of the row length instead of the size-minimizing choice (benchmarks, tests). */
+  readonly rowLog?: number;
+}
+
+export const DEFAULT_PARAMS: HashPcsParams = { securityBits: 101, blowup: 2, evalMasks: 4 };
+
+/** Rows of mask randomness before the evaluation masks: the proximity mask (c0 and c1 rows). */
+export const PROX_MASK_ROWS = 2;
+
+export interface Shape {
+  /** log2 n and n: data symbols per row. */
+  readonly rowLog: number;
+  readonly n: number;
+  /** Random padding symbols per row (≥ the number of queries). */
+  readonly t: number;
+  /** Message length k = n + t. */
+  readonly k: number;
+  readonly logN: number;
+  /** Codeword length (number of Merkle leaves). */
+  readonly N: number;
+  /** Column queries. */
+  readonly q: number;
+  /** Data rows. */
+  readonly m: number;
+  /** All rows: data, the proximity mask (2), the evaluation masks (2 each). */
+  readonly rows: number;
+  readonly evalMasks: number;
+  /** −log2 of the query phase's soundness error. */
+  readonly queryBits: number;
+}
+
+export function checkParams(p: HashPcsParams): void {
+  if (!(p.securityBits >= 1 && p.securityBits <= 256)) throw new RangeError(`pcs params: securityBits ${p.securityBits}`);
+  if (!(p.blowup >= 2 && p.blowup <= 64)) throw new RangeError(`pcs params: blowup ${p.blowup} must be in [2, 64]`);
+  if (!Number.isInteger(p.evalMasks) || p.evalMasks < 1 || p.evalMasks > 64) throw new RangeError(`pcs params: evalMasks ${p.evalMasks} must be an integer in [1, 64]`);
+  if (p.rowLog !== undefined && (!Number.isInteger(p.rowLog) || p.rowLog < 0 || p.rowLog > 24)) throw new RangeError(`pcs params: rowLog ${p.rowLog}`);
+}
+
+function nextPow2Log(x: number): number {
+  let l = 0;
+  while (2 ** l < x) l++;
+  return l;
+}
+
+/** Queries, padding and code length for rows of n data symbols. */
+export function codeFor(n: number, p: HashPcsParams): { t: number; k: number; logN: number; N: number; q: number; queryBits: number } {
+  // The smallest t with t ≥ q(t): q depends on t only through N and k.
+  for (let t = 0; ; t++) {
+    const k = n + t;
+    const logN = nextPow2Log(p.blowup * k);
+    if (logN > 32) throw new RangeError(`pcs: code length 2^${logN} exceeds the field's 2-adicity`);
+    const N = 2 ** logN;
+    const e = Math.floor((N - k) / 2);
+    const perQuery = -Math.log2(1 - (e + 1) / N);
+    const q = Math.ceil(p.securityBits / perQuery);
+    if (q <= t) return { t, k, logN, N, q, queryBits: q * perQuery };
+  }
+}
+
+/** Estimated opening size in bytes with `combos` evaluation rows (for choosing n). */
+export function estimateProofBytes(s: Shape, combos: number): number {
+  const rowsBytes = 16 * (1 + combos) * s.k;
+  const distinct = Math.min(s.q, s.N);
+  const columnBytes = distinct * (16 + 8 * s.rows);
+  const pathBytes = 32 * distinct * Math.max(1, s.logN - Math.floor(Math.log2(distinct)));
+  return rowsBytes + columnBytes + pathBytes;
+}
+
+function shapeWith(rowLog: number, total: number, p: HashPcsParams): Shape {
+  const n = 2 ** rowLog;
+  const code = codeFor(n, p);
+  const m = Math.max(1, Math.ceil(total / n));
+  const rows = m + PROX_MASK_ROWS + 2 * p.evalMasks;
+  return { rowLog, n, m, rows, evalMasks: p.evalMasks, ...code };
+}
+
+/**
+ * The shape for `total` laid-out entries (see layout.ts): the row length that minimizes the
+ * estimated proof size for a typical opening (two row combinations), unless params fix it.
+ */
+export function chooseShape(total: number, p: HashPcsParams): Shape {
+  checkParams(p);
+  if (!Number.isInteger(total) || total < 1) throw new RangeError(`pcs: total committed length ${total}`);
+  if (p.rowLog !== undefined) return shapeWith(p.rowLog, total, p);
+  let best: Shape | undefined;
+  let bestBytes = Infinity;
+  for (let rowLog = 0; rowLog <= Math.max(0, nextPow2Log(total)); rowLog++) {
+    const s = shapeWith(rowLog, total, p);
+    const bytes = estimateProofBytes(s, 2);
+    if (bytes < bestBytes) {
+      best = s;
+      bestBytes = bytes;
+    }
+  }
+  return best!;
+}

@@ -1,0 +1,1 @@
+export { numVars, padToPow2, padExtToPow2, evaluate, evaluateExt, bindLow, bindHigh, eqEval } from './mle.js';
