@@ -38,7 +38,9 @@ export const scalerLowering: Lowering = {
     const c = offset.map((o, i) => (-o * scale[i]!) / sOut);
     const bX = Number(absMax(info.lo, info.hi));
     const need = Math.max(...a.map(Math.abs)) * bX + Math.max(...c.map(Math.abs)) + 1;
-    const k = Math.max(0, Math.min(62, Math.floor(Math.log2(2 ** 61 / need))));
+    // … and keeps A and C below 2^52, so they are exact doubles before they become integers.
+    const largest = Math.max(...a.map(Math.abs), ...c.map(Math.abs), 2 ** -62);
+    const k = Math.max(0, Math.min(62, Math.floor(Math.log2(2 ** 61 / need)), Math.floor(Math.log2(2 ** 52 / largest))));
     const A = a.map((v) => Math.floor(v * 2 ** k + 0.5));
     const C = c.map((v) => Math.floor(v * 2 ** k + 0.5));
     if (![...A, ...C].every(Number.isSafeInteger)) refuseMl(ctx, 'scaler multipliers do not fit 2^53; the feature scales are too far apart');
