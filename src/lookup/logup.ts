@@ -34,6 +34,8 @@ import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { pow2 } from '../sumcheck/poly.js';
 import { proveSumcheck } from '../sumcheck/prover.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
+import { readSumcheckProof, writeSumcheckProof } from '../sumcheck/proof.js';
+import type { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { BatchShape, InstanceShape, TableShape, Term } from '../sumcheck/types.js';
 import { roundDegrees } from '../sumcheck/types.js';
@@ -405,4 +407,14 @@ export function verifyLookups(shape: LookupShape, proof: LookupProof, refs: Look
 /** The sumcheck shape a verifier deserializes the lookup proof with (challenges do not change counts). */
 export function lookupSumcheckShape(shape: LookupShape): BatchShape {
   return batchShape(shape, dummyChallenges(shape));
+}
+
+/** Canonical bytes of a lookup proof: its sumcheck proof (the shape fixes every count). */
+export function writeLookupProof(w: ByteWriter, proof: LookupProof): void {
+  writeSumcheckProof(w, proof.sumcheck);
+}
+
+export function readLookupProof(r: ByteReader, shape: LookupShape): LookupProof {
+  validate(shape);
+  return { sumcheck: readSumcheckProof(r, lookupSumcheckShape(shape)) };
 }

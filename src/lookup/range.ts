@@ -17,7 +17,8 @@ import { MaskedPoly } from '../sumcheck/mask.js';
 import type { MaskedRef, MaskedSpec } from '../sumcheck/session.js';
 import { maskedLayout } from '../sumcheck/session.js';
 import type { CommitPort, LinearCheck, LookupProof, LookupProveOptions, LookupRelation, LookupShape } from './logup.js';
-import { proveLookups, verifyLookups } from './logup.js';
+import { proveLookups, readLookupProof, verifyLookups, writeLookupProof } from './logup.js';
+import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { rangeTable } from './table.js';
 
 export interface RangeShape {
@@ -154,4 +155,17 @@ export function verifyRange(s: RangeShape, proof: RangeProof, valueRefs: readonl
   const c = port.commit(null);
   const limbRefs = limbLayout(s, c);
   verifyLookups(rangeLookupShape(s), proof.lookup, { columns: arrangeLimbs(s, limbRefs), extras: valueRefs }, port, transcript);
+}
+
+export function serializeRangeProof(proof: RangeProof): Uint8Array {
+  const w = new ByteWriter();
+  writeLookupProof(w, proof.lookup);
+  return w.finish();
+}
+
+export function deserializeRangeProof(bytes: Uint8Array, s: RangeShape): RangeProof {
+  const r = new ByteReader(bytes, 'range proof');
+  const lookup = readLookupProof(r, rangeLookupShape(s));
+  r.end();
+  return { lookup };
 }
