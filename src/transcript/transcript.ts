@@ -1,10 +1,14 @@
 // Fiat–Shamir transcript over SHA-256 (portable: @noble/hashes, no Node-only API).
 //
+// Start: state = SHA-256(0x00 ‖ "zkinfer/transcript/v1" ‖ u32(len domain) ‖ domain).
 // State: a 32-byte chaining value. Absorbing `label` and `data` sets
 //   state ← SHA-256(0x01 ‖ state ‖ u32(len label) ‖ label ‖ u32(len data) ‖ data).
 // Squeezing under `label` sets state ← SHA-256(0x02 ‖ state ‖ u32(len label) ‖ label) and
 // then reads output blocks SHA-256(0x03 ‖ state ‖ u32(counter)); 64-bit little-endian words
 // ≥ p are rejected (no modulo bias). Every soundness challenge is drawn in F_p2.
+// Indices in [0, D) are read after the same state update from blocks
+// SHA-256(0x04 ‖ state ‖ u32(counter)) as 32-bit little-endian words, rejecting words
+// ≥ ⌊2^32/D⌋·D, then reduced mod D. Test vectors: test/transcript/transcript.test.ts.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { P } from '../field/goldilocks.js';
 import type { Fp2 } from '../field/ext.js';
@@ -43,7 +47,9 @@ export class Transcript {
 
   /** `domain` separates protocols: two transcripts with different domains never agree. */
   constructor(domain: string) {
-    this.state = sha256(concat([Uint8Array.of(0x00), enc.encode('zkinfer/transcript/v1'), u32le(domain.length), enc.encode(domain)]));
+    // The length prefix counts UTF-8 bytes (not UTF-16 units), so the encoding is injective.
+    const d = enc.encode(domain);
+    this.state = sha256(concat([Uint8Array.of(0x00), enc.encode('zkinfer/transcript/v1'), u32le(d.length), d]));
   }
 
   absorbBytes(label: string, data: Uint8Array): void {
