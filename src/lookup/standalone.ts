@@ -1,0 +1,98 @@
+// A self-contained zero-knowledge range proof over a commitment scheme: the value columns
+// are committed inside, every commitment is opened once (ProverSession), and the whole
+// artifact has canonical bytes. Layer protocols use proveRange with their own session; this
+// bundle serves tests, benchmarks and single-statement uses ("this private vector is int8").
+//
+// Bytes: u32 count, then per commitment: root (blob) and sizes (u32 count + u32 each); the range
+// proof (blob); per commitment its opening (blob, the scheme's own bytes).
+import { ByteReader, ByteWriter } from '../encoding/bytes.js';
+import { FormatError, VerificationError } from '../encoding/errors.js';
+import type { BaseVec } from '../field/vec.js';
+import type { Commitment, CommitmentScheme } from '../pcs/types.js';
+import { Transcript } from '../transcript/transcript.js';
+import { MaskedPoly, maskLength } from '../sumcheck/mask.js';
+import { ProverSession, VerifierSession, maskedLayout, specOf } from '../sumcheck/session.js';
+import { lookupRoundDegrees } from './logup.js';
+import { deserializeRangeProof, limbCount, proveRange, rangeLookupShape, serializeRangeProof, verifyRange, type RangeShape } from './range.js';
+import type { LookupProveOptions } from './logup.js';
+
+const DOMAIN = 'zkinfer/range/v1';
+const MAX_COMMITMENTS = 8;
+const MAX_SIZES = 1 << 16;
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** The sizes of the four commitments (values, limbs, multiplicities + g, inverses) of a range proof. */
+export function rangeCommitmentSizes(s: RangeShape): number[][] {
+  const rows = 1 << s.numVars;
+  const vm = 1 << s.valueMaskVars;
+  const { limbs } = limbCount(s);
+  const lookup = rangeLookupShape(s);
+  const gLen = nextPow2(maskLength(lookupRoundDegrees(lookup)));
+  const values = Array.from({ length: s.columns }, () => [rows, vm, vm]).flat();
+  const limbSizes = Array.from({ length: s.columns * limbs }, () => [rows, 2, 2]).flat();
+  const ms = [...lookup.relations.flatMap((rel) => [1 << rel.table.numVars, 2, 2]), gLen, gLen];
+  const hq = [
+    ...lookup.relations.flatMap((rel) => rel.columns.flatMap(() => [rows, rows, 2, 2])),
+    ...lookup.relations.flatMap((rel) => [1 << rel.table.numVars, 1 << rel.table.numVars, 2, 2]),
+  ];
+  return [values, limbSizes, ms, hq];
+}
+
+function statement(t: Transcript, s: RangeShape, context: string): void {
+  t.absorbString('range/shape', JSON.stringify(s));
+  t.absorbString('range/context', context);
+}
+
+export function proveRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: RangeShape, values: readonly BaseVec[], context = '', options: LookupProveOptions = {}): Uint8Array {
+  const t = new Transcript(DOMAIN);
+  statement(t, s, context);
+  const session = new ProverSession(pcs, t);
+  const polys = values.map((v) => MaskedPoly.sample(v, s.numVars, s.valueMaskVars));
+  const c0 = session.commit(polys.flatMap((p) => p.commitPolys()));
+  const refs = maskedLayout(c0, polys.map(specOf));
+  const proof = proveRange(s, polys, refs, session, t, options);
+  const openings = session.finish();
+  const w = new ByteWriter();
+  w.u32(session.commitments.length);
+  for (const c of session.commitments) {
+    w.blob(c.root).u32(c.sizes.length);
+    for (const x of c.sizes) w.u32(x);
+  }
+  w.blob(serializeRangeProof(proof));
+  for (const o of openings) w.blob(pcs.serializeProof(o));
+  return w.finish();
+}
+
+/** Throws FormatError (bad bytes) or VerificationError (a failed check). */
+export function verifyRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: RangeShape, bytes: Uint8Array, context = ''): void {
+  const expected = rangeCommitmentSizes(s);
+  const r = new ByteReader(bytes, 'range proof bundle');
+  const count = r.count(MAX_COMMITMENTS, 'commitments');
+  if (count !== expected.length) throw new FormatError(`range proof bundle: ${count} commitments, expected ${expected.length}`);
+  const commitments: Commitment[] = [];
+  for (let i = 0; i < count; i++) {
+    const root = r.blob(64, 'root');
+    const sizes = Array.from({ length: r.count(MAX_SIZES, 'sizes') }, () => r.u32('size'));
+    if (sizes.length !== expected[i].length || sizes.some((x, j) => x !== expected[i][j])) throw new FormatError(`range proof bundle: commitment ${i} has unexpected sizes`);
+    commitments.push({ root, sizes });
+  }
+  const proof = deserializeRangeProof(r.blob(1 << 26, 'range proof'), s);
+  const openingBytes = commitments.map(() => r.blob(1 << 28, 'opening'));
+  r.end();
+
+  const t = new Transcript(DOMAIN);
+  statement(t, s, context);
+  const session = new VerifierSession(pcs, t, commitments);
+  const c0 = session.receive();
+  const refs = maskedLayout(c0, Array.from({ length: s.columns }, () => ({ numVars: s.numVars, maskVars: s.valueMaskVars, ext: false })));
+  verifyRange(s, proof, refs, session, t);
+  const openings = commitments.map((c, i) => pcs.deserializeProof(openingBytes[i], c, session.claimsOf(i)));
+  session.finish(openings);
+}
+
+export { VerificationError };
