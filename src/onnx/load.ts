@@ -14,8 +14,13 @@ import { tensorFrom, stringTensor } from './tensor.js';
 export interface LoadOptions {
   /** File name used in error messages. */
   readonly file?: string;
-  /** Values for symbolic input dims (dim_param); unlisted ones are bound to 1. */
+  /**
+   * Values for symbolic input dims, by dim_param name (anonymous dynamic dims are named
+   * '<input>:<axis>'); unlisted ones are bound to 1.
+   */
   readonly dims?: Readonly<Record<string, number>>;
+  /** Full dims per input name; must agree with the dims the model fixes. Overrides `dims`. */
+  readonly inputDims?: Readonly<Record<string, readonly number[]>>;
 }
 
 function decodeModel(bytes: Uint8Array, site: ImportSite): IModelProto {
@@ -69,17 +74,36 @@ function valueInfoOf(vi: IValueInfoProto, site: ImportSite, bind: (param: string
   }
   const dims: number[] = [];
   for (const [axis, d] of (tt.shape.dim ?? []).entries()) {
+    const value = d.dimValue !== null && d.dimValue !== undefined ? int64ToNumber(d.dimValue as number) : -1;
     if (d.dimParam !== null && d.dimParam !== undefined && d.dimParam !== '') {
       dims.push(bind(d.dimParam));
-    } else if (d.dimValue !== null && d.dimValue !== undefined) {
-      dims.push(int64ToNumber(d.dimValue as number));
+    } else if (value >= 0 && (d.dimValue !== null && d.dimValue !== undefined)) {
+      dims.push(value);
     } else if (mustBeStatic) {
-      throw importError(s, `unresolvable dynamic shape: dim ${axis} has neither a value nor a name to bind (name it with dim_param or fix it in the model)`);
+      // An anonymous dynamic dim (unset, or -1 as some exporters write): bound like a named one,
+      // under the name '<input>:<axis>'.
+      dims.push(bind(`${name}:${axis}`));
     } else {
       return undefined;
     }
   }
   return { name, dtype, dims };
+}
+
+/** Applies user-given full dims to an input, checking them against the dims the model fixes. */
+function withUserDims(vi: IValueInfoProto, declared: ValueInfo, given: readonly number[] | undefined, site: ImportSite): ValueInfo {
+  if (given === undefined) return declared;
+  const s: ImportSite = { ...site, field: `input '${declared.name}'` };
+  const protoDims = vi.type?.tensorType?.shape?.dim ?? [];
+  if (given.length !== protoDims.length) throw importError(s, `given dims [${given.join(',')}] have rank ${given.length}, the model declares rank ${protoDims.length}`);
+  given.forEach((g, axis) => {
+    const d = protoDims[axis]!;
+    const fixed = (d.dimParam === null || d.dimParam === undefined || d.dimParam === '') && d.dimValue !== null && d.dimValue !== undefined && int64ToNumber(d.dimValue as number) >= 0
+      ? int64ToNumber(d.dimValue as number) : undefined;
+    if (!Number.isInteger(g) || g < 0) throw importError(s, `given dim ${axis} = ${g} is not a non-negative integer`);
+    if (fixed !== undefined && fixed !== g) throw importError(s, `given dim ${axis} = ${g} but the model fixes it to ${fixed}`);
+  });
+  return { ...declared, dims: [...given] };
 }
 
 /** A Constant node's value as a tensor (value, value_float(s), value_int(s), value_string(s)). */
@@ -177,7 +201,11 @@ export function loadOnnx(bytes: Uint8Array, opts: LoadOptions = {}): Graph {
   const inputs: ValueInfo[] = [];
   for (const vi of g.input ?? []) {
     if (initializers.has(vi.name ?? '')) continue; // an initializer may also be listed as a (defaultable) input
-    inputs.push(valueInfoOf(vi, site, bind, true)!);
+    const declared = valueInfoOf(vi, site, bind, true)!;
+    inputs.push(withUserDims(vi, declared, opts.inputDims?.[declared.name], site));
+  }
+  for (const name of Object.keys(opts.inputDims ?? {})) {
+    if (!inputs.some((i) => i.name === name)) throw importError({ ...site, field: `inputDims.${name}` }, `the model has no input '${name}' (inputs: ${inputs.map((i) => i.name).join(', ')})`);
   }
 
   const nodes: Node[] = [];

@@ -15,7 +15,7 @@ export const SUPPORTED_OPS: Readonly<Record<string, readonly string[]>> = {
     // shape and data movement
     'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Concat', 'Slice', 'Split', 'Pad', 'Gather',
     'GatherElements', 'Expand', 'Tile', 'Resize', 'Upsample', 'Shape', 'ConstantOfShape', 'Size', 'OneHot',
-    'Cast', 'Identity', 'Dropout', 'Constant',
+    'Cast', 'CastLike', 'Identity', 'Dropout', 'Constant',
     // pre-quantized models
     'QuantizeLinear', 'DequantizeLinear', 'QLinearMatMul', 'QLinearConv', 'MatMulInteger',
   ],

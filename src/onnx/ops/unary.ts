@@ -1,6 +1,6 @@
 // Elementwise ops of one tensor: activations, math functions, Clip, Cast, Not.
 import type { Tensor } from '../graph.js';
-import { dtypeFromCode, isFloatType } from '../dtype.js';
+import { codeFromDtype, dtypeFromCode, isFloatType } from '../dtype.js';
 import { f64, tensorFrom, stringTensor, sizeOf } from '../tensor.js';
 import { attrFloat, attrInt, attrString, need } from './attrs.js';
 import { erf, roundHalfEven } from './math.js';
@@ -59,6 +59,12 @@ function cast(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[]
   return [tensorFrom(dtype, x.dims, f64(x))];
 }
 
+/** CastLike: Cast to the dtype of the second input. */
+function castLike(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[] {
+  const target = need(inputs, 1, 'target_type');
+  return cast([inputs[0]], { ...ctx, node: { ...ctx.node, attrs: { to: { kind: 'int', value: codeFromDtype(target.dtype) } } } });
+}
+
 function not(inputs: readonly (Tensor | undefined)[]): Tensor[] {
   const x = need(inputs, 0, 'X');
   const v = f64(x);
@@ -99,5 +105,6 @@ export const UNARY_OPS: OpTable = {
   Round: pointwise(() => roundHalfEven),
   Clip: clip,
   Cast: cast,
+  CastLike: castLike,
   Not: not,
 };
