@@ -244,6 +244,26 @@ export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBl
 }
 
 /**
+ * absorbInterleaved that also records every permutation's layers, layer-major with n = nBlocks
+ * (as permuteBatchTrace): the digest proof's witness.
+ */
+export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize): void {
+  initScratch();
+  for (let b: i32 = 0; b < nBlocks; b++) {
+    for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
+    permuteOne(state, consts, trace, b, nBlocks);
+  }
+}
+
+/** out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total. */
+export function valuesToField(values: usize, n: i32, total: i32, out: usize): void {
+  for (let i: i32 = 0; i < total; i++) {
+    const v: i64 = i < n ? <i64>load<i32>(values + (<usize>i << 2)) : 0;
+    store<u64>(out + (<usize>i << 3), select<u64>(P + <u64>v, <u64>v, v < 0));
+  }
+}
+
+/**
  * The digest packing (src/hash/packing.ts): m packed elements at `out` from the i32 values at
  * `values` (nValues of them; indices ≥ nValues are padding value 0). Element j holds the k
  * values at indices l·m + j (l < k), each offset by `offset` into [0, 2^w), value l at bit w·l.

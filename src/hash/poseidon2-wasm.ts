@@ -16,6 +16,8 @@ interface Poseidon2Kernel {
   firstNonCanonical(a: number, n: number): number;
   absorbInterleaved(consts: number, state: number, elems: number, nBlocks: number): void;
   packValues(values: number, nValues: number, m: number, k: number, w: number, offset: bigint, out: number): number;
+  absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number): void;
+  valuesToField(values: number, n: number, total: number, out: number): void;
 }
 
 export const WIDTH = 12;
@@ -138,4 +140,41 @@ export function packAndAbsorb(
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('packAndAbsorb: the state is not canonical');
   k.absorbInterleaved(constsPtr, statePtr, elementsPtr, layout.elements / 8);
   return { state: stateView.slice() };
+}
+
+/**
+ * The digest's sponge run with its witness: packs `values`, absorbs them from `state` in the
+ * interleaved order, and returns the final state, the trace of every permutation (layer-major,
+ * n = elements/8, see permuteBatchTrace) and the value vector V (the values as field elements,
+ * zero-padded to `valueSlots` = S·M entries). Throws on a value out of range.
+ */
+export function spongeWitness(
+  values: Int32Array,
+  layout: { elements: number; perElement: number; bits: number; offset: number; valueSlots: number },
+  state: BigUint64Array,
+): { state: BigUint64Array; trace: BigUint64Array; valueVector: BigUint64Array } {
+  const k = load();
+  if (state.length !== WIDTH) throw new RangeError(`spongeWitness: state has ${state.length} words`);
+  if (layout.elements % 8 !== 0) throw new RangeError('spongeWitness: the element count must be a whole number of blocks');
+  if (layout.valueSlots < values.length) throw new RangeError('spongeWitness: more values than slots');
+  const blocks = layout.elements / 8;
+  const valuesBytes = (4 * values.length + 7) & ~7;
+  const traceWords = TRACE_LAYERS * WIDTH * blocks;
+  const base = reserve(k, valuesBytes + 8 * (layout.elements + WIDTH + traceWords + layout.valueSlots));
+  const elementsPtr = base + valuesBytes;
+  const statePtr = elementsPtr + 8 * layout.elements;
+  const tracePtr = statePtr + 8 * WIDTH;
+  const vectorPtr = tracePtr + 8 * traceWords;
+  new Int32Array(k.memory.buffer, base, values.length).set(values);
+  const bad = k.packValues(base, values.length, layout.elements, layout.perElement, layout.bits, BigInt(layout.offset), elementsPtr);
+  if (bad >= 0) throw new RangeError(`spongeWitness: value ${bad} = ${values[bad]} is out of range`);
+  new BigUint64Array(k.memory.buffer, statePtr, WIDTH).set(state);
+  if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
+  k.absorbInterleavedTrace(constsPtr, statePtr, elementsPtr, blocks, tracePtr);
+  k.valuesToField(base, values.length, layout.valueSlots, vectorPtr);
+  return {
+    state: new BigUint64Array(k.memory.buffer, statePtr, WIDTH).slice(),
+    trace: new BigUint64Array(k.memory.buffer, tracePtr, traceWords).slice(),
+    valueVector: new BigUint64Array(k.memory.buffer, vectorPtr, layout.valueSlots).slice(),
+  };
 }

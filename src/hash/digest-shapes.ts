@@ -1,0 +1,177 @@
+// The sumcheck batches of the digest proof (docs/protocol-poseidon2.md), built identically by
+// prover and verifier from the public statement and the transcript's challenges.
+// Verifier-safe: no kernels, nothing Node-only.
+//
+//   batch 0 ("output"): Σ_i Σ_o w(o, i)·Out_o(i) = Σ_{o<4} β_o·D_o, Out written through round 29
+//       w(o, i) = β_o·[i = P−1] (o < 4) + γ_c·eq(τ, i)·[i < P−1] (o = 8 + c), minus the
+//       chaining Σ_c γ_c Σ_y Shift(τ, y)·K_c(y): the last output's rate is the digest, every
+//       other output's capacity is the next permutation's input capacity.
+//   batches 1 … 29: round r = 28 … 0, from a claim on u_{r+1} to one on u_r.
+//   batch 30 ("final"): u_0 = M_E·In + c_0, In = (packing of V, K), K(·, 0) = public IV part.
+import * as E from '../field/ext.js';
+import type { Fp2 } from '../field/ext.js';
+import * as F from '../field/goldilocks.js';
+import type { BatchShape, Factor, Term } from '../sumcheck/types.js';
+import type { Transcript } from '../transcript/transcript.js';
+import { packingLayout, type PackingLayout } from './packing.js';
+import { domainWord, type Digest, type DigestOptions } from './digest.js';
+import { combineClaims, combineRows, hasSbox, linearOf, M_E, pow2Field, roundConstants, ROUNDS, shiftEval, smallMle, T } from './digest-relations.js';
+import { eqEval } from '../sumcheck/poly.js';
+
+export const CAPACITY_WORDS = 4;
+/** Number of sumcheck batches in a digest proof. */
+export const BATCHES = ROUNDS + 1;
+
+export interface DigestStatement {
+  readonly digest: Digest;
+  readonly options: DigestOptions;
+  /** Number of values N (public: part of the IV). */
+  readonly count: number;
+}
+
+export interface StatementInfo {
+  readonly layout: PackingLayout;
+  readonly blocks: number;
+  readonly n: number;
+  /** log2 of V's length: n + 3 + slotBits. */
+  readonly nV: number;
+  readonly ivPublic: readonly [bigint, bigint];
+}
+
+export function statementInfo(st: DigestStatement): StatementInfo {
+  const layout = packingLayout(st.options.format, st.count);
+  const blocks = layout.elements / 8;
+  const n = Math.log2(blocks);
+  return { layout, blocks, n, nV: n + 3 + layout.slotBits, ivPublic: [domainWord(st.options), BigInt(st.count)] };
+}
+
+export function absorbStatement(t: Transcript, st: DigestStatement, info: StatementInfo): void {
+  for (const d of st.digest) if (!F.isCanonical(d)) throw new RangeError('digest proof: the digest is not canonical');
+  t.absorbBases('p2digest/statement', [...st.digest, ...info.ivPublic, BigInt(info.layout.elements), BigInt(info.layout.slots)]);
+}
+
+const sboxFactors = (table: number, sbox: boolean): Factor[] => Array.from({ length: sbox ? 7 : 1 }, () => ({ table }));
+const committed = (numVars: number) => ({ numVars, kind: 'committed' as const, maskVars: null });
+
+export interface OutputChallenges {
+  readonly beta: readonly Fp2[];
+  readonly gamma: readonly Fp2[];
+  readonly tau: readonly Fp2[];
+}
+
+export function drawOutputChallenges(t: Transcript, n: number): OutputChallenges {
+  return { beta: t.challengeExts('p2digest/beta', 4), gamma: t.challengeExts('p2digest/gamma', CAPACITY_WORDS), tau: t.challengeExts('p2digest/tau', n) };
+}
+
+/** Tables: 0–11 u_29 (S-box inputs of the last round), 12–15 K_c, 16 Shift(τ, ·) (public). */
+export function outputShape(n: number, ch: OutputChallenges, digest: Digest): BatchShape {
+  const last = ROUNDS - 1;
+  const L = linearOf(last);
+  const A = combineRows(L.slice(0, 4), ch.beta);
+  const B = combineRows(L.slice(8, 12), ch.gamma);
+  const ones = new Array<Fp2>(n).fill(E.ONE);
+  const eqTauOnes = eqEval(ch.tau, ones);
+  const terms: Term[] = [];
+  for (let s = 0; s < T; s++) {
+    terms.push({ coeff: E.sub(A[s], E.mul(eqTauOnes, B[s])), factors: [{ eq: ones }, ...sboxFactors(s, hasSbox(last, s))] });
+    terms.push({ coeff: B[s], factors: [{ eq: ch.tau }, ...sboxFactors(s, hasSbox(last, s))] });
+  }
+  for (let c = 0; c < CAPACITY_WORDS; c++) terms.push({ coeff: E.neg(ch.gamma[c]), factors: [{ table: 16 }, { table: 12 + c }] });
+  let claimedSum: Fp2 = E.ZERO;
+  for (let o = 0; o < 4; o++) claimedSum = E.add(claimedSum, E.mulBase(ch.beta[o], digest[o]));
+  return {
+    tables: [...Array.from({ length: T + CAPACITY_WORDS }, () => committed(n)), { numVars: n, kind: 'public', maskVars: null }],
+    instances: [{ numVars: n, weight: E.ONE, terms }],
+    claimedSum,
+    zk: false,
+  };
+}
+
+export function outputPublicEval(ch: OutputChallenges): (table: number, point: readonly Fp2[]) => Fp2 {
+  return (table, point) => {
+    if (table !== 16) throw new RangeError(`digest proof: table ${table} of the output batch is not public`);
+    return shiftEval(ch.tau, point);
+  };
+}
+
+/** Round r (0 … 28): tables 0–11 are u_r; the claim is on u_{r+1} at rho, combined with lambda. */
+export function roundShape(r: number, n: number, lambda: readonly Fp2[], rho: readonly Fp2[], next: readonly Fp2[]): BatchShape {
+  const a = combineRows(linearOf(r), lambda);
+  const terms: Term[] = Array.from({ length: T }, (_, s) => ({ coeff: a[s], factors: [{ eq: rho }, ...sboxFactors(s, hasSbox(r, s))] }));
+  return {
+    tables: Array.from({ length: T }, () => committed(n)),
+    instances: [{ numVars: n, weight: E.ONE, terms }],
+    claimedSum: combineClaims(lambda, next, roundConstants(r + 1)),
+    zk: false,
+  };
+}
+
+export interface FinalChallenges {
+  readonly lambda: readonly Fp2[];
+  readonly delta: readonly Fp2[];
+  readonly eta: Fp2;
+}
+
+export function drawFinalChallenges(t: Transcript): FinalChallenges {
+  return { lambda: t.challengeExts('p2digest/lambda', T), delta: t.challengeExts('p2digest/delta', 2), eta: t.challengeExt('p2digest/eta') };
+}
+
+/** Weights of V's value slots l: 2^(w·l) for l < k, η for the empty slots l ≥ k (which must hold 0). */
+export function slotWeights(layout: PackingLayout, eta: Fp2): Fp2[] {
+  return Array.from({ length: layout.slots }, (_, l) => (l < layout.perElement ? E.fromBase(pow2Field(layout.format.bits * l)) : eta));
+}
+
+/** μ = M_Eᵀλ: In's slot weights. */
+export function finalMu(ch: FinalChallenges): Fp2[] {
+  return combineRows(M_E, ch.lambda);
+}
+
+/**
+ * Tables: 0 W (public: W(i, s, l) = eq(ρ, i)·μ_s·slotWeight_l), 1 V (committed), 2–5 K_c.
+ * Instance 0 (V's variables: i, then s, then l): Σ W·V; instance 1 (n variables):
+ * Σ_c μ_{8+c}·eq(ρ)·K_c + Σ_{c<2} δ_c·eq(0)·K_c, weighted 2^−(nV−n) so both count once.
+ */
+export function finalShape(info: StatementInfo, ch: FinalChallenges, rho: readonly Fp2[], u0: readonly Fp2[]): BatchShape {
+  const { n, nV, layout } = info;
+  const mu = finalMu(ch);
+  const zeros = new Array<Fp2>(n).fill(E.ZERO);
+  const kTerms: Term[] = [];
+  for (let c = 0; c < CAPACITY_WORDS; c++) kTerms.push({ coeff: mu[8 + c], factors: [{ eq: rho }, { table: 2 + c }] });
+  for (let c = 0; c < 2; c++) kTerms.push({ coeff: ch.delta[c], factors: [{ eq: zeros }, { table: 2 + c }] });
+  // Σ_{l<k} 2^(w·l)·offset: the packing's constant, times the rate slots' weights.
+  let offsetSum = 0n;
+  for (let l = 0; l < layout.perElement; l++) offsetSum = F.add(offsetSum, F.mul(pow2Field(layout.format.bits * l), BigInt(layout.offset)));
+  let rateMu: Fp2 = E.ZERO;
+  for (let q = 0; q < 8; q++) rateMu = E.add(rateMu, mu[q]);
+  let claimedSum = combineClaims(ch.lambda, u0, roundConstants(0));
+  claimedSum = E.sub(claimedSum, E.mulBase(rateMu, offsetSum));
+  claimedSum = E.add(claimedSum, E.add(E.mulBase(ch.delta[0], info.ivPublic[0]), E.mulBase(ch.delta[1], info.ivPublic[1])));
+  return {
+    tables: [{ numVars: nV, kind: 'public', maskVars: null }, committed(nV), ...Array.from({ length: CAPACITY_WORDS }, () => committed(n))],
+    instances: [
+      { numVars: nV, weight: E.ONE, terms: [{ coeff: E.ONE, factors: [{ table: 0 }, { table: 1 }] }] },
+      { numVars: n, weight: E.fromBase(F.inv(pow2Field(nV - n))), terms: kTerms },
+    ],
+    claimedSum,
+    zk: false,
+  };
+}
+
+export function finalPublicEval(info: StatementInfo, ch: FinalChallenges, rho: readonly Fp2[]): (table: number, point: readonly Fp2[]) => Fp2 {
+  const mu = finalMu(ch).slice(0, 8);
+  const slots = slotWeights(info.layout, ch.eta);
+  return (table, point) => {
+    if (table !== 0) throw new RangeError(`digest proof: table ${table} of the final batch is not public`);
+    const { n } = info;
+    return E.mul(E.mul(eqEval(rho, point.slice(0, n)), smallMle(mu, point.slice(n, n + 3))), smallMle(slots, point.slice(n + 3)));
+  };
+}
+
+/** Shapes with the right counts and degrees (dummy challenges), for parsing a proof's bytes. */
+export function skeletonShapes(info: StatementInfo): BatchShape[] {
+  const z = (k: number) => new Array<Fp2>(k).fill(E.ZERO);
+  const shapes: BatchShape[] = [outputShape(info.n, { beta: z(4), gamma: z(4), tau: z(info.n) }, [0n, 0n, 0n, 0n])];
+  for (let r = ROUNDS - 2; r >= 0; r--) shapes.push(roundShape(r, info.n, z(T), z(info.n), z(T)));
+  shapes.push(finalShape(info, { lambda: z(T), delta: z(2), eta: E.ZERO }, z(info.n), z(T)));
+  return shapes;
+}
