@@ -320,3 +320,15 @@ function invShifted(out: usize, a: usize, n: i32, c0: u64, c1: u64, isExt: bool)
   store<u64>(out, q1, 8);
   return 0;
 }
+
+/** out[i] = a[i]·b[i] with a in the extension and b in the base field (out may be a). */
+export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<u64>(b + (<usize>i << 3));
+    const o = <usize>i << 4;
+    const a0 = load<u64>(a + o);
+    const a1 = load<u64>(a + o, 8);
+    store<u64>(out + o, mulp(a0, x));
+    store<u64>(out + o, mulp(a1, x), 8);
+  }
+}

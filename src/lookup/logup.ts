@@ -242,6 +242,23 @@ function anyTuple(shape: LookupShape): boolean {
 export function multiplicities(rel: LookupRelation, columns: readonly (readonly MaskedPoly[])[], allowMisses = false): BaseVec {
   const m = new Uint32Array(1 << rel.table.numVars);
   const tv = Array.from({ length: rel.table.components }, (_, c) => rel.table.values(c));
+  if (rel.table.rangeBits !== undefined) {
+    // [0, 2^bits): the entry is its own index; compare as numbers, not BigInts
+    const size = 1 << rel.table.rangeBits;
+    for (const col of columns) {
+      const v = col[0].values;
+      const words = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+      for (let i = 0; i < v.length; i++) {
+        const lo = words[2 * i];
+        if (words[2 * i + 1] !== 0 || lo >= size) {
+          if (allowMisses) continue;
+          throw new RangeError(`lookup: row ${i} of a column is not in table ${rel.table.name}`);
+        }
+        m[lo]++;
+      }
+    }
+    return BigUint64Array.from(m, (x) => BigInt(x));
+  }
   for (const col of columns) {
     const a0 = col[0].values;
     for (let i = 0; i < a0.length; i++) {
@@ -288,21 +305,18 @@ function inverses(base: BaseVec, folded: ExtVec | null, alpha: Fp2): ExtVec {
   }
 }
 
+/** m_j/(α − t_j): the inverses times the multiplicities, on the kernels. */
 function mulByBase(a: ExtVec, b: BaseVec): ExtVec {
-  const out = new BigUint64Array(a.length);
-  for (let i = 0; i < b.length; i++) {
-    // m is mostly 0 or small: skip the BigInt multiply for those cheap cases
-    const x = b[i];
-    if (x === 0n) continue;
-    if (x === 1n) {
-      out[2 * i] = a[2 * i];
-      out[2 * i + 1] = a[2 * i + 1];
-      continue;
-    }
-    out[2 * i] = (a[2 * i] * x) % 0xffffffff00000001n;
-    out[2 * i + 1] = (a[2 * i + 1] * x) % 0xffffffff00000001n;
+  const K = sumcheckKernel();
+  const mark = K.mark();
+  try {
+    const pa = K.put(a);
+    const pb = K.put(b);
+    K.extMulBase(pa, pb, b.length);
+    return K.words(pa, a.length).slice();
+  } finally {
+    K.release(mark);
   }
-  return out;
 }
 
 /**

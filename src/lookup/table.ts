@@ -16,6 +16,8 @@ export interface PublicTable {
   evaluate(c: number, point: readonly Fp2[]): Fp2;
   /** Index of the row holding `key` as component 0, or −1 (prover side). */
   indexOf(key: bigint): number;
+  /** Set for [0, 2^bits) tables, whose entry j is j (lets the prover count without lookups). */
+  readonly rangeBits?: number;
 }
 
 /** [0, 2^bits): entry j is j. Its MLE is Σ_k 2^k·x_k, evaluated in O(bits). */
@@ -23,9 +25,11 @@ export function rangeTable(bits: number): PublicTable {
   if (!Number.isInteger(bits) || bits < 1 || bits > 24) throw new RangeError(`rangeTable: ${bits} bits (1..24)`);
   let cache: BaseVec | null = null;
   const size = 1 << bits;
+  const limit = BigInt(size);
   return {
     name: `range${bits}`,
     numVars: bits,
+    rangeBits: bits,
     components: 1,
     values(c) {
       if (c !== 0) throw new RangeError('rangeTable: one component');
@@ -39,7 +43,7 @@ export function rangeTable(bits: number): PublicTable {
       return acc;
     },
     indexOf(key) {
-      return key < BigInt(size) ? Number(key) : -1;
+      return key < limit ? Number(key) : -1;
     },
   };
 }

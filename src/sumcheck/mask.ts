@@ -26,11 +26,19 @@ import { extElements, mleEvalSmall, pow2, zEval } from './poly.js';
 
 /** Splits an extension vector into its c0 and c1 base vectors, zero-padded to `len`. */
 export function splitExt(v: ExtVec, len = v.length >> 1): [BaseVec, BaseVec] {
+  const n = v.length >> 1;
+  if (len < n) throw new RangeError(`splitExt: length ${len} below ${n}`);
   const a = new BigUint64Array(len);
   const b = new BigUint64Array(len);
-  for (let i = 0; i < v.length >> 1; i++) {
-    a[i] = v[2 * i];
-    b[i] = v[2 * i + 1];
+  // copy through 32-bit views: no BigInt per element
+  const src = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+  const a32 = new Uint32Array(a.buffer);
+  const b32 = new Uint32Array(b.buffer);
+  for (let i = 0; i < n; i++) {
+    a32[2 * i] = src[4 * i];
+    a32[2 * i + 1] = src[4 * i + 1];
+    b32[2 * i] = src[4 * i + 2];
+    b32[2 * i + 1] = src[4 * i + 3];
   }
   return [a, b];
 }
