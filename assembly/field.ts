@@ -173,16 +173,6 @@ export function baseScale(out: usize, a: usize, s: u64, n: i32): void {
   }
 }
 
-/** a[i] ← a[i]·start·shift^i: the coset scaling of a coset NTT (start = shift^offset of a share). */
-export function powerScale(a: usize, n: i32, start: u64, shift: u64): void {
-  let s = start;
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 3;
-    store<u64>(a + o, mul(load<u64>(a + o), s));
-    s = mul(s, shift);
-  }
-}
-
 // ---------------------------------------------------------------- elementwise, extension
 
 export function extMul(out: usize, a: usize, b: usize, n: i32): void {
@@ -463,17 +453,18 @@ export function foldExt(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
 // (u, v) ← (u + w·v, u - w·v). Twiddles are stored per layer, contiguously: for a layer of
 // half-size h, tw[h + k] = ω_{2h}^k (k < h), so tw has n words and index 0 is unused.
 
-/**
- * Top layer of the twiddle table, entries k in [k0, k1): tw[n/2 + k] = w^k, given start = w^k0.
- * Split across a pool by ranges of k.
- */
-export function nttTwiddlesTop(tw: usize, logN: i32, start: u64, w: u64, k0: i32, k1: i32): void {
-  const top = tw + (<usize>(1 << (logN - 1)) << 3);
+/** out[i] = start·w^i for i < n (twiddles, coset shifts; a pool splits it with start = w^offset). */
+export function powers(out: usize, start: u64, w: u64, n: i32): void {
   let t = start;
-  for (let k = k0; k < k1; k++) {
-    store<u64>(top + (<usize>k << 3), t);
+  for (let i = 0; i < n; i++) {
+    store<u64>(out + (<usize>i << 3), t);
     t = mul(t, w);
   }
+}
+
+/** a[r·n + i] ← a[r·n + i]·v[i] for rows r in [r0, r1): one vector applied to every row. */
+export function mulRows(a: usize, v: usize, n: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) baseMul(a + ((<usize>r * <usize>n) << 3), a + ((<usize>r * <usize>n) << 3), v, n);
 }
 
 /** The lower layers of the twiddle table from the top one: tw[h + k] = tw[2h + 2k]. */
@@ -577,6 +568,22 @@ export function nttLayer(a: usize, tw: usize, lenLog: i32, t0: i32, t1: i32): vo
       butterfly(ps + o, ps + o + hb, load<u64>(tw + hb + o));
     }
     t += kEnd - k0;
+  }
+}
+
+/**
+ * Whole NTTs of the rows r in [r0, r1) of length 2^logN ≥ 2: bit-reversed copy from a to out,
+ * then every layer (the first logB by blocks). Rows are independent, so a pool splits by rows.
+ */
+export function nttRows(out: usize, a: usize, tw: usize, logN: i32, logB: i32, r0: i32, r1: i32): void {
+  const n = 1 << logN;
+  for (let r = r0; r < r1; r++) {
+    const src = a + ((<usize>r << logN) << 3);
+    const dst = out + ((<usize>r << logN) << 3);
+    if (logN >= 2 * TILE_LOG) bitReverseTiles(dst, src, logN, 0, 1 << (logN - 2 * TILE_LOG));
+    else bitReverseCopy(dst, src, logN, 0, n);
+    nttBlocks(dst, tw, logB, 0, n >> logB);
+    for (let lenLog = logB + 1; lenLog <= logN; lenLog++) nttLayer(dst, tw, lenLog, 0, n >> 1);
   }
 }
 

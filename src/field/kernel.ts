@@ -23,7 +23,6 @@ export interface FieldKernels {
   baseSub(out: number, a: number, b: number, n: number): void;
   baseMul(out: number, a: number, b: number, n: number): void;
   baseScale(out: number, a: number, s: bigint, n: number): void;
-  powerScale(a: number, n: number, start: bigint, shift: bigint): void;
   extMul(out: number, a: number, b: number, n: number): void;
   extScale(out: number, a: number, s0: bigint, s1: bigint, n: number): void;
   extMulBase(out: number, a: number, b: number, n: number): void;
@@ -43,7 +42,9 @@ export interface FieldKernels {
   eqOuterBase(out: number, lo: number, lenLo: number, hi: number, h0: number, h1: number): void;
   foldBase(out: number, a: number, m: number, r0: bigint, r1: bigint): void;
   foldExt(out: number, a: number, m: number, r0: bigint, r1: bigint): void;
-  nttTwiddlesTop(tw: number, logN: number, start: bigint, w: bigint, k0: number, k1: number): void;
+  powers(out: number, start: bigint, w: bigint, n: number): void;
+  mulRows(a: number, v: number, n: number, r0: number, r1: number): void;
+  nttRows(out: number, a: number, tw: number, logN: number, logB: number, r0: number, r1: number): void;
   nttTwiddlesFill(tw: number, logN: number): void;
   bitReverseCopy(out: number, a: number, logN: number, i0: number, i1: number): void;
   bitReverseTiles(out: number, a: number, logN: number, m0: number, m1: number): void;

@@ -264,3 +264,31 @@ function transform(a: BaseVec, omega: F.Fp, logN: number): void {
     }
   }
 }
+
+function rowCount(a: BaseVec, n: number, op: string): number {
+  if (!Number.isInteger(n) || n < 1 || a.length % n !== 0) {
+    throw new RangeError(`${op}: ${a.length} words are not whole rows of length ${n}`);
+  }
+  return a.length / n;
+}
+
+/**
+ * `ntt` of every row of a, in place: a holds a.length / n rows of length n one after another
+ * (e.g. the rows of a tensor-code matrix being encoded).
+ */
+export function nttBatch(a: BaseVec, n: number): void {
+  const rows = rowCount(a, n, 'nttBatch');
+  for (let r = 0; r < rows; r++) ntt(a.subarray(r * n, (r + 1) * n));
+}
+
+/** `intt` of every row of length n, in place. */
+export function inttBatch(a: BaseVec, n: number): void {
+  const rows = rowCount(a, n, 'inttBatch');
+  for (let r = 0; r < rows; r++) intt(a.subarray(r * n, (r + 1) * n));
+}
+
+/** `cosetNtt` of every row of length n with the same shift, in place. */
+export function cosetNttBatch(a: BaseVec, n: number, shift: F.Fp): void {
+  const rows = rowCount(a, n, 'cosetNttBatch');
+  for (let r = 0; r < rows; r++) cosetNtt(a.subarray(r * n, (r + 1) * n), shift);
+}

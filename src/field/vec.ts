@@ -3,8 +3,9 @@
 // assembly/field.ts. Operands are copied into kernel memory, processed, and copied out (see
 // ./kernel.ts); operations on at least 2^16 elements are split across a worker pool.
 //
-// Every input vector must hold canonical elements (< p), as everywhere in the field API;
-// scalars are checked here. Results are canonical.
+// Inputs must be canonical (< p), as everywhere in the field API: vectors are checked by a
+// kernel pass as they are copied in, scalars here; either way a violation is a RangeError.
+// Results are canonical.
 import * as F from './goldilocks.js';
 import type { Fp2 } from './ext.js';
 import type { BaseVec, ExtVec } from './vec-reference.js';
@@ -52,7 +53,7 @@ function parallel(n: number, make: (start: number, end: number, share: number) =
 
 // ---------------------------------------------------------------- elementwise
 
-/** out[i] = op(a[i], b[i]) over `words` words, computed in place over a's copy. */
+/** out[i] = fn(a[i], b[i]) word by word (so also for extension add/sub), in place over a's copy. */
 function wordwise(op: string, fn: 'baseAdd' | 'baseSub' | 'baseMul', a: BigUint64Array, b: BigUint64Array): BigUint64Array {
   const e = kernels();
   e.reset();
@@ -332,17 +333,20 @@ function roots(logN: number): { w: bigint; wInv: bigint; nInv: bigint } {
   return r;
 }
 
-/**
- * The transform of kernel memory at pa (n = 2^logN ≥ 2 words) with root w; returns the
- * byte offset of the result (natural order).
- */
-function transformInMemory(pa: number, logN: number, w: bigint): number {
+/** The twiddle table of a size-2^logN (≥ 2) transform with root w, in kernel memory (n words). */
+function twiddles(logN: number, w: bigint): number {
   const e = kernels();
   const n = 2 ** logN;
-  const po = e.alloc(n);
+  const half = n >> 1;
   const tw = e.alloc(n);
-  parallel(n >> 1, (s, t) => call('nttTwiddlesTop', tw, logN, F.pow(w, BigInt(s)), w, s, t), 1, n);
+  parallel(half, (s, t) => call('powers', tw + 8 * (half + s), F.pow(w, BigInt(s)), w, t - s), 1, n);
   e.k.nttTwiddlesFill(tw, logN);
+  return tw;
+}
+
+/** One transform of kernel memory at pa (2^logN ≥ 2 words) into po, each layer split across threads. */
+function transformOne(po: number, pa: number, tw: number, logN: number): void {
+  const n = 2 ** logN;
   if (logN >= 2 * BITREV_TILE_LOG) {
     parallel(n, (s, t) => call('bitReverseTiles', po, pa, logN, s >> (2 * BITREV_TILE_LOG), t >> (2 * BITREV_TILE_LOG)), 1 << (2 * BITREV_TILE_LOG));
   } else {
@@ -353,45 +357,79 @@ function transformInMemory(pa: number, logN: number, w: bigint): number {
   for (let lenLog = logB + 1; lenLog <= logN; lenLog++) {
     parallel(n >> 1, (s, t) => call('nttLayer', po, tw, lenLog, s, t));
   }
-  return po;
+}
+
+type Transform = { kind: 'ntt' } | { kind: 'intt' } | { kind: 'coset'; shift: F.Fp };
+
+/**
+ * Applies the transform to every row of length n of a, in place. Many rows are split across
+ * threads by rows (each row's transform stays in one thread's cache); few long rows are
+ * transformed one at a time with each layer split instead.
+ */
+function transformRows(a: BaseVec, n: number, t: Transform, op: string): void {
+  if (t.kind === 'coset') checkScalar(t.shift, op);
+  const logN = log2Exact(n, op);
+  if (a.length % n !== 0) throw new RangeError(`${op}: ${a.length} words are not whole rows of length ${n}`);
+  const rows = a.length / n;
+  if (rows === 0 || (logN === 0 && t.kind !== 'coset')) return;
+  const e = kernels();
+  e.reset();
+  const pa = input(e, a, op);
+  if (t.kind === 'coset' && t.shift !== 1n) {
+    // Coefficient j of every row times shift^j.
+    const pv = e.alloc(n);
+    parallel(n, (s, u) => call('powers', pv + 8 * s, F.pow(t.shift, BigInt(s)), t.shift, u - s));
+    parallel(rows, (r0, r1) => call('mulRows', pa, pv, n, r0, r1), 1, a.length);
+  }
+  if (logN === 0) {
+    e.getInto(pa, a);
+    return;
+  }
+  const { w, wInv, nInv } = roots(logN);
+  const tw = twiddles(logN, t.kind === 'intt' ? wInv : w);
+  const po = e.alloc(a.length);
+  const shares = sharesFor(a.length);
+  if (rows >= 2 * shares) {
+    const logB = Math.min(logN, NTT_BLOCK_LOG);
+    parallel(rows, (r0, r1) => call('nttRows', po, pa, tw, logN, logB, r0, r1), 1, a.length);
+  } else {
+    for (let r = 0; r < rows; r++) transformOne(po + 8 * r * n, pa + 8 * r * n, tw, logN);
+  }
+  if (t.kind === 'intt') parallel(a.length, (s, u) => call('baseScale', po + 8 * s, po + 8 * s, nInv, u - s));
+  e.getInto(po, a);
 }
 
 /**
  * Forward NTT in place, natural order in and out: a[k] ← Σ_j a[j]·ω^(jk), ω = rootOfUnity(log n).
  */
 export function ntt(a: BaseVec): void {
-  const logN = log2Exact(a.length, 'ntt');
-  if (logN === 0) return;
-  const e = kernels();
-  e.reset();
-  const pa = input(e, a, 'ntt');
-  e.getInto(transformInMemory(pa, logN, roots(logN).w), a);
+  transformRows(a, a.length, { kind: 'ntt' }, 'ntt');
 }
 
 /** Inverse of `ntt`, in place. */
 export function intt(a: BaseVec): void {
-  const logN = log2Exact(a.length, 'intt');
-  if (logN === 0) return;
-  const e = kernels();
-  e.reset();
-  const pa = input(e, a, 'intt');
-  const { wInv, nInv } = roots(logN);
-  const po = transformInMemory(pa, logN, wInv);
-  parallel(a.length, (s, t) => call('baseScale', po + 8 * s, po + 8 * s, nInv, t - s));
-  e.getInto(po, a);
+  transformRows(a, a.length, { kind: 'intt' }, 'intt');
 }
 
 /** Evaluates the polynomial with coefficients a on the coset shift·⟨ω⟩, in place. */
 export function cosetNtt(a: BaseVec, shift: F.Fp): void {
-  checkScalar(shift, 'cosetNtt');
-  const logN = log2Exact(a.length, 'cosetNtt');
-  const e = kernels();
-  e.reset();
-  const pa = input(e, a, 'cosetNtt');
-  parallel(a.length, (s, t) => call('powerScale', pa + 8 * s, t - s, F.pow(shift, BigInt(s)), shift));
-  if (logN === 0) {
-    e.getInto(pa, a);
-    return;
-  }
-  e.getInto(transformInMemory(pa, logN, roots(logN).w), a);
+  transformRows(a, a.length, { kind: 'coset', shift }, 'cosetNtt');
+}
+
+/**
+ * `ntt` of every row of a, in place: a holds a.length / n rows of length n one after another
+ * (e.g. the rows of a tensor-code matrix being encoded).
+ */
+export function nttBatch(a: BaseVec, n: number): void {
+  transformRows(a, n, { kind: 'ntt' }, 'nttBatch');
+}
+
+/** `intt` of every row of length n, in place. */
+export function inttBatch(a: BaseVec, n: number): void {
+  transformRows(a, n, { kind: 'intt' }, 'inttBatch');
+}
+
+/** `cosetNtt` of every row of length n with the same shift, in place. */
+export function cosetNttBatch(a: BaseVec, n: number, shift: F.Fp): void {
+  transformRows(a, n, { kind: 'coset', shift }, 'cosetNttBatch');
 }

@@ -42,6 +42,11 @@ function allOps(n: number, seed: number, impl: typeof V | typeof R): BigUint64Ar
   const cosetOut = nttIn.slice();
   impl.cosetNtt(cosetOut, F.MULTIPLICATIVE_GENERATOR);
   const even = n & ~1;
+  const rowsIn = rng.vec(8 * 64);
+  const rowsOut = rowsIn.slice();
+  impl.nttBatch(rowsOut, 64);
+  const rowsCoset = rowsIn.slice();
+  impl.cosetNttBatch(rowsCoset, 64, 7n);
   return [
     impl.baseAdd(a, b),
     impl.baseSub(a, b),
@@ -64,6 +69,8 @@ function allOps(n: number, seed: number, impl: typeof V | typeof R): BigUint64Ar
     nttOut,
     inttOut,
     cosetOut,
+    rowsOut,
+    rowsCoset,
   ];
 }
 

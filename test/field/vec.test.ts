@@ -196,6 +196,33 @@ test('NTT matches the reference, naive evaluation, and round-trips', () => {
   assert.throws(() => V.intt(new BigUint64Array(0)), RangeError);
 });
 
+test('batched NTTs over rows match the reference row by row, and round-trip', () => {
+  const rng = new Rng(9);
+  for (const [rows, n] of [[1, 1], [3, 1], [4, 2], [3, 8], [5, 16], [16, 256], [2, 4096], [0, 8]]) {
+    const a = rng.vec(rows * n);
+    const fast = a.slice();
+    V.nttBatch(fast, n);
+    const ref = a.slice();
+    R.nttBatch(ref, n);
+    same(fast, ref, `nttBatch ${rows}×${n}`);
+    V.inttBatch(fast, n);
+    same(fast, a, `inttBatch(nttBatch) ${rows}×${n}`);
+    const coset = a.slice();
+    V.cosetNttBatch(coset, n, 7n);
+    const cosetRef = a.slice();
+    R.cosetNttBatch(cosetRef, n, 7n);
+    same(coset, cosetRef, `cosetNttBatch ${rows}×${n}`);
+    if (rows >= 2) {
+      const row = a.slice(n, 2 * n);
+      V.ntt(row);
+      same(ref.subarray(n, 2 * n).slice(), row, `row 1 of nttBatch = ntt of row 1, ${rows}×${n}`);
+    }
+  }
+  assert.throws(() => V.nttBatch(new BigUint64Array(12), 8), RangeError);
+  assert.throws(() => V.nttBatch(new BigUint64Array(12), 3), RangeError);
+  assert.throws(() => V.cosetNttBatch(new BigUint64Array(8), 4, F.P), RangeError);
+});
+
 test('length mismatches and bad scalars are rejected', () => {
   assert.throws(() => V.baseAdd(new BigUint64Array(2), new BigUint64Array(3)), RangeError);
   assert.throws(() => V.extMulBase(new BigUint64Array(4), new BigUint64Array(3)), RangeError);
