@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tensor } from '../../src/onnx/graph.js';
-import { compile, runCompiled } from '../../src/quant/compile.js';
+import { compileGraph, loadModel, runCompiled } from '../../src/quant/compile.js';
 
 export const MODELS_DIR = join(process.cwd(), '..', 'shared', 'testdata', 'models');
 
@@ -44,13 +44,27 @@ export function runCase(name: string, bits: number, maxSets = 8): CaseResult {
   const res: CaseResult = { name, ok: false, maxAbsErr: 0, refMax: 0, tolerance: 0, argmaxAgree: true, sets: sets.length };
   try {
     const calibration = sets.map((s) => Object.fromEntries(Object.entries(s.inputs).map(([k, v]) => [k, toTensor(v)])));
-    const graph = compile(readFileSync(join(dir, 'model.onnx')), { bits, calibration });
+    const onnx = loadModel(readFileSync(join(dir, 'model.onnx')), name);
+    const graph = compileGraph(onnx, { bits, calibration });
+    // String labels (classifiers): the integer graph outputs the class index into classlabels_strings.
+    const labelsOf = (out: string): readonly string[] | undefined => {
+      const node = onnx.nodes.find((n) => n.outputs.includes(out));
+      const a = node?.attrs.classlabels_strings;
+      return a && a.kind === 'strings' ? a.value : undefined;
+    };
     for (const [si, s] of sets.entries()) {
       const r = runCompiled(graph, calibration[si]);
       let compared = 0;
       for (const [k, ref] of Object.entries(s.outputs)) {
-        if (ref.dtype === 'string' || ref.data.some((x) => typeof x !== 'number')) continue;
         const got = r.outputs.get(k);
+        if (ref.dtype === 'string' || ref.data.some((x) => typeof x !== 'number')) {
+          const labels = labelsOf(k);
+          if (!got || !labels) continue;
+          compared++;
+          const mapped = Array.from(got, (i) => labels[Math.round(i)]);
+          if (mapped.some((l, i) => l !== ref.data[i])) res.argmaxAgree = false;
+          continue;
+        }
         if (!got) continue;
         compared++;
         const refData = ref.data as number[];

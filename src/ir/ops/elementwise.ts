@@ -45,7 +45,9 @@ export const mulOp: OpDef = {
     equalShapes(node, inputs, 2);
     const [a, b] = inputs;
     const cands = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
-    return { outputs: [{ dims: a.dims, lo: minBig(...cands), hi: maxBig(...cands) }], bounds: { B_product: absMax(a.lo, a.hi) * absMax(b.lo, b.hi) } };
+    // A square (the same value twice) is non-negative.
+    const lo = node.inputs[0] === node.inputs[1] && minBig(...cands) < 0n ? 0n : minBig(...cands);
+    return { outputs: [{ dims: a.dims, lo, hi: maxBig(...cands) }], bounds: { B_product: absMax(a.lo, a.hi) * absMax(b.lo, b.hi) } };
   },
   execute(_node, [a, b]) {
     return [{ dims: a.dims, data: K.binary(a.data, b.data, 'mul') }];

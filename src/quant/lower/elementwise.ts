@@ -318,3 +318,40 @@ export const elementwiseLowerings: readonly Lowering[] = [
   ...compareLowerings,
   ...TABLE_OPS.map((opType) => ({ domain: '', opType, lower: table })),
 ];
+
+/**
+ * Cast: float ↔ float and integer → wider type keep the value (same integer, same scale);
+ * integer values (scale 1) cast to float stay exact; a scaled value cast to an integer type or
+ * bool goes through an exact table (truncation toward zero / nonzero test).
+ */
+const cast: Lowering = {
+  domain: '', opType: 'Cast',
+  lower(ctx) {
+    const x = operand(ctx, ctx.node.inputs[0], 'x');
+    const out = ctx.node.outputs[0];
+    const to = ctx.info(out).dtype;
+    const toFloat = to === 'float32' || to === 'float64' || to === 'float16';
+    if (toFloat || x.scale === 1) {
+      if (to === 'bool') {
+        const zero = ctx.addConstant('zero', { dims: [1], data: new BigInt64Array(1) }, 'public');
+        const z = broadcastTo(ctx, { ir: zero, scale: 1 }, ctx.irInfo(x.ir).dims, 'zeros');
+        const [eq] = ctx.emit('Compare', [x.ir, z.ir], { mode: 'equal' }, { step: 'eq0', scales: [1] });
+        const [r] = ctx.emit('WeightedSum', [eq], { coeffs: [-1n], offset: 1n }, { step: 'nonzero', scales: [1] });
+        return ctx.define(out, { ir: r, scale: 1 });
+      }
+      return ctx.define(out, x);
+    }
+    // Scaled value → integer: an exact table over the value's own (bounded) integer range.
+    const info = ctx.irInfo(x.ir);
+    const lo = Number(info.lo);
+    const hi = Number(info.hi);
+    if (hi - lo + 1 > 1 << 20) refuseNode(ctx, `cast of a value with range [${lo}, ${hi}] needs a table larger than 2^20`);
+    const t = new Float64Array(hi - lo + 1);
+    for (let j = lo; j <= hi; j++) t[j - lo] = to === 'bool' ? (j !== 0 ? 1 : 0) : Math.trunc(j * x.scale);
+    const tab = ctx.addConstant('table', { dims: [t.length], data: bigArray(t) }, 'public');
+    const [r] = ctx.emit('Lookup', [x.ir, tab], { tableLo: BigInt(lo), fn: `Cast(${to})`, inScale: x.scale, outScale: 1 }, { step: 'cast', scales: [1] });
+    ctx.define(out, { ir: r, scale: 1 });
+  },
+};
+
+export const castLowerings: readonly Lowering[] = [cast];

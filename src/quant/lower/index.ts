@@ -2,7 +2,7 @@
 import type { Lowering } from '../../ir/types.js';
 import { linearLowerings } from './linear.js';
 import { movementLowerings } from './movement.js';
-import { elementwiseLowerings } from './elementwise.js';
+import { castLowerings, elementwiseLowerings } from './elementwise.js';
 import { reduceLowerings } from './reduce.js';
 
-export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings, ...reduceLowerings];
+export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings, ...castLowerings, ...reduceLowerings];

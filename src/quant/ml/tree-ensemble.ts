@@ -13,9 +13,9 @@
 // Layout. Each tree is padded to a complete tree of depth D (the deepest leaf): a leaf above
 // depth D becomes a test that always holds (X[0] ≤ hi_X) whose subtree repeats the leaf.
 //
-// Leaf values. One scale s_l for the ensemble, chosen so that the largest possible |score|
-// (Σ over trees of the largest |leaf| + |base|) is 2^31 − 1; leaves are round(w / s_l) and the
-// sum is exact. The per-leaf rounding error is s_l/2, so |score − float score| ≤ (trees+1)·s_l/2.
+// Leaf values. One power-of-two scale s_l for the ensemble, the finest with which the largest
+// possible |score| (Σ over trees of the largest |leaf| + |base|) stays ≤ 2^31 − 1; leaves are
+// round(w / s_l) and the sum is exact. The per-leaf rounding error is s_l/2, so |score − float score| ≤ (trees+1)·s_l/2.
 // AVERAGE is SUM at output scale s_l / trees (exact), MIN/MAX select a leaf.
 //
 // Classifier semantics follow onnxruntime (the float references of the test models):
@@ -231,7 +231,9 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
     worst = aggregate === 'MIN' || aggregate === 'MAX' ? Math.max(worst, m) : worst + m;
   }
   const baseMax = Math.max(0, ...base.map(Math.abs));
-  const leafScale = (worst + baseMax > 0 ? worst + baseMax : 1) / (2 ** (LEAF_BITS - 1) - 1);
+  // A power of two, so that dyadic leaf values (0.5, 0.25 …), the binary threshold 0.5 and the
+  // constant 1 are exact integers: a leaf of exactly 0.5 then decides "s > 0.5" as in float.
+  const leafScale = 2 ** -Math.floor(Math.log2((2 ** (LEAF_BITS - 1) - 1) / (worst + baseMax > 0 ? worst + baseMax : 1)));
   const outScale = aggregate === 'AVERAGE' ? leafScale / T : leafScale;
   const leafInts = leafReal.map((w) => Math.floor(w / leafScale + 0.5));
   const baseInts = new Float64Array(outTargets);
