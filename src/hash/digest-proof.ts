@@ -20,12 +20,16 @@ export interface DigestEvalClaim {
 }
 
 /**
- * What a verified digest proof leaves to be checked by openings of the caller's commitments:
- * V (the value vector) at one point, and each capacity column K_c (c < 4) at two points.
+ * What a verified digest proof leaves to be checked by openings of the commitments: V (the
+ * value vector) at one point, each capacity column K_c (c < 4) at two points and, for a
+ * zero-knowledge proof, every layer mask R_{r,s} at one point and each batch's Libra mask g at
+ * its batch point (empty lists for a plain proof). Values of masked polynomials are f̂ = f + Z·R.
  */
 export interface DigestClaims {
   readonly values: DigestEvalClaim;
   readonly capacity: readonly (readonly DigestEvalClaim[])[];
+  readonly layerMasks: readonly { readonly round: number; readonly slot: number; readonly point: readonly Fp2[]; readonly value: Fp2 }[];
+  readonly sumcheckMasks: readonly DigestEvalClaim[];
 }
 
 export function serializeDigestProof(proof: DigestProof): Uint8Array {
@@ -35,6 +39,7 @@ export function serializeDigestProof(proof: DigestProof): Uint8Array {
   return w.finish();
 }
 
+/** The statement fixes every count (zero knowledge included), so the bytes carry none. */
 export function deserializeDigestProof(bytes: Uint8Array, statement: DigestStatement): DigestProof {
   const r = new ByteReader(bytes, 'digest proof');
   const version = r.u8('digest proof version');

@@ -1,37 +1,61 @@
 // The digest proof, prover side (docs/protocol-poseidon2.md): proves that the sponge run of
 // the witness hashes V (with the salt in K) to the public digest, by one sumcheck per round
-// from the output back to the input, and returns the claims on V and K that the caller's
+// from the output back to the input, and returns the claims on V, K and the masks that the
 // commitment openings must settle.
+//
+// Zero knowledge (statement.valueMaskVars set): sampleDigestMasks draws every mask first; the
+// caller commits digestCommitPolys(masks) (with fresh randomness, in this proof only) before
+// the transcript's first challenge, then calls proveDigest.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import { eqTable, extScale } from '../field/vec.js';
-import { proveSumcheck } from '../sumcheck/prover.js';
+import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
+import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
+import { roundDegrees } from '../sumcheck/types.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { layerColumn, type DigestWitness } from './digest-witness.js';
 import { ROUNDS, T } from './digest-relations.js';
-import type { DigestClaims, DigestProof } from './digest-proof.js';
+import type { DigestClaims, DigestEvalClaim, DigestProof } from './digest-proof.js';
 import {
-  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalMu, finalShape, outputShape,
-  roundShape, slotWeights, statementInfo, type DigestStatement,
+  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalMu, finalShape, OWN_MASK_VARS, outputShape,
+  roundShape, skeletonShapes, slotWeights, statementInfo, type DigestStatement,
 } from './digest-shapes.js';
 
-export function digestStatement(w: DigestWitness): DigestStatement {
-  return { digest: w.digest, options: w.options, count: w.layout.count };
+export function digestStatement(w: DigestWitness, valueMaskVars?: number): DigestStatement {
+  return valueMaskVars === undefined
+    ? { digest: w.digest, options: w.options, count: w.layout.count }
+    : { digest: w.digest, options: w.options, count: w.layout.count, valueMaskVars };
 }
 
-/** Layer of u_r (the S-box input of round r) in the witness trace. */
-const uLayer = (r: number) => 1 + r;
-
-function uTables(w: DigestWitness, r: number): BigUint64Array[] {
-  return Array.from({ length: T }, (_, s) => layerColumn(w, uLayer(r), s));
+/** Every mask of one zero-knowledge digest proof (prover secrets). */
+export interface DigestMasks {
+  /** K_c with its mask. */
+  readonly capacity: readonly MaskedPoly[];
+  /** u_{r,s} with its mask R_{r,s} (never committed itself: the next batch checks it). */
+  readonly layers: readonly (readonly MaskedPoly[])[];
+  /** R_{r,s} as a table of the next batch, masked in turn (committed). */
+  readonly layerMasks: readonly (readonly MaskedPoly[])[];
+  /** Libra's g for each of the 31 batches (committed). */
+  readonly sumcheck: readonly SumcheckMask[];
 }
 
-/** Shift(τ, y) = eq(τ, y − 1) for y ≥ 1, 0 for y = 0 (extension table). */
-function shiftTable(tau: readonly Fp2[]): BigUint64Array {
-  const eq = eqTable(tau);
-  const out = new BigUint64Array(eq.length);
-  out.set(eq.subarray(0, eq.length - 2), 2);
-  return out;
+export function sampleDigestMasks(w: DigestWitness, statement: DigestStatement): DigestMasks {
+  const info = statementInfo(statement);
+  if (!info.zk) throw new RangeError('sampleDigestMasks: the statement is not zero-knowledge (no valueMaskVars)');
+  const capacity = Array.from({ length: CAPACITY_WORDS }, (_, c) => MaskedPoly.sample(layerColumn(w, 0, 8 + c), info.n, OWN_MASK_VARS));
+  const layers = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: T }, (_, s) => MaskedPoly.sample(layerColumn(w, 1 + r, s), info.n, OWN_MASK_VARS)));
+  const layerMasks = layers.map((row) => row.map((u) => MaskedPoly.sample(u.mask, OWN_MASK_VARS, OWN_MASK_VARS)));
+  const sumcheck = skeletonShapes(info).map((shape) => SumcheckMask.sample(roundDegrees(shape)));
+  return { capacity, layers, layerMasks, sumcheck };
+}
+
+/** The vectors the caller commits for a zero-knowledge digest proof (V aside: the caller's own). */
+export function digestCommitPolys(masks: DigestMasks): BigUint64Array[] {
+  return [
+    ...masks.capacity.flatMap((k) => k.commitPolys()),
+    ...masks.layerMasks.flatMap((row) => row.flatMap((r) => r.commitPolys())),
+    ...masks.sumcheck.flatMap((g) => g.polys()),
+  ];
 }
 
 export interface ProveDigestOptions {
@@ -42,29 +66,60 @@ export interface ProveDigestOptions {
   readonly unsafeAllowFalseClaim?: boolean;
 }
 
-export function proveDigest(w: DigestWitness, transcript: Transcript, options: ProveDigestOptions = {}): { proof: DigestProof; claims: DigestClaims } {
-  const opts = { unsafeAllowFalseClaim: options.unsafeAllowFalseClaim === true };
-  const statement = digestStatement(w);
+/** Zero knowledge: `zk` holds the masks (sampleDigestMasks) and the caller's MaskedPoly of V. */
+export interface DigestZkInput {
+  readonly masks: DigestMasks;
+  readonly values: MaskedPoly;
+}
+
+/** Shift(τ, y) = eq(τ, y − 1) for y ≥ 1, 0 for y = 0 (extension table). */
+function shiftTable(tau: readonly Fp2[]): BigUint64Array {
+  const eq = eqTable(tau);
+  const out = new BigUint64Array(eq.length);
+  out.set(eq.subarray(0, eq.length - 2), 2);
+  return out;
+}
+
+export function proveDigest(
+  w: DigestWitness,
+  transcript: Transcript,
+  zk: DigestZkInput | null = null,
+  options: ProveDigestOptions = {},
+): { proof: DigestProof; claims: DigestClaims } {
+  const statement = digestStatement(w, zk ? zk.values.maskVars : undefined);
   const info = statementInfo(statement);
   if (info.blocks !== w.blocks) throw new Error('proveDigest: witness and statement disagree on the number of permutations');
+  if (zk && (zk.values.numVars !== info.nV || zk.values.values !== w.valueVector && zk.values.values.some((x, i) => x !== w.valueVector[i]))) {
+    throw new RangeError('proveDigest: the masked V is not the witness value vector');
+  }
+  const opts = { unsafeAllowFalseClaim: options.unsafeAllowFalseClaim === true };
   absorbStatement(transcript, statement, info);
-  const capacity = Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
-  const capacityClaims: { point: readonly Fp2[]; value: Fp2 }[][] = capacity.map(() => []);
+  const capacity: ProverTable[] = zk ? [...zk.masks.capacity] : Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
+  const uTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layers[r]] : Array.from({ length: T }, (_, s) => layerColumn(w, 1 + r, s)));
+  const rTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layerMasks[r]] : []);
+  const gMask = (b: number) => (zk ? zk.masks.sumcheck[b] : null);
+  const capacityClaims: DigestEvalClaim[][] = Array.from({ length: CAPACITY_WORDS }, () => []);
+  const layerMaskClaims: { round: number; slot: number; point: readonly Fp2[]; value: Fp2 }[] = [];
+  const sumcheckMaskClaims: DigestEvalClaim[] = [];
   const batches = [];
 
   // Batch 0: the output layer (digest and chaining) through round 29.
   const och = drawOutputChallenges(transcript, info.n);
-  const out = proveSumcheck(outputShape(info.n, och, statement.digest), [...uTables(w, ROUNDS - 1), ...capacity, shiftTable(och.tau)], null, transcript, opts);
+  const out = proveSumcheck(outputShape(info.n, och, statement.digest, info.zk), [...uTables(ROUNDS - 1), ...capacity, shiftTable(och.tau)], gMask(0), transcript, opts);
   batches.push(out.proof);
   for (let c = 0; c < CAPACITY_WORDS; c++) capacityClaims[c].push({ point: out.point, value: out.values[T + c] });
+  if (out.proof.maskValue) sumcheckMaskClaims.push({ point: out.point, value: out.proof.maskValue });
   let rho = out.point;
   let values = out.values.slice(0, T);
 
   // Batches 1 … 29: round r from a claim on u_{r+1} to one on u_r.
-  for (let r = ROUNDS - 2; r >= 0; r--) {
+  let b = 1;
+  for (let r = ROUNDS - 2; r >= 0; r--, b++) {
     const lambda = transcript.challengeExts('p2digest/lambda', T);
-    const step = proveSumcheck(roundShape(r, info.n, lambda, rho, values), uTables(w, r), null, transcript, opts);
+    const step = proveSumcheck(roundShape(r, info.n, lambda, rho, values, info.zk), [...uTables(r), ...rTables(r + 1)], gMask(b), transcript, opts);
     batches.push(step.proof);
+    for (const c of step.claims) if (c.table >= T) layerMaskClaims.push({ round: r + 1, slot: c.table - T, point: c.point, value: c.value });
+    if (step.proof.maskValue) sumcheckMaskClaims.push({ point: step.point, value: step.proof.maskValue });
     rho = step.point;
     values = step.values.slice(0, T);
   }
@@ -79,9 +134,15 @@ export function proveDigest(w: DigestWitness, transcript: Transcript, options: P
   for (let l = 0; l < info.layout.slots; l++) {
     for (let s = 0; s < 8; s++) W.set(extScale(eq, E.mul(mu[s], slots[l])), 2 * P * (s + 8 * l));
   }
-  const fin = proveSumcheck(finalShape(info, fch, rho, values), [W, w.valueVector, ...capacity], null, transcript, opts);
+  const fin = proveSumcheck(finalShape(info, fch, rho, values), [W, zk ? zk.values : w.valueVector, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
   batches.push(fin.proof);
-  const kPoint = fin.point.slice(0, info.n);
-  for (let c = 0; c < CAPACITY_WORDS; c++) capacityClaims[c].push({ point: kPoint, value: fin.values[2 + c] });
-  return { proof: { batches }, claims: { values: { point: fin.point, value: fin.values[1] }, capacity: capacityClaims } };
+  for (const c of fin.claims) {
+    if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacityClaims[c.table - 2].push({ point: c.point, value: c.value });
+    if (c.table >= 2 + CAPACITY_WORDS) layerMaskClaims.push({ round: 0, slot: c.table - 2 - CAPACITY_WORDS, point: c.point, value: c.value });
+  }
+  if (fin.proof.maskValue) sumcheckMaskClaims.push({ point: fin.point, value: fin.proof.maskValue });
+  return {
+    proof: { batches },
+    claims: { values: { point: fin.point, value: fin.values[1] }, capacity: capacityClaims, layerMasks: layerMaskClaims, sumcheckMasks: sumcheckMaskClaims },
+  };
 }

@@ -16,7 +16,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import { packingLayout, type PackingLayout } from './packing.js';
 import { domainWord, type Digest, type DigestOptions } from './digest.js';
 import { combineClaims, combineRows, hasSbox, linearOf, M_E, pow2Field, roundConstants, ROUNDS, shiftEval, smallMle, T } from './digest-relations.js';
-import { eqEval } from '../sumcheck/poly.js';
+import { eqEval, zEval } from '../sumcheck/poly.js';
 
 export const CAPACITY_WORDS = 4;
 /** Number of sumcheck batches in a digest proof. */
@@ -27,9 +27,16 @@ export interface DigestStatement {
   readonly options: DigestOptions;
   /** Number of values N (public: part of the IV). */
   readonly count: number;
+  /**
+   * Zero knowledge: the number of mask variables of the caller's MaskedPoly for V (public).
+   * Absent: a plain (not zero-knowledge) proof, for tests and public data.
+   */
+  readonly valueMaskVars?: number;
 }
 
 export interface StatementInfo {
+  readonly zk: boolean;
+  readonly valueMaskVars: number | null;
   readonly layout: PackingLayout;
   readonly blocks: number;
   readonly n: number;
@@ -42,16 +49,36 @@ export function statementInfo(st: DigestStatement): StatementInfo {
   const layout = packingLayout(st.options.format, st.count);
   const blocks = layout.elements / 8;
   const n = Math.log2(blocks);
-  return { layout, blocks, n, nV: n + 3 + layout.slotBits, ivPublic: [domainWord(st.options), BigInt(st.count)] };
+  const nV = n + 3 + layout.slotBits;
+  const valueMaskVars = st.valueMaskVars ?? null;
+  if (valueMaskVars !== null && (!Number.isInteger(valueMaskVars) || valueMaskVars < 1 || valueMaskVars > Math.min(8, nV))) {
+    throw new RangeError(`digest proof: V's mask of ${valueMaskVars} variables is outside 1 … ${Math.min(8, nV)}`);
+  }
+  return { zk: valueMaskVars !== null, valueMaskVars, layout, blocks, n, nV, ivPublic: [domainWord(st.options), BigInt(st.count)] };
 }
 
 export function absorbStatement(t: Transcript, st: DigestStatement, info: StatementInfo): void {
   for (const d of st.digest) if (!F.isCanonical(d)) throw new RangeError('digest proof: the digest is not canonical');
-  t.absorbBases('p2digest/statement', [...st.digest, ...info.ivPublic, BigInt(info.layout.elements), BigInt(info.layout.slots)]);
+  t.absorbBases('p2digest/statement', [...st.digest, ...info.ivPublic, BigInt(info.layout.elements), BigInt(info.layout.slots), BigInt(info.valueMaskVars ?? 0)]);
 }
 
 const sboxFactors = (table: number, sbox: boolean): Factor[] => Array.from({ length: sbox ? 7 : 1 }, () => ({ table }));
-const committed = (numVars: number) => ({ numVars, kind: 'committed' as const, maskVars: null });
+/** Mask variables of every private table the digest proof itself creates (u layers, K, R): one, two reveals at most. */
+export const OWN_MASK_VARS = 1;
+const committed = (numVars: number, zk: boolean) => ({ numVars, kind: 'committed' as const, maskVars: zk ? OWN_MASK_VARS : null });
+
+/**
+ * Zero knowledge: the claim on a batch's incoming layer is on û = u + Z·R_o (R_o over u's top
+ * variable), so the batch also proves Z(ρ)·Σ_o λ_o R_o(ρ_top) through an instance on one
+ * variable: Σ_y Z(ρ)·λ_o·eq(ρ_top, y)·R_o(y), weighted 2^−(batch variables − 1).
+ * R_o are tables firstTable … firstTable + 11 (committed, masked themselves).
+ */
+function maskCorrection(lambda: readonly Fp2[], rho: readonly Fp2[], firstTable: number, batchVars: number) {
+  const z = zEval(rho);
+  const top = [rho[rho.length - 1]];
+  const terms: Term[] = lambda.map((l, o) => ({ coeff: E.mul(z, l), factors: [{ eq: top }, { table: firstTable + o }] }));
+  return { numVars: 1, weight: E.fromBase(F.inv(pow2Field(batchVars - 1))), terms };
+}
 
 export interface OutputChallenges {
   readonly beta: readonly Fp2[];
@@ -64,7 +91,7 @@ export function drawOutputChallenges(t: Transcript, n: number): OutputChallenges
 }
 
 /** Tables: 0–11 u_29 (S-box inputs of the last round), 12–15 K_c, 16 Shift(τ, ·) (public). */
-export function outputShape(n: number, ch: OutputChallenges, digest: Digest): BatchShape {
+export function outputShape(n: number, ch: OutputChallenges, digest: Digest, zk: boolean): BatchShape {
   const last = ROUNDS - 1;
   const L = linearOf(last);
   const A = combineRows(L.slice(0, 4), ch.beta);
@@ -80,10 +107,10 @@ export function outputShape(n: number, ch: OutputChallenges, digest: Digest): Ba
   let claimedSum: Fp2 = E.ZERO;
   for (let o = 0; o < 4; o++) claimedSum = E.add(claimedSum, E.mulBase(ch.beta[o], digest[o]));
   return {
-    tables: [...Array.from({ length: T + CAPACITY_WORDS }, () => committed(n)), { numVars: n, kind: 'public', maskVars: null }],
+    tables: [...Array.from({ length: T + CAPACITY_WORDS }, () => committed(n, zk)), { numVars: n, kind: 'public', maskVars: null }],
     instances: [{ numVars: n, weight: E.ONE, terms }],
     claimedSum,
-    zk: false,
+    zk,
   };
 }
 
@@ -94,15 +121,20 @@ export function outputPublicEval(ch: OutputChallenges): (table: number, point: r
   };
 }
 
-/** Round r (0 … 28): tables 0–11 are u_r; the claim is on u_{r+1} at rho, combined with lambda. */
-export function roundShape(r: number, n: number, lambda: readonly Fp2[], rho: readonly Fp2[], next: readonly Fp2[]): BatchShape {
+/**
+ * Round r (0 … 28): tables 0–11 are u_r; the claim is on u_{r+1} at rho, combined with lambda.
+ * Zero knowledge: tables 12–23 are the masks R of u_{r+1} (see maskCorrection).
+ */
+export function roundShape(r: number, n: number, lambda: readonly Fp2[], rho: readonly Fp2[], next: readonly Fp2[], zk: boolean): BatchShape {
   const a = combineRows(linearOf(r), lambda);
   const terms: Term[] = Array.from({ length: T }, (_, s) => ({ coeff: a[s], factors: [{ eq: rho }, ...sboxFactors(s, hasSbox(r, s))] }));
+  const instances = [{ numVars: n, weight: E.ONE, terms }];
+  if (zk) instances.push(maskCorrection(lambda, rho, T, n));
   return {
-    tables: Array.from({ length: T }, () => committed(n)),
-    instances: [{ numVars: n, weight: E.ONE, terms }],
+    tables: [...Array.from({ length: T }, () => committed(n, zk)), ...(zk ? Array.from({ length: T }, () => committed(OWN_MASK_VARS, true)) : [])],
+    instances,
     claimedSum: combineClaims(lambda, next, roundConstants(r + 1)),
-    zk: false,
+    zk,
   };
 }
 
@@ -130,8 +162,10 @@ export function finalMu(ch: FinalChallenges): Fp2[] {
  * Tables: 0 W (public: W(i, s, l) = eq(ρ, i)·μ_s·slotWeight_l), 1 V (committed), 2–5 K_c.
  * Instance 0 (V's variables: i, then s, then l): Σ W·V; instance 1 (n variables):
  * Σ_c μ_{8+c}·eq(ρ)·K_c + Σ_{c<2} δ_c·eq(0)·K_c, weighted 2^−(nV−n) so both count once.
+ * Zero knowledge: tables 6–17 are the masks R of u_0 (see maskCorrection).
  */
 export function finalShape(info: StatementInfo, ch: FinalChallenges, rho: readonly Fp2[], u0: readonly Fp2[]): BatchShape {
+  const zk = info.zk;
   const { n, nV, layout } = info;
   const mu = finalMu(ch);
   const zeros = new Array<Fp2>(n).fill(E.ZERO);
@@ -147,13 +181,19 @@ export function finalShape(info: StatementInfo, ch: FinalChallenges, rho: readon
   claimedSum = E.sub(claimedSum, E.mulBase(rateMu, offsetSum));
   claimedSum = E.add(claimedSum, E.add(E.mulBase(ch.delta[0], info.ivPublic[0]), E.mulBase(ch.delta[1], info.ivPublic[1])));
   return {
-    tables: [{ numVars: nV, kind: 'public', maskVars: null }, committed(nV), ...Array.from({ length: CAPACITY_WORDS }, () => committed(n))],
+    tables: [
+      { numVars: nV, kind: 'public', maskVars: null },
+      { numVars: nV, kind: 'committed', maskVars: info.valueMaskVars },
+      ...Array.from({ length: CAPACITY_WORDS }, () => committed(n, zk)),
+      ...(zk ? Array.from({ length: T }, () => committed(OWN_MASK_VARS, true)) : []),
+    ],
     instances: [
       { numVars: nV, weight: E.ONE, terms: [{ coeff: E.ONE, factors: [{ table: 0 }, { table: 1 }] }] },
       { numVars: n, weight: E.fromBase(F.inv(pow2Field(nV - n))), terms: kTerms },
+      ...(zk ? [maskCorrection(ch.lambda, rho, 2 + CAPACITY_WORDS, nV)] : []),
     ],
     claimedSum,
-    zk: false,
+    zk,
   };
 }
 
@@ -170,8 +210,8 @@ export function finalPublicEval(info: StatementInfo, ch: FinalChallenges, rho: r
 /** Shapes with the right counts and degrees (dummy challenges), for parsing a proof's bytes. */
 export function skeletonShapes(info: StatementInfo): BatchShape[] {
   const z = (k: number) => new Array<Fp2>(k).fill(E.ZERO);
-  const shapes: BatchShape[] = [outputShape(info.n, { beta: z(4), gamma: z(4), tau: z(info.n) }, [0n, 0n, 0n, 0n])];
-  for (let r = ROUNDS - 2; r >= 0; r--) shapes.push(roundShape(r, info.n, z(T), z(info.n), z(T)));
+  const shapes: BatchShape[] = [outputShape(info.n, { beta: z(4), gamma: z(4), tau: z(info.n) }, [0n, 0n, 0n, 0n], info.zk)];
+  for (let r = ROUNDS - 2; r >= 0; r--) shapes.push(roundShape(r, info.n, z(T), z(info.n), z(T), info.zk));
   shapes.push(finalShape(info, { lambda: z(T), delta: z(2), eta: E.ZERO }, z(info.n), z(T)));
   return shapes;
 }

@@ -11,7 +11,10 @@ import { INT8, INT16, type PackingFormat } from '../../src/hash/packing.js';
 import { permute } from '../../src/hash/poseidon2.js';
 import { permuteBatchTrace } from '../../src/hash/poseidon2-wasm.js';
 import { digestWitness, layerColumn, type DigestWitness } from '../../src/hash/digest-witness.js';
-import { digestStatement, proveDigest } from '../../src/hash/digest-prover.js';
+import { digestCommitPolys, digestStatement, proveDigest, sampleDigestMasks, type DigestMasks } from '../../src/hash/digest-prover.js';
+import { MaskedPoly, maskWeights } from '../../src/sumcheck/mask.js';
+import { extElements, mleEvalSmall } from '../../src/sumcheck/poly.js';
+import * as E from '../../src/field/ext.js';
 import { verifyDigest } from '../../src/hash/digest-verifier.js';
 import { deserializeDigestProof, serializeDigestProof, type DigestClaims } from '../../src/hash/digest-proof.js';
 import type { DigestStatement } from '../../src/hash/digest-shapes.js';
@@ -24,6 +27,7 @@ function mle(v: BigUint64Array, point: readonly Fp2[]): Fp2 {
 
 /** Stands in for the commitment openings: evaluates the real V and K at the claimed points. */
 function checkClaims(claims: DigestClaims, V: BigUint64Array, K: BigUint64Array[]): boolean {
+  if (claims.layerMasks.length !== 0 || claims.sumcheckMasks.length !== 0) return false;
   if (mle(V, claims.values.point).some((x, i) => x !== claims.values.value[i])) return false;
   return claims.capacity.every((list, c) => list.length === 2 && list.every((cl) => mle(K[c], cl.point).every((x, i) => x === cl.value[i])));
 }
@@ -38,7 +42,7 @@ function randomValues(n: number, format: PackingFormat): number[] {
 }
 
 function proveAndVerify(w: DigestWitness, statement: DigestStatement = digestStatement(w), cheat = false) {
-  const { proof, claims } = proveDigest(w, new Transcript(DOMAIN), { unsafeAllowFalseClaim: cheat });
+  const { proof, claims } = proveDigest(w, new Transcript(DOMAIN), null, { unsafeAllowFalseClaim: cheat });
   const vclaims = verifyDigest(statement, proof, new Transcript(DOMAIN));
   return { proof, claims, vclaims };
 }
@@ -141,4 +145,94 @@ test('soundness: ≥ 1000 random single-byte corruptions of a serialized proof a
   }
   assert.throws(() => deserializeDigestProof(bytes.subarray(0, bytes.length - 1), st), FormatError);
   assert.throws(() => deserializeDigestProof(new Uint8Array([...bytes, 0]), st), FormatError);
+});
+
+// ---------------------------------------------------------------- zero knowledge
+
+/** Settles every claim of a zero-knowledge proof against the prover's masked polynomials. */
+function checkZkClaims(claims: DigestClaims, V: MaskedPoly, w: DigestWitness, masks: DigestMasks): boolean {
+  const eqv = (a: Fp2, b: Fp2) => a[0] === b[0] && a[1] === b[1];
+  if (!eqv(V.masked(mle(w.valueVector, claims.values.point), claims.values.point), claims.values.value)) return false;
+  const K = capacityOf(w);
+  for (let c = 0; c < 4; c++) {
+    if (claims.capacity[c].length !== 2) return false;
+    for (const cl of claims.capacity[c]) if (!eqv(masks.capacity[c].masked(mle(K[c], cl.point), cl.point), cl.value)) return false;
+  }
+  if (claims.layerMasks.length !== 30 * 12) return false;
+  for (const cl of claims.layerMasks) {
+    const R = masks.layerMasks[cl.round][cl.slot];
+    if (!eqv(R.masked(mleEvalSmall(extElements(R.values), cl.point), cl.point), cl.value)) return false;
+  }
+  if (claims.sumcheckMasks.length !== 31) return false;
+  return claims.sumcheckMasks.every((cl, b) => {
+    const g = masks.sumcheck[b];
+    const weights = extElements(maskWeights(g.degrees, cl.point));
+    const coeffs = extElements(g.coeffs);
+    let acc: Fp2 = E.ZERO;
+    coeffs.forEach((x, i) => (acc = E.add(acc, E.mul(x, weights[i]))));
+    return eqv(acc, cl.value);
+  });
+}
+
+function zkSetup(n: number) {
+  const values = randomValues(n, INT8);
+  const w = digestWitness(values, randomSalt(), { format: INT8, purpose: Purpose.modelWeights });
+  const V = MaskedPoly.sample(w.valueVector, Math.log2(w.valueVector.length), 2);
+  const st = digestStatement(w, V.maskVars);
+  const masks = sampleDigestMasks(w, st);
+  return { w, V, st, masks };
+}
+
+test('zero knowledge: proofs verify, every claim (V, K, 360 layer masks, 31 Libra masks) settles', () => {
+  for (const n of [100, 3000]) {
+    const { w, V, st, masks } = zkSetup(n);
+    assert.ok(digestCommitPolys(masks).length > 0);
+    const { proof, claims } = proveDigest(w, new Transcript(DOMAIN), { masks, values: V });
+    const vclaims = verifyDigest(st, proof, new Transcript(DOMAIN));
+    assert.deepEqual(vclaims, claims);
+    assert.ok(checkZkClaims(vclaims, V, w, masks), `claims settle for ${n} values`);
+    // A plain verifier (no valueMaskVars) does not accept a zero-knowledge proof, and back.
+    assert.throws(() => verifyDigest(digestStatement(w), proof, new Transcript(DOMAIN)));
+  }
+});
+
+test('zero knowledge: revealed layer values are masked, not the layer polynomials at the point', () => {
+  const { w, V, masks } = zkSetup(500);
+  const { proof } = proveDigest(w, new Transcript(DOMAIN), { masks, values: V });
+  // Batch 0 reveals u_29 at its point: no value equals the unmasked evaluation.
+  const st = digestStatement(w, V.maskVars);
+  const out = verifyDigest(st, proof, new Transcript(DOMAIN));
+  const point = out.capacity[0][0].point;
+  for (let s = 0; s < 12; s++) {
+    const plain = mle(layerColumn(w, 30, s), point);
+    assert.notDeepEqual(proof.batches[0].values[s], plain, `slot ${s} revealed in clear`);
+    assert.deepEqual(masks.layers[29][s].masked(plain, point), proof.batches[0].values[s]);
+  }
+  // The K values revealed are masked too.
+  assert.notDeepEqual(out.capacity[0][0].value, mle(layerColumn(w, 0, 8), point));
+  // Each private table was revealed within its mask's capacity.
+  assert.ok(masks.capacity.every((k) => k.reveals === 2));
+  assert.ok(masks.layers.every((row) => row.every((u) => u.reveals === 1)));
+  assert.equal(V.reveals, 1);
+});
+
+test('zero knowledge soundness: wrong digest, broken witness and byte corruptions are rejected', () => {
+  const { w, V, st, masks } = zkSetup(200);
+  const { proof } = proveDigest(w, new Transcript(DOMAIN), { masks, values: V });
+  const bad: DigestStatement = { ...st, digest: [st.digest[0], F.add(st.digest[1], 1n), st.digest[2], st.digest[3]] };
+  assert.throws(() => verifyDigest(bad, proof, new Transcript(DOMAIN)), VerificationError);
+  const bytes = serializeDigestProof(proof);
+  verifyDigest(st, deserializeDigestProof(bytes, st), new Transcript(DOMAIN));
+  for (let t = 0; t < 200; t++) {
+    const b2 = bytes.slice();
+    b2[randomInt(0, b2.length)] ^= randomInt(1, 256);
+    assert.throws(() => verifyDigest(st, deserializeDigestProof(b2, st), new Transcript(DOMAIN)), (e: unknown) => e instanceof VerificationError || e instanceof FormatError);
+  }
+  // A changed value: the cheating prover's proof of the old digest is rejected.
+  const changed = digestWitness([...Array.from({ length: 200 }, (_, i) => (i === 7 ? 1 : 0))], randomSalt(), { format: INT8, purpose: Purpose.modelWeights });
+  const cheat: DigestWitness = { ...changed, digest: w.digest };
+  const V2 = MaskedPoly.sample(cheat.valueVector, V.numVars, 2);
+  const m2 = sampleDigestMasks(cheat, digestStatement(cheat, 2));
+  const p2 = proveDigest(cheat, new Transcript(DOMAIN), { masks: m2, values: V2 }, { unsafeAllowFalseClaim: true });
+  assert.throws(() => verifyDigest(st, p2.proof, new Transcript(DOMAIN)), VerificationError);
 });
