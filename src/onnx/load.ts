@@ -23,8 +23,15 @@ export interface LoadOptions {
   readonly inputDims?: Readonly<Record<string, readonly number[]>>;
 }
 
+const MODEL_FIRST_BYTES: ReadonlySet<number> = new Set([0x08, 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0xa2, 0xca]);
+
 function decodeModel(bytes: Uint8Array, site: ImportSite): IModelProto {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw importError(site, 'not an ONNX file (empty input)');
+  // Every ModelProto field tag, as a first byte (ir_version, 0x08, comes first in practice).
+  // Anything else (text, JSON, images) is not an ONNX file, whatever protobuf makes of it.
+  if (!MODEL_FIRST_BYTES.has(bytes[0]!)) {
+    throw importError(site, `not an ONNX file (starts with byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not a ModelProto field)`);
+  }
   let model: IModelProto;
   try {
     model = proto.ModelProto.decode(bytes);
@@ -38,9 +45,9 @@ function decodeModel(bytes: Uint8Array, site: ImportSite): IModelProto {
   }
   // Random bytes sometimes decode as a protobuf message; a real model has an IR version, opsets and a graph.
   const ir = int64ToNumber(model.irVersion as number);
-  if (ir <= 0 || model.graph === null || model.graph === undefined || (model.opsetImport?.length ?? 0) === 0) {
-    throw importError(site, 'not an ONNX file (no ir_version, opset_import or graph in the protobuf message)');
-  }
+  if (ir <= 0) throw importError(site, 'not an ONNX file (no ir_version in the protobuf message)');
+  const missing = [model.graph ? '' : 'graph', (model.opsetImport?.length ?? 0) > 0 ? '' : 'opset_import'].filter((x) => x !== '');
+  if (missing.length > 0) throw importError(site, `truncated or incomplete ONNX file (no ${missing.join(' and ')})`);
   return model;
 }
 

@@ -14,7 +14,7 @@ import { importError, OnnxImportError, type ImportSite } from './errors.js';
 import { evaluateNode } from './float-eval.js';
 import { isFloatType, dtypeFromCode } from './dtype.js';
 import { topoSort } from './load.js';
-import { allocData, sizeOf, stringTensor } from './tensor.js';
+import { allocData, f64, sizeOf, stringTensor, tensorFrom } from './tensor.js';
 import { foldBatchNorms } from './fold-batchnorm.js';
 
 export interface NormalizeOptions {
@@ -100,7 +100,7 @@ export function normalizeGraph(graph: Graph, opts: NormalizeOptions = {}): Graph
       sample.set(o, outs[i]!);
       info.set(o, { name: o, dtype: outs[i]!.dtype, dims: outs[i]!.dims });
     });
-    kept.push(node);
+    kept.push(node.opType === 'Reshape' && node.domain === '' ? staticReshape(node, outs[0]!, consts) : node);
   }
 
   // 3a: drop Identity / Dropout / no-op Cast by renaming.
@@ -151,7 +151,11 @@ export function normalizeGraph(graph: Graph, opts: NormalizeOptions = {}): Graph
   live.reverse();
 
   const initializers = new Map<string, Tensor>();
-  for (const [name, t] of consts) if (needed.has(name)) initializers.set(name, t);
+  for (const [name, t] of consts) {
+    if (!needed.has(name)) continue;
+    initializers.set(name, t);
+    if (!info.has(name)) info.set(name, { name, dtype: t.dtype, dims: t.dims });
+  }
   const available = new Set<string>([...graph.inputs.map((i) => i.name), ...initializers.keys()]);
   const sorted = topoSort(live, available, site);
 
@@ -167,6 +171,18 @@ export function normalizeGraph(graph: Graph, opts: NormalizeOptions = {}): Graph
   for (const o of graph.outputs) addInfo(o.name);
   const outputs = graph.outputs.map((o) => valueInfo.get(o.name)!);
   return { name: graph.name, inputs: graph.inputs, outputs, initializers, nodes: sorted, valueInfo, opsets: graph.opsets };
+}
+
+/** Rewrites a Reshape whose shape uses 0 or -1 to the concrete output dims, so consumers need not resolve them. */
+function staticReshape(node: Node, out: Tensor, consts: Map<string, Tensor>): Node {
+  const shapeName = node.inputs[1]!;
+  const shape = consts.get(shapeName)!;
+  const given = Array.from(f64(shape));
+  if (given.length === out.dims.length && given.every((d, i) => d === out.dims[i])) return node;
+  let name = `${shapeName}_static`;
+  for (let k = 2; consts.has(name); k++) name = `${shapeName}_static_${k}`;
+  consts.set(name, tensorFrom('int64', [out.dims.length], out.dims));
+  return { ...node, inputs: [node.inputs[0]!, name], attrs: {} };
 }
 
 function run(node: Node, ins: (Tensor | undefined)[], graph: Graph, site: ImportSite): Tensor[] {
