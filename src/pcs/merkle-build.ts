@@ -3,31 +3,21 @@
 // process.getBuiltinModule so that no static Node import enters a browser bundle; elsewhere it
 // falls back to @noble/hashes.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { DIGEST_BYTES, LEAF_PREFIX, NODE_PREFIX, multiproofSiblings } from './merkle.js';
+import { DIGEST_BYTES, NODE_PREFIX, multiproofSiblings } from './merkle.js';
 
-interface NodeHash {
-  update(b: Uint8Array): NodeHash;
-  digest(): Uint8Array;
-}
-type CreateHash = (alg: string) => NodeHash;
+type OneShot = (alg: string, data: Uint8Array, encoding: 'buffer') => Uint8Array;
 
-function nodeCreateHash(): CreateHash | undefined {
+/** node:crypto's one-shot hash (Node ≥ 20.12), reached without a static import. */
+function nodeHash(): OneShot | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:crypto') as { createHash?: CreateHash } | undefined;
-  return mod?.createHash;
+  const mod = proc?.getBuiltinModule?.('node:crypto') as { hash?: OneShot } | undefined;
+  return typeof mod?.hash === 'function' ? mod.hash : undefined;
 }
 
-const createHash = nodeCreateHash();
-const LEAF = Uint8Array.of(LEAF_PREFIX);
-const NODE = Uint8Array.of(NODE_PREFIX);
+const oneShot = nodeHash();
 
-function hash2(prefix: Uint8Array, a: Uint8Array, b?: Uint8Array): Uint8Array {
-  if (createHash !== undefined) {
-    const h = createHash('sha256').update(prefix).update(a);
-    return (b === undefined ? h : h.update(b)).digest();
-  }
-  const h = sha256.create().update(prefix).update(a);
-  return (b === undefined ? h : h.update(b)).digest();
+function sha(data: Uint8Array): Uint8Array {
+  return oneShot !== undefined ? oneShot('sha256', data, 'buffer') : sha256(data);
 }
 
 /** All levels of the tree: levels[0] holds the N leaf hashes, levels[logN] the root (32 bytes each). */
@@ -36,15 +26,16 @@ export function buildTree(leaves: Uint8Array, leafBytes: number, logN: number): 
   if (leaves.length !== N * leafBytes) throw new RangeError(`buildTree: ${leaves.length} bytes for ${N} leaves of ${leafBytes}`);
   const levels: Uint8Array[] = [];
   let level = new Uint8Array(N * DIGEST_BYTES);
-  for (let j = 0; j < N; j++) level.set(hash2(LEAF, leaves.subarray(j * leafBytes, (j + 1) * leafBytes)), j * DIGEST_BYTES);
+  for (let j = 0; j < N; j++) level.set(sha(leaves.subarray(j * leafBytes, (j + 1) * leafBytes)), j * DIGEST_BYTES);
   levels.push(level);
+  const node = new Uint8Array(1 + 2 * DIGEST_BYTES);
+  node[0] = NODE_PREFIX;
   for (let size = N >> 1; size >= 1; size >>= 1) {
     const below = level;
     level = new Uint8Array(size * DIGEST_BYTES);
     for (let j = 0; j < size; j++) {
-      const l = below.subarray(2 * j * DIGEST_BYTES, (2 * j + 1) * DIGEST_BYTES);
-      const r = below.subarray((2 * j + 1) * DIGEST_BYTES, (2 * j + 2) * DIGEST_BYTES);
-      level.set(hash2(NODE, l, r), j * DIGEST_BYTES);
+      node.set(below.subarray(2 * j * DIGEST_BYTES, (2 * j + 2) * DIGEST_BYTES), 1);
+      level.set(sha(node), j * DIGEST_BYTES);
     }
     levels.push(level);
   }

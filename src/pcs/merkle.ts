@@ -1,18 +1,19 @@
 // Merkle trees over SHA-256 for the commitment (verifier side: portable, @noble/hashes only).
 //
 // Leaf j of a tree over N = 2^logN leaves is the byte string salt_j ‖ column_j (see
-// prover.ts); leaf hash = SHA-256(0x00 ‖ leaf), inner node = SHA-256(0x01 ‖ left ‖ right)
-// (the prefixes keep leaves and nodes apart). Openings of several leaves share one
+// prover.ts): 16 + 8·rows bytes, a multiple of 8. Leaf hash = SHA-256(leaf); inner node =
+// SHA-256(0x01 ‖ left ‖ right), 65 bytes, which no leaf has: the lengths keep leaves and nodes
+// apart (and the leaf needs no prefix, so the prover hashes it in place, one call per leaf). Openings of several leaves share one
 // deduplicated set of sibling hashes (a "multiproof"): level by level, from the leaves up, in
 // increasing node index, every sibling that the verifier cannot compute itself.
 import { sha256 } from '@noble/hashes/sha2.js';
 
 export const DIGEST_BYTES = 32;
-export const LEAF_PREFIX = 0x00;
 export const NODE_PREFIX = 0x01;
 
 export function hashLeaf(leaf: Uint8Array): Uint8Array {
-  return sha256.create().update(Uint8Array.of(LEAF_PREFIX)).update(leaf).digest();
+  if (leaf.length % 8 !== 0) throw new RangeError('merkle: a leaf is a multiple of 8 bytes');
+  return sha256(leaf);
 }
 
 export function hashNode(left: Uint8Array, right: Uint8Array): Uint8Array {

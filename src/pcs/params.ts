@@ -20,6 +20,12 @@ export interface HashPcsParams {
   readonly evalMasks: number;
   /** Fixes log2 of the row length instead of the size-minimizing choice (benchmarks, tests). */
   readonly rowLog?: number;
+  /**
+   * 'proven' (default): unique decoding, the bound above. 'conjectured': the up-to-capacity
+   * conjecture (a query passes a far word with probability ≈ ρ), for comparison only — no
+   * proof of it is known; never the default.
+   */
+  readonly regime?: 'proven' | 'conjectured';
 }
 
 export const DEFAULT_PARAMS: HashPcsParams = { securityBits: 101, blowup: 2, evalMasks: 4 };
@@ -53,6 +59,7 @@ export function checkParams(p: HashPcsParams): void {
   if (!(p.securityBits >= 1 && p.securityBits <= 256)) throw new RangeError(`pcs params: securityBits ${p.securityBits}`);
   if (!(p.blowup >= 2 && p.blowup <= 64)) throw new RangeError(`pcs params: blowup ${p.blowup} must be in [2, 64]`);
   if (!Number.isInteger(p.evalMasks) || p.evalMasks < 1 || p.evalMasks > 64) throw new RangeError(`pcs params: evalMasks ${p.evalMasks} must be an integer in [1, 64]`);
+  if (p.regime !== undefined && p.regime !== 'proven' && p.regime !== 'conjectured') throw new RangeError(`pcs params: regime ${String(p.regime)}`);
   if (p.rowLog !== undefined && (!Number.isInteger(p.rowLog) || p.rowLog < 0 || p.rowLog > 24)) throw new RangeError(`pcs params: rowLog ${p.rowLog}`);
 }
 
@@ -71,7 +78,7 @@ export function codeFor(n: number, p: HashPcsParams): { t: number; k: number; lo
     if (logN > 32) throw new RangeError(`pcs: code length 2^${logN} exceeds the field's 2-adicity`);
     const N = 2 ** logN;
     const e = Math.floor((N - k) / 2);
-    const perQuery = -Math.log2(1 - (e + 1) / N);
+    const perQuery = p.regime === 'conjectured' ? -Math.log2(k / N) : -Math.log2(1 - (e + 1) / N);
     const q = Math.ceil(p.securityBits / perQuery);
     if (q <= t) return { t, k, logN, N, q, queryBits: q * perQuery };
   }

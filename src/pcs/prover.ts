@@ -10,7 +10,7 @@ import type { Commitment, LinearClaim } from './types.js';
 import type { HashPcsParams } from './params.js';
 import { PROX_MASK_ROWS } from './params.js';
 import { absorbStatement, checkClaims, makeLayout, rowCombos, type Layout, type RowCombo } from './layout.js';
-import { encodeBase, joinExt } from './encode.js';
+import { COSET_SHIFT, joinExt } from './encode.js';
 import { buildTree, openMultiproof } from './merkle-build.js';
 import { randomBase, randomBytes } from './random.js';
 import { SALT_BYTES, type HashPcsProof, type OpenedColumn } from './proof.js';
@@ -93,18 +93,18 @@ export function commit(params: HashPcsParams, polys: readonly BaseVec[]): { comm
   // cache line (8 symbols) per leaf instead of one word per leaf (strided writes dominated).
   const out32 = new Uint32Array(leaves.buffer);
   const stride = leafBytes / 4;
+  const bufs = Array.from({ length: Math.min(rows, SCATTER_BLOCK) }, () => new BigUint64Array(N));
+  const views = bufs.map((b) => new Uint32Array(b.buffer));
   for (let r0 = 0; r0 < rows; r0 += SCATTER_BLOCK) {
-    const r1 = Math.min(rows, r0 + SCATTER_BLOCK);
-    const cws: Uint32Array[] = [];
-    for (let r = r0; r < r1; r++) {
-      const cw = encodeBase(messages.subarray(r * k, (r + 1) * k), N);
-      cws.push(new Uint32Array(cw.buffer, cw.byteOffset, 2 * N));
+    const width = Math.min(rows, r0 + SCATTER_BLOCK) - r0;
+    for (let b = 0; b < width; b++) {
+      bufs[b].fill(0n);
+      bufs[b].set(messages.subarray((r0 + b) * k, (r0 + b + 1) * k));
+      V.cosetNtt(bufs[b], COSET_SHIFT);
     }
-    const base = (SALT_BYTES + 8 * r0) / 4;
-    const width = r1 - r0;
-    for (let j = 0, o = base; j < N; j++, o += stride) {
+    for (let j = 0, o = (SALT_BYTES + 8 * r0) / 4; j < N; j++, o += stride) {
       for (let b = 0; b < width; b++) {
-        const cw32 = cws[b];
+        const cw32 = views[b];
         out32[o + 2 * b] = cw32[2 * j];
         out32[o + 2 * b + 1] = cw32[2 * j + 1];
       }
