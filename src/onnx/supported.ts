@@ -5,7 +5,7 @@ export const SUPPORTED_OPS: Readonly<Record<string, readonly string[]>> = {
   '': [
     // linear
     'MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Add', 'Sub', 'Mul', 'Div', 'Sum', 'BatchNormalization',
-    'AveragePool', 'GlobalAveragePool', 'ReduceSum', 'ReduceMean', 'Einsum', 'Neg',
+    'AveragePool', 'GlobalAveragePool', 'ReduceSum', 'ReduceMean', 'Einsum', 'Neg', 'Mean',
     // nonlinear
     'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Erf', 'Gelu', 'Softplus',
     'HardSigmoid', 'HardSwish', 'Elu', 'Sqrt', 'Reciprocal', 'Pow', 'Softmax', 'LogSoftmax',

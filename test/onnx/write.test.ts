@@ -1,55 +1,12 @@
 // writeOnnx round trips: write -> loadOnnx -> evaluateFloat, compared with onnxruntime on the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
-import { writeOnnx, attr, type WriteModel } from '../../src/onnx/write.js';
-import { loadOnnx } from '../../src/onnx/load.js';
-import { evaluateFloat } from '../../src/onnx/float-eval.js';
-import { tensorFrom, f64 } from '../../src/onnx/tensor.js';
+import { attr, type WriteModel } from '../../src/onnx/write.js';
 import type { Tensor } from '../../src/onnx/graph.js';
+import { f32, matchesOrt, rand } from './oracle.js';
 
-/** Deterministic pseudo-random floats in [-1, 1) (xorshift), so failures reproduce. */
-function rand(n: number, seed: number): number[] {
-  let s = seed >>> 0 || 1;
-  return Array.from({ length: n }, () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
+const roundTrip = (m: WriteModel, feeds: Record<string, Tensor>): Promise<void> => matchesOrt(m, feeds);
 
-async function runOrt(bytes: Uint8Array, feeds: Record<string, Tensor>): Promise<Record<string, { dims: readonly number[]; data: number[] | string[] }>> {
-  const session = await ort.InferenceSession.create(bytes);
-  const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor('float32', Float32Array.from(f64(t)), [...t.dims]);
-  const out = await session.run(ortFeeds);
-  const res: Record<string, { dims: readonly number[]; data: number[] | string[] }> = {};
-  for (const [k, v] of Object.entries(out)) {
-    const d = v.data as ArrayLike<number | bigint | string>;
-    res[k] = { dims: v.dims, data: Array.from(d, (x) => (typeof x === 'string' ? x : Number(x))) as number[] | string[] };
-  }
-  return res;
-}
-
-async function roundTrip(model: WriteModel, feeds: Record<string, Tensor>, tol = 1e-5): Promise<void> {
-  const bytes = writeOnnx(model);
-  const graph = loadOnnx(bytes, { file: 'roundtrip.onnx' });
-  const ours = evaluateFloat(graph, feeds);
-  const theirs = await runOrt(bytes, feeds);
-  for (const o of model.outputs) {
-    const a = ours.get(o.name);
-    const b = theirs[o.name];
-    assert.ok(a !== undefined && b !== undefined, `output ${o.name} missing`);
-    assert.deepEqual([...a.dims], [...b.dims], `dims of ${o.name}`);
-    if (a.dtype === 'string') { assert.deepEqual(a.data, b.data); continue; }
-    const av = f64(a);
-    b.data.forEach((x, i) => {
-      const y = av[i]!;
-      assert.ok(Math.abs(y - (x as number)) <= tol * (1 + Math.abs(x as number)), `${o.name}[${i}]: ours ${y}, onnxruntime ${x}`);
-    });
-  }
-}
-
-const f32 = (dims: number[], seed: number): Tensor => tensorFrom('float32', dims, rand(dims.reduce((a, b) => a * b, 1), seed));
 
 test('MLP: Gemm + Relu + MatMul + Add + Sigmoid + Softmax', async () => {
   await roundTrip({
