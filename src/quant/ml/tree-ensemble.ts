@@ -21,8 +21,8 @@
 // Classifier semantics follow onnxruntime (the float references of the test models):
 //  * binary case (2 labels, one class id used, that id 0): s = base + Σ leaves;
 //    label = labels[s > 0.5] when every weight is ≥ 0 (probability leaves), else labels[s > 0];
-//    scores = [1 − s, s] (all weights ≥ 0), or [σ(−s), σ(s)] (LOGISTIC), or [−|s|, |s|]
-//    (other transforms: onnxruntime writes [−s, s] when s > 0 and [s, −s] otherwise);
+//    scores = [1 − s, s] (all weights ≥ 0, no transform), or [σ(−s), σ(s)] (LOGISTIC), or
+//    [−s, s] (other transforms, which onnxruntime does not apply to one score column);
 //  * C ≥ 3 classes: S[c] = base[c] + Σ leaves of class c; label = labels[argmax S] (ties → first);
 //    scores = post_transform(S). A class without a weight in a reached leaf counts 0 (onnxruntime
 //    leaves it out of the argmax; the two agree whenever every leaf weighs every class, as in
@@ -302,14 +302,8 @@ export const treeEnsembleClassifierLowering: Lowering = {
         return;
       }
       const [neg] = ctx.emit('WeightedSum', [flat.ir], { coeffs: [-1n], offset: 0n }, { step: 'negate', scales: [scores.scale] });
-      if (transform === 'LOGISTIC') {
-        const pair = pairColumns(ctx, neg!, flat.ir, n, scores.scale, 'pair');
-        ctx.define(scoresOut, sigmoidOf(ctx, { ir: pair, scale: scores.scale }, 'transform'));
-        return;
-      }
-      const [abs] = ctx.emit('Max', [flat.ir, neg!], {}, { step: 'abs', scales: [scores.scale] });
-      const [negAbs] = ctx.emit('WeightedSum', [abs!], { coeffs: [-1n], offset: 0n }, { step: 'negabs', scales: [scores.scale] });
-      ctx.define(scoresOut, { ir: pairColumns(ctx, negAbs!, abs!, n, scores.scale, 'pair'), scale: scores.scale });
+      const pair = pairColumns(ctx, neg!, flat.ir, n, scores.scale, 'pair');
+      ctx.define(scoresOut, transform === 'LOGISTIC' ? sigmoidOf(ctx, { ir: pair, scale: scores.scale }, 'transform') : { ir: pair, scale: scores.scale });
       return;
     }
     if (labels.count < 3) refuseMl(ctx, 'two classes with weights on both: onnxruntime answers labels 0/1 regardless of classlabels there; not supported');
