@@ -121,6 +121,109 @@ let e1: u64 = 0;
   return add(canon(acc), canon(carries * EPS));
 }
 
+// ---------------------------------------------------------------- two lanes at once (SIMD)
+// The same arithmetic on i64x2 vectors: two independent elements per instruction. WebAssembly
+// SIMD has no 64-bit multiply-high, but i64x2.extmul_{low,high}_i32x4_u give two 32×32→64
+// products at once, and comparisons produce all-ones masks, so the fix-ups are and/add instead
+// of selects. Measured 1.5× the scalar multiplication throughput.
+
+/** Unsigned a < b per lane, as an all-ones mask (flip the sign bits, compare signed). */
+// @ts-ignore: decorator
+@inline function ult2(a: v128, b: v128): v128 {
+  const sign = i64x2.splat(<i64>0x8000000000000000);
+  return i64x2.gt_s(v128.xor(b, sign), v128.xor(a, sign));
+}
+
+/** hi·2^64 + lo → [0, p) per lane; same steps as reduce128. */
+// @ts-ignore: decorator
+@inline function reduce2(lo: v128, hi: v128): v128 {
+  const m32 = i64x2.splat(<i64>LO32);
+  const pv = i64x2.splat(<i64>P);
+  const hh = i64x2.shr_u(hi, 32);
+  const hl = v128.and(hi, m32);
+  const t0 = i64x2.sub(i64x2.sub(lo, hh), v128.and(ult2(lo, hh), m32));
+  const t1 = i64x2.sub(i64x2.shl(hl, 32), hl);
+  const s = i64x2.add(t0, t1);
+  const t2 = i64x2.add(s, v128.and(ult2(s, t1), m32));
+  return i64x2.sub(t2, v128.andnot(pv, ult2(t2, pv)));
+}
+
+// @ts-ignore: decorator
+@inline function mul2(x: v128, y: v128): v128 {
+  const m32 = i64x2.splat(<i64>LO32);
+  // 32-bit halves regrouped so that extmul pairs lane i of x with lane i of y.
+  const xs = v128.shuffle<i32>(x, x, 0, 2, 1, 3); // x.lo0 x.lo1 x.hi0 x.hi1
+  const ys = v128.shuffle<i32>(y, y, 0, 2, 1, 3);
+  const yw = v128.shuffle<i32>(y, y, 1, 3, 0, 2); // y.hi0 y.hi1 y.lo0 y.lo1
+  const p00 = i64x2.extmul_low_i32x4_u(xs, ys);
+  const p11 = i64x2.extmul_high_i32x4_u(xs, ys);
+  const p01 = i64x2.extmul_low_i32x4_u(xs, yw);
+  const p10 = i64x2.extmul_high_i32x4_u(xs, yw);
+  const mid = i64x2.add(i64x2.add(p01, i64x2.shr_u(p00, 32)), v128.and(p10, m32));
+  const lo = v128.or(i64x2.shl(mid, 32), v128.and(p00, m32));
+  const hi = i64x2.add(i64x2.add(p11, i64x2.shr_u(mid, 32)), i64x2.shr_u(p10, 32));
+  return reduce2(lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline function add2(a: v128, b: v128): v128 {
+  const pv = i64x2.splat(<i64>P);
+  const x = i64x2.sub(pv, b);
+  return i64x2.add(i64x2.sub(a, x), v128.and(ult2(a, x), pv));
+}
+
+// @ts-ignore: decorator
+@inline function sub2(a: v128, b: v128): v128 {
+  const pv = i64x2.splat(<i64>P);
+  return i64x2.add(i64x2.sub(a, b), v128.and(ult2(a, b), pv));
+}
+
+/** 7·a per lane: 7a = 8a − a as a 67-bit value, then a short reduction (hi < 8). */
+// @ts-ignore: decorator
+@inline function mul7x2(a: v128): v128 {
+  const m32 = i64x2.splat(<i64>LO32);
+  const pv = i64x2.splat(<i64>P);
+  const s = i64x2.shl(a, 3);
+  const lo = i64x2.sub(s, a);
+  const hi = i64x2.add(i64x2.shr_u(a, 61), ult2(s, a)); // a borrow mask is −1
+  const t = i64x2.sub(i64x2.shl(hi, 32), hi);
+  const r = i64x2.add(lo, t);
+  const r2 = i64x2.add(r, v128.and(ult2(r, t), m32));
+  return i64x2.sub(r2, v128.andnot(pv, ult2(r2, pv)));
+}
+
+// Two extension products (lanes = elements) leave their coordinates here.
+let v0: v128 = i64x2.splat(0);
+let v1: v128 = i64x2.splat(0);
+
+/** (a0 + a1 X)(b0 + b1 X) for two elements per lane pair, Karatsuba as extMulTo. */
+// @ts-ignore: decorator
+@inline function extMul2To(a0: v128, a1: v128, b0: v128, b1: v128): void {
+  const m0 = mul2(a0, b0);
+  const m1 = mul2(a1, b1);
+  const m2 = mul2(add2(a0, a1), add2(b0, b1));
+  v0 = add2(m0, mul7x2(m1));
+  v1 = sub2(sub2(m2, m0), m1);
+}
+
+/** Coordinate c0 of two adjacent extension elements at p (element-interleaved in memory). */
+// @ts-ignore: decorator
+@inline function loadC0(p: usize): v128 {
+  return v128.shuffle<i64>(v128.load(p), v128.load(p, 16), 0, 2);
+}
+
+// @ts-ignore: decorator
+@inline function loadC1(p: usize): v128 {
+  return v128.shuffle<i64>(v128.load(p), v128.load(p, 16), 1, 3);
+}
+
+/** Stores two extension elements given by coordinate vectors (c0 lanes, c1 lanes). */
+// @ts-ignore: decorator
+@inline function storeExt2(p: usize, c0: v128, c1: v128): void {
+  v128.store(p, v128.shuffle<i64>(c0, c1, 0, 2));
+  v128.store(p, v128.shuffle<i64>(c0, c1, 1, 3), 16);
+}
+
 // ---------------------------------------------------------------- memory layout helpers
 
 /** First byte the JS side may use for scratch. */
@@ -146,28 +249,49 @@ export function firstNonCanonical(a: usize, n: i32): i32 {
 // ---------------------------------------------------------------- elementwise, base field
 
 export function baseAdd(out: usize, a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, add2(v128.load(a + o), v128.load(b + o)));
+  }
+  if (i < n) {
     const o = <usize>i << 3;
     store<u64>(out + o, add(load<u64>(a + o), load<u64>(b + o)));
   }
 }
 
 export function baseSub(out: usize, a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, sub2(v128.load(a + o), v128.load(b + o)));
+  }
+  if (i < n) {
     const o = <usize>i << 3;
     store<u64>(out + o, sub(load<u64>(a + o), load<u64>(b + o)));
   }
 }
 
 export function baseMul(out: usize, a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, mul2(v128.load(a + o), v128.load(b + o)));
+  }
+  if (i < n) {
     const o = <usize>i << 3;
     store<u64>(out + o, mul(load<u64>(a + o), load<u64>(b + o)));
   }
 }
 
 export function baseScale(out: usize, a: usize, s: u64, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const sv = i64x2.splat(<i64>s);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, mul2(v128.load(a + o), sv));
+  }
+  if (i < n) {
     const o = <usize>i << 3;
     store<u64>(out + o, mul(load<u64>(a + o), s));
   }
@@ -176,7 +300,13 @@ export function baseScale(out: usize, a: usize, s: u64, n: i32): void {
 // ---------------------------------------------------------------- elementwise, extension
 
 export function extMul(out: usize, a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    extMul2To(loadC0(a + o), loadC1(a + o), loadC0(b + o), loadC1(b + o));
+    storeExt2(out + o, v0, v1);
+  }
+  if (i < n) {
     const o = <usize>i << 4;
     extMulTo(load<u64>(a + o), load<u64>(a + o, 8), load<u64>(b + o), load<u64>(b + o, 8));
     store<u64>(out + o, e0);
@@ -185,7 +315,15 @@ export function extMul(out: usize, a: usize, b: usize, n: i32): void {
 }
 
 export function extScale(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const b0 = i64x2.splat(<i64>s0);
+  const b1 = i64x2.splat(<i64>s1);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    extMul2To(loadC0(a + o), loadC1(a + o), b0, b1);
+    storeExt2(out + o, v0, v1);
+  }
+  if (i < n) {
     const o = <usize>i << 4;
     extMulTo(load<u64>(a + o), load<u64>(a + o, 8), s0, s1);
     store<u64>(out + o, e0);
@@ -195,7 +333,13 @@ export function extScale(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
 
 /** out[i] = a[i]·b[i], a in the extension, b in the base field. */
 export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    const x = v128.load(b + (<usize>i << 3));
+    storeExt2(out + o, mul2(loadC0(a + o), x), mul2(loadC1(a + o), x));
+  }
+  if (i < n) {
     const o = <usize>i << 4;
     const x = load<u64>(b + (<usize>i << 3));
     store<u64>(out + o, mul(load<u64>(a + o), x));
@@ -205,7 +349,14 @@ export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
 
 /** out[i] = s·a[i], a in the base field, s in the extension. */
 export function baseScaleExt(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const b0 = i64x2.splat(<i64>s0);
+  const b1 = i64x2.splat(<i64>s1);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = v128.load(a + (<usize>i << 3));
+    storeExt2(out + (<usize>i << 4), mul2(x, b0), mul2(x, b1));
+  }
+  if (i < n) {
     const o = <usize>i << 4;
     const x = load<u64>(a + (<usize>i << 3));
     store<u64>(out + o, mul(x, s0));
@@ -247,52 +398,73 @@ export function extSum(a: usize, n: i32, res: usize): void {
 }
 
 export function baseInner(a: usize, b: usize, n: i32, res: usize): void {
-  let acc: u64 = 0;
-  let c: u64 = 0;
-  for (let i = 0; i < n; i++) {
+  let acc = i64x2.splat(0);
+  let carries = i64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const o = <usize>i << 3;
-    const x = mul(load<u64>(a + o), load<u64>(b + o));
-    acc += x;
-    c += u64(acc < x);
+    const x = mul2(v128.load(a + o), v128.load(b + o));
+    acc = i64x2.add(acc, x);
+    carries = i64x2.sub(carries, ult2(acc, x)); // a carry mask is −1
   }
-  store<u64>(res, finishSum(acc, c));
+  let s = add(finishSum(i64x2.extract_lane(acc, 0), i64x2.extract_lane(carries, 0)), finishSum(i64x2.extract_lane(acc, 1), i64x2.extract_lane(carries, 1)));
+  if (i < n) s = add(s, mul(load<u64>(a + (<usize>i << 3)), load<u64>(b + (<usize>i << 3))));
+  store<u64>(res, s);
 }
 
 export function extInner(a: usize, b: usize, n: i32, res: usize): void {
-  let acc0: u64 = 0;
-  let c0: u64 = 0;
-  let acc1: u64 = 0;
-  let c1: u64 = 0;
-  for (let i = 0; i < n; i++) {
+  let acc0 = i64x2.splat(0);
+  let c0 = i64x2.splat(0);
+  let acc1 = i64x2.splat(0);
+  let c1 = i64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    extMul2To(loadC0(a + o), loadC1(a + o), loadC0(b + o), loadC1(b + o));
+    acc0 = i64x2.add(acc0, v0);
+    c0 = i64x2.sub(c0, ult2(acc0, v0));
+    acc1 = i64x2.add(acc1, v1);
+    c1 = i64x2.sub(c1, ult2(acc1, v1));
+  }
+  let s0 = add(finishSum(i64x2.extract_lane(acc0, 0), i64x2.extract_lane(c0, 0)), finishSum(i64x2.extract_lane(acc0, 1), i64x2.extract_lane(c0, 1)));
+  let s1 = add(finishSum(i64x2.extract_lane(acc1, 0), i64x2.extract_lane(c1, 0)), finishSum(i64x2.extract_lane(acc1, 1), i64x2.extract_lane(c1, 1)));
+  if (i < n) {
     const o = <usize>i << 4;
     extMulTo(load<u64>(a + o), load<u64>(a + o, 8), load<u64>(b + o), load<u64>(b + o, 8));
-    acc0 += e0;
-    c0 += u64(acc0 < e0);
-    acc1 += e1;
-    c1 += u64(acc1 < e1);
+    s0 = add(s0, e0);
+    s1 = add(s1, e1);
   }
-  store<u64>(res, finishSum(acc0, c0));
-  store<u64>(res, finishSum(acc1, c1), 8);
+  store<u64>(res, s0);
+  store<u64>(res, s1, 8);
 }
 
 /** Σ a[i]·b[i], a in the base field, b in the extension. */
 export function baseInnerExt(a: usize, b: usize, n: i32, res: usize): void {
-  let acc0: u64 = 0;
-  let c0: u64 = 0;
-  let acc1: u64 = 0;
-  let c1: u64 = 0;
-  for (let i = 0; i < n; i++) {
+  let acc0 = i64x2.splat(0);
+  let c0 = i64x2.splat(0);
+  let acc1 = i64x2.splat(0);
+  let c1 = i64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = v128.load(a + (<usize>i << 3));
+    const o = <usize>i << 4;
+    const y0 = mul2(x, loadC0(b + o));
+    const y1 = mul2(x, loadC1(b + o));
+    acc0 = i64x2.add(acc0, y0);
+    c0 = i64x2.sub(c0, ult2(acc0, y0));
+    acc1 = i64x2.add(acc1, y1);
+    c1 = i64x2.sub(c1, ult2(acc1, y1));
+  }
+  let s0 = add(finishSum(i64x2.extract_lane(acc0, 0), i64x2.extract_lane(c0, 0)), finishSum(i64x2.extract_lane(acc0, 1), i64x2.extract_lane(c0, 1)));
+  let s1 = add(finishSum(i64x2.extract_lane(acc1, 0), i64x2.extract_lane(c1, 0)), finishSum(i64x2.extract_lane(acc1, 1), i64x2.extract_lane(c1, 1)));
+  if (i < n) {
     const x = load<u64>(a + (<usize>i << 3));
     const o = <usize>i << 4;
-    const y0 = mul(x, load<u64>(b + o));
-    const y1 = mul(x, load<u64>(b + o, 8));
-    acc0 += y0;
-    c0 += u64(acc0 < y0);
-    acc1 += y1;
-    c1 += u64(acc1 < y1);
+    s0 = add(s0, mul(x, load<u64>(b + o)));
+    s1 = add(s1, mul(x, load<u64>(b + o, 8)));
   }
-  store<u64>(res, finishSum(acc0, c0));
-  store<u64>(res, finishSum(acc1, c1), 8);
+  store<u64>(res, s0);
+  store<u64>(res, s1, 8);
 }
 
 // ---------------------------------------------------------------- batch inversion
@@ -364,16 +536,26 @@ export function eqTableExt(out: usize, rs: usize, k: i32): void {
     const r1 = load<u64>(rs + (<usize>j << 4), 8);
     const len = 1 << j;
     const hi = out + (<usize>len << 4);
-    for (let i = 0; i < len; i++) {
-      const o = <usize>i << 4;
-      const t0 = load<u64>(out + o);
-      const t1 = load<u64>(out + o, 8);
-      // t·r goes up, t·(1 - r) = t - t·r stays: one product per new entry.
+    // t·r goes up, t·(1 - r) = t - t·r stays: one product per new entry.
+    if (len == 1) {
+      const t0 = load<u64>(out);
+      const t1 = load<u64>(out, 8);
       extMulTo(t0, t1, r0, r1);
-      store<u64>(hi + o, e0);
-      store<u64>(hi + o, e1, 8);
-      store<u64>(out + o, sub(t0, e0));
-      store<u64>(out + o, sub(t1, e1), 8);
+      store<u64>(hi, e0);
+      store<u64>(hi, e1, 8);
+      store<u64>(out, sub(t0, e0));
+      store<u64>(out, sub(t1, e1), 8);
+      continue;
+    }
+    const b0 = i64x2.splat(<i64>r0);
+    const b1 = i64x2.splat(<i64>r1);
+    for (let i = 0; i < len; i += 2) {
+      const o = <usize>i << 4;
+      const t0 = loadC0(out + o);
+      const t1 = loadC1(out + o);
+      extMul2To(t0, t1, b0, b1);
+      storeExt2(hi + o, v0, v1);
+      storeExt2(out + o, sub2(t0, v0), sub2(t1, v1));
     }
   }
 }
@@ -384,12 +566,20 @@ export function eqTableBase(out: usize, rs: usize, k: i32): void {
     const r = load<u64>(rs + (<usize>j << 3));
     const len = 1 << j;
     const hi = out + (<usize>len << 3);
-    for (let i = 0; i < len; i++) {
-      const o = <usize>i << 3;
-      const t = load<u64>(out + o);
+    if (len == 1) {
+      const t = load<u64>(out);
       const v = mul(t, r);
-      store<u64>(hi + o, v);
-      store<u64>(out + o, sub(t, v));
+      store<u64>(hi, v);
+      store<u64>(out, sub(t, v));
+      continue;
+    }
+    const rv = i64x2.splat(<i64>r);
+    for (let i = 0; i < len; i += 2) {
+      const o = <usize>i << 3;
+      const t = v128.load(out + o);
+      const v = mul2(t, rv);
+      v128.store(hi + o, v);
+      v128.store(out + o, sub2(t, v));
     }
   }
 }
@@ -402,24 +592,13 @@ export function eqOuterExt(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i32
   for (let h = h0; h < h1; h++) {
     const x0 = load<u64>(hi + (<usize>h << 4));
     const x1 = load<u64>(hi + (<usize>h << 4), 8);
-    const row = out + ((<usize>h * <usize>lenLo) << 4);
-    for (let l = 0; l < lenLo; l++) {
-      const o = <usize>l << 4;
-      extMulTo(load<u64>(lo + o), load<u64>(lo + o, 8), x0, x1);
-      store<u64>(row + o, e0);
-      store<u64>(row + o, e1, 8);
-    }
+    extScale(out + ((<usize>h * <usize>lenLo) << 4), lo, x0, x1, lenLo);
   }
 }
 
 export function eqOuterBase(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i32, h1: i32): void {
   for (let h = h0; h < h1; h++) {
-    const x = load<u64>(hi + (<usize>h << 3));
-    const row = out + ((<usize>h * <usize>lenLo) << 3);
-    for (let l = 0; l < lenLo; l++) {
-      const o = <usize>l << 3;
-      store<u64>(row + o, mul(load<u64>(lo + o), x));
-    }
+    baseScale(out + ((<usize>h * <usize>lenLo) << 3), lo, load<u64>(hi + (<usize>h << 3)), lenLo);
   }
 }
 
@@ -427,7 +606,17 @@ export function eqOuterBase(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i3
 // Bind the lowest variable x_0 to r: out[i] = a[2i] + r·(a[2i+1] - a[2i]); m = output length.
 
 export function foldBase(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
-  for (let i = 0; i < m; i++) {
+  const b0 = i64x2.splat(<i64>r0);
+  const b1 = i64x2.splat(<i64>r1);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const x = v128.load(a + (<usize>i << 4)); // a[2i], a[2i+1]
+    const y = v128.load(a + (<usize>i << 4), 16); // a[2i+2], a[2i+3]
+    const lo = v128.shuffle<i64>(x, y, 0, 2);
+    const d = sub2(v128.shuffle<i64>(x, y, 1, 3), lo);
+    storeExt2(out + (<usize>i << 4), add2(lo, mul2(b0, d)), mul2(b1, d));
+  }
+  if (i < m) {
     const lo = load<u64>(a + (<usize>i << 4));
     const d = sub(load<u64>(a + (<usize>i << 4), 8), lo);
     const o = <usize>i << 4;
@@ -437,7 +626,21 @@ export function foldBase(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
 }
 
 export function foldExt(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
-  for (let i = 0; i < m; i++) {
+  const b0 = i64x2.splat(<i64>r0);
+  const b1 = i64x2.splat(<i64>r1);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const ia = a + (<usize>i << 5);
+    const l = v128.load(ia); // element 2i (lo of output i)
+    const h = v128.load(ia, 16); // element 2i+1
+    const l2 = v128.load(ia, 32); // element 2i+2 (lo of output i+1)
+    const h2 = v128.load(ia, 48);
+    const lo0 = v128.shuffle<i64>(l, l2, 0, 2);
+    const lo1 = v128.shuffle<i64>(l, l2, 1, 3);
+    extMul2To(sub2(v128.shuffle<i64>(h, h2, 0, 2), lo0), sub2(v128.shuffle<i64>(h, h2, 1, 3), lo1), b0, b1);
+    storeExt2(out + (<usize>i << 4), add2(lo0, v0), add2(lo1, v1));
+  }
+  if (i < m) {
     const ia = <usize>i << 5;
     const l0 = load<u64>(a + ia);
     const l1 = load<u64>(a + ia, 8);
@@ -528,6 +731,15 @@ export function bitReverseTiles(out: usize, a: usize, logN: i32, m0: i32, m1: i3
   store<u64>(pv, sub(u, v));
 }
 
+/** Two adjacent butterflies at once (k and k+1 share the block, their twiddles are adjacent). */
+// @ts-ignore: decorator
+@inline function butterfly2(pu: usize, pv: usize, w: v128): void {
+  const u = v128.load(pu);
+  const v = mul2(v128.load(pv), w);
+  v128.store(pu, add2(u, v));
+  v128.store(pv, sub2(u, v));
+}
+
 /**
  * Runs the first logB layers on each block of 2^logB words with index in [b0, b1): blocks are
  * independent, and a block that fits in cache is finished before the next is touched.
@@ -536,13 +748,31 @@ export function nttBlocks(a: usize, tw: usize, logB: i32, b0: i32, b1: i32): voi
   const size = 1 << logB;
   for (let b = b0; b < b1; b++) {
     const base = a + ((<usize>b << logB) << 3);
-    for (let h = 1; h < size; h <<= 1) {
+    // Layer h = 1: the twiddle is 1, so (u, v) ← (u + v, u − v) without a product.
+    if (size == 2) {
+      const u = load<u64>(base);
+      const v = load<u64>(base, 8);
+      store<u64>(base, add(u, v));
+      store<u64>(base, sub(u, v), 8);
+      continue;
+    }
+    for (let s = 0; s < size; s += 4) {
+      const x = v128.load(base + (<usize>s << 3)); // u0 v0
+      const y = v128.load(base + (<usize>s << 3), 16); // u1 v1
+      const u = v128.shuffle<i64>(x, y, 0, 2);
+      const v = v128.shuffle<i64>(x, y, 1, 3);
+      const sum = add2(u, v);
+      const dif = sub2(u, v);
+      v128.store(base + (<usize>s << 3), v128.shuffle<i64>(sum, dif, 0, 2));
+      v128.store(base + (<usize>s << 3), v128.shuffle<i64>(sum, dif, 1, 3), 16);
+    }
+    for (let h = 2; h < size; h <<= 1) {
       const twh = tw + (<usize>h << 3);
+      const hb = <usize>h << 3;
       for (let s = 0; s < size; s += 2 * h) {
         const ps = base + (<usize>s << 3);
-        for (let k = 0; k < h; k++) {
-          const o = <usize>k << 3;
-          butterfly(ps + o, ps + o + (<usize>h << 3), load<u64>(twh + o));
+        for (let k = 0; k < h; k += 2) {
+          butterfly2(ps + (<usize>k << 3), ps + (<usize>k << 3) + hb, v128.load(twh + (<usize>k << 3)));
         }
       }
     }
@@ -563,7 +793,12 @@ export function nttLayer(a: usize, tw: usize, lenLog: i32, t0: i32, t1: i32): vo
     const k0 = t & (h - 1);
     const kEnd = min(h, k0 + (t1 - t));
     const ps = a + ((<usize>blk << lenLog) << 3);
-    for (let k = k0; k < kEnd; k++) {
+    let k = k0;
+    for (; k + 1 < kEnd; k += 2) {
+      const o = <usize>k << 3;
+      butterfly2(ps + o, ps + o + hb, v128.load(tw + hb + o));
+    }
+    if (k < kEnd) {
       const o = <usize>k << 3;
       butterfly(ps + o, ps + o + hb, load<u64>(tw + hb + o));
     }
@@ -591,21 +826,9 @@ export function nttRows(out: usize, a: usize, tw: usize, logN: i32, logB: i32, r
 // Many multiplications in place, so a benchmark measures arithmetic, not copies or calls.
 
 export function mulLoop(a: usize, n: i32, iters: i32, c: u64): void {
-  for (let it = 0; it < iters; it++) {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 3;
-      store<u64>(a + o, mul(load<u64>(a + o), c));
-    }
-  }
+  for (let it = 0; it < iters; it++) baseScale(a, a, c, n);
 }
 
 export function extMulLoop(a: usize, n: i32, iters: i32, c0: u64, c1: u64): void {
-  for (let it = 0; it < iters; it++) {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 4;
-      extMulTo(load<u64>(a + o), load<u64>(a + o, 8), c0, c1);
-      store<u64>(a + o, e0);
-      store<u64>(a + o, e1, 8);
-    }
-  }
+  for (let it = 0; it < iters; it++) extScale(a, a, c0, c1, n);
 }
