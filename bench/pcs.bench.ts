@@ -26,6 +26,9 @@ interface Row {
   label: string;
   logSize: number;
   commit: number;
+  commitCpu: number;
+  openCpu: number;
+  verifyCpu: number;
   open: number;
   verify: number;
   bytes: number;
@@ -44,31 +47,42 @@ function measure(label: string, logSize: number, params: Partial<HashPcsParams>,
     { terms: [{ poly: 0, coeff: E.ONE, point: r }, { poly: 1, coeff: z, point: s }], value: E.add(evaluate(f, r), E.mul(z, evaluate(mask, s))) },
   ];
   const commits: number[] = [];
+  const cpu: number[][] = [[], [], []];
+  const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
   const opens: number[] = [];
   const verifies: number[] = [];
   let bytes = 0;
   for (let i = 0; i <= runs; i++) {
     let t0 = performance.now();
+    let c0 = process.cpuUsage();
     const { commitment, state } = pcs.commit([f, mask]);
     const tc = performance.now() - t0;
+    const cc = cpuMs(process.cpuUsage(c0));
     t0 = performance.now();
+    c0 = process.cpuUsage();
     const proof = pcs.serializeProof(pcs.open(state, claims, new Transcript('bench')));
     const to = performance.now() - t0;
+    const co = cpuMs(process.cpuUsage(c0));
     t0 = performance.now();
+    c0 = process.cpuUsage();
     pcs.verify(commitment, claims, pcs.deserializeProof(proof, commitment, claims), new Transcript('bench'));
     const tv = performance.now() - t0;
+    const cv = cpuMs(process.cpuUsage(c0));
     bytes = proof.length;
     if (i > 0) {
       commits.push(tc);
       opens.push(to);
       verifies.push(tv);
+      cpu[0].push(cc);
+      cpu[1].push(co);
+      cpu[2].push(cv);
     }
   }
   const a = randomBase(2 ** logSize);
   const ntt = median(timeRuns(() => V.ntt(a), runs));
   const sh = pcs.shape([2 ** logSize, 4]);
   const shape = `${sh.m}×${sh.n} (+${sh.rows - sh.m} mask rows), t=${sh.t}, N=2^${sh.logN}, q=${sh.q}`;
-  const row = { label, logSize, commit: median(commits), open: median(opens), verify: median(verifies), bytes, ntt, shape };
+  const row = { label, logSize, commit: median(commits), commitCpu: median(cpu[0]), openCpu: median(cpu[1]), verifyCpu: median(cpu[2]), open: median(opens), verify: median(verifies), bytes, ntt, shape };
   console.log(JSON.stringify(row));
   return row;
 }
@@ -85,8 +99,8 @@ closePool();
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const table = (rs: Row[]) =>
-  ['| elements | parameters | commit ms | open ms | verify ms | proof KB | commit / NTT | shape |', '|---|---|---|---|---|---|---|---|']
-    .concat(rs.map((r) => `| 2^${r.logSize} | ${r.label} | ${fmt(r.commit)} | ${fmt(r.open)} | ${fmt(r.verify)} | ${(r.bytes / 1000).toFixed(0)} | ${(r.commit / r.ntt).toFixed(1)} | ${r.shape} |`))
+  ['| elements | parameters | commit ms (CPU) | open ms (CPU) | verify ms (CPU) | proof KB | commit / NTT | shape |', '|---|---|---|---|---|---|---|---|']
+    .concat(rs.map((r) => `| 2^${r.logSize} | ${r.label} | ${fmt(r.commit)} (${fmt(r.commitCpu)}) | ${fmt(r.open)} (${fmt(r.openCpu)}) | ${fmt(r.verify)} (${fmt(r.verifyCpu)}) | ${(r.bytes / 1000).toFixed(0)} | ${(r.commit / r.ntt).toFixed(1)} | ${r.shape} |`))
     .join('\n');
 const load = os.loadavg().map((x) => x.toFixed(1)).join(', ');
 writeSection(
@@ -96,6 +110,9 @@ writeSection(
 opening of f(r) + z·R(s) (two row combinations), default parameters = proven ≥ 100 bits
 (unique decoding). Medians over ${runsFor(16)}/${runsFor(20)}/${runsFor(22)} runs (small/2^20/2^22) after one warm-up;
 "commit / NTT" is commit time over one base-field NTT of the same length timed in the same run.
+Times are wall-clock medians; in parentheses the process CPU time (all threads), which is less
+sensitive to other processes on the machine (the kernels use a 2-thread pool for ≥ 2^16-element
+operations, so CPU can exceed wall time on an idle machine).
 Load average during the run: ${load} (the 2-core machine was shared, so absolute times are noisy).
 
 ${table(rows)}

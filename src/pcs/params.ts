@@ -53,7 +53,15 @@ export interface Shape {
   readonly evalMasks: number;
   /** −log2 of the query phase's soundness error. */
   readonly queryBits: number;
+  /**
+   * −log2 of the whole opening's soundness error (proven regime): queries, plus N/|F| for the
+   * proximity gap and 2/|F| for the batching and mask-scale challenges (docs/protocol-pcs.md).
+   */
+  readonly provenBits: number;
 }
+
+/** |F_p2| = p² as a double (≈ 2^128). */
+const EXT_FIELD_SIZE = Number(0xffffffff00000001n) ** 2;
 
 export function checkParams(p: HashPcsParams): void {
   if (!(p.securityBits >= 1 && p.securityBits <= 256)) throw new RangeError(`pcs params: securityBits ${p.securityBits}`);
@@ -98,7 +106,8 @@ function shapeWith(rowLog: number, total: number, p: HashPcsParams): Shape {
   const code = codeFor(n, p);
   const m = Math.max(1, Math.ceil(total / n));
   const rows = m + PROX_MASK_ROWS + 2 * p.evalMasks;
-  return { rowLog, n, m, rows, evalMasks: p.evalMasks, ...code };
+  const provenBits = -Math.log2(2 ** -code.queryBits + (code.N + 2) / EXT_FIELD_SIZE);
+  return { rowLog, n, m, rows, evalMasks: p.evalMasks, ...code, provenBits };
 }
 
 /**

@@ -10,6 +10,7 @@ test('every shape meets ≥ 100 proven bits and hides its queried columns', () =
       const e = Math.floor((s.N - s.k) / 2);
       const bits = -s.q * Math.log2(1 - (e + 1) / s.N);
       assert.ok(bits >= 100, `total ${total}: ${bits} bits`);
+      assert.ok(s.provenBits >= 100, `total ${total}: ${s.provenBits} proven bits in all`);
       assert.ok(s.t >= s.q, `total ${total}: padding ${s.t} < queries ${s.q}`);
       assert.equal(s.k, s.n + s.t);
       assert.ok(s.N >= DEFAULT_PARAMS.blowup * s.k && s.N < 2 * DEFAULT_PARAMS.blowup * s.k);
