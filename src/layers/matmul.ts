@@ -46,20 +46,30 @@ export interface MatmulDims {
   readonly biasMode: 0 | 1 | 2;
 }
 
-/** Where the layer's tensors sit in the commitments (C null: C is public). */
+/**
+ * Where the layer's private tensors sit in the commitments. null: the tensor is public (B and
+ * bias for public weights, C for a public output); a bias exists iff biasMode ≠ 0.
+ */
 export interface MatmulRefs {
   readonly a: MaskedRef;
-  readonly b: MaskedRef;
+  readonly b: MaskedRef | null;
   readonly c: MaskedRef | null;
   readonly bias: MaskedRef | null;
 }
 
+/** Each tensor masked (private, committed) or as its public padded table. */
 export interface MatmulWitness {
   readonly a: MaskedPoly;
-  readonly b: MaskedPoly;
-  /** Masked private C, or the public C's padded table. */
+  readonly b: MaskedPoly | BaseVec;
   readonly c: MaskedPoly | BaseVec;
-  readonly bias: MaskedPoly | null;
+  readonly bias: MaskedPoly | BaseVec | null;
+}
+
+/** The padded tables of the public tensors (verifier side); each present iff its ref is null. */
+export interface MatmulPublics {
+  readonly b?: BaseVec;
+  readonly c?: BaseVec;
+  readonly bias?: BaseVec;
 }
 
 /** Where claims go: a ProverSession or VerifierSession (or a test's collector). */
@@ -114,7 +124,7 @@ interface Spec {
 
 interface LayerSpecs {
   readonly a: Spec;
-  readonly b: Spec;
+  readonly b: Spec | null;
   readonly c: Spec | null;
   readonly bias: Spec | null;
 }
@@ -127,10 +137,10 @@ const inv2pow = (e: number): Fp2 => E.fromBase(F.inv(pow2(e)));
  */
 function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape {
   const v = vars(d);
-  if (s.a.numVars !== v.aVars || s.b.numVars !== v.bVars || (s.c && s.c.numVars !== v.cVars) || (s.bias && s.bias.numVars !== v.biasVars)) {
+  if (s.a.numVars !== v.aVars || (s.b && s.b.numVars !== v.bVars) || (s.c && s.c.numVars !== v.cVars) || (s.bias && s.bias.numVars !== v.biasVars)) {
     throw new RangeError('matmul: committed tensor sizes do not match the layer dims');
   }
-  if ((s.bias !== null) !== (d.biasMode !== 0)) throw new RangeError('matmul: bias presence and biasMode disagree');
+  if (s.bias !== null && d.biasMode === 0) throw new RangeError('matmul: a bias reference without a bias');
   const rj = r.slice(0, v.nv);
   const ri = r.slice(v.nv, v.nv + v.mv);
   const rb = r.slice(v.nv + v.mv);
@@ -140,13 +150,13 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
   const tables: TableShape[] = [
     s.c ? { numVars: v.cVars, kind: 'committed', maskVars: s.c.maskVars } : { numVars: v.cVars, kind: 'public', maskVars: null },
     { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.a.maskVars, free.a) },
-    { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.b.maskVars, free.b) },
+    s.b ? { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.b.maskVars, free.b) } : { numVars: inner, kind: 'public', maskVars: null },
   ];
   const instances: InstanceShape[] = [
     { numVars: v.cVars, weight: inv2pow(N - v.cVars), terms: [{ coeff: E.ONE, factors: [{ eq: r }, { table: 0 }] }] },
   ];
-  if (s.bias) {
-    tables.push({ numVars: v.biasVars, kind: 'committed', maskVars: s.bias.maskVars });
+  if (d.biasMode !== 0) {
+    tables.push(s.bias ? { numVars: v.biasVars, kind: 'committed', maskVars: s.bias.maskVars } : { numVars: v.biasVars, kind: 'public', maskVars: null });
     // broadcast: per column, the bias is added on the unpadded rows and batches; per row, on the unpadded columns
     const ind = d.biasMode === 1 ? E.mul(indicator(d.m, ri), indicator(d.batch, rb)) : indicator(d.n, rj);
     const at = d.biasMode === 1 ? rj : [...ri, ...rb];
@@ -173,7 +183,7 @@ function freeVars(v: Vars): { a: boolean[]; b: boolean[] } {
 function specsOf(refs: MatmulRefs): LayerSpecs {
   const sp = (x: MaskedRef): Spec => ({ numVars: x.numVars, maskVars: x.maskVars });
   for (const x of [refs.a, refs.b, refs.c, refs.bias]) if (x && x.f.length !== 1) throw new RangeError('matmul: tensors are base-field polynomials');
-  return { a: sp(refs.a), b: sp(refs.b), c: refs.c ? sp(refs.c) : null, bias: refs.bias ? sp(refs.bias) : null };
+  return { a: sp(refs.a), b: refs.b ? sp(refs.b) : null, c: refs.c ? sp(refs.c) : null, bias: refs.bias ? sp(refs.bias) : null };
 }
 
 /** Round degrees of the layer's sumcheck: sample its mask g for these before committing. */
@@ -230,9 +240,15 @@ export function proveMatmul(
 ): SumcheckProof {
   const v = vars(d);
   const specs = specsOf(refs);
-  if (w.a.numVars !== v.aVars || w.b.numVars !== v.bVars || w.a.maskVars !== specs.a.maskVars || w.b.maskVars !== specs.b.maskVars) throw new RangeError('matmul: A or B does not match its reference');
-  if ((w.c instanceof MaskedPoly) !== (refs.c !== null)) throw new RangeError('matmul: C must be masked exactly when it is committed');
-  if (w.a.isExt || w.b.isExt) throw new RangeError('matmul: A and B must be base-field tables');
+  if (w.a.numVars !== v.aVars || w.a.maskVars !== specs.a.maskVars || w.a.isExt) throw new RangeError('matmul: A does not match its reference');
+  if (w.b instanceof MaskedPoly && (w.b.numVars !== v.bVars || w.b.maskVars !== specs.b?.maskVars || w.b.isExt)) throw new RangeError('matmul: B does not match its reference');
+  const masked = (x: unknown, ref: MaskedRef | null, what: string): void => {
+    if ((x instanceof MaskedPoly) !== (ref !== null)) throw new RangeError(`matmul: ${what} must be masked exactly when it is committed`);
+  };
+  masked(w.b, refs.b, 'B');
+  masked(w.c, refs.c, 'C');
+  if ((w.bias !== null) !== (d.biasMode !== 0)) throw new RangeError('matmul: bias presence and biasMode disagree');
+  if (w.bias !== null) masked(w.bias, refs.bias, 'bias');
   const r = drawPoint(d, transcript);
   const shape = batchShape(d, specs, r);
   const p = fullPoints(d, r, []);
@@ -243,19 +259,19 @@ export function proveMatmul(
   };
   // Â and B̂ with the row/column (and, for shared B, batch) variables bound: Thaler's tables.
   const aValues = v.bBv > 0 ? bindMiddle(w.a.values, v.kv, p.ri, v.bv) : bindHigh(w.a.values, [...p.ri, ...p.rb]);
-  const bValues = bindLow(w.b.values, p.rj);
+  const bValues = bindLow(w.b instanceof MaskedPoly ? w.b.values : w.b, p.rj);
   const aSlice = maskedSlice(w.a, aValues, fixedOf(free.a, v.bBv > 0 ? p.ri : [...p.ri, ...p.rb]));
-  const bSlice = maskedSlice(w.b, bValues, fixedOf(free.b, p.rj));
+  const bSlice = w.b instanceof MaskedPoly ? maskedSlice(w.b, bValues, fixedOf(free.b, p.rj)) : bValues;
   const tables: ProverTable[] = [w.c, aSlice, bSlice, ...(w.bias ? [w.bias] : [])];
   if (v.bBv > 0) tables.push(batchEqTable(v.kv, p.rb));
   const out = proveSumcheck(shape, tables, g, transcript);
   const full = fullPoints(d, r, out.point);
   // The slices were revealed once each: count the reveal on the committed tensors themselves.
   w.a.noteReveal(full.a);
-  w.b.noteReveal(full.b);
+  if (w.b instanceof MaskedPoly) w.b.noteReveal(full.b);
   const value = (table: number): Fp2 => out.values[table];
   sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, value(1)));
-  sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, value(2)));
+  if (refs.b) sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, value(2)));
   if (refs.c) sink.claim(refs.c.commitment, maskedClaim(refs.c, out.point.slice(0, v.cVars), value(0)));
   if (refs.bias) sink.claim(refs.bias.commitment, maskedClaim(refs.bias, out.point.slice(0, v.biasVars), value(3)));
   sink.claim(gRef.commitment, gMaskClaim(gRef, out.point, out.proof.maskValue!));
@@ -269,29 +285,38 @@ export function proveMatmul(
 export function verifyMatmul(
   d: MatmulDims,
   refs: MatmulRefs,
-  publicC: BaseVec | null,
+  publics: MatmulPublics,
   gRef: GMaskRef,
   proof: SumcheckProof,
   sink: ClaimSink,
   transcript: Transcript,
 ): void {
   const v = vars(d);
-  if ((publicC === null) === (refs.c === null)) throw new RangeError('matmul: exactly one of a committed or a public C');
-  if (publicC !== null && publicC.length !== 1 << v.cVars) throw new RangeError(`matmul: public C of ${publicC.length} entries, expected ${1 << v.cVars}`);
+  const check = (t: BaseVec | undefined, ref: MaskedRef | null, present: boolean, nv: number, what: string): void => {
+    if (present && (t === undefined) === (ref === null)) throw new RangeError(`matmul: ${what} must be exactly one of committed or public`);
+    if (t !== undefined && t.length !== 1 << nv) throw new RangeError(`matmul: public ${what} of ${t.length} entries, expected ${1 << nv}`);
+  };
+  check(publics.b, refs.b, true, v.bVars, 'B');
+  check(publics.c, refs.c, true, v.cVars, 'C');
+  check(publics.bias, refs.bias, d.biasMode !== 0, v.biasVars, 'bias');
   const specs = specsOf(refs);
   const r = drawPoint(d, transcript);
   const shape = batchShape(d, specs, r);
   const degrees = roundDegrees(shape);
   if (gRef.degrees.length !== degrees.length || gRef.degrees.some((x, i) => x !== degrees[i])) throw new VerificationError('matmul/mask', 'the round mask does not fit the layer');
+  let full = fullPoints(d, r, []);
   const out = verifySumcheck(shape, proof, transcript, (table, point) => {
-    if (table === 0 && publicC !== null) return evaluate(publicC, point);
+    if (table === 0 && publics.c) return evaluate(publics.c, point);
+    // B's slice at (κ, b'): B̃(r_j, κ, b'), with the sumcheck's coordinates
+    if (table === 2 && publics.b) return evaluate(publics.b, [...full.rj, ...point]);
+    if (table === 3 && publics.bias) return evaluate(publics.bias, point);
     if (table === shape.tables.length - 1 && v.bBv > 0) return eqEval(point.slice(v.kv), r.slice(v.nv + v.mv));
     throw new RangeError(`matmul: table ${table} is not public`);
   });
-  const full = fullPoints(d, r, out.point);
+  full = fullPoints(d, r, out.point);
   const byTable = new Map(out.claims.map((c) => [c.table, c.value]));
   sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, byTable.get(1)!));
-  sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, byTable.get(2)!));
+  if (refs.b) sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, byTable.get(2)!));
   if (refs.c) sink.claim(refs.c.commitment, maskedClaim(refs.c, out.point.slice(0, v.cVars), byTable.get(0)!));
   if (refs.bias) sink.claim(refs.bias.commitment, maskedClaim(refs.bias, out.point.slice(0, v.biasVars), byTable.get(3)!));
   sink.claim(gRef.commitment, gMaskClaim(gRef, out.point, out.maskValue!));

@@ -9,7 +9,7 @@ import { MaskedPoly, SumcheckMask } from '../../src/sumcheck/mask.js';
 import { readSumcheckProof, writeSumcheckProof, type SumcheckProof } from '../../src/sumcheck/proof.js';
 import { ProverSession, VerifierSession, maskedLayout, specOf, type GMaskRef } from '../../src/sumcheck/session.js';
 import { Transcript } from '../../src/transcript/transcript.js';
-import { matmulDegrees, matmulProofShape, matmulTensorDims, proveMatmul, verifyMatmul, type MatmulDims, type MatmulRefs } from '../../src/layers/matmul.js';
+import { matmulDegrees, matmulProofShape, matmulTensorDims, proveMatmul, verifyMatmul, type MatmulDims, type MatmulPublics, type MatmulRefs } from '../../src/layers/matmul.js';
 import { paddedTable, totalVars } from '../../src/layers/tensor.js';
 
 const MASK_VARS = 2;
@@ -41,7 +41,7 @@ interface Proven {
   commitments: ReturnType<ProverSession<unknown, unknown>['commitments']['slice']>;
   proofBytes: Uint8Array;
   openings: Uint8Array[];
-  publicC: BaseVec | null;
+  publics: MatmulPublics;
   witness: { a: MaskedPoly; b: MaskedPoly };
 }
 
@@ -49,16 +49,19 @@ interface Proven {
  * Commits A, B, [C], [bias] and the round mask in one commitment and proves the layer.
  * `commitB` lets a cheating prover commit other weights than the ones it proves with.
  */
-function prove(cs: Case, privateC: boolean, commitB?: BigInt64Array, commitC?: BigInt64Array): Proven {
+function prove(cs: Case, privateC: boolean, commitB?: BigInt64Array, commitC?: BigInt64Array, publicWeights = false): Proven {
   const td = matmulTensorDims(cs.d);
   const a = MaskedPoly.sample(paddedTable(cs.a, td.a), totalVars(td.a), MASK_VARS);
-  const b = MaskedPoly.sample(paddedTable(cs.b, td.b), totalVars(td.b), MASK_VARS);
+  const bTable = paddedTable(cs.b, td.b);
+  const b = MaskedPoly.sample(bTable, totalVars(td.b), MASK_VARS);
   const cTable = paddedTable(cs.c, td.c);
   const c = privateC ? MaskedPoly.sample(cTable, totalVars(td.c), MASK_VARS) : null;
-  const bias = cs.bias ? MaskedPoly.sample(paddedTable(cs.bias, td.bias!), totalVars(td.bias!), MASK_VARS) : null;
-  const masked = [a, b, ...(c ? [c] : []), ...(bias ? [bias] : [])];
+  const biasTable = cs.bias ? paddedTable(cs.bias, td.bias!) : null;
+  const bias = biasTable && !publicWeights ? MaskedPoly.sample(biasTable, totalVars(td.bias!), MASK_VARS) : null;
+  const masked = [a, ...(publicWeights ? [] : [b]), ...(c ? [c] : []), ...(bias ? [bias] : [])];
   const layout = maskedLayout(0, masked.map(specOf));
-  const refs: MatmulRefs = { a: layout[0], b: layout[1], c: c ? layout[2] : null, bias: bias ? layout[layout.length - 1] : null };
+  const at = (p: MaskedPoly | null) => (p ? layout[masked.indexOf(p)] : null);
+  const refs: MatmulRefs = { a: layout[0], b: publicWeights ? null : layout[1], c: at(c), bias: at(bias) };
   const degrees = matmulDegrees(cs.d, refs);
   const g = SumcheckMask.sample(degrees);
   const gStart = layout[layout.length - 1].r[1] + 1;
@@ -68,24 +71,25 @@ function prove(cs: Case, privateC: boolean, commitB?: BigInt64Array, commitC?: B
   const session = new ProverSession(hashPcs, t);
   const committedB = commitB ? MaskedPoly.sample(paddedTable(commitB, td.b), totalVars(td.b), MASK_VARS) : b;
   const committedC = commitC && c ? [MaskedPoly.sample(paddedTable(commitC, td.c), totalVars(td.c), MASK_VARS)] : c ? [c] : [];
-  const polys = [a, committedB, ...committedC, ...(bias ? [bias] : [])].flatMap((p) => p.commitPolys());
+  const polys = [a, ...(publicWeights ? [] : [committedB]), ...committedC, ...(bias ? [bias] : [])].flatMap((p) => p.commitPolys());
   session.commit([...polys, ...g.polys()]);
-  const proof = proveMatmul(cs.d, refs, { a, b, c: c ?? cTable, bias }, g, gRef, session, t);
+  const proof = proveMatmul(cs.d, refs, { a, b: publicWeights ? bTable : b, c: c ?? cTable, bias: bias ?? biasTable }, g, gRef, session, t);
   const openings = session.finish().map((o) => hashPcs.serializeProof(o));
   const w = new ByteWriter();
   writeSumcheckProof(w, proof);
-  return { refs, gRef, commitments: session.commitments.slice(), proofBytes: w.finish(), openings, publicC: c ? null : cTable, witness: { a, b } };
+  const publics = { ...(c ? {} : { c: cTable }), ...(publicWeights ? { b: bTable, ...(biasTable ? { bias: biasTable } : {}) } : {}) };
+  return { refs, gRef, commitments: session.commitments.slice(), proofBytes: w.finish(), openings, publics, witness: { a, b } };
 }
 
 /** The verifier from bytes: parses the layer proof and the openings, checks everything. */
-function verify(d: MatmulDims, p: Proven, publicC: BaseVec | null = p.publicC, proofBytes = p.proofBytes): void {
+function verify(d: MatmulDims, p: Proven, publics: MatmulPublics = p.publics, proofBytes = p.proofBytes): void {
   const r = new ByteReader(proofBytes, 'matmul proof');
   const proof: SumcheckProof = readSumcheckProof(r, matmulProofShape(d, p.refs));
   r.end();
   const t = new Transcript('test/layers/matmul');
   const session = new VerifierSession(hashPcs, t, p.commitments);
   session.receive();
-  verifyMatmul(d, p.refs, publicC, p.gRef, proof, session, t);
+  verifyMatmul(d, p.refs, publics, p.gRef, proof, session, t);
   const openings = p.openings.map((o, i) => hashPcs.deserializeProof(o, p.commitments[i], session.claimsOf(i)));
   session.finish(openings);
 }
@@ -110,13 +114,25 @@ test('matmul layer: completeness with private and public C, through bytes and th
   }
 });
 
+test('matmul layer: public weights (B and bias known to the verifier), private A', () => {
+  for (const d of DIMS) {
+    const cs = makeCase(d);
+    for (const privateC of [true, false]) verify(d, prove(cs, privateC, undefined, undefined, true));
+    // the verifier with other public weights rejects
+    const p = prove(cs, false, undefined, undefined, true);
+    const other = cs.b.slice();
+    other[0] += 1n;
+    assert.throws(() => verify(d, p, { ...p.publics, b: paddedTable(other, matmulTensorDims(d).b) }), VerificationError);
+  }
+});
+
 test('matmul layer: a tampered public output is rejected', () => {
   for (const d of DIMS) {
     const cs = makeCase(d);
     const p = prove(cs, false);
     const wrong = cs.c.slice();
     wrong[Math.floor(Math.random() * wrong.length)] += 1n;
-    assert.throws(() => verify(d, p, paddedTable(wrong, matmulTensorDims(d).c)), (e: unknown) => e instanceof VerificationError && /sumcheck\/final/.test(e.message));
+    assert.throws(() => verify(d, p, { c: paddedTable(wrong, matmulTensorDims(d).c) }), (e: unknown) => e instanceof VerificationError && /sumcheck\/final/.test(e.message));
   }
 });
 
@@ -154,7 +170,7 @@ test('matmul layer: corrupted proofs are rejected, never crash', () => {
     const bytes = p.proofBytes.slice();
     bytes[Math.floor(Math.random() * bytes.length)] ^= 1 + Math.floor(Math.random() * 255);
     try {
-      verify(d, p, p.publicC, bytes);
+      verify(d, p, p.publics, bytes);
       assert.fail('a corrupted proof was accepted');
     } catch (e) {
       assert.ok(e instanceof VerificationError || e instanceof FormatError, String(e));
@@ -170,7 +186,7 @@ test('matmul layer: corrupted proofs are rejected, never crash', () => {
     t.absorbString('context', 'another verifier');
     const session = new VerifierSession(hashPcs, t, p.commitments);
     session.receive();
-    verifyMatmul(d, p.refs, null, p.gRef, proof, session, t);
+    verifyMatmul(d, p.refs, {}, p.gRef, proof, session, t);
     session.finish(p.openings.map((o, i) => hashPcs.deserializeProof(o, p.commitments[i], session.claimsOf(i))));
   }, VerificationError);
 });
