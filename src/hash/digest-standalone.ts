@@ -1,0 +1,169 @@
+// A self-contained zero-knowledge proof that a private vector of small integers hashes to a
+// public salted Poseidon2 digest, over any commitment scheme: V is committed (masked), range
+// checked (so the packing is injective), and the digest proof binds it to the digest; every
+// commitment is fresh and opened once. The model prover runs the same pieces inside its own
+// session (commit V with the weights, share the range check); this bundle serves tests,
+// benchmarks and single-statement uses ("these private int8 values hash to D").
+//
+// Bytes: u8 version; u32 count, then per commitment root (blob) and sizes (u32 count + u32
+// each); the range proof (blob); the digest proof (blob); per commitment its opening (blob).
+// Commitments, in order: V (with its mask), the digest proof's masks, then the range proof's.
+import { ByteReader, ByteWriter } from '../encoding/bytes.js';
+import { FormatError } from '../encoding/errors.js';
+import type { BaseVec } from '../field/vec.js';
+import type { Commitment, CommitmentScheme } from '../pcs/types.js';
+import { Transcript } from '../transcript/transcript.js';
+import { MaskedPoly } from '../sumcheck/mask.js';
+import { gMaskClaim, maskedClaim, maskedLayout, ProverSession, VerifierSession, type GMaskRef, type MaskedRef, type MaskedSpec } from '../sumcheck/session.js';
+import { roundDegrees } from '../sumcheck/types.js';
+import { deserializeRangeProof, proveRange, serializeRangeProof, verifyRange, type RangeShape } from '../lookup/range.js';
+import { rangeCommitmentSizes } from '../lookup/standalone.js';
+import { deserializeDigestProof, serializeDigestProof, type DigestClaims } from './digest-proof.js';
+import { digestCommitPolys, proveDigest, sampleDigestMasks, digestStatement } from './digest-prover.js';
+import { verifyDigest } from './digest-verifier.js';
+import { CAPACITY_WORDS, OWN_MASK_VARS, skeletonShapes, statementInfo, type DigestStatement, type StatementInfo } from './digest-shapes.js';
+import { ROUNDS, T } from './digest-relations.js';
+import { digestWitness } from './digest-witness.js';
+import type { Digest, DigestOptions, DigestValues, Salt } from './digest.js';
+
+const DOMAIN = 'zkinfer/p2digest/v1';
+const VERSION = 1;
+/** Mask variables of V: V is revealed twice (range check, digest proof). */
+export const VALUE_MASK_VARS = 2;
+const RANGE_LIMB_BITS = 16;
+const MAX_COMMITMENTS = 8;
+const MAX_SIZES = 1 << 16;
+
+function rangeShapeOf(info: StatementInfo): RangeShape {
+  const f = info.layout.format;
+  return { numVars: info.nV, columns: 1, bits: f.bits, signed: f.signed, limbBits: Math.min(RANGE_LIMB_BITS, f.bits), valueMaskVars: VALUE_MASK_VARS };
+}
+
+function absorbContext(t: Transcript, st: DigestStatement, context: string): void {
+  t.absorbString('p2digest/context', context);
+  t.absorbString('p2digest/format', JSON.stringify(st.options));
+}
+
+/** Where the digest proof's masks sit in their commitment (the order of digestCommitPolys). */
+function maskRefs(info: StatementInfo, commitment: number): { capacity: MaskedRef[]; layers: MaskedRef[][]; g: GMaskRef[] } {
+  const specs: MaskedSpec[] = [
+    ...Array.from({ length: CAPACITY_WORDS }, () => ({ numVars: info.n, maskVars: OWN_MASK_VARS, ext: false })),
+    ...Array.from({ length: ROUNDS * T }, () => ({ numVars: OWN_MASK_VARS, maskVars: OWN_MASK_VARS, ext: true })),
+  ];
+  const refs = maskedLayout(commitment, specs);
+  let next = specs.reduce((s, x) => s + (x.ext ? 4 : 3), 0);
+  const g = skeletonShapes(info).map((shape) => {
+    const ref: GMaskRef = { commitment, g: [next, next + 1], degrees: roundDegrees(shape) };
+    next += 2;
+    return ref;
+  });
+  const capacity = refs.slice(0, CAPACITY_WORDS);
+  const layers = Array.from({ length: ROUNDS }, (_, r) => refs.slice(CAPACITY_WORDS + r * T, CAPACITY_WORDS + (r + 1) * T));
+  return { capacity, layers, g };
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function expectedSizes(info: StatementInfo): number[][] {
+  const vm = 1 << VALUE_MASK_VARS;
+  const m = 1 << OWN_MASK_VARS;
+  const masks = [
+    ...Array.from({ length: CAPACITY_WORDS }, () => [info.blocks, m, m]).flat(),
+    ...Array.from({ length: ROUNDS * T }, () => [m, m, m, m]).flat(),
+    ...skeletonShapes(info).flatMap((shape) => {
+      const len = nextPow2(1 + roundDegrees(shape).reduce((a, b) => a + b, 0));
+      return [len, len];
+    }),
+  ];
+  // The range proof commits limbs, multiplicities and inverses; V is ours (its first entry is skipped).
+  return [[1 << info.nV, vm, vm], masks, ...rangeCommitmentSizes(rangeShapeOf(info)).slice(1)];
+}
+
+/** Hands every claim of a verified (or proven) digest proof to the session as linear claims. */
+function claimAll(port: { claim(c: number, claim: ReturnType<typeof maskedClaim>): void }, claims: DigestClaims, vRef: MaskedRef, refs: ReturnType<typeof maskRefs>): void {
+  port.claim(vRef.commitment, maskedClaim(vRef, claims.values.point, claims.values.value));
+  claims.capacity.forEach((list, c) => list.forEach((cl) => port.claim(refs.capacity[c].commitment, maskedClaim(refs.capacity[c], cl.point, cl.value))));
+  for (const cl of claims.layerMasks) port.claim(refs.layers[cl.round][cl.slot].commitment, maskedClaim(refs.layers[cl.round][cl.slot], cl.point, cl.value));
+  claims.sumcheckMasks.forEach((cl, b) => port.claim(refs.g[b].commitment, gMaskClaim(refs.g[b], cl.point, cl.value)));
+}
+
+export function proveDigestStandalone<S, O>(
+  pcs: CommitmentScheme<S, O>,
+  values: DigestValues,
+  salt: Salt,
+  options: DigestOptions,
+  context = '',
+): { digest: Digest; statement: DigestStatement; bytes: Uint8Array } {
+  const w = digestWitness(values, salt, options);
+  const statement = digestStatement(w, VALUE_MASK_VARS);
+  const info = statementInfo(statement);
+  const t = new Transcript(DOMAIN);
+  absorbContext(t, statement, context);
+  const session = new ProverSession(pcs, t);
+  const V = MaskedPoly.sample(w.valueVector, info.nV, VALUE_MASK_VARS);
+  const cV = session.commit(V.commitPolys());
+  const [vRef] = maskedLayout(cV, [{ numVars: info.nV, maskVars: VALUE_MASK_VARS, ext: false }]);
+  const masks = sampleDigestMasks(w, statement);
+  const cM = session.commit(digestCommitPolys(masks));
+  const range = proveRange(rangeShapeOf(info), [V], [vRef], session, t);
+  const { proof, claims } = proveDigest(w, t, { masks, values: V });
+  claimAll(session, claims, vRef, maskRefs(info, cM));
+  const openings = session.finish();
+  const out = new ByteWriter();
+  out.u8(VERSION);
+  out.u32(session.commitments.length);
+  for (const c of session.commitments) {
+    out.blob(c.root).u32(c.sizes.length);
+    for (const x of c.sizes) out.u32(x);
+  }
+  out.blob(serializeRangeProof(range));
+  out.blob(serializeDigestProof(proof));
+  for (const o of openings) out.blob(pcs.serializeProof(o));
+  return { digest: w.digest, statement: { digest: w.digest, options, count: w.layout.count }, bytes: out.finish() };
+}
+
+/** Throws FormatError (bad bytes) or VerificationError (a failed check). */
+export function verifyDigestStandalone<S, O>(
+  pcs: CommitmentScheme<S, O>,
+  publicStatement: { readonly digest: Digest; readonly options: DigestOptions; readonly count: number },
+  bytes: Uint8Array,
+  context = '',
+): void {
+  const statement: DigestStatement = { ...publicStatement, valueMaskVars: VALUE_MASK_VARS };
+  const info = statementInfo(statement);
+  const expected = expectedSizes(info);
+  const r = new ByteReader(bytes, 'digest proof bundle');
+  const version = r.u8('version');
+  if (version !== VERSION) throw new FormatError(`digest proof bundle: version ${version}, expected ${VERSION}`);
+  const count = r.count(MAX_COMMITMENTS, 'commitments');
+  if (count !== expected.length) throw new FormatError(`digest proof bundle: ${count} commitments, expected ${expected.length}`);
+  const commitments: Commitment[] = [];
+  for (let i = 0; i < count; i++) {
+    const root = r.blob(64, 'root');
+    const sizes = Array.from({ length: r.count(MAX_SIZES, 'sizes') }, () => r.u32('size'));
+    if (sizes.length !== expected[i].length || sizes.some((x, j) => x !== expected[i][j])) throw new FormatError(`digest proof bundle: commitment ${i} has unexpected sizes`);
+    commitments.push({ root, sizes });
+  }
+  const range = deserializeRangeProof(r.blob(1 << 26, 'range proof'), rangeShapeOf(info));
+  const proof = deserializeDigestProof(r.blob(1 << 26, 'digest proof'), statement);
+  const openingBytes = commitments.map(() => r.blob(1 << 28, 'opening'));
+  r.end();
+
+  const t = new Transcript(DOMAIN);
+  absorbContext(t, statement, context);
+  const session = new VerifierSession(pcs, t, commitments);
+  const cV = session.receive();
+  const [vRef] = maskedLayout(cV, [{ numVars: info.nV, maskVars: VALUE_MASK_VARS, ext: false }]);
+  const cM = session.receive();
+  verifyRange(rangeShapeOf(info), range, [vRef], session, t);
+  const claims = verifyDigest(statement, proof, t);
+  claimAll(session, claims, vRef, maskRefs(info, cM));
+  const openings = commitments.map((c, i) => pcs.deserializeProof(openingBytes[i], c, session.claimsOf(i)));
+  session.finish(openings);
+}
+
+export type { BaseVec };
