@@ -278,6 +278,8 @@ const resize: OpEval = (inputs, { node, opset }) => {
   const mode = attrString(node, 'mode', 'nearest');
   if (mode !== 'nearest') throw new Error(`mode '${mode}' is not supported (only 'nearest')`);
   if (attrInts(node, 'axes') !== undefined) throw new Error("attribute 'axes' is not supported");
+  const policy = attrString(node, 'keep_aspect_ratio_policy', 'stretch');
+  if (policy !== 'stretch') throw new Error(`keep_aspect_ratio_policy '${policy}' is not supported (only 'stretch')`);
   const isUpsample = node.opType === 'Upsample';
   // Opset 10 Resize and Upsample take (X, scales); opset >= 11 Resize takes (X, roi, scales, sizes).
   const legacy = isUpsample || opset < 11;
