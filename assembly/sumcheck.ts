@@ -332,3 +332,65 @@ export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
     store<u64>(out + o, mulp(a1, x), 8);
   }
 }
+
+/**
+ * The common case of `roundTerm` without scratch: a product of two tables and degree 2.
+ * Accumulates Σ_i f(t)·g(t) for t = 0, 2 (and t = 1 when withOne ≠ 0) into out[0..2].
+ * aExt/bExt say whether each table is an extension table; when only one is, it must be b.
+ */
+export function roundProd2(a: usize, aExt: i32, b: usize, bExt: i32, nPairs: i32, withOne: i32, out: usize): void {
+  let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0;
+  if (aExt == 0 && bExt == 0) {
+    for (let i = 0; i < nPairs; i++) {
+      const pa = a + (<usize>i << 4);
+      const pb = b + (<usize>i << 4);
+      const alo = load<u64>(pa), ahi = load<u64>(pa, 8);
+      const blo = load<u64>(pb), bhi = load<u64>(pb, 8);
+      s00 = addp(s00, mulp(alo, blo));
+      if (withOne != 0) s10 = addp(s10, mulp(ahi, bhi));
+      s20 = addp(s20, mulp(addp(ahi, subp(ahi, alo)), addp(bhi, subp(bhi, blo))));
+    }
+  } else if (aExt == 0) {
+    for (let i = 0; i < nPairs; i++) {
+      const pa = a + (<usize>i << 4);
+      const pb = b + (<usize>i << 5);
+      const alo = load<u64>(pa), ahi = load<u64>(pa, 8);
+      const blo0 = load<u64>(pb), blo1 = load<u64>(pb, 8), bhi0 = load<u64>(pb, 16), bhi1 = load<u64>(pb, 24);
+      s00 = addp(s00, mulp(alo, blo0));
+      s01 = addp(s01, mulp(alo, blo1));
+      if (withOne != 0) {
+        s10 = addp(s10, mulp(ahi, bhi0));
+        s11 = addp(s11, mulp(ahi, bhi1));
+      }
+      const a2 = addp(ahi, subp(ahi, alo));
+      s20 = addp(s20, mulp(a2, addp(bhi0, subp(bhi0, blo0))));
+      s21 = addp(s21, mulp(a2, addp(bhi1, subp(bhi1, blo1))));
+    }
+  } else {
+    for (let i = 0; i < nPairs; i++) {
+      const pa = a + (<usize>i << 5);
+      const pb = b + (<usize>i << 5);
+      const alo0 = load<u64>(pa), alo1 = load<u64>(pa, 8), ahi0 = load<u64>(pa, 16), ahi1 = load<u64>(pa, 24);
+      const blo0 = load<u64>(pb), blo1 = load<u64>(pb, 8), bhi0 = load<u64>(pb, 16), bhi1 = load<u64>(pb, 24);
+      extMul(alo0, alo1, blo0, blo1);
+      s00 = addp(s00, r0);
+      s01 = addp(s01, r1);
+      if (withOne != 0) {
+        extMul(ahi0, ahi1, bhi0, bhi1);
+        s10 = addp(s10, r0);
+        s11 = addp(s11, r1);
+      }
+      extMul(addp(ahi0, subp(ahi0, alo0)), addp(ahi1, subp(ahi1, alo1)), addp(bhi0, subp(bhi0, blo0)), addp(bhi1, subp(bhi1, blo1)));
+      s20 = addp(s20, r0);
+      s21 = addp(s21, r1);
+    }
+  }
+  store<u64>(out, addp(load<u64>(out), s00));
+  store<u64>(out, addp(load<u64>(out, 8), s01), 8);
+  if (withOne != 0) {
+    store<u64>(out, addp(load<u64>(out, 16), s10), 16);
+    store<u64>(out, addp(load<u64>(out, 24), s11), 24);
+  }
+  store<u64>(out, addp(load<u64>(out, 32), s20), 32);
+  store<u64>(out, addp(load<u64>(out, 40), s21), 40);
+}

@@ -19,6 +19,7 @@ interface Exports {
   invShiftedBase(out: number, a: number, n: number, c0: bigint, c1: bigint): number;
   invShiftedExt(out: number, a: number, n: number, c0: bigint, c1: bigint): number;
   extMulBase(out: number, a: number, b: number, n: number): void;
+  roundProd2(a: number, aExt: number, b: number, bExt: number, nPairs: number, withOne: number, out: number): void;
 }
 
 const PAGE = 65536;
@@ -109,6 +110,11 @@ export class SumcheckKernel {
 
   roundTerm(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: boolean, scratch: number, out: number): void {
     this.x.roundTerm(desc, k, pairOffset, nPairs, d, skipOne ? 1 : 0, scratch, out);
+  }
+
+  /** roundTerm for two factors and degree 2 (b must be the extension one if only one is). */
+  roundProd2(a: number, aExt: boolean, b: number, bExt: boolean, nPairs: number, skipOne: boolean, out: number): void {
+    this.x.roundProd2(a, aExt ? 1 : 0, b, bExt ? 1 : 0, nPairs, skipOne ? 0 : 1, out);
   }
 
   foldBase(ptr: number, pairs: number, r: Fp2): void {

@@ -213,13 +213,17 @@ function kernelRoundEvals(
   const acc: Fp2[] = Array.from({ length: d + 1 }, () => E.ZERO);
   for (const term of terms) {
     const fs = term.factors.map(stateOf).sort((a, b) => Number(a.isExt) - Number(b.isExt));
-    const dv = K.u32s(desc, 2 * fs.length);
-    fs.forEach((s, j) => {
-      dv[2 * j] = s.ptr;
-      dv[2 * j + 1] = s.isExt ? 1 : 0;
-    });
     K.words(out, 2 * (d + 1)).fill(0n);
-    K.roundTerm(desc, fs.length, 0, nPairs, d, skipOne, scratch, out);
+    if (fs.length === 2 && d === 2) {
+      K.roundProd2(fs[0].ptr, fs[0].isExt, fs[1].ptr, fs[1].isExt, nPairs, skipOne, out);
+    } else {
+      const dv = K.u32s(desc, 2 * fs.length);
+      fs.forEach((s, j) => {
+        dv[2 * j] = s.ptr;
+        dv[2 * j + 1] = s.isExt ? 1 : 0;
+      });
+      K.roundTerm(desc, fs.length, 0, nPairs, d, skipOne, scratch, out);
+    }
     for (let t = 0; t <= d; t++) {
       if (skipOne && t === 1) continue;
       acc[t] = E.add(acc[t], E.mul(term.coeff, K.readExt(out, t)));
