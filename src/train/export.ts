@@ -4,6 +4,7 @@ import type { Tensor } from '../onnx/graph.js';
 import type { LogisticModel } from './logistic.js';
 import type { BoostedTrees } from './gbdt.js';
 import type { Mlp } from './mlp.js';
+import type { Cnn } from './cnn.js';
 
 const BATCH = 'N';
 
@@ -123,6 +124,36 @@ export function mlpToOnnx(mlp: Mlp, name: string): WriteModel {
     outputs: [{ name: 'logits', dtype: 'float32', dims: [BATCH, mlp.layers[mlp.layers.length - 1]!.outputs] }],
     initializers,
     nodes,
+    opsets: { '': 13 },
+    producer: 'zkinfer-train',
+  };
+}
+
+/**
+ * The small CNN: `image` float [N, 1, side, side] → Conv(k×k, stride s, no padding) → Relu →
+ * Flatten → Gemm(transB = 1) → `logits` [N, classes].
+ */
+export function cnnToOnnx(m: Cnn, name: string): WriteModel {
+  const flat = m.channels * m.outSide * m.outSide;
+  return {
+    name,
+    inputs: [{ name: 'image', dtype: 'float32', dims: [BATCH, 1, m.side, m.side] }],
+    outputs: [{ name: 'logits', dtype: 'float32', dims: [BATCH, m.classes] }],
+    initializers: {
+      conv_w: f32Tensor([m.channels, 1, m.kernel, m.kernel], m.convW),
+      conv_b: f32Tensor([m.channels], m.convB),
+      dense_w: f32Tensor([m.classes, flat], m.denseW),
+      dense_b: f32Tensor([m.classes], m.denseB),
+    },
+    nodes: [
+      {
+        name: 'conv', opType: 'Conv', inputs: ['image', 'conv_w', 'conv_b'], outputs: ['conv'],
+        attrs: { kernel_shape: attr.ints([m.kernel, m.kernel]), strides: attr.ints([m.stride, m.stride]), pads: attr.ints([0, 0, 0, 0]) },
+      },
+      { name: 'relu', opType: 'Relu', inputs: ['conv'], outputs: ['relu'] },
+      { name: 'flatten', opType: 'Flatten', inputs: ['relu'], outputs: ['flat'], attrs: { axis: attr.int(1) } },
+      { name: 'dense', opType: 'Gemm', inputs: ['flat', 'dense_w', 'dense_b'], outputs: ['logits'], attrs: { transB: attr.int(1) } },
+    ],
     opsets: { '': 13 },
     producer: 'zkinfer-train',
   };
