@@ -13,6 +13,20 @@ export interface CompileOptions {
   /** Calibration samples; default: deterministic pseudo-random inputs in [−1, 1]. */
   readonly calibration?: readonly Readonly<Record<string, Tensor>>[];
   readonly file?: string;
+  /**
+   * Graph inputs bound to fixed values (model parameters fed as inputs: weights, shapes, axes);
+   * they become constants of the model and are no longer runtime inputs.
+   */
+  readonly constants?: Readonly<Record<string, Tensor>>;
+}
+
+/** Turns the named graph inputs into initializers. */
+export function bindInputs(graph: Graph, values: Readonly<Record<string, Tensor>>): Graph {
+  const names = Object.keys(values);
+  for (const n of names) if (!graph.inputs.some((i) => i.name === n)) throw new InputError(`cannot bind ${n}: not an input of the model`);
+  const initializers = new Map(graph.initializers);
+  for (const n of names) initializers.set(n, values[n]);
+  return { ...graph, inputs: graph.inputs.filter((i) => !names.includes(i.name)), initializers };
 }
 
 export function loadModel(bytes: Uint8Array, file?: string): Graph {
@@ -33,6 +47,7 @@ export function syntheticSamples(graph: Graph, count = 4): Record<string, Tensor
 }
 
 export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGraph {
+  if (options.constants) graph = bindInputs(graph, options.constants);
   const samples = options.calibration && options.calibration.length > 0 ? options.calibration : syntheticSamples(graph);
   return quantize(graph, calibrate(graph, samples), { bits: options.bits ?? DEFAULT_BITS });
 }

@@ -90,7 +90,26 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
     }
   }
 
+  // Constants: initializers plus everything folded from them (Shape of a static shape, Reshape
+  // of a constant, ConstantOfShape …). A node whose inputs are all constant is evaluated by the
+  // float reference once at compile time and produces no integer op.
+  const folded = new Map<string, Tensor>(graph.initializers);
   for (const node of graph.nodes) {
+    if (node.opType === 'Shape' && node.domain === '' && node.inputs[0] && !folded.has(node.inputs[0])) {
+      const info = valueInfo.get(node.inputs[0]);
+      if (!info || info.dims.includes(-1)) throw new CompileError(`node ${node.name} (Shape): the shape of ${node.inputs[0]} is not known`);
+      const start = node.attrs.start?.kind === 'int' ? node.attrs.start.value : 0;
+      const end = node.attrs.end?.kind === 'int' ? node.attrs.end.value : info.dims.length;
+      const dims = info.dims.slice(start < 0 ? start + info.dims.length : start, end < 0 ? end + info.dims.length : end);
+      folded.set(node.outputs[0], { dtype: 'int64', dims: [dims.length], data: BigInt64Array.from(dims.map(BigInt)) });
+      continue;
+    }
+    const present = node.inputs.filter((n) => n !== '');
+    if (present.length > 0 && present.every((n) => folded.has(n)) && node.domain === '') {
+      const outs = evaluateNode(node, node.inputs.map((n) => (n === '' ? undefined : folded.get(n))), graph.opsets);
+      node.outputs.forEach((o, i) => { if (o !== '' && outs[i]) folded.set(o, outs[i]); });
+      continue;
+    }
     const lowering = findLowering(node.domain, node.opType);
     if (!lowering) {
       throw new CompileError(`node ${node.name}: op ${node.domain ? node.domain + '.' : ''}${node.opType} is not supported by the quantizer (see docs/ops.md)`);
@@ -102,7 +121,7 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
         if (!v) throw new CompileError(`node ${node.name}: no value info for ${name}`);
         return v;
       },
-      constantOf: (name) => graph.initializers.get(name),
+      constantOf: (name) => folded.get(name),
       input(name) {
         const q = quant.get(name);
         if (!q) throw new CompileError(`node ${node.name} (${node.opType}): input ${name || '(omitted)'} has no quantized value`);
@@ -137,7 +156,7 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
   for (const out of graph.outputs) {
     let q = quant.get(out.name);
     if (!q) {
-      const c = graph.initializers.get(out.name);
+      const c = folded.get(out.name);
       if (!c) throw new CompileError(`output ${out.name} has no quantized value`);
       throw new CompileError(`output ${out.name} is a constant; constant outputs are not supported`);
     }

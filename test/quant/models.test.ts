@@ -9,8 +9,6 @@ import { listCases, runCase } from './models-harness.js';
 import { DEFAULT_BITS } from '../../src/quant/quantize.js';
 
 const KNOWN_FAILING: Record<string, string> = {
-  'ezkl-1l_eltwise_div': 'Div by a computed value whose static bound includes 0',
-  'ezkl-1l_powf': 'Pow table: large error (table input range)',
   'ezkl-1l_topk': 'TopK not supported',
   'ezkl-hummingbird_decision_tree': 'Gather with computed indices',
   'ezkl-lightgbm': 'Gather with computed indices',

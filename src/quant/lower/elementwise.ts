@@ -108,16 +108,29 @@ const div: Lowering = {
       ctx.define(out, product(ctx, a, { ir, scale }, out));
       return;
     }
-    // Division by a computed value: only when its static bound proves it positive.
+    // Division by a computed value b: q = sign(b)·round(a·2^k / max(|b|, 1)). |b| and its sign are
+    // exact integer ops; a denominator that rounds to 0 is treated as one unit (float: ±inf).
     const b = ctx.input(bn);
     const dims = outDims(ctx);
-    const bInfo = ctx.irInfo(b.ir);
-    if (bInfo.lo < 1n) refuseNode(ctx, `division by a computed value whose static bound [${bInfo.lo}, ${bInfo.hi}] includes 0 or negatives`);
     const ea = broadcastTo(ctx, a, dims, 'bcast-a');
     const eb = broadcastTo(ctx, b, dims, 'bcast-b');
+    const bInfo = ctx.irInfo(eb.ir);
+    let den = eb.ir;
+    let negative: string | undefined;
+    if (bInfo.lo < 0n) {
+      const [nb] = ctx.emit('WeightedSum', [eb.ir], { coeffs: [-1n], offset: 0n }, { step: 'neg-b' });
+      [den] = ctx.emit('Max', [eb.ir, nb], {}, { step: 'abs-b' });
+      [negative] = ctx.emit('Compare', [eb.ir, nb], { mode: 'less' }, { step: 'sign-b', scales: [1] });
+    }
+    const hi = ctx.irInfo(den).hi;
+    if (ctx.irInfo(den).lo < 1n) [den] = ctx.emit('Clip', [den], { lo: 1n, hi: hi < 1n ? 1n : hi }, { step: 'den>=1' });
     const shift = ctx.bits + 4;
     const qScale = a.scale / (b.scale * 2 ** shift);
-    const [q] = ctx.emit('Div', [ea.ir, eb.ir], { shift, inner: 1 }, { step: 'div', scales: [qScale] });
+    let [q] = ctx.emit('Div', [ea.ir, den], { shift, inner: 1 }, { step: 'div', scales: [qScale] });
+    if (negative) {
+      const [nq] = ctx.emit('WeightedSum', [q], { coeffs: [-1n], offset: 0n }, { step: 'neg-q', scales: [qScale] });
+      [q] = ctx.emit('Where', [negative, nq, q], {}, { step: 'signed', scales: [qScale] });
+    }
     ctx.define(out, requantTo(ctx, q, [qScale], outScale(ctx, out), 'requant'));
   },
 };
@@ -172,7 +185,8 @@ const clip: Lowering = {
     // Integer clamp bounds: round inward so the clamp never exceeds the float one.
     const qlo = Number.isFinite(lo) ? BigInt(Math.ceil(lo / x.scale)) : info.lo;
     const qhi = Number.isFinite(hi) ? BigInt(Math.floor(hi / x.scale)) : info.hi;
-    const [r] = ctx.emit('Clip', [x.ir], { lo: qlo, hi: qhi < qlo ? qlo : qhi }, { step: 'clip', scales: [x.scale] });
+    // ONNX: when min > max every output is max.
+    const [r] = ctx.emit('Clip', [x.ir], { lo: qhi < qlo ? qhi : qlo, hi: qhi }, { step: 'clip', scales: [x.scale] });
     ctx.define(ctx.node.outputs[0], { ir: r, scale: x.scale });
   },
 };
@@ -195,12 +209,16 @@ function table(ctx: LowerContext): void {
   const x = ctx.input(node.inputs[0]);
   const out = node.outputs[0];
   const r = ctx.range(node.inputs[0]);
-  let range = Math.max(Math.abs(r.min), Math.abs(r.max));
+  // The table covers the calibrated input interval [min, max] (capped where f saturates).
+  const cap = SATURATION[node.opType] ?? Infinity;
+  let dMin = Math.max(-cap, r.min);
+  let dMax = Math.min(cap, r.max);
+  if (!(dMax > dMin)) { const w = 1e-3 * Math.max(1, Math.abs(dMin)); dMin -= w; dMax += w; }
+  let range = Math.max(Math.abs(dMin), Math.abs(dMax));
   if (!(range > 0)) range = 1;
-  range = Math.min(range, SATURATION[node.opType] ?? Infinity);
   const q = ctx.qmax;
   const sIn = range / q;
-  const xin = requantTo(ctx, x.ir, [x.scale], sIn, 'table-in');
+  const xin = requantTo(ctx, x.ir, [x.scale], sIn, 'table-in', 1, Math.floor(dMin / sIn), Math.ceil(dMax / sIn));
   const info = ctx.irInfo(xin.ir);
   const lo = Number(info.lo);
   const hi = Number(info.hi);
@@ -211,15 +229,24 @@ function table(ctx: LowerContext): void {
     if (i === 0 || n === '') return;
     const c = ctx.constantOf(n);
     if (!c) refuseNode(ctx, `input ${i} must be a constant for a table`);
-    inputs.set(n, c);
+    const v = numbers(c);
+    // One table serves every element only if the extra input is uniform (e.g. one exponent).
+    if (v.some((e) => e !== v[0])) refuseNode(ctx, `input ${i} must be a single value for a table (got ${v.length} different values)`);
+    inputs.set(n, { dtype: c.dtype, dims: [], data: c.data.slice(0, 1) as typeof c.data });
   });
   const res = ctx.evaluateNode(node, inputs).get(out);
   if (!res) refuseNode(ctx, 'the reference produced no table');
   const ys = numbers(res);
   if (ys.length !== domain.length) refuseNode(ctx, 'a table op must be elementwise in its first input');
   let yMax = 0;
+  // Non-finite entries (log 0, 1/0) take the nearest finite neighbour's value.
+  for (let i = 0; i < ys.length; i++) if (!Number.isFinite(ys[i])) ys[i] = NaN;
   for (let i = 0; i < ys.length; i++) {
-    if (!Number.isFinite(ys[i])) ys[i] = ys[i] > 0 ? 3.4e38 : ys[i] < 0 ? -3.4e38 : 0;
+    if (Number.isNaN(ys[i])) {
+      let j = 1;
+      while (j < ys.length && !Number.isFinite(ys[i + j]) && !Number.isFinite(ys[i - j])) j++;
+      ys[i] = Number.isFinite(ys[i + j]) ? ys[i + j] : Number.isFinite(ys[i - j]) ? ys[i - j] : 0;
+    }
     yMax = Math.max(yMax, Math.abs(ys[i]));
   }
   // The output scale covers the table's range (calibration may show less, but the table is public data).
@@ -354,4 +381,4 @@ const cast: Lowering = {
   },
 };
 
-export const castLowerings: readonly Lowering[] = [cast];
+export const castLowerings: readonly Lowering[] = [cast, { domain: '', opType: 'CastLike', lower: cast.lower }];

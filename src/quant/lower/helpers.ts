@@ -32,7 +32,10 @@ export function integers(t: Tensor): number[] {
   return Array.from(numbers(t));
 }
 
+/** The scale of an ONNX output: 1 for integer and boolean types (exact), else from calibration. */
 export function outScale(ctx: LowerContext, onnxName: string): number {
+  const dtype = ctx.info(onnxName).dtype;
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'float16') return 1;
   return scaleFor(ctx.range(onnxName), ctx.qmax);
 }
 

@@ -27,7 +27,7 @@ function scaled(t: Tensor, f: number): Tensor {
 }
 
 /** activation [..., M, K] × constant weights [K, N] (+ bias [N]) → requantized [..., M, N]. */
-function denseLayer(ctx: LowerContext, a: QuantValue, w: Tensor, bias: Tensor | undefined, out: string): void {
+function denseLayer(ctx: LowerContext, a: QuantValue, w: Tensor, bias: Tensor | undefined, out: string, biasMatrix?: Float64Array): void {
   const aDims = ctx.irInfo(a.ir).dims;
   const [k, n] = w.dims;
   if (w.dims.length !== 2 || aDims[aDims.length - 1] !== k) refuseNode(ctx, `weights ${w.dims} do not match input ${aDims}`);
@@ -40,7 +40,12 @@ function denseLayer(ctx: LowerContext, a: QuantValue, w: Tensor, bias: Tensor | 
     inputs.push(quantizeAt(ctx, bias, 'bias', accScales));
   }
   const outDims = [...aDims.slice(0, -1), n];
-  const [acc] = ctx.emit('MatMul', inputs, { batch: 1, batchA: 1, batchB: 1, m: rows, k, n, biasMode: bias ? 1 : 0, outDims }, { step: 'matmul', scales: [accScales[0]] });
+  let [acc] = ctx.emit('MatMul', inputs, { batch: 1, batchA: 1, batchB: 1, m: rows, k, n, biasMode: bias ? 1 : 0, outDims }, { step: 'matmul', scales: [accScales[0]] });
+  if (biasMatrix) {
+    const [cq] = [quantizeAt(ctx, biasMatrix, 'bias', accScales)];
+    const [r] = ctx.emit('Reshape', [cq], { outDims }, { step: 'bias-shape' });
+    [acc] = ctx.emit('WeightedSum', [acc, r], { coeffs: [1n, 1n], offset: 0n }, { step: 'bias', scales: [accScales[0]] });
+  }
   ctx.define(out, requantTo(ctx, acc, accScales, outScale(ctx, out), 'requant'));
 }
 
@@ -48,8 +53,12 @@ function denseLayer(ctx: LowerContext, a: QuantValue, w: Tensor, bias: Tensor | 
 function batchedProduct(ctx: LowerContext, a: QuantValue, b: QuantValue, out: string): void {
   let aDims = ctx.irInfo(a.ir).dims;
   let bDims = ctx.irInfo(b.ir).dims;
-  if (aDims.length === 1) { a = broadcastTo(ctx, a, [1, aDims[0]], 'a-row'); aDims = [1, aDims[0]]; }
-  if (bDims.length === 1) { b = broadcastTo(ctx, b, [bDims[0], 1], 'b-col'); bDims = [bDims[0], 1]; }
+  const asMatrix = (v: QuantValue, dims: readonly number[], step: string): QuantValue => {
+    const [r] = ctx.emit('Reshape', [v.ir], { outDims: [...dims] }, { step, scales: [v.scale] });
+    return { ir: r, scale: v.scale };
+  };
+  if (aDims.length === 1) { aDims = [1, aDims[0]]; a = asMatrix(a, aDims, 'a-row'); }
+  if (bDims.length === 1) { bDims = [bDims[0], 1]; b = asMatrix(b, bDims, 'b-col'); }
   const m = aDims[aDims.length - 2];
   const k = aDims[aDims.length - 1];
   const n = bDims[bDims.length - 1];
@@ -114,8 +123,15 @@ const gemm: Lowering = {
         const rows = ctx.irInfo(a.ir).dims[0];
         if (sizeOf(c.dims) === n) bias = scaled(c, beta);
         else if (sizeOf(c.dims) === 1) bias = { dtype: 'float64', dims: [n], data: new Float64Array(n).fill(numbers(c)[0] * beta) };
-        else if (rows === 1 && sizeOf(c.dims) === n) bias = scaled(c, beta);
-        else refuseNode(ctx, `bias C of dims ${c.dims} is not a per-column bias`);
+        else {
+          // A full (or row-broadcast) bias matrix: added to the accumulator at its per-column scales.
+          const full = new Float64Array(rows * n);
+          const cv = numbers(c);
+          const cr = c.dims.length === 2 ? c.dims[0] : 1;
+          const cc = c.dims[c.dims.length - 1];
+          for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) full[i * n + j] = beta * cv[(cr === 1 ? 0 : i) * cc + (cc === 1 ? 0 : j)];
+          return denseLayer(ctx, a, wt, undefined, out, full);
+        }
       }
       return denseLayer(ctx, a, wt, bias, out);
     }
