@@ -5,7 +5,7 @@
 import type { Graph, Node, Tensor } from './graph.js';
 import { importError, OnnxImportError } from './errors.js';
 import { opEval } from './ops/index.js';
-import { sizeOf } from './tensor.js';
+import { allocData, f64, sizeOf, tensorFrom } from './tensor.js';
 
 export class EvaluationError extends Error {
   override name = 'EvaluationError';
@@ -26,6 +26,20 @@ export function evaluateNode(node: Node, inputs: readonly (Tensor | undefined)[]
 }
 
 /**
+ * A caller's tensor in the storage graph.ts prescribes for its dtype (callers sometimes hand
+ * integer inputs over as Float64Array); converted once here so every op can rely on it.
+ */
+function conform(t: Tensor, name: string): Tensor {
+  if (t.dtype === 'string') {
+    if (!Array.isArray(t.data)) throw new EvaluationError(`input '${name}' is a string tensor without string data`);
+    return t;
+  }
+  if (Array.isArray(t.data)) throw new EvaluationError(`input '${name}' has dtype ${t.dtype} but holds strings`);
+  if (t.data.constructor === allocData(t.dtype, 0).constructor) return t;
+  return tensorFrom(t.dtype, t.dims, f64(t));
+}
+
+/**
  * Evaluates the graph on `inputs` (by graph-input name). Each input must have the declared dims
  * (a declared dim of -1 accepts anything). Returns all values by name.
  */
@@ -37,7 +51,7 @@ export function evaluateFloat(graph: Graph, inputs: Readonly<Record<string, Tens
     const ok = t.dims.length === vi.dims.length && t.dims.every((d, i) => vi.dims[i] === -1 || vi.dims[i] === d);
     if (!ok) throw new EvaluationError(`input '${vi.name}' has dims [${t.dims.join(',')}], the graph expects [${vi.dims.join(',')}]`);
     if (t.data.length !== sizeOf(t.dims)) throw new EvaluationError(`input '${vi.name}' holds ${t.data.length} values for dims [${t.dims.join(',')}]`);
-    values.set(vi.name, t);
+    values.set(vi.name, conform(t, vi.name));
   }
   for (const node of graph.nodes) {
     const ins = node.inputs.map((name) => {

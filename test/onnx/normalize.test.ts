@@ -142,3 +142,41 @@ test('pre-quantized weights stay quantized by default and fold on request', () =
   const folded = normalizeGraph(loadOnnx(writeOnnx(model)), { keepQuantized: false });
   assert.deepEqual(folded.nodes.map((n) => n.opType), ['MatMul']);
 });
+
+test('a normalized graph written back to ONNX runs in onnxruntime with the original outputs', async () => {
+  const { runOrt } = await import('./oracle.js');
+  const model: WriteModel = {
+    inputs: [{ name: 'x', dtype: 'float32', dims: ['N', 2, 5, 5] }],
+    outputs: [{ name: 'y', dtype: 'float32' }],
+    initializers: { w: f32([3, 2, 3, 3], 1), b: f32([3], 2), ...bnInits(3, 3), one: tensorFrom('int64', [1], [1]), minus1: tensorFrom('int64', [1], [-1]) },
+    nodes: [
+      { opType: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attrs: { pads: attr.ints([1, 1, 1, 1]) } },
+      { opType: 'BatchNormalization', inputs: ['c', 'g', 'be', 'mu', 'v'], outputs: ['n'] },
+      { opType: 'Shape', inputs: ['n'], outputs: ['s'] },
+      { opType: 'Slice', inputs: ['s', 'one', 'one'], outputs: ['empty'] },
+      { opType: 'Concat', inputs: ['one', 'minus1'], outputs: ['shape'], attrs: { axis: attr.int(0) } },
+      { opType: 'Reshape', inputs: ['n', 'shape'], outputs: ['flat'] },
+      { opType: 'Identity', inputs: ['flat'], outputs: ['y'] },
+    ],
+  };
+  const feeds = { x: f32([1, 2, 5, 5], 11) };
+  const norm = normalizeGraph(loadOnnx(writeOnnx(model)));
+  assert.deepEqual(norm.nodes.map((n) => n.opType), ['Conv', 'Reshape']);
+  const original = await runOrt(writeOnnx(model), feeds);
+  const rewritten = await runOrt(writeOnnx(norm), feeds);
+  assert.deepEqual(rewritten['y']!.dims, original['y']!.dims);
+  original['y']!.data.forEach((v, i) => assert.ok(Math.abs((v as number) - (rewritten['y']!.data[i] as number)) < 1e-5, `y[${i}]`));
+});
+
+test('evaluateFloat returns every value and accepts integer inputs given as Float64Array', () => {
+  const g = loadOnnx(writeOnnx({
+    inputs: [{ name: 'x', dtype: 'float32', dims: [2, 3] }, { name: 'i', dtype: 'int64', dims: [2] }],
+    outputs: [{ name: 'y', dtype: 'float32' }],
+    initializers: { k: tensorFrom('float32', [], [2]) },
+    nodes: [{ opType: 'Mul', inputs: ['x', 'k'], outputs: ['m'] }, { opType: 'Gather', inputs: ['m', 'i'], outputs: ['y'], attrs: { axis: attr.int(1) } }],
+  }));
+  const values = evaluateFloat(g, { x: f32([2, 3], 1), i: { dtype: 'int64', dims: [2], data: Float64Array.from([2, 0]) } });
+  assert.deepEqual([...values.keys()].sort(), ['i', 'k', 'm', 'x', 'y']);
+  const m = f64(values.get('m')!);
+  assert.deepEqual(Array.from(f64(values.get('y')!)), [m[2], m[0], m[5], m[3]]);
+});

@@ -62,7 +62,8 @@ function argReduce(better: (a: number, b: number) => boolean): OpEval {
 
 const topK: OpEval = (inputs, { node }) => {
   const x = need(inputs, 0, 'X');
-  const k = ints(need(inputs, 1, 'K'))[0]!;
+  // Opset < 10 carries K as the attribute 'k'.
+  const k = attrInt(node, 'k') ?? ints(need(inputs, 1, 'K'))[0]!;
   const axis = normAxis(attrInt(node, 'axis', -1), x.dims.length);
   const largest = attrInt(node, 'largest', 1) !== 0;
   const len = x.dims[axis]!;
