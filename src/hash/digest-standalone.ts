@@ -91,14 +91,24 @@ function claimAll(port: { claim(c: number, claim: ReturnType<typeof maskedClaim>
   claims.sumcheckMasks.forEach((cl, b) => port.claim(refs.g[b].commitment, gMaskClaim(refs.g[b], cl.point, cl.value)));
 }
 
+export interface DigestStandaloneTestOptions {
+  /**
+   * Tests only: a cheating prover that replaces the value vector after the sponge ran (the
+   * packed elements, hence the digest, are those of the original values) and proves anyway.
+   */
+  readonly unsafeTamperValues?: (V: BigUint64Array) => BigUint64Array;
+}
+
 export function proveDigestStandalone<S, O>(
   pcs: CommitmentScheme<S, O>,
   values: DigestValues,
   salt: Salt,
   options: DigestOptions,
   context = '',
+  test: DigestStandaloneTestOptions = {},
 ): { digest: Digest; statement: DigestStatement; bytes: Uint8Array } {
-  const w = digestWitness(values, salt, options);
+  const honest = digestWitness(values, salt, options);
+  const w = test.unsafeTamperValues ? { ...honest, valueVector: test.unsafeTamperValues(honest.valueVector.slice()) } : honest;
   const statement = digestStatement(w, VALUE_MASK_VARS);
   const info = statementInfo(statement);
   const t = new Transcript(DOMAIN);
@@ -109,7 +119,7 @@ export function proveDigestStandalone<S, O>(
   const [vRef] = maskedLayout(cV, [{ numVars: info.nV, maskVars: VALUE_MASK_VARS, ext: false }]);
   const masks = sampleDigestMasks(w, statement);
   const cM = session.commit(digestCommitPolys(masks));
-  const range = proveRange(rangeShapeOf(info), [V], [vRef], session, t);
+  const range = proveRange(rangeShapeOf(info), [V], [vRef], session, t, { unsafeAllowMisses: test.unsafeTamperValues !== undefined });
   const { proof, claims } = proveDigest(w, t, { masks, values: V });
   claimAll(session, claims, vRef, maskRefs(info, cM));
   const openings = session.finish();

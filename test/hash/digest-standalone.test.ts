@@ -54,3 +54,20 @@ test('bundle: random single-byte corruptions are rejected', () => {
     assert.throws(() => verifyDigestStandalone(hashPcs, statement, bad), rejected, `byte ${pos}`);
   }
 });
+
+test('bundle: a carry between packing slots (same packed elements) is rejected by the range check', () => {
+  const values = randomValues(300, INT8);
+  const options = { format: INT8, purpose: Purpose.modelWeights };
+  const M = 64; // 300 int8 values: ⌈300/7⌉ = 43 → 64 packed elements
+  const { statement, bytes } = proveDigestStandalone(hashPcs, values, randomSalt(), options, '', {
+    unsafeTamperValues: (V) => {
+      V[5] = F.add(V[5], 256n);
+      V[M + 5] = F.sub(V[M + 5], 1n);
+      return V;
+    },
+  });
+  assert.throws(() => verifyDigestStandalone(hashPcs, statement, bytes), VerificationError);
+  // Control: the same cheating path with V left alone verifies.
+  const control = proveDigestStandalone(hashPcs, values, randomSalt(), options, '', { unsafeTamperValues: (V) => V });
+  verifyDigestStandalone(hashPcs, control.statement, control.bytes);
+});
