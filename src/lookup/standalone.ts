@@ -6,7 +6,7 @@
 // Bytes: u32 count, then per commitment: root (blob) and sizes (u32 count + u32 each); the range
 // proof (blob); per commitment its opening (blob, the scheme's own bytes).
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
-import { FormatError, VerificationError } from '../encoding/errors.js';
+import { FormatError } from '../encoding/errors.js';
 import type { BaseVec } from '../field/vec.js';
 import type { Commitment, CommitmentScheme } from '../pcs/types.js';
 import { Transcript } from '../transcript/transcript.js';
@@ -95,4 +95,4 @@ export function verifyRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: Rang
   session.finish(openings);
 }
 
-export { VerificationError };
+

@@ -6,6 +6,40 @@ import { randomBase, randomExt } from '../../src/sumcheck/random.js';
 import type { BatchShape, Factor } from '../../src/sumcheck/types.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import type { ProverTable } from '../../src/sumcheck/prover.js';
+import * as V from '../../src/field/vec.js';
+
+/** As an extension vector (copies a base table into c0). */
+function asExt(t: BigUint64Array, numVars: number): BigUint64Array {
+  return t.length === 1 << numVars ? V.toExt(t) : t;
+}
+
+/**
+ * f(point) through the field's vector kernels (src/field/vec.ts: an implementation independent
+ * of the sumcheck kernels): ⟨f, eq(point, ·)⟩.
+ */
+export function mleVec(t: BigUint64Array, numVars: number, point: readonly Fp2[]): Fp2 {
+  const eq = V.eqTable(point);
+  return t.length === 1 << numVars ? V.baseInnerExt(t, eq) : V.extInner(t, eq);
+}
+
+/** bruteClaim through the field's vector kernels, for large tables. */
+export function vecClaim(shape: Omit<BatchShape, 'claimedSum'>, tables: readonly ProverTable[]): Fp2 {
+  const n = Math.max(...shape.instances.map((i) => i.numVars));
+  let total: Fp2 = E.ZERO;
+  for (const inst of shape.instances) {
+    let s: Fp2 = E.ZERO;
+    for (const term of inst.terms) {
+      let prod: BigUint64Array | null = null;
+      for (const f of term.factors) {
+        const v = 'eq' in f ? V.eqTable(f.eq) : asExt(rawValues(tables[f.table]), inst.numVars);
+        prod = prod === null ? v : V.extMul(prod, v);
+      }
+      s = E.add(s, E.mul(term.coeff, V.extSum(prod!)));
+    }
+    total = E.add(total, E.mul(E.mulBase(inst.weight, F.pow(2n, BigInt(n - inst.numVars))), s));
+  }
+  return total;
+}
 
 export function entry(t: BigUint64Array, numVars: number, i: number): Fp2 {
   return t.length === 1 << numVars ? [t[i], 0n] : [t[2 * i], t[2 * i + 1]];
