@@ -11,6 +11,11 @@ export interface SetupOptions {
   readonly inputs?: Readonly<Record<string, InputVisibility>>;
   /** Visibility per output IR name (default 'public'). */
   readonly outputs?: Readonly<Record<string, OutputVisibility>>;
+  /**
+   * 'private' (default): weights are committed in each proof and fingerprinted. 'public': the
+   * verifying key holds them in full (no fingerprint).
+   */
+  readonly weights?: 'private' | 'public';
   /** Salts to use instead of fresh random ones (tests only: a fixed salt makes the fingerprint guessable). */
   readonly salts?: readonly Salt[];
 }
@@ -130,16 +135,19 @@ export function setup(graph: IrGraph, options: SetupOptions = {}): SetupResult {
 
   const weights = new Map<string, IrTensor>();
   const publicConstants = new Map<string, IrTensor>();
+  const values = new Map(graph.values);
   for (const [name, t] of graph.constants) {
     const kind = graph.values.get(name)?.kind;
-    if (kind === 'weight') weights.set(name, t);
+    if (kind === 'weight' && options.weights === 'public') {
+      publicConstants.set(name, t);
+      values.set(name, { ...values.get(name)!, kind: 'public' });
+    } else if (kind === 'weight') weights.set(name, t);
     else if (kind === 'public') publicConstants.set(name, t);
     else throw new RangeError(`setup: constant ${name} has value kind ${String(kind)}`);
   }
   const privateAttrs = new Map<string, IrAttrs>();
-  const values = new Map(graph.values);
   const nodes: VkNode[] = graph.nodes.map((n) => {
-    const hidden = (PRIVATE_ATTRS[n.op] ?? []).filter((k) => k in n.attrs);
+    const hidden = options.weights === 'public' ? [] : (PRIVATE_ATTRS[n.op] ?? []).filter((k) => k in n.attrs);
     const attrs: Record<string, IrAttr> = {};
     const priv: Record<string, IrAttr> = {};
     for (const [k, v] of Object.entries(n.attrs)) (hidden.includes(k) ? priv : attrs)[k] = v;

@@ -39,10 +39,11 @@ export function readHeader(bytes: Uint8Array, kind: FileKind): ByteReader {
 export const SECTION = Object.freeze({
   commitments: 1,
   layers: 2,
-  fingerprint: 3,
-  openings: 4,
+  ranges: 3,
+  fingerprint: 4,
+  openings: 5,
 });
-export const SECTION_MAX = 4;
+export const SECTION_MAX = 5;
 const SECTION_LIMIT = 1 << 30;
 
 export function writeSections(w: ByteWriter, sections: ReadonlyMap<number, Uint8Array>): void {

@@ -1,0 +1,112 @@
+// The model prover: execute the integer graph, commit afresh to every private tensor (one
+// commitment: inputs, intermediate activations, every layer's round mask), prove every layer
+// (outputs back to inputs), range-check the private inputs, open each commitment once.
+// The plan (src/verify/plan.ts) is derived from the verifying key, so the verifier rebuilds it.
+import { ByteWriter } from '../encoding/bytes.js';
+import { execute } from '../ir/execute.js';
+import type { IrTensor } from '../ir/types.js';
+import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
+import { paddedTable } from '../layers/tensor.js';
+import { proveRange, serializeRangeProof } from '../lookup/range.js';
+import { hashPcs, type HashPcs } from '../pcs/index.js';
+import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
+import { serializeSumcheckProof } from '../sumcheck/proof.js';
+import { ProverSession } from '../sumcheck/session.js';
+import { SECTION } from '../verify/container.js';
+import { planModel } from '../verify/plan.js';
+import { serializeProofFile } from '../verify/proof-file.js';
+import { checkStatement, statementTranscript, type Statement } from '../verify/statement.js';
+import { verifyingKeyHash } from '../verify/vk.js';
+import { graphOf, type ProvingKey } from './keys.js';
+
+export interface ProveOptions {
+  /** The verifier's context string (a proof is valid only under the same context). */
+  readonly context?: string;
+  /** The commitment scheme (default: the hash-based PCS with its proven parameters). */
+  readonly pcs?: HashPcs;
+}
+
+export interface ProveResult {
+  /** The .zkp bytes. */
+  readonly proof: Uint8Array;
+  readonly statement: Statement;
+  /** The integer outputs, by output IR name. */
+  readonly outputs: ReadonlyMap<string, IrTensor>;
+}
+
+export function writeCommitments(w: ByteWriter, list: readonly { root: Uint8Array; sizes: readonly number[] }[]): void {
+  w.u32(list.length);
+  for (const c of list) {
+    w.blob(c.root).u32(c.sizes.length);
+    for (const s of c.sizes) w.u32(s);
+  }
+}
+
+export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {
+  const vk = pk.vk;
+  const pcs = options.pcs ?? hashPcs;
+  const plan = planModel(vk);
+  const values = execute(graphOf(pk), inputs);
+
+  const statement: Statement = {
+    vkHash: verifyingKeyHash(vk),
+    context: options.context ?? '',
+    fingerprint: vk.fingerprint.map((g) => g.digest),
+    publicInputs: vk.inputs.map(() => null),
+    outputs: vk.outputs.map((o) => ({ kind: 'public', values: values.get(o.name)!.data })),
+    attested: [],
+  };
+  checkStatement(statement, vk);
+  const transcript = statementTranscript(statement);
+  const session = new ProverSession(pcs, transcript);
+
+  // commitment 0: masked private tensors, then the layers' round masks
+  const masked = new Map<string, MaskedPoly>();
+  for (const t of plan.committed) {
+    const ref = plan.refs.get(t.name)!;
+    masked.set(t.name, MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
+  }
+  const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
+  const polys = [...plan.committed.flatMap((t) => masked.get(t.name)!.commitPolys()), ...gMasks.flatMap((g) => g.polys())];
+  const c0 = session.commit(polys);
+  if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
+
+  const layers = new ByteWriter();
+  plan.layers.forEach((l, i) => {
+    const table = (name: string): MaskedPoly | BigUint64Array => {
+      const m = masked.get(name);
+      if (m) return m;
+      const info = vk.values.find((v) => v.name === name)!;
+      return paddedTable(values.get(name)!.data, info.dims);
+    };
+    const w: MatmulWitness = {
+      a: masked.get(l.tensors.a)!,
+      b: table(l.tensors.b),
+      c: table(l.tensors.c),
+      bias: l.tensors.bias === null ? null : table(l.tensors.bias),
+    };
+    const proof = proveMatmul(l.dims, l.refs, w, gMasks[i], l.gRef, session, transcript);
+    layers.blob(serializeSumcheckProof(proof));
+  });
+
+  const ranges = new ByteWriter();
+  for (const r of plan.ranges) {
+    const proof = proveRange(r.shape, [masked.get(r.input)!], [r.ref], session, transcript);
+    ranges.blob(serializeRangeProof(proof));
+  }
+
+  const openings = session.finish();
+  const commitments = new ByteWriter();
+  writeCommitments(commitments, session.commitments);
+  const opened = new ByteWriter().u32(openings.length);
+  for (const o of openings) opened.blob(pcs.serializeProof(o));
+
+  const sections = new Map<number, Uint8Array>([
+    [SECTION.commitments, commitments.finish()],
+    [SECTION.layers, layers.finish()],
+    [SECTION.ranges, ranges.finish()],
+    [SECTION.openings, opened.finish()],
+  ]);
+  const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));
+  return { proof: serializeProofFile({ statement, sections }), statement, outputs };
+}

@@ -1,0 +1,127 @@
+// The model verifier: parse the .zkp, check the statement against the verifying key and the
+// verifier's context, rebuild the plan from the key, replay the transcript through every layer
+// and range check, and check the batched openings. Imports nothing Node-only.
+import { ByteReader } from '../encoding/bytes.js';
+import { FormatError, VerificationError } from '../encoding/errors.js';
+import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
+import { paddedTable } from '../layers/tensor.js';
+import { deserializeRangeProof, verifyRange } from '../lookup/range.js';
+import { rangeCommitmentSizes } from '../lookup/standalone.js';
+import { hashPcs, type HashPcs } from '../pcs/index.js';
+import type { Commitment } from '../pcs/types.js';
+import { readSumcheckProof } from '../sumcheck/proof.js';
+import { VerifierSession } from '../sumcheck/session.js';
+import { SECTION } from './container.js';
+import { planModel } from './plan.js';
+import { deserializeProofFile } from './proof-file.js';
+import { checkStatement, statementTranscript, type Statement } from './statement.js';
+import { verifyingKeyHash, type VerifyingKey } from './vk.js';
+
+export interface VerifyOptions {
+  /** Must equal the context the proof was made for (default ''). */
+  readonly context?: string;
+  readonly pcs?: HashPcs;
+}
+
+export interface VerifyResult {
+  readonly statement: Statement;
+  /** Public outputs dequantized (integer × scale), by ONNX output name. */
+  readonly outputs: ReadonlyMap<string, number[]>;
+}
+
+const MAX_COMMITMENTS = 1 << 12;
+
+function readCommitments(bytes: Uint8Array): Commitment[] {
+  const r = new ByteReader(bytes, 'commitments section');
+  const list = Array.from({ length: r.count(MAX_COMMITMENTS, 'commitment count') }, () => {
+    const root = r.blob(64, 'root');
+    const sizes = Array.from({ length: r.count(1 << 20, 'size count') }, () => r.u32('size'));
+    return { root, sizes };
+  });
+  r.end();
+  return list;
+}
+
+function section(sections: ReadonlyMap<number, Uint8Array>, tag: number, name: string): Uint8Array {
+  const s = sections.get(tag);
+  if (s === undefined) throw new FormatError(`proof: missing ${name} section`);
+  return s;
+}
+
+function sameSizes(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Throws FormatError (malformed bytes), VerificationError (a failed check) or
+ * UnsupportedModelError (a key this version cannot verify); returns the verified statement.
+ */
+export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: VerifyOptions = {}): VerifyResult {
+  const pcs = options.pcs ?? hashPcs;
+  const { statement, sections } = deserializeProofFile(proofBytes);
+  const expectedHash = verifyingKeyHash(vk);
+  if (!sameSizes([...statement.vkHash], [...expectedHash])) throw new VerificationError('statement/vk', 'the proof was made for another verifying key');
+  if (statement.context !== (options.context ?? '')) throw new VerificationError('statement/context', 'the proof was made for another context');
+  try {
+    checkStatement(statement, vk);
+  } catch (e) {
+    throw new VerificationError('statement/shape', (e as Error).message);
+  }
+  const plan = planModel(vk);
+  for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
+
+  const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
+  const expected = [plan.c0Sizes, ...plan.ranges.flatMap((r) => rangeCommitmentSizes(r.shape).slice(1))];
+  if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
+    throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
+  }
+
+  const transcript = statementTranscript(statement);
+  const session = new VerifierSession(pcs, transcript, commitments);
+  session.receive();
+
+  const outputTables = new Map(vk.outputs.map((o, i) => {
+    const out = statement.outputs[i];
+    if (out.kind !== 'public') throw new VerificationError('statement/outputs', 'a private output without a supported predicate');
+    return [o.name, paddedTable(out.values, o.dims)] as const;
+  }));
+  const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
+  for (const l of plan.layers) {
+    const body = new ByteReader(layers.blob(1 << 28, `layer ${l.node.name}`), `layer ${l.node.name}`);
+    const proof = readSumcheckProof(body, matmulProofShape(l.dims, l.refs));
+    body.end();
+    const pub = (name: string | null): BigUint64Array | undefined => {
+      if (name === null) return undefined;
+      const t = vk.publicConstants.get(name);
+      if (t) return paddedTable(t.data, t.dims);
+      return outputTables.get(name);
+    };
+    const publics: MatmulPublics = {
+      ...(l.refs.b === null ? { b: pub(l.tensors.b) } : {}),
+      ...(l.refs.c === null ? { c: pub(l.tensors.c) } : {}),
+      ...(l.refs.bias === null && l.tensors.bias !== null ? { bias: pub(l.tensors.bias) } : {}),
+    };
+    verifyMatmul(l.dims, l.refs, publics, l.gRef, proof, session, transcript);
+  }
+  layers.end();
+
+  const ranges = new ByteReader(section(sections, SECTION.ranges, 'ranges'), 'ranges section');
+  for (const r of plan.ranges) {
+    const proof = deserializeRangeProof(ranges.blob(1 << 28, `range ${r.input}`), r.shape);
+    verifyRange(r.shape, proof, [r.ref], session, transcript);
+  }
+  ranges.end();
+
+  const opened = new ByteReader(section(sections, SECTION.openings, 'openings'), 'openings section');
+  const count = opened.count(MAX_COMMITMENTS, 'opening count');
+  if (count !== commitments.length) throw new VerificationError('proof/openings', 'one opening per commitment');
+  const openings = commitments.map((c, i) => pcs.deserializeProof(opened.blob(1 << 28, `opening ${i}`), c, session.claimsOf(i)));
+  opened.end();
+  session.finish(openings);
+
+  const outputs = new Map(vk.outputs.map((o, i) => {
+    const out = statement.outputs[i];
+    return [o.onnxName, out.kind === 'public' ? Array.from(out.values, (x) => Number(x) * o.scale) : []] as const;
+  }));
+  return { statement, outputs };
+}

@@ -1,0 +1,118 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { FormatError, VerificationError } from '../../src/encoding/errors.js';
+import { GraphBuilder } from '../../src/ir/builder.js';
+import type { IrGraph, IrTensor } from '../../src/ir/types.js';
+import { prove } from '../../src/prove/prove.js';
+import { setup } from '../../src/prove/setup.js';
+import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
+import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
+import { verify } from '../../src/verify/verify.js';
+import { SECTION } from '../../src/verify/container.js';
+import { ByteReader } from '../../src/encoding/bytes.js';
+import { tinyGraph } from './fixture.js';
+
+function ints(n: number, lo: number, hi: number): BigInt64Array {
+  return BigInt64Array.from({ length: n }, () => BigInt(lo + Math.floor(Math.random() * (hi - lo + 1))));
+}
+
+/** Two Gemm layers without requantization: x (rows×8, int8) → 6 → 4. */
+function mlp(rows: number, seedWeights = ints(8 * 6, -127, 127)): IrGraph {
+  const g = new GraphBuilder('mlp2', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [rows, 8], scale: 0.05, lo: -127n, hi: 127n });
+  const w1 = g.addConstant('W1', { dims: [8, 6], data: seedWeights }, 'weight', 0.01, -127n, 127n);
+  const b1 = g.addConstant('b1', { dims: [6], data: ints(6, -1000, 1000) }, 'weight', 0.0005, -(2n ** 31n), 2n ** 31n - 1n);
+  const [h] = g.add('MatMul', ['x', w1, b1], { batch: 1, batchA: 1, batchB: 1, m: rows, k: 8, n: 6, biasMode: 1, outDims: [rows, 6] }, 'fc1', 'mm');
+  const w2 = g.addConstant('W2', { dims: [6, 4], data: ints(24, -127, 127) }, 'weight', 0.01, -127n, 127n);
+  const [y] = g.add('MatMul', [h, w2], { batch: 1, batchA: 1, batchB: 1, m: rows, k: 6, n: 4, biasMode: 0, outDims: [rows, 4] }, 'fc2', 'mm');
+  g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [rows, 4], scale: 0.001 });
+  return g.finish();
+}
+
+function input(rows: number): Map<string, IrTensor> {
+  return new Map([['x', { dims: [rows, 8], data: ints(rows * 8, -127, 127) }]]);
+}
+
+test('model: prove and verify a two-layer network with public weights and a private input', () => {
+  for (const rows of [1, 3]) {
+    const graph = mlp(rows);
+    const { pk, vk } = setup(graph, { weights: 'public' });
+    const x = input(rows);
+    const { proof, outputs } = prove(pk, x, { context: 'bank A' });
+    const res = verify(vk, proof, { context: 'bank A' });
+    const y = outputs.get(graph.outputs[0].name)!;
+    assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.001));
+    assert.ok(proof.length < 400_000, `proof of ${proof.length} bytes`);
+  }
+});
+
+test('model: rejections — context, another key, tampered output, another input\'s output', () => {
+  const graph = mlp(2);
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const a = prove(pk, input(2), { context: 'c' });
+  const b = prove(pk, input(2), { context: 'c' });
+  verify(vk, a.proof, { context: 'c' });
+  assert.throws(() => verify(vk, a.proof, { context: 'other' }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/context');
+  assert.throws(() => verify(vk, a.proof), VerificationError);
+  const other = setup(mlp(2), { weights: 'public' }).vk;
+  assert.throws(() => verify(other, a.proof, { context: 'c' }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/vk');
+
+  const file = deserializeProofFile(a.proof);
+  const out = file.statement.outputs[0];
+  assert.equal(out.kind, 'public');
+  const tampered = (out as { values: BigInt64Array }).values.slice();
+  tampered[3] += 1n;
+  const forged = serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: tampered }] } });
+  assert.throws(() => verify(vk, forged, { context: 'c' }), VerificationError);
+  // the output of another input, with this input's proof
+  const fileB = deserializeProofFile(b.proof);
+  const swapped = serializeProofFile({ ...file, statement: { ...file.statement, outputs: fileB.statement.outputs } });
+  assert.throws(() => verify(vk, swapped, { context: 'c' }), VerificationError);
+});
+
+test('model: each section corrupted and random single-byte corruptions are rejected, none crash', () => {
+  const graph = mlp(1);
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const { proof } = prove(pk, input(1));
+  const file = deserializeProofFile(proof);
+  // flip a byte in the middle of each section
+  for (const [tag, bytes] of file.sections) {
+    const c = bytes.slice();
+    c[c.length >> 1] ^= 0x5a;
+    const sections = new Map(file.sections);
+    sections.set(tag, c);
+    assert.throws(() => verify(vk, serializeProofFile({ ...file, sections })), (e: unknown) => e instanceof VerificationError || e instanceof FormatError, `section ${tag}`);
+  }
+  const missing = new Map(file.sections);
+  missing.delete(SECTION.ranges);
+  assert.throws(() => verify(vk, serializeProofFile({ ...file, sections: missing })), /missing ranges/);
+  const count = process.env.ZKINFER_FULL ? 1000 : 100;
+  for (let i = 0; i < count; i++) {
+    const c = proof.slice();
+    const pos = Math.floor(Math.random() * c.length);
+    c[pos] ^= 1 + Math.floor(Math.random() * 255);
+    assert.throws(() => verify(vk, c), (e: unknown) => e instanceof VerificationError || e instanceof FormatError, `byte ${pos}`);
+  }
+});
+
+test('model: fresh commitments in every proof (no root repeats)', () => {
+  const { pk } = setup(mlp(1), { weights: 'public' });
+  const x = input(1);
+  const roots = new Set<string>();
+  for (let i = 0; i < 4; i++) {
+    const f = deserializeProofFile(prove(pk, x).proof);
+    const r = new ByteReader(f.sections.get(SECTION.commitments)!);
+    const n = r.u32();
+    for (let j = 0; j < n; j++) {
+      roots.add(Buffer.from(r.blob(64)).toString('hex'));
+      const s = r.u32();
+      for (let k = 0; k < s; k++) r.u32();
+    }
+  }
+  assert.equal(roots.size, 4 * 4);
+});
+
+test('model: models outside the proven subset are refused clearly', () => {
+  assert.throws(() => planModel(setup(mlp(1)).vk), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
+  assert.throws(() => planModel(setup(tinyGraph(), { weights: 'public' }).vk), (e: unknown) => e instanceof UnsupportedModelError && /Requant/.test(e.message));
+});
