@@ -226,6 +226,20 @@ function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, 
   void dims;
   const zr = reshape(ctx, { ir: z, scale: zScale }, ctx.irInfo(x.ir).dims, 'unflatten');
   affineFull(ctx, zr, gFull, bFull, out);
+  // LayerNormalization's optional outputs: Mean = Σx / n, InvStdDev = n^1.5 / (s·s_x).
+  const [, meanOut, invOut] = ctx.node.outputs;
+  if (meanOut) {
+    const m = requantTo(ctx, sum, [x.scale / n], outScale(ctx, meanOut), 'mean');
+    ctx.define(meanOut, reshape(ctx, m, ctx.info(meanOut).dims, 'mean-shape'));
+  }
+  if (invOut) {
+    const kInv = 2 * ctx.bits + Math.ceil(1.5 * Math.log2(n)) + 2;
+    const one = ctx.addConstant('one', { dims: [groups], data: new BigInt64Array(groups).fill(1n) }, 'public');
+    const invScale = n ** 1.5 / (2 ** kInv * x.scale);
+    const [inv] = ctx.emit('Div', [one, s], { shift: kInv, inner: 1 }, { step: 'inv-std', scales: [invScale] });
+    const r = requantTo(ctx, inv, [invScale], outScale(ctx, invOut), 'inv-std-requant');
+    ctx.define(invOut, reshape(ctx, r, ctx.info(invOut).dims, 'inv-std-shape'));
+  }
 }
 
 /** y = x·a + b elementwise with full-size constants a, b. */

@@ -313,8 +313,3 @@ export const treeEnsembleClassifierLowering: Lowering = {
     if (scoresOut) ctx.define(scoresOut, postTransform(ctx, scores, n, labels.count, transform, 'transform'));
   },
 };
-
-/** Exported for tests: the absolute error bound of an emitted ensemble score (leaf rounding). */
-export function leafRoundingBound(trees: number, leafScale: number): number {
-  return ((trees + 1) * leafScale) / 2;
-}
