@@ -658,8 +658,22 @@ export function foldExt(out: usize, a: usize, m: i32, r0: u64, r1: u64): void {
 
 /** out[i] = start·w^i for i < n (twiddles, coset shifts; a pool splits it with start = w^offset). */
 export function powers(out: usize, start: u64, w: u64, n: i32): void {
-  let t = start;
-  for (let i = 0; i < n; i++) {
+  // Four independent chains (two SIMD vectors stepping by w^4) instead of one: a single chain
+  // waits out the latency of every product.
+  const w2 = mul(w, w);
+  const w4 = i64x2.splat(<i64>mul(w2, w2));
+  const s1 = mul(start, w);
+  let x = i64x2.replace_lane(i64x2.splat(<i64>start), 1, <i64>s1); // start, start·w
+  let y = i64x2.replace_lane(i64x2.splat(<i64>mul(start, w2)), 1, <i64>mul(s1, w2)); // ·w^2, ·w^3
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    v128.store(out + (<usize>i << 3), x);
+    v128.store(out + (<usize>i << 3), y, 16);
+    x = mul2(x, w4);
+    y = mul2(y, w4);
+  }
+  let t = i64x2.extract_lane(x, 0); // start·w^i
+  for (; i < n; i++) {
     store<u64>(out + (<usize>i << 3), t);
     t = mul(t, w);
   }
