@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { loadOnnx } from '../../src/onnx/load.js';
 import type { Graph } from '../../src/onnx/graph.js';
 import { haveModels, MODELS_DIR, modelBytes, runCase } from './cases.js';
+import { softmaxTolerance } from './tolerances.js';
 
 const skip = haveModels ? false : `test data not found at ${MODELS_DIR}`;
 
@@ -65,10 +66,8 @@ const CASES: Record<string, Expectation> = {
   // Regression tree: no input is near a threshold, so the leaf is the float one and only the
   // leaf rounding ((trees + 1) · s_leaf / 2, s_leaf = 100 / (2^31 − 1)) separates the values.
   'sklearn-SklearnRegDecisionTreeRegressor': { tolerance: () => ({ variable: 2 * 100 / (2 ** 31 - 1) }) },
-  // XGBoost, 3 classes, SOFTMAX: the exponent table has step 16/qmax (qmax = 2047 at 12 bits),
-  // so each exp is off by at most a factor e^(±step/2) ≈ 1 ± 0.4%, each probability by ≤ 0.8%,
-  // plus the 2^−16 output rounding.
-  'tract-xgboost_classifier_tree': { tolerance: () => ({ probabilities: 0.008 + 2 ** -16 }) },
+  // XGBoost, 3 classes, SOFTMAX: the exp table bound of tolerances.ts (≈ 0.8% at 12 bits).
+  'tract-xgboost_classifier_tree': { tolerance: (r) => ({ probabilities: softmaxTolerance(r.graph.bits) }) },
 };
 
 for (const [name, exp] of Object.entries(CASES)) {
