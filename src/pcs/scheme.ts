@@ -6,7 +6,7 @@ import { DEFAULT_PARAMS, checkParams, type HashPcsParams, type Shape } from './p
 import { commit, open, type HashPcsState } from './prover.js';
 import { layoutFor, verify } from './verifier.js';
 import { checkClaims, comboCount } from './layout.js';
-import { deserializeProof, serializeProof, type HashPcsProof } from './proof.js';
+import { SALT_BYTES, deserializeProof, serializeProof, type HashPcsProof } from './proof.js';
 import { FormatError } from '../encoding/errors.js';
 
 export class HashPcs implements CommitmentScheme<HashPcsState, HashPcsProof> {
@@ -34,6 +34,16 @@ export class HashPcs implements CommitmentScheme<HashPcsState, HashPcsProof> {
   /** The matrix shape, code and query count a commitment to vectors of these sizes uses. */
   shape(sizes: readonly number[]): Shape {
     return layoutFor({ root: new Uint8Array(32), sizes }, this.params).shape;
+  }
+
+  /**
+   * The largest serialized opening for vectors of these sizes and `combos` row combinations
+   * (all q queries distinct, no shared Merkle siblings); actual proofs are a little smaller.
+   */
+  maxProofBytes(sizes: readonly number[], combos: number): number {
+    const s = this.shape(sizes);
+    const cols = Math.min(s.q, s.N);
+    return 1 + 16 + (1 + combos) * 16 * s.k + 4 + cols * (SALT_BYTES + 8 * s.rows) + 4 + 32 * cols * s.logN;
   }
 
   serializeProof(proof: HashPcsProof): Uint8Array {

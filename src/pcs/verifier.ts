@@ -37,10 +37,21 @@ export function layoutFor(commitment: Commitment, params: HashPcsParams): Layout
 }
 
 export function verify(params: HashPcsParams, commitment: Commitment, claims: readonly LinearClaim[], proof: HashPcsProof, transcript: Transcript): void {
-  const layout = layoutFor(commitment, params);
+  // Malformed public inputs are failed checks too: verify throws nothing but VerificationError.
+  let layout: Layout;
+  try {
+    layout = layoutFor(commitment, params);
+  } catch (e) {
+    if (e instanceof VerificationError) throw e;
+    fail('commitment', (e as Error).message);
+  }
   const shape = layout.shape;
   const { n, k, m, N, logN, rows: R } = shape;
-  checkClaims(layout, claims);
+  try {
+    checkClaims(layout, claims);
+  } catch (e) {
+    fail('claims', (e as Error).message);
+  }
   absorbStatement(transcript, commitment, claims);
   const lambdas = transcript.challengeExts('pcs/batch', claims.length);
   const combos = rowCombos(layout, claims, lambdas);

@@ -222,6 +222,17 @@ test('malformed claims are rejected clearly', () => {
   assert.throws(() => hashPcs.commit([BigUint64Array.of(1n, 0xffffffff00000001n)]), /canonical/);
   assert.throws(() => hashPcs.commit([]), RangeError);
   assert.throws(() => hashPcs.commit([new BigUint64Array(0)]), RangeError);
+  // The verifier turns malformed public inputs into VerificationErrors.
+  const fx = fixture(26, 64);
+  rejects(() => hashPcs.verify({ root: fx.commitment.root, sizes: [0] }, fx.claims, fx.proof, new Transcript('fx')), 'commitment');
+  rejects(() => hashPcs.verify({ root: fx.commitment.root.slice(1), sizes: fx.commitment.sizes }, fx.claims, fx.proof, new Transcript('fx')), 'commitment');
+  rejects(() => hashPcs.verify(fx.commitment, [{ terms: [{ poly: 5, coeff: E.ONE, point: [] }], value: E.ZERO }], fx.proof, new Transcript('fx')), 'claims');
+});
+
+test('proofs stay within maxProofBytes', () => {
+  const fx = fixture(27);
+  const bound = hashPcs.maxProofBytes(fx.commitment.sizes, 3); // typicalClaims: two points of f, one row for the small vector
+  assert.ok(fx.bytes.length <= bound && fx.bytes.length > bound / 2, `${fx.bytes.length} vs ${bound}`);
 });
 
 test('the opening reveals claim values, not the value of a single term', () => {
