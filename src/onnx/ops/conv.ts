@@ -23,23 +23,27 @@ function convCore(ctx: OpContext, x: Float64Array, xDims: readonly number[], w: 
   const K = sizeOf(kernel);
   const S = sizeOf(inSpatial);
   const Mg = M / group;
+  // Kernel-major copy of the table so the innermost loop walks output positions in order.
+  const byKernel = new Int32Array(P * K);
+  for (let p = 0; p < P; p++) for (let q = 0; q < K; q++) byKernel[q * P + p] = table[p * K + q]!;
   const out = new Float64Array(N * M * P);
   for (let n = 0; n < N; n++) {
     for (let m = 0; m < M; m++) {
       const g = Math.floor(m / Mg);
-      const ob = (n * M + m) * P;
-      const b = bias === undefined ? 0 : bias[m]!;
-      for (let p = 0; p < P; p++) {
-        let acc = b;
-        for (let c = 0; c < Cg; c++) {
-          const xb = (n * C + g * Cg + c) * S;
-          const wb = (m * Cg + c) * K;
-          for (let q = 0; q < K; q++) {
-            const s = table[p * K + q]!;
-            if (s >= 0) acc += x[xb + s]! * w[wb + q]!;
+      const acc = out.subarray((n * M + m) * P, (n * M + m + 1) * P);
+      if (bias !== undefined) acc.fill(bias[m]!);
+      for (let c = 0; c < Cg; c++) {
+        const xb = (n * C + g * Cg + c) * S;
+        const wb = (m * Cg + c) * K;
+        for (let q = 0; q < K; q++) {
+          const wv = w[wb + q]!;
+          if (wv === 0) continue;
+          const tb = q * P;
+          for (let p = 0; p < P; p++) {
+            const s = byKernel[tb + p]!;
+            if (s >= 0) acc[p] += x[xb + s]! * wv;
           }
         }
-        out[ob + p] = acc;
       }
     }
   }
