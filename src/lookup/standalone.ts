@@ -3,6 +3,12 @@
 // artifact has canonical bytes. Layer protocols use proveRange with their own session; this
 // bundle serves tests, benchmarks and single-statement uses ("this private vector is int8").
 //
+// The hash PCS opens each commitment with a fixed number of evaluation masks chosen at commit
+// time (HashPcsParams.evalMasks); the claims of a range proof need up to 1 + (number of
+// relations) + (rows holding small masks) row combinations per commitment, 5 for the common
+// shapes: pass e.g. new HashPcs({ evalMasks: 8 }). (The PCS interface has no way for the
+// protocol to say so at commit time; see the report.)
+//
 // Bytes: u32 count, then per commitment: root (blob) and sizes (u32 count + u32 each); the range
 // proof (blob); per commitment its opening (blob, the scheme's own bytes).
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';

@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as F from '../../src/field/goldilocks.js';
 import { FormatError, VerificationError } from '../../src/encoding/errors.js';
-import { hashPcs } from '../../src/pcs/index.js';
+import { HashPcs } from '../../src/pcs/index.js';
 import { proveRangeStandalone, verifyRangeStandalone } from '../../src/lookup/standalone.js';
 import type { RangeShape } from '../../src/lookup/range.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
+// range proofs need up to 5 row combinations per commitment (see src/lookup/standalone.ts)
+const hashPcs = new HashPcs({ evalMasks: 8 });
 
 function values(n: number, bits: number, signed: boolean): BigUint64Array {
   return BigUint64Array.from({ length: 1 << n }, () => {
@@ -23,6 +25,14 @@ test('pcs: a range proof verifies with the real PCS', () => {
   const bytes = proveRangeStandalone(hashPcs, S, [values(6, 20, true)], 'ctx');
   verifyRangeStandalone(hashPcs, S, bytes, 'ctx');
   assert.throws(() => verifyRangeStandalone(hashPcs, S, bytes, 'other context'), VerificationError);
+});
+
+test('pcs: 62-bit and 8-bit multi-column range proofs verify', () => {
+  for (const [columns, bits] of [[2, 62], [3, 8]] as const) {
+    const s: RangeShape = { numVars: 4, columns, bits, signed: false, limbBits: 16, valueMaskVars: 1 };
+    const vals = Array.from({ length: columns }, () => values(4, bits, false));
+    verifyRangeStandalone(hashPcs, s, proveRangeStandalone(hashPcs, s, vals));
+  }
 });
 
 test('pcs: two proofs of the same values have different commitment roots', () => {
