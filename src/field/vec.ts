@@ -254,7 +254,7 @@ function eqTableWith(r: readonly bigint[], words: 1 | 2): BigUint64Array {
   const shares = sharesFor(n);
   const table = words === 2 ? 'eqTableExt' : 'eqTableBase';
   if (shares === 1 || k <= HIGH_VARS) {
-    (e.k[table] as (out: number, rs: number, k: number) => void)(po, rs, k);
+    e.k[table](po, rs, k);
     return e.get(po, words * n);
   }
   const kLo = k - HIGH_VARS;
