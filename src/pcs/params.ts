@@ -28,7 +28,7 @@ export interface HashPcsParams {
   readonly regime?: 'proven' | 'conjectured';
 }
 
-export const DEFAULT_PARAMS: HashPcsParams = { securityBits: 101, blowup: 2, evalMasks: 4 };
+export const DEFAULT_PARAMS: HashPcsParams = { securityBits: 101, blowup: 2, evalMasks: 8 };
 
 /** Rows of mask randomness before the evaluation masks: the proximity mask (c0 and c1 rows). */
 export const PROX_MASK_ROWS = 2;
