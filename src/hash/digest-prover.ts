@@ -89,8 +89,10 @@ export function proveDigest(
   const statement = digestStatement(w, zk ? zk.values.maskVars : undefined);
   const info = statementInfo(statement);
   if (info.blocks !== w.blocks) throw new Error('proveDigest: witness and statement disagree on the number of permutations');
-  if (zk && (zk.values.numVars !== info.nV || zk.values.values !== w.valueVector && zk.values.values.some((x, i) => x !== w.valueVector[i]))) {
-    throw new RangeError('proveDigest: the masked V is not the witness value vector');
+  // The masked V must wrap the witness's own value vector (the same array: comparing 2^23 entries
+  // would cost more than it checks).
+  if (zk && (zk.values.numVars !== info.nV || zk.values.values !== w.valueVector)) {
+    throw new RangeError('proveDigest: the masked V must wrap the witness value vector (w.valueVector)');
   }
   const opts = { unsafeAllowFalseClaim: options.unsafeAllowFalseClaim === true };
   absorbStatement(transcript, statement, info);
