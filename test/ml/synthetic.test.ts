@@ -196,3 +196,22 @@ test('Normalizer MAX refuses inputs that may be negative (a negative maximum wou
   const graph = loadOnnx(bytes, { dims: { N } });
   assert.throws(() => compileGraph(graph, { calibration: [{ x: { dtype: 'float32', dims: [N, F], data: Float64Array.from(X) } }] }), /non-negative/);
 });
+
+test('refused clearly: PROBIT, SOFTMAX_ZERO, two classes weighted on both, MIN without a weight for every target', () => {
+  const compileOf = (nodes: WriteNode[], outputs: { name: string; dtype: 'float32' | 'int64'; dims: (number | string)[] }[]) => {
+    const graph = loadOnnx(model(nodes, outputs), { dims: { N } });
+    return () => compileGraph(graph, { calibration: [{ x: { dtype: 'float32', dims: [N, F], data: Float64Array.from(X) } }] });
+  };
+  const cls = (transform: string, classes: number, labels: number[]) => compileOf([{
+    opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['label', 'scores'],
+    attrs: { ...forestAttrs('class', classes, (t, nd, c) => t + nd - c), classlabels_int64s: attr.ints(labels), post_transform: attr.string(transform) },
+  }], [{ name: 'label', dtype: 'int64', dims: ['N'] }, { name: 'scores', dtype: 'float32', dims: ['N', labels.length] }]);
+  assert.throws(cls('PROBIT', 3, [0, 1, 2]), /PROBIT/);
+  assert.throws(cls('SOFTMAX_ZERO', 3, [0, 1, 2]), /SOFTMAX_ZERO/);
+  assert.throws(cls('NONE', 2, [0, 1]), /two classes with weights on both/);
+  const sparse = forestAttrs('target', 1, (t, nd) => t + nd);
+  assert.throws(compileOf([{
+    opType: 'TreeEnsembleRegressor', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['y'],
+    attrs: { ...sparse, n_targets: attr.int(2), aggregate_function: attr.string('MIN') },
+  }], [{ name: 'y', dtype: 'float32', dims: ['N', 2] }]), /needs a weight for every target/);
+});
