@@ -11,6 +11,7 @@ import {
   DEFAULT_PARALLEL_THRESHOLD,
   kernels,
   pooledRunCount,
+  releaseFieldKernels,
   runCalls,
   setFieldThreads,
   setParallelThreshold,
@@ -165,6 +166,20 @@ test('a failing kernel call on the pool is reported, and the pool keeps working'
   assert.deepEqual(V.baseMul(a, b), R.baseMul(a, b));
   assert.ok(pooledRunCount() > runs);
   setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
+});
+
+test('releasing the kernels drops module and pool; the next operation starts afresh', () => {
+  const rng = new Rng(15);
+  const a = rng.vec(1 << 17);
+  const b = rng.vec(1 << 17);
+  const before = kernels();
+  const expected = R.baseInner(a, b);
+  assert.equal(V.baseInner(a, b), expected);
+  releaseFieldKernels();
+  const runs = pooledRunCount();
+  assert.equal(V.baseInner(a, b), expected);
+  assert.notEqual(kernels(), before, 'a new engine');
+  assert.ok(pooledRunCount() > runs, 'a new pool ran');
 });
 
 test('large inputs (full suite): 2^20 NTT round trip and eq table of 20 variables', { skip: !process.env.ZKINFER_FULL }, () => {
