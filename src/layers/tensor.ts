@@ -121,3 +121,21 @@ export function partialEvalSmall(table: readonly Fp2[], fixed: readonly (Fp2 | n
   }
   return t;
 }
+
+/** Splits a point of a tensor's table into per-dimension coordinates (dims order). */
+export function dimPoints(dims: readonly number[], point: readonly Fp2[]): Fp2[][] {
+  const vars = layoutVars(dims);
+  if (point.length !== vars.reduce((a, b) => a + b, 0)) throw new RangeError(`dimPoints: ${point.length} coordinates for dims [${dims}]`);
+  const out: Fp2[][] = [];
+  let end = point.length;
+  for (const v of vars) {
+    out.push(point.slice(end - v, end));
+    end -= v;
+  }
+  return out;
+}
+
+/** The MLE of the indicator of a tensor's unpadded entries at a point. */
+export function indicatorAll(dims: readonly number[], point: readonly Fp2[]): Fp2 {
+  return dimPoints(dims, point).reduce((acc, p, d) => E.mul(acc, indicator(dims[d], p)), E.ONE as Fp2);
+}
