@@ -124,7 +124,7 @@ test('soundness: a value in an empty packing slot is rejected; a carry between s
   assert.ok(checkClaims(vclaims, C, capacityOf(w)), 'the digest proof alone accepts the carry (range check needed)');
 });
 
-test('soundness: ≥ 1000 random single-byte corruptions of a serialized proof are rejected', () => {
+test('soundness: random single-byte corruptions of a serialized proof are rejected (1000 in the full suite)', () => {
   const values = randomValues(50, INT8);
   const w = digestWitness(values, randomSalt(), { format: INT8, purpose: Purpose.attestedInput });
   const st = digestStatement(w);
@@ -132,7 +132,7 @@ test('soundness: ≥ 1000 random single-byte corruptions of a serialized proof a
   const bytes = serializeDigestProof(proof);
   assert.deepEqual(deserializeDigestProof(bytes, st), proof);
   verifyDigest(st, deserializeDigestProof(bytes, st), new Transcript(DOMAIN));
-  const trials = 1000;
+  const trials = process.env.ZKINFER_FULL ? 1000 : 150;
   for (let t = 0; t < trials; t++) {
     const bad = bytes.slice();
     const pos = randomInt(0, bad.length);
@@ -235,4 +235,19 @@ test('zero knowledge soundness: wrong digest, broken witness and byte corruption
   const m2 = sampleDigestMasks(cheat, digestStatement(cheat, 2));
   const p2 = proveDigest(cheat, new Transcript(DOMAIN), { masks: m2, values: V2 }, { unsafeAllowFalseClaim: true });
   assert.throws(() => verifyDigest(st, p2.proof, new Transcript(DOMAIN)), VerificationError);
+});
+
+test('completeness at scale: zero-knowledge digest proofs for 2^4 … 2^20 packed elements (full suite)', { skip: process.env.ZKINFER_FULL ? false : 'set ZKINFER_FULL=1 (npm run test:full)' }, () => {
+  for (const logE of [4, 8, 12, 16, 20]) {
+    const n = 7 * 2 ** logE;
+    const values = new Int8Array(n).map(() => randomInt(-128, 128));
+    const w = digestWitness(values, randomSalt(), { format: INT8, purpose: Purpose.modelWeights });
+    assert.equal(w.layout.elements, 2 ** logE);
+    const V = MaskedPoly.sample(w.valueVector, Math.log2(w.valueVector.length), 2);
+    const st = digestStatement(w, 2);
+    const masks = sampleDigestMasks(w, st);
+    const { proof, claims } = proveDigest(w, new Transcript(DOMAIN), { masks, values: V });
+    assert.deepEqual(verifyDigest(st, proof, new Transcript(DOMAIN)), claims);
+    if (logE <= 12) assert.ok(checkZkClaims(claims, V, w, masks));
+  }
 });
