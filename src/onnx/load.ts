@@ -131,13 +131,13 @@ function constantValue(node: Node, site: ImportSite): Tensor {
   throw importError({ ...site, field: `attribute '${key}'` }, `unexpected ${a.kind} value for a Constant`);
 }
 
-function nodeFromProto(np: INodeProto, index: number, opsets: Record<string, number>, site: ImportSite): Node {
+function nodeFromProto(np: INodeProto, index: number, opsets: Record<string, number>, site: ImportSite, othersUnsupported = ''): Node {
   const opType = np.opType ?? '';
   const domain = canonicalDomain(np.domain);
   const name = np.name !== null && np.name !== undefined && np.name !== '' ? np.name : `${opType}_${index}`;
   const s: ImportSite = { ...site, node: name, op: opType };
   if (!isSupportedOp(domain, opType)) {
-    throw importError(s, `unsupported op ${opType} in domain '${domain === '' ? 'ai.onnx' : domain}'; the supported ops are listed in docs/ops.md (SUPPORTED_OPS in src/onnx/supported.ts)`);
+    throw importError(s, `unsupported op ${opType} in domain '${domain === '' ? 'ai.onnx' : domain}'${othersUnsupported}; the supported ops are listed in docs/ops.md (SUPPORTED_OPS in src/onnx/supported.ts)`);
   }
   if (opsets[domain] === undefined) throw importError(s, `domain '${domain}' is used but not declared in opset_import`);
   const attrs: Record<string, AttrValue> = {};
@@ -215,9 +215,12 @@ export function loadOnnx(bytes: Uint8Array, opts: LoadOptions = {}): Graph {
     if (!inputs.some((i) => i.name === name)) throw importError({ ...site, field: `inputDims.${name}` }, `the model has no input '${name}' (inputs: ${inputs.map((i) => i.name).join(', ')})`);
   }
 
+  // Name every unsupported op type in the first error, so one run shows all that is missing.
+  const unsupported = [...new Set((g.node ?? []).filter((np) => !isSupportedOp(canonicalDomain(np.domain), np.opType ?? '')).map((np) => np.opType ?? ''))];
+  const others = unsupported.length > 1 ? ` (the model also uses unsupported ${unsupported.slice(1).join(', ')})` : '';
   const nodes: Node[] = [];
   (g.node ?? []).forEach((np, i) => {
-    const node = nodeFromProto(np, i, opsets, site);
+    const node = nodeFromProto(np, i, opsets, site, others);
     if (node.opType === 'Constant' && node.domain === '') {
       const out = node.outputs[0];
       if (out === undefined) throw importError({ ...site, node: node.name, op: 'Constant' }, 'has no output');

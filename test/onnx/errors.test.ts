@@ -69,6 +69,8 @@ test('external-data tensors are refused with the tensor name and the fix', () =>
 test('an unsupported op names the op, the node and where the supported ops are listed', () => {
   const bytes = writeOnnx({ ...relu, nodes: [{ name: 'my_lstm', opType: 'LSTM', inputs: ['x', 'w'], outputs: ['y'] }] });
   expectImportError(() => loadOnnx(bytes, { file: 'lstm.onnx' }), /^lstm\.onnx: /, /node 'my_lstm' \(LSTM\)/, /unsupported op LSTM/, /docs\/ops\.md/);
+  const two = writeOnnx({ ...relu, nodes: [{ name: 'a', opType: 'LSTM', inputs: ['x', 'w'], outputs: ['h'] }, { name: 'b', opType: 'NonZero', inputs: ['h'], outputs: ['y'] }] });
+  expectImportError(() => loadOnnx(two), /node 'a' \(LSTM\)/, /also uses unsupported NonZero/);
   const ml = writeOnnx({ ...relu, nodes: [{ name: 'svm', opType: 'SVMClassifier', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['y'] }] });
   expectImportError(() => loadOnnx(ml), /node 'svm' \(SVMClassifier\)/, /domain 'ai\.onnx\.ml'/);
 });
