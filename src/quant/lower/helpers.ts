@@ -3,6 +3,7 @@
 import type { Tensor } from '../../onnx/graph.js';
 import { CompileError, FIELD_HALF, absMax, sizeOf, type LowerContext, type QuantValue } from '../../ir/types.js';
 import { scaleFor } from '../quantize.js';
+import { integerBounds } from '../dtypes.js';
 
 /** Round half up, the IR's single rounding rule, applied to a float at compile time. */
 export function roundHalfUp(x: number): number {
@@ -176,6 +177,11 @@ export function operand(ctx: LowerContext, name: string, step: string): QuantVal
   const c = ctx.constantOf(name);
   if (!c) return ctx.input(name);
   const data = numbers(c);
+  if (c.dtype !== 'float32' && c.dtype !== 'float64' && c.dtype !== 'float16') {
+    // Integer and boolean constants stay exact (scale 1), declared by their type's range.
+    const [lo, hi] = integerBounds(c.dtype, name);
+    return { ir: ctx.addConstant(step, { dims: c.dims, data: bigArray(data) }, 'weight', lo, hi), scale: 1 };
+  }
   let m = 0;
   for (const v of data) m = Math.max(m, Math.abs(v));
   const scale = m > 0 ? m / ctx.qmax : 1;

@@ -4,5 +4,6 @@ import { linearLowerings } from './linear.js';
 import { movementLowerings } from './movement.js';
 import { castLowerings, elementwiseLowerings } from './elementwise.js';
 import { reduceLowerings } from './reduce.js';
+import { qlinearLowerings } from './qlinear.js';
 
-export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings, ...castLowerings, ...reduceLowerings];
+export const coreLowerings: readonly Lowering[] = [...linearLowerings, ...movementLowerings, ...elementwiseLowerings, ...castLowerings, ...reduceLowerings, ...qlinearLowerings];

@@ -50,7 +50,10 @@ function denseLayer(ctx: LowerContext, a: QuantValue, w: Tensor, bias: Tensor | 
 }
 
 /** General batched product of two quantized values with numpy broadcasting of batch dims. */
-function batchedProduct(ctx: LowerContext, a: QuantValue, b: QuantValue, out: string): void {
+/** Turns the int64 accumulator (scale accScale, dims outDims) into the node's output value. */
+export type Finish = (acc: string, accScale: number, outDims: readonly number[]) => QuantValue;
+
+export function batchedProduct(ctx: LowerContext, a: QuantValue, b: QuantValue, out: string, finish?: Finish): void {
   let aDims = ctx.irInfo(a.ir).dims;
   let bDims = ctx.irInfo(b.ir).dims;
   const asMatrix = (v: QuantValue, dims: readonly number[], step: string): QuantValue => {
@@ -78,7 +81,7 @@ function batchedProduct(ctx: LowerContext, a: QuantValue, b: QuantValue, out: st
   const [acc] = ctx.emit('MatMul', [ea.ir, eb.ir], { batch, batchA, batchB, m, k, n, biasMode: 0, outDims }, { step: 'matmul', scales: [accScale] });
   // ONNX MatMul drops the prepended/appended 1 of 1-D operands.
   const want = ctx.info(out).dims;
-  let r: QuantValue = requantTo(ctx, acc, [accScale], outScale(ctx, out), 'requant');
+  let r: QuantValue = finish ? finish(acc, accScale, outDims) : requantTo(ctx, acc, [accScale], outScale(ctx, out), 'requant');
   if (want.length !== outDims.length && sizeOf(want) === sizeOf(outDims)) {
     const [re] = ctx.emit('Reshape', [r.ir], { outDims: [...want] }, { step: 'reshape', scales: [r.scale] });
     r = { ir: re, scale: r.scale };
@@ -151,7 +154,15 @@ const gemm: Lowering = {
  * Convolution as im2col (a Gather with zero fill) then a grouped MatMul with per-row bias:
  * weights [g, Cout/g, C/g·∏K] × columns [N·g, C/g·∏K, ∏O] → [N, Cout, ∏O].
  */
-function convolution(ctx: LowerContext, x: QuantValue, w: Tensor, bias: Tensor | undefined, transposed: boolean): void {
+/** Pre-quantized weights (QLinearConv): integer weights − zero points, their scales, an int32 bias, the output step. */
+export interface IntegerConv {
+  readonly weights: string;
+  readonly scales: readonly number[];
+  readonly bias?: string;
+  readonly finish: (acc: string, accScales: readonly number[], inner: number) => QuantValue;
+}
+
+export function convolution(ctx: LowerContext, x: QuantValue, w: Tensor, bias: Tensor | undefined, transposed: boolean, integer?: IntegerConv): void {
   const node = ctx.node;
   const out = node.outputs[0];
   const xDims = ctx.irInfo(x.ir).dims;
@@ -207,15 +218,16 @@ function convolution(ctx: LowerContext, x: QuantValue, w: Tensor, bias: Tensor |
     }
   }
   const cols = gather(ctx, [x.ir], idx, [batchN * group, kk, nO], 'im2col', x.scale);
-  const wq = quantizeWeights(ctx, weights, 'weight', 0);
+  const wq = integer ? { ir: integer.weights, scales: integer.scales } : quantizeWeights(ctx, weights, 'weight', 0);
   const accScales = wq.scales.map((s) => s * x.scale);
   const inputs = [wq.ir, cols];
-  if (bias) inputs.push(quantizeAt(ctx, bias, 'bias', accScales));
+  if (integer?.bias) inputs.push(integer.bias);
+  else if (bias && !integer) inputs.push(quantizeAt(ctx, bias, 'bias', accScales));
   const m = cOut / group;
   const [acc] = ctx.emit('MatMul', inputs, {
-    batch: batchN * group, batchA: group, batchB: batchN * group, m, k: kk, n: nO, biasMode: bias ? 2 : 0, outDims: [...outDims],
+    batch: batchN * group, batchA: group, batchB: batchN * group, m, k: kk, n: nO, biasMode: inputs.length > 2 ? 2 : 0, outDims: [...outDims],
   }, { step: 'matmul', scales: [accScales[0]] });
-  ctx.define(out, requantTo(ctx, acc, accScales, outScale(ctx, out), 'requant', nO));
+  ctx.define(out, integer ? integer.finish(acc, accScales, nO) : requantTo(ctx, acc, accScales, outScale(ctx, out), 'requant', nO));
 }
 
 function convLowering(opType: 'Conv' | 'ConvTranspose'): Lowering {
