@@ -4,38 +4,86 @@ import * as F from '../field/goldilocks.js';
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 
+/** 1/Π_{j≠i}(i − j) for the nodes 0..d, per d (base-field constants, computed once). */
+const denominators = new Map<number, bigint[]>();
+function lagrangeDenominators(d: number): bigint[] {
+  let out = denominators.get(d);
+  if (out === undefined) {
+    out = [];
+    for (let i = 0; i <= d; i++) {
+      let den = 1n;
+      for (let j = 0; j <= d; j++) if (j !== i) den = F.mul(den, F.fromBigInt(BigInt(i - j)));
+      out.push(F.inv(den));
+    }
+    denominators.set(d, out);
+  }
+  return out;
+}
+
 /**
  * Evaluates at x the polynomial of degree ≤ d given by its values at 0, 1, …, d (Lagrange over
- * the integer nodes). Exact for any x, including a node.
+ * the integer nodes). Exact for any x, including a node. One F_p2 inversion per call (all the
+ * 1/(x − j) by Montgomery's trick); the node denominators are cached constants.
  */
 export function interpolateAt(evals: readonly Fp2[], x: Fp2): Fp2 {
   const d = evals.length - 1;
   if (d < 0) throw new RangeError('interpolateAt: no values');
   // x equal to a node: return that value (the formula below would divide by zero).
   if (x[1] === 0n && x[0] <= BigInt(d)) return evals[Number(x[0])];
-  // L_i(x) = Π_{j≠i} (x − j)/(i − j); use the full product Π (x − j) divided by (x − i).
   const diffs: Fp2[] = [];
+  const prefix: Fp2[] = [];
   let all: Fp2 = E.ONE;
   for (let j = 0; j <= d; j++) {
     const dj = E.sub(x, E.fromBase(BigInt(j)));
     diffs.push(dj);
+    prefix.push(all);
     all = E.mul(all, dj);
   }
-  let acc: Fp2 = E.ZERO;
-  for (let i = 0; i <= d; i++) {
-    // denominator Π_{j≠i} (i − j) = i!·(−1)^{d−i}·(d−i)!
-    let den = 1n;
-    for (let j = 0; j <= d; j++) if (j !== i) den = F.mul(den, F.fromBigInt(BigInt(i - j)));
-    const li = E.mulBase(E.mul(all, E.inv(diffs[i])), F.inv(den));
-    acc = E.add(acc, E.mul(li, evals[i]));
+  // inverses of every diff from one inversion: inv_j = prefix_j · suffix_j / all
+  const invDiffs: Fp2[] = new Array(d + 1);
+  let acc = E.inv(all);
+  for (let j = d; j >= 0; j--) {
+    invDiffs[j] = E.mul(acc, prefix[j]);
+    acc = E.mul(acc, diffs[j]);
   }
-  return acc;
+  const dens = lagrangeDenominators(d);
+  let out: Fp2 = E.ZERO;
+  for (let i = 0; i <= d; i++) {
+    // L_i(x) = Π_{j} (x − j) / (x − i) / Π_{j≠i} (i − j)
+    const li = E.mulBase(E.mul(all, invDiffs[i]), dens[i]);
+    out = E.add(out, E.mul(li, evals[i]));
+  }
+  return out;
+}
+
+/** Lagrange coefficients at the integer t of the nodes 0..d (cached; no inversions per use). */
+const integerWeights = new Map<string, bigint[]>();
+function weightsAtInteger(d: number, t: number): bigint[] {
+  const key = `${d}:${t}`;
+  let w = integerWeights.get(key);
+  if (w === undefined) {
+    const dens = lagrangeDenominators(d);
+    w = [];
+    for (let i = 0; i <= d; i++) {
+      let num = 1n;
+      for (let j = 0; j <= d; j++) if (j !== i) num = F.mul(num, F.fromBigInt(BigInt(t - j)));
+      w.push(F.mul(num, dens[i]));
+    }
+    integerWeights.set(key, w);
+  }
+  return w;
 }
 
 /** Values at 0..D of the polynomial given by its values at 0..d (d ≤ D). */
 export function extendEvals(evals: readonly Fp2[], D: number): Fp2[] {
   const out = evals.slice(0, D + 1);
-  for (let t = evals.length; t <= D; t++) out.push(interpolateAt(evals, E.fromBase(BigInt(t))));
+  const d = evals.length - 1;
+  for (let t = evals.length; t <= D; t++) {
+    const w = weightsAtInteger(d, t);
+    let acc: Fp2 = E.ZERO;
+    for (let i = 0; i <= d; i++) acc = E.add(acc, E.mulBase(evals[i], w[i]));
+    out.push(acc);
+  }
   return out;
 }
 
