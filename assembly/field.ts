@@ -233,15 +233,19 @@ export function heapBase(): usize {
 
 /**
  * Index of the first word ≥ p among n, or -1: the boundary check that inputs are canonical.
- * The scan has no early exit (a branch-free OR), so the common all-canonical case runs at
+ * The scan has no early exit (it ANDs per-lane masks), so the common all-canonical case runs at
  * memory speed; only a failure pays for the second, locating pass.
  */
 export function firstNonCanonical(a: usize, n: i32): i32 {
-  let bad: u64 = 0;
-  for (let i = 0; i < n; i++) bad |= u64(load<u64>(a + (<usize>i << 3)) >= P);
-  if (bad == 0) return -1;
-  for (let i = 0; i < n; i++) {
-    if (load<u64>(a + (<usize>i << 3)) >= P) return i;
+  const pv = i64x2.splat(<i64>P);
+  let ok = i64x2.splat(-1);
+  let i = 0;
+  for (; i + 1 < n; i += 2) ok = v128.and(ok, ult2(v128.load(a + (<usize>i << 3)), pv));
+  let good = i64x2.all_true(ok);
+  if (i < n) good = good && load<u64>(a + (<usize>i << 3)) < P;
+  if (good) return -1;
+  for (let j = 0; j < n; j++) {
+    if (load<u64>(a + (<usize>j << 3)) >= P) return j;
   }
   return -1;
 }

@@ -244,6 +244,8 @@ test('non-canonical input words (≥ p) are rejected, not silently reduced', () 
     assert.throws(() => V.foldExt(v, E.ONE), RangeError);
     assert.throws(() => V.baseBatchInverse(v), RangeError);
     assert.throws(() => V.ntt(v.slice()), RangeError);
+    assert.throws(() => V.baseSum(BigUint64Array.from([1n, 2n, x])), /word 2 /, 'odd tail word');
+    assert.throws(() => V.baseSum(BigUint64Array.from([x])), /word 0 /, 'single word');
   }
   assert.throws(() => V.eqTable([[F.P, 0n]]), RangeError);
   assert.throws(() => V.eqTableBase([F.P]), RangeError);
