@@ -115,6 +115,18 @@ const CASES: Record<string, () => { model: WriteModel; feeds: Record<string, Ten
       classlabels_int64s: attr.ints([3, 7]),
     },
   }, { x: f32([6, 2], 9) }, {}, undefined, ['int64', 'float32']),
+  'LinearClassifier binary (one coefficient row), NONE, int labels': () => single(
+    { opType: 'LinearClassifier', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['l', 'p'], attrs: { coefficients: attr.floats(rand(3, 6)), intercepts: attr.floats([-0.05]), classlabels_ints: attr.ints([4, 9]) } },
+    { x: f32([6, 3], 7, 3) }, {}, undefined, ['int64', 'float32']),
+  'TreeEnsembleClassifier two class ids, two base values, SOFTMAX': () => single({
+    opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['l', 'p'], attrs: {
+      nodes_treeids: attr.ints([0, 0, 0]), nodes_nodeids: attr.ints([0, 1, 2]), nodes_featureids: attr.ints([1, 0, 0]),
+      nodes_modes: attr.strings(['BRANCH_LT', 'LEAF', 'LEAF']), nodes_values: attr.floats([0.1, 0, 0]),
+      nodes_truenodeids: attr.ints([1, 0, 0]), nodes_falsenodeids: attr.ints([2, 0, 0]),
+      class_treeids: attr.ints([0, 0, 0, 0]), class_nodeids: attr.ints([1, 1, 2, 2]), class_ids: attr.ints([0, 1, 0, 1]), class_weights: attr.floats([0.3, -0.4, -0.2, 0.6]),
+      classlabels_strings: attr.strings(['a', 'b']), base_values: attr.floats([0.05, -0.05]), post_transform: attr.string('SOFTMAX'),
+    },
+  }, { x: f32([6, 2], 12) }, {}, undefined, ['string', 'float32']),
   'ArrayFeatureExtractor': () => single({ opType: 'ArrayFeatureExtractor', domain: 'ai.onnx.ml', inputs: ['x', 'i'], outputs: ['y'] }, { x: f32([3, 5], 1) }, { i: i64([2], [4, 1]) }),
 };
 

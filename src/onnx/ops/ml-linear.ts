@@ -27,24 +27,29 @@ const linearClassifier: OpEval = (inputs, { node }) => {
   const labelsStr = attrStrings(node, 'classlabels_strings');
   const nLabels = Math.max(labelsInt?.length ?? 0, labelsStr?.length ?? 0);
   const transform = attrString(node, 'post_transform', 'NONE');
-  // One score column with two labels: the column is the positive class; the negative gets -score.
+  const winners = new Array<number>(n);
   let scores = raw;
   let cols = k;
   if (k === 1 && nLabels === 2) {
+    // onnxruntime's binary form: the label follows the raw score's sign; the one column t is
+    // post-transformed and then written as [1 - t, t].
     scores = new Float64Array(n * 2);
-    for (let r = 0; r < n; r++) { scores[2 * r] = -raw[r]!; scores[2 * r + 1] = raw[r]!; }
-    cols = 2;
-  }
-  postTransform(scores, n, cols, transform);
-  const winners = new Array<number>(n);
-  for (let r = 0; r < n; r++) {
-    if (cols > 1) {
-      let best = 0;
-      for (let c = 1; c < cols; c++) if (scores[r * cols + c]! > scores[r * cols + best]!) best = c;
-      winners[r] = best;
-    } else {
-      winners[r] = scores[r]! >= (transform === 'NONE' ? 0 : 0.5) ? 1 : 0;
+    const t = Float64Array.from(raw);
+    postTransform(t, n, 1, transform);
+    for (let r = 0; r < n; r++) {
+      winners[r] = raw[r]! > 0 ? 1 : 0;
+      scores[2 * r] = 1 - t[r]!;
+      scores[2 * r + 1] = t[r]!;
     }
+    cols = 2;
+  } else {
+    // Labels come from the raw scores (onnxruntime picks them before the transform).
+    for (let r = 0; r < n; r++) {
+      let best = 0;
+      for (let c = 1; c < cols; c++) if (raw[r * cols + c]! > raw[r * cols + best]!) best = c;
+      winners[r] = cols > 1 ? best : raw[r]! > 0 ? 1 : 0;
+    }
+    postTransform(scores, n, cols, transform);
   }
   const label = labelsStr !== undefined && labelsStr.length > 0
     ? stringTensor([n], winners.map((w) => labelsStr[w] ?? ''))
