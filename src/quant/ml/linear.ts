@@ -70,7 +70,8 @@ export const linearClassifierLowering: Lowering = {
   opType: 'LinearClassifier',
   lower(ctx) {
     const node = ctx.node;
-    if (intAttr(node, 'multi_class', 0) !== 0) refuseMl(ctx, 'multi_class = 1 is not supported');
+    // multi_class is ignored, as by onnxruntime and the float reference (the scores and the
+    // post_transform already say everything).
     const transform = stringAttr(node, 'post_transform', 'NONE');
     const hasLabels = (intsAttr(node, 'classlabels_ints')?.length ?? 0) + (stringsAttr(node, 'classlabels_strings')?.length ?? 0) > 0;
     const { s, n, targets } = linearScores(ctx);
