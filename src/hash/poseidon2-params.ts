@@ -6,8 +6,8 @@
 // The round constants are regenerated here from the Grain LFSR at module load (a few
 // milliseconds), so nothing but the seed fields is trusted. The internal diagonal is written
 // out: the script that chose it draws blocks from the same Grain stream and keeps the first
-// block whose matrix passes a minimal-polynomial test; test/hash/grain.test.ts redraws that
-// block (#8) and compares.
+// block whose matrix passes a minimal-polynomial test; ./poseidon2-diagonal.ts re-implements
+// that search and test/hash/diagonal.test.ts regenerates the diagonal (block #8).
 import { GrainLfsr, grainSeedBits } from './grain.js';
 
 export interface Poseidon2Params {
