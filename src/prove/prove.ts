@@ -6,6 +6,7 @@ import { ByteWriter } from '../encoding/bytes.js';
 import { execute } from '../ir/execute.js';
 import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
+import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { proveRange, serializeRangeProof } from '../lookup/range.js';
 import { hashPcs, type HashPcs } from '../pcs/index.js';
@@ -47,6 +48,14 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const pcs = options.pcs ?? hashPcs;
   const plan = planModel(vk);
   const values = execute(graphOf(pk), inputs);
+  // the requant helper columns, from the executor's x; q must agree with the executor
+  for (const l of plan.layers) {
+    if (l.kind !== 'requant') continue;
+    const cols = requantColumns(l.params, values.get(l.tensors.x)!.data);
+    const q = values.get(l.tensors.q)!.data;
+    if (cols.q.length !== q.length || cols.q.some((v, i) => v !== q[i])) throw new Error(`prove: ${l.node.name}: the requant relation disagrees with the executor`);
+    for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
+  }
 
   const statement: Statement = {
     vkHash: verifyingKeyHash(vk),
@@ -72,13 +81,19 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
 
   const layers = new ByteWriter();
+  const table = (name: string): MaskedPoly | BigUint64Array => {
+    const m = masked.get(name);
+    if (m) return m;
+    const info = vk.values.find((v) => v.name === name)!;
+    return paddedTable(values.get(name)!.data, info.dims);
+  };
   plan.layers.forEach((l, i) => {
-    const table = (name: string): MaskedPoly | BigUint64Array => {
-      const m = masked.get(name);
-      if (m) return m;
-      const info = vk.values.find((v) => v.name === name)!;
-      return paddedTable(values.get(name)!.data, info.dims);
-    };
+    if (l.kind === 'requant') {
+      const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, masked.get(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedPoly>;
+      const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols }, gMasks[i], l.gRef, session, transcript);
+      layers.blob(serializeSumcheckProof(proof));
+      return;
+    }
     const w: MatmulWitness = {
       a: masked.get(l.tensors.a)!,
       b: table(l.tensors.b),
@@ -91,7 +106,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   const ranges = new ByteWriter();
   for (const r of plan.ranges) {
-    const proof = proveRange(r.shape, [masked.get(r.input)!], [r.ref], session, transcript);
+    const proof = proveRange(r.shape, r.columns.map((c) => masked.get(c)!), r.refs, session, transcript);
     ranges.blob(serializeRangeProof(proof));
   }
 

@@ -170,6 +170,7 @@ export function setup(graph: IrGraph, options: SetupOptions = {}): SetupResult {
     publicConstants: new Map([...publicConstants].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     weights: [...weights.keys()].sort(),
     fingerprint: [],
+    publicWeights: options.weights === 'public',
   };
   const groups = fingerprintGroups(base, weights, privateAttrs);
   if (options.salts && options.salts.length !== groups.length) throw new RangeError(`setup: ${options.salts.length} salts for ${groups.length} fingerprint groups`);

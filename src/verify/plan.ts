@@ -4,6 +4,7 @@
 // with UnsupportedModelError naming the reason (never proven partially).
 import { FIELD_HALF, absMax, type IrValueInfo } from '../ir/types.js';
 import { matmulDegrees, matmulTensorDims, type MatmulDims, type MatmulRefs } from '../layers/matmul.js';
+import { channelAxis, REQUANT_COLUMNS, requantDegrees, requantRangeBits, type RequantColumn, type RequantParams, type RequantRefs } from '../layers/requant.js';
 import { totalVars } from '../layers/tensor.js';
 import type { RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
@@ -25,7 +26,8 @@ export interface CommittedTensor {
   readonly numVars: number;
 }
 
-export interface LayerPlan {
+export interface MatmulPlan {
+  readonly kind: 'matmul';
   readonly node: VkNode;
   readonly dims: MatmulDims;
   readonly tensors: { readonly a: string; readonly b: string; readonly c: string; readonly bias: string | null };
@@ -33,10 +35,24 @@ export interface LayerPlan {
   readonly gRef: GMaskRef;
 }
 
+export interface RequantPlan {
+  readonly kind: 'requant';
+  readonly node: VkNode;
+  readonly params: RequantParams;
+  /** x, q, and the committed helper columns' tensor names. */
+  readonly tensors: { readonly x: string; readonly q: string; readonly cols: Readonly<Record<RequantColumn, string>> };
+  readonly refs: RequantRefs;
+  readonly gRef: GMaskRef;
+}
+
+export type LayerPlan = MatmulPlan | RequantPlan;
+
+/** One range proof over committed columns of the same size. */
 export interface RangePlan {
-  readonly input: string;
+  readonly label: string;
+  readonly columns: readonly string[];
   readonly shape: RangeShape;
-  readonly ref: MaskedRef;
+  readonly refs: readonly MaskedRef[];
 }
 
 export interface ModelPlan {
@@ -81,7 +97,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (n.op !== 'MatMul') unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (n.op !== 'MatMul' && n.op !== 'Requant') unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
   for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
   const info = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
@@ -92,14 +108,14 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   // in its signed k-bit range; public constants are exact; a MatMul output is bounded from its
   // operands' proven ranges. Every relation term must stay below p/2 under these.
   const proven = new Map<string, bigint>(); // name → max |x|
-  const ranges: { input: string; bits: number; numVars: number }[] = [];
+  const ranges: { label: string; columns: string[]; bits: number; signed: boolean; numVars: number }[] = [];
   for (const i of vk.inputs) {
     const bits = signedBits(i.lo, i.hi);
     if (bits > 62) unsupported(`input ${i.name} range is wider than 62 bits`);
     proven.set(i.name, 1n << BigInt(bits - 1));
     const nv = totalVars(i.dims);
     if (nv < 1) unsupported(`input ${i.name} has a single element (a range check needs two rows)`);
-    ranges.push({ input: i.name, bits, numVars: nv });
+    ranges.push({ label: `input ${i.name}`, columns: [i.name], bits, signed: true, numVars: nv });
   }
   for (const [name] of vk.publicConstants) {
     const v = info.get(name)!;
@@ -107,8 +123,13 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   }
 
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
-  const layerDims: { node: VkNode; dims: MatmulDims; tensors: LayerPlan['tensors'] }[] = [];
+  type Draft = { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] } | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] };
+  const layerDims: Draft[] = [];
   for (const n of vk.nodes) {
+    if (n.op === 'Requant') {
+      layerDims.push(planRequant(n));
+      continue;
+    }
     const biasMode = num(n, 'biasMode');
     if (biasMode !== 0 && biasMode !== 1 && biasMode !== 2) unsupported(`${n.name}: biasMode ${biasMode}`);
     const dims: MatmulDims = { batch: num(n, 'batch'), batchB: num(n, 'batchB'), m: num(n, 'm'), k: num(n, 'k'), n: num(n, 'n'), biasMode: biasMode as 0 | 1 | 2 };
@@ -133,7 +154,48 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     if (acc >= FIELD_HALF) unsupported(`${n.name}: accumulator bound ${acc} reaches p/2 under the proven input ranges`);
     proven.set(c, acc);
     if (!outputs.has(c)) committed.push({ name: c, dims: info.get(c)!.dims, numVars: totalVars(info.get(c)!.dims) });
-    layerDims.push({ node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
+    layerDims.push({ kind: 'matmul', node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
+  }
+
+  function planRequant(n: VkNode): Draft {
+    if (n.privateAttrs.length > 0) unsupported(`${n.name}: private multipliers need the fingerprint binding`);
+    if (n.inputs.length !== 1 || n.outputs.length !== 1) unsupported(`${n.name}: Requant with ${n.inputs.length} inputs`);
+    const x = n.inputs[0];
+    const q = n.outputs[0];
+    const xi = info.get(x);
+    if (!xi || !sameLayout(xi.dims, info.get(q)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
+    const raw = n.attrs.mults;
+    if (!Array.isArray(raw) || raw.length === 0) unsupported(`${n.name}: no multipliers`);
+    const mults = (raw as readonly (number | bigint)[]).map((m) => BigInt(m));
+    const big = (k: string): bigint => {
+      const v = n.attrs[k];
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+      return unsupported(`${n.name}: attribute ${k}`);
+    };
+    let axis: number | null = null;
+    try {
+      axis = channelAxis(xi!.dims, mults.length, n.attrs.inner === undefined ? 1 : num(n, 'inner'));
+    } catch (e) {
+      unsupported(`${n.name}: ${(e as Error).message}`);
+    }
+    const params: RequantParams = { dims: xi!.dims, mults, channelAxis: axis, shift: num(n, 'shift'), lo: big('lo'), hi: big('hi') };
+    const xBound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
+    let bits: ReturnType<typeof requantRangeBits>;
+    try {
+      bits = requantRangeBits(params, xBound);
+    } catch (e) {
+      return unsupported(`${n.name}: ${(e as Error).message}`);
+    }
+    const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, `${n.name}#${c}`])) as Record<RequantColumn, string>;
+    const nv = totalVars(xi!.dims);
+    for (const c of REQUANT_COLUMNS) committed.push({ name: cols[c], dims: xi!.dims, numVars: nv });
+    if (!outputs.has(q)) committed.push({ name: q, dims: xi!.dims, numVars: nv });
+    proven.set(q, absMax(params.lo, params.hi));
+    ranges.push({ label: `${n.name} remainder`, columns: [cols.r], bits: bits.r, signed: false, numVars: nv });
+    ranges.push({ label: `${n.name} quotient`, columns: [cols.qp], bits: bits.qp, signed: true, numVars: nv });
+    ranges.push({ label: `${n.name} clamp`, columns: [cols.u1, cols.u2, cols.w], bits: bits.nonneg, signed: false, numVars: nv });
+    return { kind: 'requant', node: n, params, tensors: { x, q, cols } };
   }
   for (const o of vk.outputs) if (!proven.has(o.name) || vk.inputs.some((i) => i.name === o.name)) unsupported(`output ${o.name} is not computed by a proven node`);
 
@@ -141,20 +203,32 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
   const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
   let next = sizes.length;
-  const layers: LayerPlan[] = [...layerDims].reverse().map(({ node, dims, tensors }) => {
-    const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
-    const mrefs: MatmulRefs = { a: ref(tensors.a)!, b: ref(tensors.b), c: ref(tensors.c), bias: ref(tensors.bias) };
-    const degrees = matmulDegrees(dims, mrefs);
+  const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
+  const gRefFor = (degrees: number[]): GMaskRef => {
     const gLen = nextPow2(maskLength(degrees));
     const gRef: GMaskRef = { commitment: 0, g: [next, next + 1], degrees };
     sizes.push(gLen, gLen);
     next += 2;
-    return { node, dims, tensors, refs: mrefs, gRef };
+    return gRef;
+  };
+  const layers: LayerPlan[] = [...layerDims].reverse().map((l): LayerPlan => {
+    if (l.kind === 'matmul') {
+      const mrefs: MatmulRefs = { a: ref(l.tensors.a)!, b: ref(l.tensors.b), c: ref(l.tensors.c), bias: ref(l.tensors.bias) };
+      return { ...l, refs: mrefs, gRef: gRefFor(matmulDegrees(l.dims, mrefs)) };
+    }
+    const x = ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public requant input is not supported`);
+    const rrefs: RequantRefs = { x, q: ref(l.tensors.q), cols: Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, ref(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedRef> };
+    return { ...l, refs: rrefs, gRef: gRefFor(requantDegrees(l.params, rrefs)) };
   });
-  const rangePlans: RangePlan[] = ranges.map((r) => ({
-    input: r.input,
-    ref: refs.get(r.input)!,
-    shape: { numVars: r.numVars, columns: 1, bits: r.bits, signed: true, limbBits: Math.min(RANGE_LIMB_BITS, r.bits), valueMaskVars: refs.get(r.input)!.maskVars },
-  }));
+  const rangePlans: RangePlan[] = ranges.map((r) => {
+    const crefs = r.columns.map((c) => refs.get(c)!);
+    if (crefs.some((c) => c.maskVars !== crefs[0].maskVars)) unsupported(`${r.label}: columns with different masks`);
+    return {
+      label: r.label,
+      columns: r.columns,
+      refs: crefs,
+      shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: Math.min(RANGE_LIMB_BITS, r.bits), valueMaskVars: crefs[0].maskVars },
+    };
+  });
   return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes };
 }

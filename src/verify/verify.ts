@@ -4,6 +4,7 @@
 import { ByteReader } from '../encoding/bytes.js';
 import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
+import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRangeProof, verifyRange } from '../lookup/range.js';
 import { rangeCommitmentSizes } from '../lookup/standalone.js';
@@ -88,7 +89,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
   for (const l of plan.layers) {
     const body = new ByteReader(layers.blob(1 << 28, `layer ${l.node.name}`), `layer ${l.node.name}`);
-    const proof = readSumcheckProof(body, matmulProofShape(l.dims, l.refs));
+    const proof = readSumcheckProof(body, l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs) : requantProofShape(l.params, l.refs));
     body.end();
     const pub = (name: string | null): BigUint64Array | undefined => {
       if (name === null) return undefined;
@@ -96,6 +97,10 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       if (t) return paddedTable(t.data, t.dims);
       return outputTables.get(name);
     };
+    if (l.kind === 'requant') {
+      verifyRequant(l.params, l.refs, l.refs.q === null ? pub(l.tensors.q) ?? null : null, l.gRef, proof, session, transcript);
+      continue;
+    }
     const publics: MatmulPublics = {
       ...(l.refs.b === null ? { b: pub(l.tensors.b) } : {}),
       ...(l.refs.c === null ? { c: pub(l.tensors.c) } : {}),
@@ -107,8 +112,8 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
 
   const ranges = new ByteReader(section(sections, SECTION.ranges, 'ranges'), 'ranges section');
   for (const r of plan.ranges) {
-    const proof = deserializeRangeProof(ranges.blob(1 << 28, `range ${r.input}`), r.shape);
-    verifyRange(r.shape, proof, [r.ref], session, transcript);
+    const proof = deserializeRangeProof(ranges.blob(1 << 28, `range ${r.label}`), r.shape);
+    verifyRange(r.shape, proof, r.refs, session, transcript);
   }
   ranges.end();
 

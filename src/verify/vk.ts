@@ -72,6 +72,8 @@ export interface VerifyingKey {
   /** Names of the private weight constants (their dims and ranges are in `values`), sorted. */
   readonly weights: readonly string[];
   readonly fingerprint: readonly FingerprintGroup[];
+  /** Set up with public weights: every parameter (multipliers included) is in this key, no fingerprint. */
+  readonly publicWeights: boolean;
 }
 
 const KINDS: readonly ValueKind[] = ['input', 'activation', 'weight', 'public'];
@@ -129,7 +131,7 @@ function checkSortedUnique(names: readonly string[], what: string): void {
 
 /** The body of a verifying key (no header): also embedded in the proving key. */
 export function writeVerifyingKeyBody(w: ByteWriter, vk: VerifyingKey): void {
-  w.string(vk.name).u32(vk.bits);
+  w.string(vk.name).u32(vk.bits).u8(vk.publicWeights ? 1 : 0);
   w.u32(vk.inputs.length);
   for (const i of vk.inputs) {
     w.string(i.name).string(i.onnxDtype);
@@ -149,7 +151,7 @@ export function writeVerifyingKeyBody(w: ByteWriter, vk: VerifyingKey): void {
   w.u32(vk.nodes.length);
   for (const n of vk.nodes) {
     const hidden = PRIVATE_ATTRS[n.op] ?? [];
-    for (const k of hidden) if (k in n.attrs) throw new RangeError(`verifying key: node ${n.name} carries private attribute ${k}`);
+    if (!vk.publicWeights) for (const k of hidden) if (k in n.attrs) throw new RangeError(`verifying key: node ${n.name} carries private attribute ${k}`);
     w.string(n.op).string(n.name).string(n.source);
     writeStrings(w, n.inputs);
     writeStrings(w, n.outputs);
@@ -178,6 +180,8 @@ export function readVerifyingKeyBody(r: ByteReader): VerifyingKey {
   const name = r.string(LIMITS.string, 'model name');
   const bits = r.u32('bits');
   if (bits < 2 || bits > 32) throw new FormatError(`verifying key: precision ${bits} bits`);
+  const pw = r.u8('public weights flag');
+  if (pw > 1) throw new FormatError(`verifying key: public weights flag ${pw}`);
   const inputs: VkInput[] = Array.from({ length: r.count(LIMITS.list, 'input count') }, () => {
     const iname = r.string(LIMITS.string, 'input name');
     const onnxDtype = r.string(LIMITS.string, 'input dtype');
@@ -232,7 +236,7 @@ export function readVerifyingKeyBody(r: ByteReader): VerifyingKey {
     const digest = [r.base('digest'), r.base('digest'), r.base('digest'), r.base('digest')] as const;
     return { bits: gbits, count, digest };
   });
-  const vk: VerifyingKey = { name, bits, inputs, outputs, nodes, values, publicConstants, weights, fingerprint };
+  const vk: VerifyingKey = { name, bits, inputs, outputs, nodes, values, publicConstants, weights, fingerprint, publicWeights: pw === 1 };
   checkVerifyingKey(vk);
   return vk;
 }
@@ -246,11 +250,13 @@ export function checkVerifyingKey(vk: VerifyingKey): void {
   for (const i of vk.inputs) if (byName.get(i.name)?.kind !== 'input') fail(`input ${i.name} is not declared as an input value`);
   for (const o of vk.outputs) if (!byName.has(o.name)) fail(`output ${o.name} is not a value`);
   for (const w of vk.weights) if (byName.get(w)?.kind !== 'weight') fail(`weight ${w} is not declared as a weight value`);
+  if (vk.publicWeights && (vk.weights.length > 0 || vk.fingerprint.length > 0)) fail('a public-weights key with private weights or a fingerprint');
   for (const k of vk.publicConstants.keys()) if (byName.get(k)?.kind !== 'public') fail(`constant ${k} is not declared public`);
   for (const n of vk.nodes) {
     for (const v of [...n.inputs, ...n.outputs]) if (!byName.has(v)) fail(`node ${n.name} names undeclared value ${v}`);
     const hidden = PRIVATE_ATTRS[n.op] ?? [];
-    for (const k of hidden) if (k in n.attrs) fail(`node ${n.name} carries private attribute ${k} in the clear`);
+    if (!vk.publicWeights) for (const k of hidden) if (k in n.attrs) fail(`node ${n.name} carries private attribute ${k} in the clear`);
+    if (vk.publicWeights && n.privateAttrs.length > 0) fail(`node ${n.name} has private attributes in a public-weights key`);
   }
 }
 

@@ -112,7 +112,48 @@ test('model: fresh commitments in every proof (no root repeats)', () => {
   assert.equal(roots.size, 4 * 4);
 });
 
+/** A quantized MLP: Gemm → Requant (int8, per-column multipliers, clamps) → Gemm → Requant. */
+function quantMlp(rows: number): IrGraph {
+  const g = new GraphBuilder('qmlp', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [rows, 8], scale: 0.05, lo: -127n, hi: 127n });
+  const w1 = g.addConstant('W1', { dims: [8, 6], data: ints(48, -127, 127) }, 'weight', 0.01, -127n, 127n);
+  const b1 = g.addConstant('b1', { dims: [6], data: ints(6, -5000, 5000) }, 'weight', 0.0005, -(2n ** 31n), 2n ** 31n - 1n);
+  const [acc1] = g.add('MatMul', ['x', w1, b1], { batch: 1, batchA: 1, batchB: 1, m: rows, k: 8, n: 6, biasMode: 1, outDims: [rows, 6] }, 'fc1', 'mm');
+  const mults1 = Array.from({ length: 6 }, () => BigInt(2000 + Math.floor(Math.random() * 4000)));
+  const [h] = g.add('Requant', [acc1], { mults: mults1, shift: 16, inner: 1, lo: -127n, hi: 127n }, 'fc1', 'rq', [0.1]);
+  const w2 = g.addConstant('W2', { dims: [6, 4], data: ints(24, -127, 127) }, 'weight', 0.01, -127n, 127n);
+  const [acc2] = g.add('MatMul', [h, w2], { batch: 1, batchA: 1, batchB: 1, m: rows, k: 6, n: 4, biasMode: 0, outDims: [rows, 4] }, 'fc2', 'mm');
+  const [y] = g.add('Requant', [acc2], { mults: [30000n], shift: 18, inner: 1, lo: -127n, hi: 127n }, 'fc2', 'rq', [0.2]);
+  g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [rows, 4], scale: 0.2 });
+  return g.finish();
+}
+
+test('model: a quantized MLP (Gemm + Requant with clamps, twice) proves and verifies', () => {
+  const graph = quantMlp(2);
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const x = input(2);
+  const t0 = Date.now();
+  const { proof, outputs } = prove(pk, x, { context: 'ctx' });
+  const t1 = Date.now();
+  const res = verify(vk, proof, { context: 'ctx' });
+  const t2 = Date.now();
+  const y = outputs.get(graph.outputs[0].name)!;
+  assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.2));
+  console.log(`# quantized MLP: prove ${t1 - t0} ms, verify ${t2 - t1} ms, proof ${proof.length} bytes`);
+  // a tampered output is rejected
+  const file = deserializeProofFile(proof);
+  const vals = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();
+  vals[0] = vals[0] === 127n ? 126n : vals[0] + 1n;
+  assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: vals }] } }), { context: 'ctx' }), VerificationError);
+  // and the tiny fixture (one Gemm + per-column Requant, public weights) too
+  const tiny = setup(tinyGraph(), { weights: 'public' });
+  const tx = new Map([['x', { dims: [1, 4], data: BigInt64Array.from([5n, -7n, 100n, -127n]) }]]);
+  verify(tiny.vk, prove(tiny.pk, tx).proof);
+});
+
 test('model: models outside the proven subset are refused clearly', () => {
   assert.throws(() => planModel(setup(mlp(1)).vk), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
-  assert.throws(() => planModel(setup(tinyGraph(), { weights: 'public' }).vk), (e: unknown) => e instanceof UnsupportedModelError && /Requant/.test(e.message));
+  const { vk } = setup(mlp(1), { weights: 'public' });
+  const other = { ...vk, nodes: vk.nodes.map((n, i) => (i === 0 ? { ...n, op: 'Lookup' } : n)) };
+  assert.throws(() => planModel(other), (e: unknown) => e instanceof UnsupportedModelError && /Lookup/.test(e.message));
 });
