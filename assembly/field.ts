@@ -250,6 +250,11 @@ export function firstNonCanonical(a: usize, n: i32): i32 {
   return -1;
 }
 
+/** firstNonCanonical for a share of a pool: writes the index (or -1) as an i32 at res. */
+export function firstNonCanonicalTo(a: usize, n: i32, res: usize): void {
+  store<i32>(res, firstNonCanonical(a, n));
+}
+
 // ---------------------------------------------------------------- elementwise, base field
 
 export function baseAdd(out: usize, a: usize, b: usize, n: i32): void {

@@ -19,6 +19,7 @@ import { createNodePool } from './pool-node.js';
 export interface FieldKernels {
   heapBase(): number;
   firstNonCanonical(a: number, n: number): number;
+  firstNonCanonicalTo(a: number, n: number, res: number): void;
   baseAdd(out: number, a: number, b: number, n: number): void;
   baseSub(out: number, a: number, b: number, n: number): void;
   baseMul(out: number, a: number, b: number, n: number): void;

@@ -38,7 +38,16 @@ function checkExtScalar(s: Fp2, op: string): void {
 /** Copies a vector into kernel memory after checking that every word is canonical (< p). */
 function input(e: KernelEngine, a: BigUint64Array, op: string): number {
   const ptr = e.put(a);
-  const bad = e.k.firstNonCanonical(ptr, a.length);
+  const ranges = splitRange(a.length, sharesFor(a.length));
+  let bad = -1;
+  if (ranges.length <= 1) {
+    bad = e.k.firstNonCanonical(ptr, a.length);
+  } else {
+    const res = e.alloc(ranges.length); // one i32 per share (a word each, for alignment)
+    runCalls(ranges.map(([s, t], i) => call('firstNonCanonicalTo', ptr + 8 * s, t - s, res + 8 * i)));
+    const found = new Int32Array(e.memory.buffer, res, 2 * ranges.length);
+    for (let i = 0; i < ranges.length && bad < 0; i++) if (found[2 * i] >= 0) bad = ranges[i][0] + found[2 * i];
+  }
   if (bad >= 0) throw new RangeError(`${op}: word ${bad} of an input (${a[bad]}) is not a canonical field element (≥ p)`);
   return ptr;
 }

@@ -168,6 +168,17 @@ test('a failing kernel call on the pool is reported, and the pool keeps working'
   setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
 });
 
+test('the pooled input check finds a non-canonical word in any share', () => {
+  setParallelThreshold(16);
+  const rng = new Rng(16);
+  for (const at of [0, 499, 777, 999]) {
+    const a = rng.vec(1000);
+    a[at] = F.P + 5n;
+    assert.throws(() => V.baseMul(a, a), new RegExp(`word ${at} `));
+  }
+  setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
+});
+
 test('releasing the kernels drops module and pool; the next operation starts afresh', () => {
   const rng = new Rng(15);
   const a = rng.vec(1 << 17);
