@@ -25,14 +25,14 @@ function bnParams(bn: Node, consts: ReadonlyMap<string, Tensor>): { s: Float64Ar
   return { s, shift };
 }
 
-function fresh(base: string, consts: ReadonlyMap<string, Tensor>): string {
+function fresh(base: string, taken: (name: string) => boolean): string {
   let name = `${base}_bn_folded`;
-  for (let k = 2; consts.has(name); k++) name = `${base}_bn_folded_${k}`;
+  for (let k = 2; taken(name); k++) name = `${base}_bn_folded_${k}`;
   return name;
 }
 
 /** Returns the folded Conv/Gemm node (reading and adding constants), or undefined if not foldable. */
-function foldInto(prod: Node, bn: Node, consts: Map<string, Tensor>): Node | undefined {
+function foldInto(prod: Node, bn: Node, consts: Map<string, Tensor>, taken: (name: string) => boolean): Node | undefined {
   const p = bnParams(bn, consts);
   if (p === undefined) return undefined;
   const w = consts.get(prod.inputs[1] ?? '');
@@ -68,9 +68,9 @@ function foldInto(prod: Node, bn: Node, consts: Map<string, Tensor>): Node | und
       nb[c] = cb * p.s[c]! + p.shift[c]!;
     }
   }
-  const wName = fresh(prod.inputs[1]!, consts);
+  const wName = fresh(prod.inputs[1]!, taken);
   consts.set(wName, tensorFrom(w.dtype, w.dims, nw));
-  const bName = fresh(biasName !== undefined && biasName !== '' ? biasName : `${prod.name}_bias`, consts);
+  const bName = fresh(biasName !== undefined && biasName !== '' ? biasName : `${prod.name}_bias`, taken);
   consts.set(bName, tensorFrom(w.dtype, [C], nb));
   const attrs = { ...prod.attrs };
   if (prod.opType === 'Gemm') {
@@ -90,7 +90,7 @@ export function foldBatchNorms(nodes: readonly Node[], consts: Map<string, Tenso
     const x = bn.inputs[0]!;
     const pi = out.findIndex((n) => n.outputs[0] === x && (n.opType === 'Conv' || n.opType === 'Gemm') && n.domain === '');
     if (pi < 0 || uses.get(x) !== 1 || graphOutputs.has(x)) continue;
-    const folded = foldInto(out[pi]!, bn, consts);
+    const folded = foldInto(out[pi]!, bn, consts, (name) => consts.has(name) || info.has(name));
     if (folded === undefined) continue;
     for (const name of folded.inputs.slice(1)) { const t = consts.get(name)!; info.set(name, { name, dtype: t.dtype, dims: t.dims }); }
     out[pi] = folded;

@@ -100,7 +100,7 @@ export function normalizeGraph(graph: Graph, opts: NormalizeOptions = {}): Graph
       sample.set(o, outs[i]!);
       info.set(o, { name: o, dtype: outs[i]!.dtype, dims: outs[i]!.dims });
     });
-    kept.push(node.opType === 'Reshape' && node.domain === '' ? staticReshape(node, outs[0]!, consts) : node);
+    kept.push(node.opType === 'Reshape' && node.domain === '' ? staticReshape(node, outs[0]!, consts, info) : node);
   }
 
   // 3a: drop Identity / Dropout / no-op Cast by renaming.
@@ -174,13 +174,13 @@ export function normalizeGraph(graph: Graph, opts: NormalizeOptions = {}): Graph
 }
 
 /** Rewrites a Reshape whose shape uses 0 or -1 to the concrete output dims, so consumers need not resolve them. */
-function staticReshape(node: Node, out: Tensor, consts: Map<string, Tensor>): Node {
+function staticReshape(node: Node, out: Tensor, consts: Map<string, Tensor>, info: ReadonlyMap<string, ValueInfo>): Node {
   const shapeName = node.inputs[1]!;
   const shape = consts.get(shapeName)!;
   const given = Array.from(f64(shape));
   if (given.length === out.dims.length && given.every((d, i) => d === out.dims[i])) return node;
   let name = `${shapeName}_static`;
-  for (let k = 2; consts.has(name); k++) name = `${shapeName}_static_${k}`;
+  for (let k = 2; consts.has(name) || info.has(name); k++) name = `${shapeName}_static_${k}`;
   consts.set(name, tensorFrom('int64', [out.dims.length], out.dims));
   return { ...node, inputs: [node.inputs[0]!, name], attrs: {} };
 }

@@ -18,11 +18,10 @@ function forEachIndex(dims: readonly number[], fn: (flat: number, idx: readonly 
   }
 }
 
-/** A gather where each output multi-index maps to an input multi-index (or -1 for "fill"). */
-function remap(x: Tensor, outDims: readonly number[], srcOf: (idx: readonly number[]) => number): Int32Array {
+/** Flat source indices of a gather in which each output multi-index maps to one input element. */
+function remap(outDims: readonly number[], srcOf: (idx: readonly number[]) => number): Int32Array {
   const src = new Int32Array(sizeOf(outDims));
   forEachIndex(outDims, (k, idx) => { src[k] = srcOf(idx); });
-  void x;
   return src;
 }
 
@@ -55,7 +54,7 @@ const transpose: OpEval = (inputs, { node }) => {
   const perm = attrInts(node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const st = stridesOf(x.dims);
   const outDims = perm.map((p) => x.dims[p]!);
-  const src = remap(x, outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += idx[i]! * st[perm[i]!]!; return s; });
+  const src = remap(outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += idx[i]! * st[perm[i]!]!; return s; });
   return [gatherFlat(x, outDims, src)];
 };
 
@@ -144,7 +143,7 @@ const slice: OpEval = (inputs, { node }) => {
     outDims[a] = r.count;
   });
   const st = stridesOf(x.dims);
-  const src = remap(x, outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += (first[i]! + idx[i]! * step[i]!) * st[i]!; return s; });
+  const src = remap(outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += (first[i]! + idx[i]! * step[i]!) * st[i]!; return s; });
   return [gatherFlat(x, outDims, src)];
 };
 
@@ -167,7 +166,7 @@ const split: OpEval = (inputs, { node }) => {
     const outDims = x.dims.map((d, i) => (i === axis ? p : d));
     const off = offset;
     offset += p;
-    const src = remap(x, outDims, (idx) => { let s = 0; for (let i = 0; i < idx.length; i++) s += (i === axis ? idx[i]! + off : idx[i]!) * st[i]!; return s; });
+    const src = remap(outDims, (idx) => { let s = 0; for (let i = 0; i < idx.length; i++) s += (i === axis ? idx[i]! + off : idx[i]!) * st[i]!; return s; });
     return gatherFlat(x, outDims, src);
   });
 };
@@ -239,18 +238,15 @@ const gatherElements: OpEval = (inputs, { node }) => {
   const axis = normAxis(attrInt(node, 'axis', 0), x.dims.length);
   const st = stridesOf(x.dims);
   const len = x.dims[axis]!;
-  const src = remap(x, it.dims, (idx) => {
-    let s = 0;
-    for (let i = 0; i < idx.length; i++) s += idx[i]! * st[i]!;
-    return s;
-  });
-  const ist = stridesOf(it.dims);
+  // out[idx] = x[idx with idx[axis] replaced by indices[idx]].
+  const src = new Int32Array(indices.length);
   forEachIndex(it.dims, (k, idx) => {
     let j = indices[k]!;
     if (j < 0) j += len;
     if (j < 0 || j >= len) throw new Error(`index ${indices[k]} out of range for axis of length ${len}`);
-    src[k] = src[k]! - idx[axis]! * st[axis]! + j * st[axis]!;
-    void ist;
+    let s = 0;
+    for (let i = 0; i < idx.length; i++) s += (i === axis ? j : idx[i]!) * st[i]!;
+    src[k] = s;
   });
   return [gatherFlat(x, it.dims, src)];
 };
@@ -267,7 +263,7 @@ const tile: OpEval = (inputs) => {
   const reps = ints(need(inputs, 1, 'repeats'));
   const outDims = x.dims.map((d, i) => d * reps[i]!);
   const st = stridesOf(x.dims);
-  const src = remap(x, outDims, (idx) => { let s = 0; for (let i = 0; i < idx.length; i++) s += (idx[i]! % x.dims[i]!) * st[i]!; return s; });
+  const src = remap(outDims, (idx) => { let s = 0; for (let i = 0; i < idx.length; i++) s += (idx[i]! % x.dims[i]!) * st[i]!; return s; });
   return [gatherFlat(x, outDims, src)];
 };
 
@@ -329,7 +325,7 @@ const resize: OpEval = (inputs, { node, opset }) => {
     }
   };
   const maps = outDims.map((d, ax) => Int32Array.from({ length: d }, (_, o) => Math.min(Math.max(round(srcCoord(o, ax)), 0), x.dims[ax]! - 1)));
-  const src = remap(x, outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += maps[i]![idx[i]!]! * st[i]!; return s; });
+  const src = remap(outDims, (idx) => { let s = 0; for (let i = 0; i < rank; i++) s += maps[i]![idx[i]!]! * st[i]!; return s; });
   return [gatherFlat(x, outDims, src)];
 };
 

@@ -1,6 +1,6 @@
 // Elementwise ops of one tensor: activations, math functions, Clip, Cast, Not.
 import type { Tensor } from '../graph.js';
-import { codeFromDtype, dtypeFromCode, isFloatType } from '../dtype.js';
+import { codeFromDtype, dtypeFromCode } from '../dtype.js';
 import { f64, tensorFrom, stringTensor, sizeOf } from '../tensor.js';
 import { attrFloat, attrInt, attrString, need } from './attrs.js';
 import { erf, roundHalfEven } from './math.js';
@@ -52,10 +52,7 @@ function cast(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[]
   }
   if (x.dtype === 'string') return [tensorFrom(dtype, x.dims, (x.data as readonly string[]).map(Number))];
   if (x.dtype === dtype) return [x];
-  if (dtype === 'float32' || dtype === 'float64' || dtype === 'float16' || dtype === 'bool' || isFloatType(x.dtype) === false) {
-    return [tensorFrom(dtype, x.dims, f64(x))];
-  }
-  // float -> int truncates toward zero (tensorFrom), as C casts and onnxruntime do.
+  // float -> int truncates toward zero and wraps (tensorFrom), as C casts and onnxruntime do.
   return [tensorFrom(dtype, x.dims, f64(x))];
 }
 
