@@ -127,6 +127,37 @@ const CASES: Record<string, () => { model: WriteModel; feeds: Record<string, Ten
       classlabels_strings: attr.strings(['a', 'b']), base_values: attr.floats([0.05, -0.05]), post_transform: attr.string('SOFTMAX'),
     },
   }, { x: f32([6, 2], 12) }, {}, undefined, ['string', 'float32']),
+  'opset 9 forms: Slice, Squeeze, Unsqueeze, ReduceSum axes as attributes; TopK k attribute': () => ({
+    model: {
+      opsets: { '': 9 },
+      inputs: [{ name: 'x', dtype: 'float32', dims: [1, 4, 5] }],
+      outputs: [{ name: 'a', dtype: 'float32' }, { name: 'b', dtype: 'float32' }, { name: 'c', dtype: 'float32' }, { name: 'v', dtype: 'float32' }, { name: 'i', dtype: 'int64' }],
+      nodes: <WriteNode[]>[
+        { opType: 'Slice', inputs: ['x'], outputs: ['a'], attrs: { starts: attr.ints([1, -4]), ends: attr.ints([3, 1000]), axes: attr.ints([1, 2]) } },
+        { opType: 'Squeeze', inputs: ['x'], outputs: ['sq'], attrs: { axes: attr.ints([0]) } },
+        { opType: 'Unsqueeze', inputs: ['sq'], outputs: ['b'], attrs: { axes: attr.ints([1, 3]) } },
+        { opType: 'ReduceSum', inputs: ['x'], outputs: ['c'], attrs: { axes: attr.ints([-1]), keepdims: attr.int(0) } },
+        { opType: 'TopK', inputs: ['x'], outputs: ['v', 'i'], attrs: { k: attr.int(2) } },
+      ],
+    },
+    feeds: { x: f32([1, 4, 5], 3) },
+  }),
+  'opset 10 forms: Pad and Clip attributes, Split attribute, Dropout, Resize (X, scales)': () => ({
+    model: {
+      opsets: { '': 10 },
+      inputs: [{ name: 'x', dtype: 'float32', dims: [1, 2, 3, 4] }],
+      outputs: [{ name: 'p', dtype: 'float32' }, { name: 'c', dtype: 'float32' }, { name: 's0', dtype: 'float32' }, { name: 's1', dtype: 'float32' }, { name: 'r', dtype: 'float32' }],
+      initializers: { sc: tensorFrom('float32', [4], [1, 1, 2, 1.5]) },
+      nodes: <WriteNode[]>[
+        { opType: 'Pad', inputs: ['x'], outputs: ['p'], attrs: { pads: attr.ints([0, 0, 1, 2, 0, 0, 2, 1]), mode: attr.string('reflect') } },
+        { opType: 'Dropout', inputs: ['x'], outputs: ['d'], attrs: { ratio: attr.float(0.3) } },
+        { opType: 'Clip', inputs: ['d'], outputs: ['c'], attrs: { min: attr.float(-0.2), max: attr.float(0.3) } },
+        { opType: 'Split', inputs: ['x'], outputs: ['s0', 's1'], attrs: { axis: attr.int(3), split: attr.ints([1, 3]) } },
+        { opType: 'Resize', inputs: ['x', 'sc'], outputs: ['r'], attrs: { mode: attr.string('nearest') } },
+      ],
+    },
+    feeds: { x: f32([1, 2, 3, 4], 4) },
+  }),
   'ArrayFeatureExtractor': () => single({ opType: 'ArrayFeatureExtractor', domain: 'ai.onnx.ml', inputs: ['x', 'i'], outputs: ['y'] }, { x: f32([3, 5], 1) }, { i: i64([2], [4, 1]) }),
 };
 
