@@ -12,6 +12,10 @@
 //     eq(r_lo, ·) with r_lo = r[0 .. log n), r_hi the rest (little-endian: index = row·n + col);
 //   - MLE term on a vector inside one row: that unit row, columns eq(r, ·) at its offset;
 //   - dense-weight term: one unit-row piece per row the weights touch.
+// Entries at positions ≥ the vector's size get weight 0 in every term, so a claim is about the
+// zero-padded vector whatever the committed padding holds (the verifier never relies on the
+// prover having put zeros there); an MLE term on a multi-row vector whose size is not a
+// multiple of n costs one extra unit-row piece for the row where its data ends.
 // Terms whose row weights are equal (same unit row, or same vector and same r_hi) share one
 // row combination; their column weights, scaled by the batching challenge λ_c of their claim
 // and their coefficient, add up. Each row combination costs one revealed F_p2 row and one
@@ -125,21 +129,30 @@ export function rowCombos(layout: Layout, claims: readonly LinearClaim[], lambda
       const col = pl.offset % n;
       if ('point' in t) {
         if (pl.numVars > rowLog) {
+          // Rows wholly inside the vector take eq(r_hi) ⊗ eq(r_lo); the padding rows take 0 and
+          // the row holding the end of the data a separate unit-row piece up to the size.
           const hi = t.point.slice(rowLog);
+          const full = Math.floor(pl.size / n);
           const key = `e${t.poly}:${pointKey(hi)}`;
+          const eqHi = V.eqTable(hi);
           let cmb = combos.get(key);
           if (cmb === undefined) {
-            cmb = { rowStart: row, rowWeights: V.eqTable(hi), colWeights: new BigUint64Array(2 * n) };
+            const rowWeights = eqHi.slice();
+            rowWeights.fill(0n, 2 * full);
+            cmb = { rowStart: row, rowWeights, colWeights: new BigUint64Array(2 * n) };
             combos.set(key, cmb);
           }
-          addAt(cmb.colWeights, 0, V.eqTable(t.point.slice(0, rowLog)), scale);
+          const eqLo = V.eqTable(t.point.slice(0, rowLog));
+          addAt(cmb.colWeights, 0, eqLo, scale);
+          const tail = pl.size % n;
+          if (tail > 0) addAt(unitRow(row + full).colWeights, 0, eqLo.subarray(0, 2 * tail), E.mul(scale, [eqHi[2 * full], eqHi[2 * full + 1]]));
         } else {
-          addAt(unitRow(row).colWeights, col, V.eqTable(t.point), scale);
+          addAt(unitRow(row).colWeights, col, V.eqTable(t.point).subarray(0, 2 * pl.size), scale);
         }
       } else {
-        const len = t.weights.length >> 1;
+        const len = Math.min(t.weights.length >> 1, pl.size);
         if (pl.numVars <= rowLog) {
-          if (len > 0) addAt(unitRow(row).colWeights, col, t.weights, scale);
+          if (len > 0) addAt(unitRow(row).colWeights, col, t.weights.subarray(0, 2 * len), scale);
         } else {
           for (let r = 0; r * n < len; r++) {
             addAt(unitRow(row + r).colWeights, 0, t.weights.subarray(2 * r * n, 2 * Math.min(len, (r + 1) * n)), scale);
@@ -159,10 +172,17 @@ export function comboCount(layout: Layout, claims: readonly LinearClaim[]): numb
     for (const t of c.terms) {
       const pl = layout.placements[t.poly];
       const row = Math.floor(pl.offset / n);
-      if ('point' in t) keys.add(pl.numVars > rowLog ? `e${t.poly}:${pointKey(t.point.slice(rowLog))}` : `u${row}`);
-      else if (pl.numVars <= rowLog) {
-        if (t.weights.length > 0) keys.add(`u${row}`);
-      } else for (let r = 0; r * n < t.weights.length >> 1; r++) keys.add(`u${row + r}`);
+      if ('point' in t) {
+        if (pl.numVars > rowLog) {
+          keys.add(`e${t.poly}:${pointKey(t.point.slice(rowLog))}`);
+          if (pl.size % n > 0) keys.add(`u${row + Math.floor(pl.size / n)}`);
+        } else keys.add(`u${row}`);
+      } else {
+        const len = Math.min(t.weights.length >> 1, pl.size);
+        if (pl.numVars <= rowLog) {
+          if (len > 0) keys.add(`u${row}`);
+        } else for (let r = 0; r * n < len; r++) keys.add(`u${row + r}`);
+      }
     }
   }
   return keys.size;

@@ -40,7 +40,7 @@ test('completeness: sizes 2^17 … 2^22 (full suite)', { skip: !FULL }, () => {
 
 test('completeness: many vectors of mixed sizes, dense weights across rows', () => {
   const rng = new Rng(7);
-  const pcs = new HashPcs({ evalMasks: 8, rowLog: 4 });
+  const pcs = new HashPcs({ evalMasks: 12, rowLog: 4 });
   const polys = [vecOf(rng, 100), vecOf(rng, 3), vecOf(rng, 16), vecOf(rng, 1), vecOf(rng, 40)];
   const w = V.extFromElements(Array.from({ length: 50 }, () => extOf(rng))); // spans 4 rows of 16
   const claims: LinearClaim[] = [
@@ -51,6 +51,37 @@ test('completeness: many vectors of mixed sizes, dense weights across rows', () 
   const { commitment, state } = pcs.commit(polys);
   const proof = pcs.open(state, claims, new Transcript('mixed'));
   pcs.verify(commitment, claims, pcs.deserializeProof(pcs.serializeProof(proof), commitment, claims), new Transcript('mixed'));
+});
+
+test('claims are about the zero-padded vector, whatever the committed padding holds', () => {
+  // A cheater commits 16 entries (garbage after the first 11) but announces size 11: the same
+  // matrix (both pad to 16). Rows of n = 4 entries, so the data ends inside row 2.
+  const rng = new Rng(8);
+  for (const [rowLog, size] of [[2, 11], [2, 9], [4, 11], [1, 12], [3, 13]] as const) {
+    const pcs = new HashPcs({ rowLog });
+    const full = vecOf(rng, 16);
+    const padded = full.slice();
+    padded.fill(0n, size);
+    const r = pointOf(rng, 4);
+    const honest = evaluate(padded, r);
+    const withGarbage = evaluate(full, r);
+    assert.ok(!E.eq(honest, withGarbage));
+    const w = V.extFromElements(Array.from({ length: 16 }, () => extOf(rng)));
+    const dense = claimOf([padded], [{ poly: 0, coeff: E.ONE, weights: w }]).value;
+    const denseGarbage = claimOf([full], [{ poly: 0, coeff: E.ONE, weights: w }]).value;
+    for (const [value, denseValue, ok] of [[honest, dense, true], [withGarbage, dense, false], [honest, denseGarbage, false]] as const) {
+      const { commitment, state } = pcs.commit([full]);
+      const fake = { root: commitment.root, sizes: [size] };
+      Object.assign(state, { commitment: fake, layout: makeLayout([size], pcs.params) });
+      const claims: LinearClaim[] = [
+        { terms: [{ poly: 0, coeff: E.ONE, point: r }], value },
+        { terms: [{ poly: 0, coeff: E.ONE, weights: w }], value: denseValue },
+      ];
+      const proof = pcs.open(state, claims, new Transcript('pad'));
+      if (ok) pcs.verify(fake, claims, proof, new Transcript('pad'));
+      else rejects(() => pcs.verify(fake, claims, proof, new Transcript('pad')), 'value');
+    }
+  }
 });
 
 interface Fixture {
