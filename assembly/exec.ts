@@ -179,3 +179,24 @@ export function isqrt(x: usize, out: usize, n: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * Gather by computed indices along the middle axis of data [outer, n, inner].
+ * elements = 0 (ONNX Gather): idx has m entries, out[o, t, j] = data[o, idx[t], j].
+ * elements = 1 (GatherElements): idx is [outer, m, inner], out[o, t, j] = data[o, idx[o, t, j], j].
+ * Negative indices count from the end. Returns the first position whose index is out of range, or −1.
+ */
+export function gatherDyn(data: usize, idx: usize, out: usize, outer: i32, n: i32, m: i32, inner: i32, elements: i32): i32 {
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < m; t++) {
+      for (let j = 0; j < inner; j++) {
+        const p = (o * m + t) * inner + j;
+        let k = ld(idx, elements != 0 ? p : t);
+        if (k < 0) k += <i64>n;
+        if (k < 0 || k >= <i64>n) return p;
+        st(out, p, ld(data, (o * n + <i32>k) * inner + j));
+      }
+    }
+  }
+  return -1;
+}

@@ -66,14 +66,21 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'output file (default: <model>.zkc)')
     .option('--calibration <file>', 'calibration inputs (JSON: one input set, a list of sets, or EZKL input_data)')
     .option('--bits <n>', `precision in bits (4..24; default ${DEFAULT_BITS})`)
+    .option('--dim <name=value...>', 'bind a symbolic input dim (dim_param), e.g. --dim batch=8 (default 1)')
     .option('--json', 'machine-readable output')
-    .action((model: string, o: { output?: string; calibration?: string; bits?: string; json?: boolean }) => {
+    .action((model: string, o: { output?: string; calibration?: string; bits?: string; dim?: string[]; json?: boolean }) => {
+      const dims: Record<string, number> = {};
+      for (const d of o.dim ?? []) {
+        const m = /^([^=]+)=(\d+)$/.exec(d);
+        if (!m || Number(m[2]) < 1) throw new UsageError(`--dim expects name=positive integer, got ${d}`);
+        dims[m[1]] = Number(m[2]);
+      }
       const bits = o.bits === undefined ? DEFAULT_BITS : Number(o.bits);
       if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new UsageError(`--bits must be an integer from 4 to 24, got ${o.bits}`);
       const json = o.json === true;
       const out = o.output ?? model.replace(/\.onnx$/i, '') + '.zkc';
       const result = withProgress('compile', 3, json, (tick) => {
-        const graph = loadModel(readFile(model, 'model'), basename(model));
+        const graph = loadModel(readFile(model, 'model'), basename(model), dims);
         tick('loaded');
         const calibration = o.calibration ? parseInputs(readText(o.calibration, 'calibration file'), graph.inputs, o.calibration) : undefined;
         const ir = compileGraph(graph, { bits, calibration });

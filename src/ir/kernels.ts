@@ -20,6 +20,7 @@ interface ExecKernels {
   reduce(x: number, out: number, outer: number, len: number, inner: number, mode: number): void;
   divide(a: number, den: number, out: number, n: number, nDen: number, inner: number, k: number): number;
   isqrt(x: number, out: number, n: number): number;
+  gatherDyn(data: number, idx: number, out: number, outer: number, n: number, m: number, inner: number, elements: number): number;
 }
 
 let kernels: ExecKernels | undefined;
@@ -175,4 +176,15 @@ export function isqrt(x: BigInt64Array): BigInt64Array | number {
   const out = mem.alloc(x.length);
   const bad = k.isqrt(px, out, x.length);
   return bad >= 0 ? bad : mem.get(out, x.length);
+}
+
+/** Gather by computed indices (see assembly/exec.ts gatherDyn); returns the bad position on failure. */
+export function gatherDynamic(data: BigInt64Array, idx: BigInt64Array, outer: number, n: number, m: number, inner: number, elements: boolean): BigInt64Array | number {
+  const [k, mem] = arena();
+  const pd = mem.put(data);
+  const pi = mem.put(idx);
+  const size = outer * m * inner;
+  const out = mem.alloc(size);
+  const bad = k.gatherDyn(pd, pi, out, outer, n, m, inner, elements ? 1 : 0);
+  return bad >= 0 ? bad : mem.get(out, size);
 }

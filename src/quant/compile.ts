@@ -13,6 +13,8 @@ export interface CompileOptions {
   /** Calibration samples; default: deterministic pseudo-random inputs in [−1, 1]. */
   readonly calibration?: readonly Readonly<Record<string, Tensor>>[];
   readonly file?: string;
+  /** Values of symbolic input dims (dim_param) by name. */
+  readonly dims?: Readonly<Record<string, number>>;
   /**
    * Graph inputs bound to fixed values (model parameters fed as inputs: weights, shapes, axes);
    * they become constants of the model and are no longer runtime inputs.
@@ -29,8 +31,9 @@ export function bindInputs(graph: Graph, values: Readonly<Record<string, Tensor>
   return { ...graph, inputs: graph.inputs.filter((i) => !names.includes(i.name)), initializers };
 }
 
-export function loadModel(bytes: Uint8Array, file?: string): Graph {
-  return loadOnnx(bytes, file !== undefined ? { file } : {});
+/** Loads an ONNX model; `dims` binds symbolic input dims (dim_param) by name (unlisted ones are 1). */
+export function loadModel(bytes: Uint8Array, file?: string, dims?: Readonly<Record<string, number>>): Graph {
+  return loadOnnx(bytes, { ...(file !== undefined ? { file } : {}), ...(dims ? { dims } : {}) });
 }
 
 /** Deterministic stand-in calibration data (a fixed LCG): used only when none is given. */
@@ -53,7 +56,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGrap
 }
 
 export function compile(onnxBytes: Uint8Array, options: CompileOptions = {}): IrGraph {
-  return compileGraph(loadModel(onnxBytes, options.file), options);
+  return compileGraph(loadModel(onnxBytes, options.file, options.dims), options);
 }
 
 /** Float inputs → integer inputs: q = clamp(round_half_up(x / scale), lo, hi); integer inputs must be integers in range. */

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tensor } from '../../src/onnx/graph.js';
 import { compileGraph, loadModel, runCompiled } from '../../src/quant/compile.js';
+import { proto } from '../../src/onnx/proto.js';
 
 export const MODELS_DIR = join(process.cwd(), '..', 'shared', 'testdata', 'models');
 
@@ -37,6 +38,25 @@ function toTensor(v: { dims: number[]; dtype: string; data: (number | string)[] 
  */
 export const TOL_STEPS = 64;
 
+/**
+ * Binds each symbolic input dim (dim_param) to the size the case's first input set has there;
+ * an anonymous dynamic dim (dim_value −1) is fixed in the model bytes the same way.
+ */
+function prepareModel(bytes: Uint8Array, sample: Record<string, Tensor>): { bytes: Uint8Array; dims: Record<string, number> } {
+  const model = proto.ModelProto.decode(bytes);
+  const dims: Record<string, number> = {};
+  let patched = false;
+  for (const vi of model.graph?.input ?? []) {
+    const t = sample[vi.name ?? ''];
+    (vi.type?.tensorType?.shape?.dim ?? []).forEach((d, i) => {
+      if (!t) return;
+      if (d.dimParam) dims[d.dimParam] = t.dims[i];
+      else if (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) < 0) { d.dimValue = t.dims[i]; patched = true; }
+    });
+  }
+  return { bytes: patched ? proto.ModelProto.encode(model).finish() : bytes, dims };
+}
+
 export function runCase(name: string, bits: number, maxSets = 8): CaseResult {
   const dir = join(MODELS_DIR, name);
   const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { sets: CaseSet[] };
@@ -44,7 +64,8 @@ export function runCase(name: string, bits: number, maxSets = 8): CaseResult {
   const res: CaseResult = { name, ok: false, maxAbsErr: 0, refMax: 0, tolerance: 0, argmaxAgree: true, sets: sets.length };
   try {
     const calibration = sets.map((s) => Object.fromEntries(Object.entries(s.inputs).map(([k, v]) => [k, toTensor(v)])));
-    const onnx = loadModel(readFileSync(join(dir, 'model.onnx')), name);
+    const prepared = prepareModel(readFileSync(join(dir, 'model.onnx')), calibration[0]);
+    const onnx = loadModel(prepared.bytes, name, prepared.dims);
     const graph = compileGraph(onnx, { bits, calibration });
     // String labels (classifiers): the integer graph outputs the class index into classlabels_strings.
     const labelsOf = (out: string): readonly string[] | undefined => {

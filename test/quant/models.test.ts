@@ -1,4 +1,4 @@
-// At least 55 of the 64 ../shared/testdata/models cases compile and run at the default
+// At least 55 (now 63) of the 64 ../shared/testdata/models cases compile and run at the default
 // precision, with dequantized outputs within TOL_STEPS quantization steps of onnxruntime's
 // (tolerance = 64 · 2^−(bits−1) · max(1, max |reference|), documented in docs/ops.md) and the
 // same argmax / label. The known failures are listed with the reason, and asserted, so that a
@@ -10,11 +10,6 @@ import { DEFAULT_BITS } from '../../src/quant/quantize.js';
 
 const KNOWN_FAILING: Record<string, string> = {
   'ezkl-1l_topk': 'TopK not supported',
-  'ezkl-hummingbird_decision_tree': 'Gather with computed indices',
-  'ezkl-lightgbm': 'Gather with computed indices',
-  'ezkl-xgboost': 'Gather with computed indices',
-  'tract-lgbm_classifier_tensor': 'Gather with computed indices',
-  'tract-qrelu_1': 'batch dim of the case (5) is bound to 1 at compile time',
 };
 
 const cases = listCases();

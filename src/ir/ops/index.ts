@@ -7,8 +7,9 @@ import { gatherOp, reshapeOp } from './gather.js';
 import { clipOp, compareOp, maxOp, minOp, mulOp, weightedSumOp, whereOp } from './elementwise.js';
 import { reduceOp } from './reduce.js';
 import { divOp, sqrtOp } from './divide.js';
+import { gatherDynamicOp } from './gather-dynamic.js';
 
 export const coreOps: readonly OpDef[] = [
   matmulOp, requantOp, lookupOp, gatherOp, reshapeOp, weightedSumOp, mulOp, maxOp, minOp, clipOp, compareOp, whereOp,
-  reduceOp, divOp, sqrtOp,
+  reduceOp, divOp, sqrtOp, gatherDynamicOp,
 ];

@@ -113,8 +113,11 @@ export function multiplier(ctx: LowerContext, ratios: readonly number[], bIn: bi
  * to `outScale`, clamped to [lo, hi] (default ±qmax). Returns the new value.
  */
 export function requantTo(ctx: LowerContext, ir: string, inScales: readonly number[], outScale: number, step: string,
-  inner = 1, lo = -ctx.qmax, hi = ctx.qmax): QuantValue {
+  inner = 1, lo?: number, hi?: number): QuantValue {
   const info = ctx.irInfo(ir);
+  // Exact integers (scale 1) keep their computed bound; scaled values saturate at ±qmax.
+  lo ??= outScale === 1 ? -(2 ** 52) : -ctx.qmax;
+  hi ??= outScale === 1 ? 2 ** 52 : ctx.qmax;
   const { mults, shift } = multiplier(ctx, inScales.map((s) => s / outScale), absMax(info.lo, info.hi));
   const [out] = ctx.emit('Requant', [ir], { mults, shift, inner, lo: BigInt(lo), hi: BigInt(hi) }, { step, scales: [outScale] });
   return { ir: out, scale: outScale };
@@ -178,9 +181,14 @@ export function operand(ctx: LowerContext, name: string, step: string): QuantVal
   if (!c) return ctx.input(name);
   const data = numbers(c);
   if (c.dtype !== 'float32' && c.dtype !== 'float64' && c.dtype !== 'float16') {
-    // Integer and boolean constants stay exact (scale 1), declared by their type's range.
-    const [lo, hi] = integerBounds(c.dtype, name);
-    return { ir: ctx.addConstant(step, { dims: c.dims, data: bigArray(data) }, 'weight', lo, hi), scale: 1 };
+    // Integer and boolean constants stay exact (scale 1), declared by their bit-width (within their type).
+    const [tlo, thi] = integerBounds(c.dtype, name);
+    let m = 0;
+    let neg = false;
+    for (const v of data) { m = Math.max(m, Math.abs(v)); if (v < 0) neg = true; }
+    const bound = BigInt(2 ** Math.ceil(Math.log2(m + 1)) - 1);
+    const lo = neg ? -bound : 0n;
+    return { ir: ctx.addConstant(step, { dims: c.dims, data: bigArray(data) }, 'weight', lo < tlo ? tlo : lo, bound > thi ? thi : bound), scale: 1 };
   }
   let m = 0;
   for (const v of data) m = Math.max(m, Math.abs(v));

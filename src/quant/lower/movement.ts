@@ -5,7 +5,7 @@
 // the integer graph only ever moves values (a Gather per output).
 import type { Tensor } from '../../onnx/graph.js';
 import { CompileError, sizeOf, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
-import { gather, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp } from './helpers.js';
+import { bigArray, gather, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp } from './helpers.js';
 
 /** Which inputs carry data (moved values); the rest must be constants (shapes, axes, indices). */
 const DATA_INPUTS: Record<string, 'first' | 'all'> = {
@@ -18,8 +18,25 @@ const DATA_INPUTS: Record<string, 'first' | 'all'> = {
 /** Values below this are exact in float32, so index tensors survive a float32 reference. */
 const MAX_INDEX = 1 << 24;
 
+/** Gather / GatherElements whose indices are computed: a GatherDynamic (indexed lookup). */
+function lowerDynamicGather(ctx: LowerContext): void {
+  const node = ctx.node;
+  const data = operand(ctx, node.inputs[0], 'data');
+  const idx = ctx.input(node.inputs[1]);
+  if (idx.scale !== 1) refuseNode(ctx, 'computed indices must be integers');
+  const rank = ctx.irInfo(data.ir).dims.length;
+  const a = node.attrs.axis;
+  let axis = a && a.kind === 'int' ? a.value : 0;
+  if (axis < 0) axis += rank;
+  const [r] = ctx.emit('GatherDynamic', [data.ir, idx.ir], { axis, elements: node.opType === 'GatherElements' ? 1 : 0 }, { step: 'gather', scales: [data.scale] });
+  ctx.define(node.outputs[0], { ir: r, scale: data.scale });
+}
+
 function lowerMovement(ctx: LowerContext): void {
   const node = ctx.node;
+  if ((node.opType === 'Gather' || node.opType === 'GatherElements') && node.inputs[1] && !ctx.constantOf(node.inputs[1])) {
+    return lowerDynamicGather(ctx);
+  }
   const mode = DATA_INPUTS[node.opType];
   const dataNames = mode === 'all' ? node.inputs.filter((n) => n !== '') : [node.inputs[0]];
   // Sources at one common scale: the output's own calibrated scale when they differ.
@@ -97,3 +114,50 @@ function lowerMovement(ctx: LowerContext): void {
 export const movementLowerings: readonly Lowering[] = Object.keys(DATA_INPUTS).map((opType) => ({
   domain: '', opType, lower: lowerMovement,
 }));
+
+/** OneHot(indices, depth, [off, on]): Compare(indices broadcast, position along axis) → off + bit·(on − off). */
+const oneHot: Lowering = {
+  domain: '', opType: 'OneHot',
+  lower(ctx) {
+    const node = ctx.node;
+    const idx = ctx.input(node.inputs[0]);
+    if (idx.scale !== 1) refuseNode(ctx, 'indices must be integers');
+    const valuesT = ctx.constantOf(node.inputs[2]);
+    if (!valuesT || !ctx.constantOf(node.inputs[1])) refuseNode(ctx, 'depth and values must be constants');
+    const [off, on] = numbers(valuesT);
+    const out = node.outputs[0];
+    const outDims = ctx.info(out).dims;
+    const inDims = ctx.irInfo(idx.ir).dims;
+    const a = node.attrs.axis;
+    let axis = a && a.kind === 'int' ? a.value : -1;
+    if (axis < 0) axis += outDims.length;
+    const depth = outDims[axis];
+    const n = sizeOf(outDims);
+    const st = outDims.map((_, i) => sizeOf(outDims.slice(i + 1)));
+    const inSt = inDims.map((_, i) => sizeOf(inDims.slice(i + 1)));
+    const map = new Int32Array(n);
+    const pos = new Float64Array(n);
+    for (let p = 0; p < n; p++) {
+      let src = 0;
+      let d = 0;
+      for (let i = 0; i < outDims.length; i++) {
+        const c = Math.floor(p / st[i]) % outDims[i];
+        if (i === axis) { pos[p] = c; continue; }
+        src += c * inSt[d++];
+      }
+      map[p] = src;
+    }
+    const spread = gather(ctx, [idx.ir], map, outDims, 'spread', 1);
+    const positions = ctx.addConstant('positions', { dims: outDims, data: bigArray(pos) }, 'public');
+    const [bit] = ctx.emit('Compare', [spread, positions], { mode: 'equal' }, { step: 'equal', scales: [1] });
+    void depth;
+    const m = Math.max(Math.abs(on), Math.abs(off));
+    const scale = Number.isInteger(on) && Number.isInteger(off) ? 1 : m / ctx.qmax;
+    const kOn = BigInt(roundHalfUp(on / scale));
+    const kOff = BigInt(roundHalfUp(off / scale));
+    const [r] = ctx.emit('WeightedSum', [bit], { coeffs: [kOn - kOff], offset: kOff }, { step: 'values', scales: [scale] });
+    ctx.define(out, { ir: r, scale });
+  },
+};
+
+export const oneHotLowerings: readonly Lowering[] = [oneHot];
