@@ -93,12 +93,27 @@ export class SumcheckMask {
     return [this.coeffs[2 * i], this.coeffs[2 * i + 1]];
   }
 
+  private starts: number[] | null = null;
+
   /** g_k's coefficients c_{k,1..D_k}. */
   private variable(k: number): Fp2[] {
-    let start = 1;
-    for (let j = 0; j < k; j++) start += this.degrees[j];
+    if (this.starts === null) {
+      this.starts = [];
+      let start = 1;
+      for (const d of this.degrees) {
+        this.starts.push(start);
+        start += d;
+      }
+    }
+    const start = this.starts[k];
     return Array.from({ length: this.degrees[k] }, (_, e) => this.coeff(start + e));
   }
+
+  // Round shares are asked for in order k = 0, 1, …: keep Σ_{j<k} g_j(r_j) and the suffix sums.
+  private prefixLen = 0;
+  private prefixSum: Fp2 = E.ZERO;
+  private prefixPoint: Fp2[] = [];
+  private suffix: Fp2[] | null = null;
 
   private static evalUni(cs: readonly Fp2[], x: Fp2): Fp2 {
     let acc: Fp2 = E.ZERO;
@@ -121,10 +136,25 @@ export class SumcheckMask {
    */
   roundEvals(k: number, prefix: readonly Fp2[], D: number): Fp2[] {
     const n = this.degrees.length;
-    let fixed = this.coeff(0);
-    for (let j = 0; j < k; j++) fixed = E.add(fixed, SumcheckMask.evalUni(this.variable(j), prefix[j]));
-    let later: Fp2 = E.ZERO;
-    for (let j = k + 1; j < n; j++) later = E.add(later, SumcheckMask.evalUni(this.variable(j), E.ONE));
+    if (this.suffix === null) {
+      // suffix[j] = Σ_{j' ≥ j} g_{j'}(1)
+      this.suffix = new Array<Fp2>(n + 1).fill(E.ZERO);
+      for (let j = n - 1; j >= 0; j--) this.suffix[j] = E.add(this.suffix[j + 1], SumcheckMask.evalUni(this.variable(j), E.ONE));
+    }
+    // extend the cached prefix sum if the caller's prefix continues it, else recompute
+    const continues = this.prefixLen <= k && this.prefixPoint.every((x, j) => E.eq(x, prefix[j]));
+    if (!continues) {
+      this.prefixLen = 0;
+      this.prefixSum = E.ZERO;
+      this.prefixPoint = [];
+    }
+    for (let j = this.prefixLen; j < k; j++) {
+      this.prefixSum = E.add(this.prefixSum, SumcheckMask.evalUni(this.variable(j), prefix[j]));
+      this.prefixPoint.push(prefix[j]);
+    }
+    this.prefixLen = k;
+    const fixed = E.add(this.coeff(0), this.prefixSum);
+    const later = this.suffix[k + 1];
     const scaleHere = pow2(n - k - 1);
     const laterPart = k + 1 < n ? E.mulBase(later, pow2(n - k - 2)) : E.ZERO;
     const gk = this.variable(k);

@@ -124,8 +124,8 @@ export function extElements(v: BigUint64Array): Fp2[] {
   return out;
 }
 
-/** 2^e as a field element. */
+/** 2^e as a field element (e < 64 is an exact shift; larger exponents reduce mod p). */
 export function pow2(e: number): bigint {
   if (!Number.isInteger(e) || e < 0) throw new RangeError(`pow2: exponent ${e}`);
-  return F.pow(2n, BigInt(e));
+  return e < 64 ? F.fromBigInt(1n << BigInt(e)) : F.pow(2n, BigInt(e));
 }
