@@ -113,3 +113,26 @@ test('an unsupported opset is refused with the supported range', () => {
   const bytes = writeOnnx({ ...relu, opsets: { '': 7 } });
   expectImportError(() => loadOnnx(bytes, { file: 'old.onnx' }), /opset 7/, /9–25/);
 });
+
+test('an unsupported attribute value is refused at import, naming node, op and value', () => {
+  const bytes = writeOnnx({
+    inputs: [{ name: 'x', dtype: 'float32', dims: [1, 1, 2, 2] }],
+    outputs: [{ name: 'y', dtype: 'float32' }],
+    initializers: { s: tensorFrom('float32', [4], [1, 1, 2, 2]) },
+    nodes: [{ name: 'up', opType: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], attrs: { mode: attr.string('cubic') } }],
+  });
+  expectImportError(() => normalizeGraph(loadOnnx(bytes, { file: 'r.onnx' }), { file: 'r.onnx' }), /^r\.onnx: node 'up' \(Resize\)/, /mode 'cubic' is not supported/);
+});
+
+test('importOnnxFile reads, loads and normalizes a model from disk', async () => {
+  const { importOnnxFile } = await import('../../src/onnx/load-file.js');
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const path = join(mkdtempSync(join(tmpdir(), 'zkinfer-onnx-')), 'relu.onnx');
+  writeFileSync(path, writeOnnx(relu));
+  const g = importOnnxFile(path);
+  assert.deepEqual(g.nodes.map((n) => n.opType), ['MatMul', 'Relu']);
+  writeFileSync(path, new TextEncoder().encode('not a model'));
+  expectImportError(() => importOnnxFile(path), /^relu\.onnx: not an ONNX file/);
+});
