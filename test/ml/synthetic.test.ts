@@ -188,13 +188,21 @@ for (const norm of ['L1', 'L2', 'MAX']) {
   });
 }
 
-test('Normalizer MAX refuses inputs that may be negative (a negative maximum would flip signs)', () => {
+test('Normalizer MAX of signed inputs: negative maxima flip signs, zero maxima pass the row through (as onnxruntime)', async () => {
   const bytes = model([
     { opType: 'Scaler', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['s'], attrs: { offset: attr.floats([0, 0, 0]), scale: attr.floats([1, 1, 1]) } },
     { opType: 'Normalizer', domain: 'ai.onnx.ml', inputs: ['s'], outputs: ['y'], attrs: { norm: attr.string('MAX') } },
   ], [{ name: 'y', dtype: 'float32', dims: ['N', F] }]);
-  const graph = loadOnnx(bytes, { dims: { N } });
-  assert.throws(() => compileGraph(graph, { calibration: [{ x: { dtype: 'float32', dims: [N, F], data: Float64Array.from(X) } }] }), /non-negative/);
+  const saved = X.slice(12 * F, 15 * F);
+  X.set([0, -0.5, -1, -0.25, -0.5, -1.5, 0.125, 0.5, -1], 12 * F); // max 0, max < 0, max > 0
+  try {
+    const r = await compare(bytes, ['y']);
+    // Scaler output rounding (2^−22 relative) and the divide's / pass-through's 2^−17.
+    assert.ok(maxErr(r.int.y!, r.ort.y!) <= 2 ** -15, `max error ${maxErr(r.int.y!, r.ort.y!)}`);
+    assert.ok(Array.from(r.ort.y!.subarray(12 * F, 13 * F)).every((v, j) => v === [0, -0.5, -1][j]), 'the zero-maximum row is passed through');
+  } finally {
+    X.set(saved, 12 * F);
+  }
 });
 
 test('refused clearly: PROBIT, SOFTMAX_ZERO, two classes weighted on both, MIN without a weight for every target', () => {
