@@ -295,3 +295,22 @@ test('the opening reveals claim values, not the value of a single term', () => {
   const data = new Set(Array.from(polys[0].subarray(0, 64), String));
   for (const c of proof.columns) for (let i = 0; i < layout.shape.m; i++) assert.ok(!data.has(String(c.values[i])));
 });
+
+test('openings of the zero vector look uniform (padding and masks at work)', () => {
+  // Without random padding and mask rows every revealed symbol below would be 0.
+  const polys = [new BigUint64Array(1 << 12)];
+  const rng = new Rng(30);
+  const claims = [claimOf(polys, [{ poly: 0, coeff: E.ONE, point: pointOf(rng, 12) }])];
+  const { commitment, state } = hashPcs.commit(polys);
+  const proof = hashPcs.open(state, claims, new Transcript('zero'));
+  hashPcs.verify(commitment, claims, proof, new Transcript('zero'));
+  const m = state.layout.shape.m;
+  const revealed: bigint[] = [];
+  for (const c of proof.columns) for (let i = 0; i < m; i++) revealed.push(c.values[i]);
+  for (const r of proof.rows) revealed.push(...r);
+  // The top bit of a uniform element is 1 with probability ≈ 1/2 (p ≈ 2^64); allow 6 sigma.
+  const ones = revealed.filter((x) => x >> 63n === 1n).length;
+  const sigma = Math.sqrt(revealed.length) / 2;
+  assert.ok(Math.abs(ones - revealed.length / 2) < 6 * sigma, `${ones} of ${revealed.length}`);
+  assert.ok(revealed.filter((x) => x === 0n).length < 3);
+});
