@@ -243,16 +243,36 @@ export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBl
   }
 }
 
+/** Permutations buffered perm-major before they are transposed into the layer-major trace. */
+const TRACE_BLOCK: i32 = 32;
+const ROW_WORDS: i32 = TRACE_STATES * T;
+
 /**
  * absorbInterleaved that also records every permutation's layers, layer-major with n = nBlocks
- * (as permuteBatchTrace): the digest proof's witness.
+ * (as permuteBatchTrace): the digest proof's witness. `buf` is scratch for TRACE_BLOCK·384
+ * words: permutations are recorded contiguously there and then written out column by column,
+ * because storing a permutation's 384 words straight into the trace would hit a stride of
+ * 8·nBlocks bytes (a power of two: every store in one cache set).
  */
-export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize): void {
+export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize, buf: usize): void {
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
     for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
-    permuteOne(state, consts, trace, b, nBlocks);
+    const j = b % TRACE_BLOCK;
+    // With n = 1 the layer-major address of (layer, slot) is the row offset layer·12 + slot.
+    permuteOne(state, consts, buf + (<usize>(j * ROW_WORDS) << 3), 0, 1);
+    if (j == TRACE_BLOCK - 1 || b == nBlocks - 1) {
+      const first = b - j;
+      for (let col: i32 = 0; col < ROW_WORDS; col++) {
+        const dst = trace + ((<usize>col * <usize>nBlocks + <usize>first) << 3);
+        for (let k: i32 = 0; k <= j; k++) store<u64>(dst + (<usize>k << 3), load<u64>(buf + (<usize>(k * ROW_WORDS + col) << 3)));
+      }
+    }
   }
+}
+
+export function traceBlockWords(): i32 {
+  return TRACE_BLOCK * ROW_WORDS;
 }
 
 /** out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total. */

@@ -16,7 +16,8 @@ interface Poseidon2Kernel {
   firstNonCanonical(a: number, n: number): number;
   absorbInterleaved(consts: number, state: number, elems: number, nBlocks: number): void;
   packValues(values: number, nValues: number, m: number, k: number, w: number, offset: bigint, out: number): number;
-  absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number): void;
+  absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number, buf: number): void;
+  traceBlockWords(): number;
   valuesToField(values: number, n: number, total: number, out: number): void;
 }
 
@@ -27,6 +28,7 @@ const CONST_WORDS = 4 * WIDTH + 22 + 4 * WIDTH + WIDTH;
 /** Permutations per kernel call: bounds the kernel memory (a trace chunk is 3 MB). Not a power of two on purpose: the trace kernel stores at stride 8·CHUNK bytes, and a power-of-two stride maps every store of a permutation to one cache set. */
 const CHUNK = 1000;
 
+let compiled: WebAssembly.Module | undefined;
 let kernel: Poseidon2Kernel | undefined;
 let constsPtr = 0;
 let dataPtr = 0;
@@ -37,24 +39,40 @@ function flattenConstants(params: Poseidon2Params): BigUint64Array {
   return BigUint64Array.from(words);
 }
 
-function load(): Poseidon2Kernel {
-  if (kernel) return kernel;
+/** A new kernel instance with its own memory, constants written; returns it and its data pointer. */
+function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
   const params = POSEIDON2_GOLDILOCKS_12;
-  if (params.t !== WIDTH || params.d !== 7 || params.rF !== 8 || params.rP !== 22 || JSON.stringify(params.m4) !== JSON.stringify(M4_HORIZEN)) {
-    throw new Error('poseidon2-wasm: the kernel implements only the HorizenLabs width-12 instance');
+  if (!compiled) {
+    if (params.t !== WIDTH || params.d !== 7 || params.rF !== 8 || params.rP !== 22 || JSON.stringify(params.m4) !== JSON.stringify(M4_HORIZEN)) {
+      throw new Error('poseidon2-wasm: the kernel implements only the HorizenLabs width-12 instance');
+    }
+    compiled = new WebAssembly.Module(decodeBase64(wasmBase64));
   }
-  const module = new WebAssembly.Module(decodeBase64(wasmBase64));
-  const k = new WebAssembly.Instance(module, {}).exports as unknown as Poseidon2Kernel;
+  const k = new WebAssembly.Instance(compiled, {}).exports as unknown as Poseidon2Kernel;
   if (k.traceStates() !== TRACE_LAYERS) throw new Error('poseidon2-wasm: kernel and wrapper disagree on the trace length');
-  constsPtr = (k.heapBase() + 7) & ~7;
-  dataPtr = constsPtr + 8 * CONST_WORDS;
+  const consts = (k.heapBase() + 7) & ~7;
+  if (consts !== constsOffset(k)) throw new Error('poseidon2-wasm: unexpected kernel layout');
+  const data = consts + 8 * CONST_WORDS;
   // Room for a chunk of states plus its trace.
-  const need = dataPtr + 8 * WIDTH * CHUNK * (1 + TRACE_LAYERS);
+  const need = data + 8 * WIDTH * CHUNK * (1 + TRACE_LAYERS);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
-  new BigUint64Array(k.memory.buffer, constsPtr, CONST_WORDS).set(flattenConstants(params));
-  kernel = k;
-  return k;
+  new BigUint64Array(k.memory.buffer, consts, CONST_WORDS).set(flattenConstants(params));
+  return { k, dataPtr: data };
+}
+
+function constsOffset(k: Poseidon2Kernel): number {
+  return (k.heapBase() + 7) & ~7;
+}
+
+/** The shared instance for batch calls (its memory is reused by every call). */
+function load(): Poseidon2Kernel {
+  if (kernel) return kernel;
+  const inst = instantiate();
+  constsPtr = constsOffset(inst.k);
+  dataPtr = inst.dataPtr;
+  kernel = inst.k;
+  return kernel;
 }
 
 function countStates(states: BigUint64Array, where: string): number {
@@ -105,6 +123,16 @@ export function permuteBatchTrace(states: BigUint64Array): BigUint64Array {
   return trace;
 }
 
+/**
+ * Copies words out of kernel memory. (TypedArray.set, not BigUint64Array.prototype.slice: in
+ * Node 20 slice of a BigUint64Array costs ~35 ns per element, set is a memcpy.)
+ */
+function copyOut(k: Poseidon2Kernel, ptr: number, words: number): BigUint64Array {
+  const out = new BigUint64Array(words);
+  out.set(new BigUint64Array(k.memory.buffer, ptr, words));
+  return out;
+}
+
 /** Grows the kernel memory so that `bytes` bytes from dataPtr are available; returns dataPtr. */
 function reserve(k: Poseidon2Kernel, bytes: number): number {
   const need = dataPtr + bytes;
@@ -139,7 +167,7 @@ export function packAndAbsorb(
   stateView.set(state);
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('packAndAbsorb: the state is not canonical');
   k.absorbInterleaved(constsPtr, statePtr, elementsPtr, layout.elements / 8);
-  return { state: stateView.slice() };
+  return { state: copyOut(k, statePtr, WIDTH) };
 }
 
 /**
@@ -153,28 +181,35 @@ export function spongeWitness(
   layout: { elements: number; perElement: number; bits: number; offset: number; valueSlots: number },
   state: BigUint64Array,
 ): { state: BigUint64Array; trace: BigUint64Array; valueVector: BigUint64Array } {
-  const k = load();
+  // A private instance: the trace and V are returned as views into its memory, which nothing
+  // else writes to or grows, instead of being copied out (a 100 MB copy costs seconds here).
+  const { k, dataPtr: base0 } = instantiate();
+  const consts = constsOffset(k);
   if (state.length !== WIDTH) throw new RangeError(`spongeWitness: state has ${state.length} words`);
   if (layout.elements % 8 !== 0) throw new RangeError('spongeWitness: the element count must be a whole number of blocks');
   if (layout.valueSlots < values.length) throw new RangeError('spongeWitness: more values than slots');
   const blocks = layout.elements / 8;
   const valuesBytes = (4 * values.length + 7) & ~7;
   const traceWords = TRACE_LAYERS * WIDTH * blocks;
-  const base = reserve(k, valuesBytes + 8 * (layout.elements + WIDTH + traceWords + layout.valueSlots));
-  const elementsPtr = base + valuesBytes;
+  const bufWords = k.traceBlockWords();
+  const need = base0 + valuesBytes + 8 * (layout.elements + WIDTH + traceWords + layout.valueSlots + bufWords);
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const elementsPtr = base0 + valuesBytes;
   const statePtr = elementsPtr + 8 * layout.elements;
   const tracePtr = statePtr + 8 * WIDTH;
   const vectorPtr = tracePtr + 8 * traceWords;
-  new Int32Array(k.memory.buffer, base, values.length).set(values);
-  const bad = k.packValues(base, values.length, layout.elements, layout.perElement, layout.bits, BigInt(layout.offset), elementsPtr);
+  const bufPtr = vectorPtr + 8 * layout.valueSlots;
+  new Int32Array(k.memory.buffer, base0, values.length).set(values);
+  const bad = k.packValues(base0, values.length, layout.elements, layout.perElement, layout.bits, BigInt(layout.offset), elementsPtr);
   if (bad >= 0) throw new RangeError(`spongeWitness: value ${bad} = ${values[bad]} is out of range`);
   new BigUint64Array(k.memory.buffer, statePtr, WIDTH).set(state);
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
-  k.absorbInterleavedTrace(constsPtr, statePtr, elementsPtr, blocks, tracePtr);
-  k.valuesToField(base, values.length, layout.valueSlots, vectorPtr);
+  k.absorbInterleavedTrace(consts, statePtr, elementsPtr, blocks, tracePtr, bufPtr);
+  k.valuesToField(base0, values.length, layout.valueSlots, vectorPtr);
   return {
-    state: new BigUint64Array(k.memory.buffer, statePtr, WIDTH).slice(),
-    trace: new BigUint64Array(k.memory.buffer, tracePtr, traceWords).slice(),
-    valueVector: new BigUint64Array(k.memory.buffer, vectorPtr, layout.valueSlots).slice(),
+    state: copyOut(k, statePtr, WIDTH),
+    trace: new BigUint64Array(k.memory.buffer, tracePtr, traceWords),
+    valueVector: new BigUint64Array(k.memory.buffer, vectorPtr, layout.valueSlots),
   };
 }
