@@ -19,4 +19,5 @@ export { MaskedPoly, SumcheckMask, maskWeights, maskLength, splitExt } from './m
 export { ProverSession, VerifierSession, maskedClaim, gMaskClaim, maskedLayout, specOf } from './session.js';
 export type { MaskedRef, GMaskRef, MaskedSpec } from './session.js';
 export { eqEval, zEval, interpolateAt } from './poly.js';
+export { randomizeClaimsShape } from './claims.js';
 export { randomBase, randomExt } from './random.js';

@@ -65,3 +65,26 @@ test('poly: interpolation and extension agree with direct evaluation', () => {
   assert.deepEqual(interpolateAt(evals, x), at(x));
   assert.deepEqual(extendEvals(evals, 9)[8], at([8n, 0n]));
 });
+
+test('claims at boolean points are randomized by a sumcheck into one masked reveal', async () => {
+  const { randomizeClaimsShape } = await import('../../src/sumcheck/claims.js');
+  const { proveSumcheck } = await import('../../src/sumcheck/prover.js');
+  const { verifySumcheck } = await import('../../src/sumcheck/verifier.js');
+  const { roundDegrees } = await import('../../src/sumcheck/types.js');
+  const { Transcript } = await import('../../src/transcript/transcript.js');
+  const { mle } = await import('./helpers.js');
+  const values = BigUint64Array.from({ length: 16 }, (_, i) => BigInt(i * i + 3));
+  const f = MaskedPoly.sample(values, 4, 1);
+  // f at (x0, x1, 1, 0) for a random (x0, x1) — a Slice-like point — and at a vertex
+  const p1: Fp2[] = [...randomPoint(2), [1n, 0n], [0n, 0n]];
+  const p2: Fp2[] = [[1n, 0n], [0n, 0n], [1n, 0n], [1n, 0n]];
+  const claims = [p1, p2].map((point) => ({ point, value: mle(values, 4, point) }));
+  assert.throws(() => f.noteReveal(p1), /boolean/);
+  const shape = randomizeClaimsShape(4, 1, claims, randomPoint(2));
+  const out = proveSumcheck(shape, [f], SumcheckMask.sample(roundDegrees(shape)), new Transcript('rand'));
+  const v = verifySumcheck(shape, out.proof, new Transcript('rand'));
+  assert.deepEqual(v.claims[0].value, f.masked(mle(values, 4, v.point), v.point));
+  assert.equal(f.reveals, 1);
+  const bad = randomizeClaimsShape(4, 1, [{ ...claims[0], value: E.add(claims[0].value, E.ONE) }, claims[1]], randomPoint(2));
+  assert.throws(() => verifySumcheck(bad, out.proof, new Transcript('rand')));
+});
