@@ -142,7 +142,8 @@ export function tensorFrom(dtype: DType, dims: readonly number[], values: ArrayL
   } else if (dtype === 'bool') {
     for (let i = 0; i < n; i++) data[i] = values[i] !== 0 ? 1 : 0;
   } else if (dtype === 'float32') {
-    for (let i = 0; i < n; i++) data[i] = Math.fround(values[i]!);
+    // Storing through a Float32Array rounds to nearest float32, like Math.fround, in one pass.
+    (data as Float64Array).set(values instanceof Float64Array ? new Float32Array(values) : Float32Array.from(values));
   } else if (dtype === 'float16' || dtype === 'float64') {
     (data as Float64Array).set(values);
   } else {

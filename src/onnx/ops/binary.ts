@@ -10,12 +10,22 @@ import type { OpEval, OpTable } from './types.js';
 export function broadcastApply(ins: readonly Tensor[], dtype: DType, fn: (vals: Float64Array) => number): Tensor {
   const outDims = broadcastDims(...ins.map((t) => t.dims));
   const n = sizeOf(outDims);
-  const maps = ins.map((t) => broadcastIndex(t.dims, outDims));
+  // Inputs of the full output size need no index map (the common case); the rest get one.
+  const identity = new Int32Array(0);
+  const maps = ins.map((t) => (sizeOf(t.dims) === n ? identity : broadcastIndex(t.dims, outDims)));
+  if (ins.length === 2 && maps[0] === identity && maps[1] === identity) {
+    const a = f64(ins[0]!);
+    const b = f64(ins[1]!);
+    const out = new Float64Array(n);
+    const vals = new Float64Array(2);
+    for (let k = 0; k < n; k++) { vals[0] = a[k]!; vals[1] = b[k]!; out[k] = fn(vals); }
+    return tensorFrom(dtype, outDims, out);
+  }
   const data = ins.map((t) => f64(t));
   const out = new Float64Array(n);
   const vals = new Float64Array(ins.length);
   for (let k = 0; k < n; k++) {
-    for (let j = 0; j < ins.length; j++) vals[j] = data[j]![maps[j]![k]!]!;
+    for (let j = 0; j < ins.length; j++) vals[j] = data[j]![maps[j] === identity ? k : maps[j]![k]!]!;
     out[k] = fn(vals);
   }
   return tensorFrom(dtype, outDims, out);
