@@ -21,6 +21,14 @@ import {
 import { Rng } from './helpers.js';
 
 setFieldThreads(2);
+
+/** `block` repeated to n words (n a multiple of its length). */
+function tile(block: BigUint64Array, n: number): BigUint64Array {
+  const out = new BigUint64Array(n);
+  for (let o = 0; o < n; o += block.length) out.set(block, o);
+  return out;
+}
+
 after(() => setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD));
 
 /** Every vec.ts operation on inputs of n elements, as comparable arrays. */
@@ -107,6 +115,32 @@ test('pooled kernels equal single-threaded kernels and the reference (low thresh
   }
 });
 
+test('three threads (twelve chunks: uneven, odd-sized shares) match the reference, NTT layers included', () => {
+  setFieldThreads(3);
+  try {
+    setParallelThreshold(16);
+    for (const n of [1000, 4099]) {
+      const pooled = allOps(n, n + 1, V);
+      const reference = allOps(n, n + 1, R);
+      pooled.forEach((v, i) => assert.deepEqual(v, reference[i], `op ${i}, n=${n}, 3 threads`));
+    }
+    const rng = new Rng(17);
+    for (const logN of [13, 14]) {
+      const a = rng.vec(1 << logN);
+      const f = a.slice();
+      V.ntt(f);
+      const g = a.slice();
+      R.ntt(g);
+      assert.deepEqual(f, g, `ntt 2^${logN}, 3 threads`);
+      V.intt(f);
+      assert.deepEqual(f, a, `intt 2^${logN}, 3 threads`);
+    }
+  } finally {
+    setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
+    setFieldThreads(2);
+  }
+});
+
 test('sizes above the default threshold take the pooled path and match the reference', () => {
   setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
   const rng = new Rng(11);
@@ -142,12 +176,20 @@ test('kernel memory grown while the pool is running is seen by the workers', () 
   V.baseInner(rng.vec(1 << 17), rng.vec(1 << 17)); // make sure the pool exists
   const before = kernels().memory.buffer.byteLength;
   const n = Math.max(1 << 18, before / 16); // inputs of 24·n bytes cannot fit: memory must grow
-  const a = rng.vec(n);
-  const x = rng.vec(2 * n);
+  // Random blocks repeated (generating 3·n BigInt values would dominate the test's time).
+  const a = tile(rng.vec(4096), n);
+  const x = tile(rng.vec(8192), 2 * n);
   const runs = pooledRunCount();
-  assert.deepEqual(V.baseInnerExt(a, x), R.baseInnerExt(a, x));
+  const pooled = V.baseInnerExt(a, x);
   assert.ok(kernels().memory.buffer.byteLength > before, 'memory grew');
   assert.ok(pooledRunCount() > runs, 'the pool ran after growing');
+  setParallelThreshold(1 << 30);
+  assert.deepEqual(pooled, V.baseInnerExt(a, x), 'pooled = single-threaded after growth');
+  setParallelThreshold(DEFAULT_PARALLEL_THRESHOLD);
+  // Repetition makes the exact value cheap to get from the reference: n/4096 copies of a block.
+  const block = R.baseInnerExt(a.subarray(0, 4096), x.subarray(0, 8192));
+  const copies = BigInt(n / 4096);
+  assert.deepEqual(pooled, [(block[0] * copies) % F.P, (block[1] * copies) % F.P]);
 });
 
 test('a failing kernel call on the pool is reported, and the pool keeps working', () => {
