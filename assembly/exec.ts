@@ -200,3 +200,39 @@ export function gatherDyn(data: usize, idx: usize, out: usize, outer: i32, n: i3
   }
   return -1;
 }
+
+/**
+ * TopK along the middle axis of x [outer, n, inner]: the k largest (largest = 1) or smallest
+ * values in order, ties → the lower index first (as ONNX). Writes values and indices
+ * [outer, k, inner]; scratch holds 2k words.
+ */
+export function topk(x: usize, vals: usize, idxs: usize, outer: i32, n: i32, inner: i32, k: i32, largest: i32, scratch: usize): void {
+  const sv = scratch;
+  const si = scratch + (<usize>k << 3);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let count = 0;
+      for (let t = 0; t < n; t++) {
+        const v = ld(x, (o * n + t) * inner + j);
+        // Position after every kept element that ranks at least as high (earlier index wins ties).
+        let p = count;
+        while (p > 0) {
+          const w = ld(sv, p - 1);
+          const better = largest != 0 ? v > w : v < w;
+          if (!better) break;
+          p--;
+        }
+        if (p >= k) continue;
+        const last = count < k ? count : k - 1;
+        for (let q = last; q > p; q--) { st(sv, q, ld(sv, q - 1)); st(si, q, ld(si, q - 1)); }
+        st(sv, p, v);
+        st(si, p, <i64>t);
+        if (count < k) count++;
+      }
+      for (let q = 0; q < k; q++) {
+        st(vals, (o * k + q) * inner + j, ld(sv, q));
+        st(idxs, (o * k + q) * inner + j, ld(si, q));
+      }
+    }
+  }
+}

@@ -21,6 +21,7 @@ interface ExecKernels {
   divide(a: number, den: number, out: number, n: number, nDen: number, inner: number, k: number): number;
   isqrt(x: number, out: number, n: number): number;
   gatherDyn(data: number, idx: number, out: number, outer: number, n: number, m: number, inner: number, elements: number): number;
+  topk(x: number, vals: number, idxs: number, outer: number, n: number, inner: number, k: number, largest: number, scratch: number): void;
 }
 
 let kernels: ExecKernels | undefined;
@@ -187,4 +188,16 @@ export function gatherDynamic(data: BigInt64Array, idx: BigInt64Array, outer: nu
   const out = mem.alloc(size);
   const bad = k.gatherDyn(pd, pi, out, outer, n, m, inner, elements ? 1 : 0);
   return bad >= 0 ? bad : mem.get(out, size);
+}
+
+/** TopK along the middle axis of [outer, n, inner]: values and indices [outer, k, inner]. */
+export function topk(x: BigInt64Array, outer: number, n: number, inner: number, k: number, largest: boolean): [BigInt64Array, BigInt64Array] {
+  const [kn, mem] = arena();
+  const px = mem.put(x);
+  const size = outer * k * inner;
+  const pv = mem.alloc(size);
+  const pi = mem.alloc(size);
+  const scratch = mem.alloc(2 * k);
+  kn.topk(px, pv, pi, outer, n, inner, k, largest ? 1 : 0, scratch);
+  return [mem.get(pv, size), mem.get(pi, size)];
 }

@@ -101,3 +101,17 @@ test('the .zkc format round-trips and refuses other versions and corrupted const
   assert.throws(() => readCompiled(corrupt), (e: unknown) => e instanceof FormatError && /SHA-256/.test(e.message));
   assert.throws(() => readCompiled(bytes.slice(0, bytes.length - 8)), FormatError);
 });
+
+test('TopK returns values in order with the lower index first on ties, along an inner axis', () => {
+  const b = new GraphBuilder('t', 8);
+  b.addInput({ name: 'x', onnxDtype: 'int32', dims: [5, 2], scale: 1, lo: -100n, hi: 100n });
+  const [v, i] = b.add('TopK', ['x'], { axis: 0, k: 3, largest: 1 }, 'L', 'topk');
+  const [sv, si] = b.add('TopK', ['x'], { axis: 0, k: 2, largest: 0 }, 'L', 'bottomk');
+  // column 0: 4, 9, 9, -1, 4   column 1: 0, 0, 0, 0, 0
+  const x = BigInt64Array.from([4n, 0n, 9n, 0n, 9n, 0n, -1n, 0n, 4n, 0n]);
+  const r = execute(b.finish(), new Map([['x', { dims: [5, 2], data: x }]]));
+  assert.deepEqual(Array.from(r.get(v)!.data), [9n, 0n, 9n, 0n, 4n, 0n]);
+  assert.deepEqual(Array.from(r.get(i)!.data), [1n, 0n, 2n, 1n, 0n, 2n]);
+  assert.deepEqual(Array.from(r.get(sv)!.data), [-1n, 0n, 4n, 0n]);
+  assert.deepEqual(Array.from(r.get(si)!.data), [3n, 0n, 0n, 1n]);
+});

@@ -1,4 +1,4 @@
-// At least 55 (now 63) of the 64 ../shared/testdata/models cases compile and run at the default
+// At least 55 (now all) of the 64 ../shared/testdata/models cases compile and run at the default
 // precision, with dequantized outputs within TOL_STEPS quantization steps of onnxruntime's
 // (tolerance = 64 · 2^−(bits−1) · max(1, max |reference|), documented in docs/ops.md) and the
 // same argmax / label. The known failures are listed with the reason, and asserted, so that a
@@ -9,7 +9,6 @@ import { listCases, runCase } from './models-harness.js';
 import { DEFAULT_BITS } from '../../src/quant/quantize.js';
 
 const KNOWN_FAILING: Record<string, string> = {
-  'ezkl-1l_topk': 'TopK not supported',
 };
 
 const cases = listCases();

@@ -8,8 +8,9 @@ import { clipOp, compareOp, maxOp, minOp, mulOp, weightedSumOp, whereOp } from '
 import { reduceOp } from './reduce.js';
 import { divOp, sqrtOp } from './divide.js';
 import { gatherDynamicOp } from './gather-dynamic.js';
+import { topkOp } from './topk.js';
 
 export const coreOps: readonly OpDef[] = [
   matmulOp, requantOp, lookupOp, gatherOp, reshapeOp, weightedSumOp, mulOp, maxOp, minOp, clipOp, compareOp, whereOp,
-  reduceOp, divOp, sqrtOp, gatherDynamicOp,
+  reduceOp, divOp, sqrtOp, gatherDynamicOp, topkOp,
 ];

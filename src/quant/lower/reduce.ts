@@ -300,7 +300,30 @@ const instanceNorm: Lowering = {
 
 void operand;
 
+const topk: Lowering = {
+  domain: '', opType: 'TopK',
+  lower(ctx) {
+    const node = ctx.node;
+    const x = ctx.input(node.inputs[0]);
+    const dims = ctx.irInfo(x.ir).dims;
+    let axis = attrInt(node, 'axis', -1);
+    if (axis < 0) axis += dims.length;
+    let k: number;
+    if (node.inputs[1]) {
+      const c = ctx.constantOf(node.inputs[1]);
+      if (!c) refuseNode(ctx, 'k must be a constant');
+      k = integers(c)[0];
+    } else k = attrInt(node, 'k', 1);
+    const largest = attrInt(node, 'largest', 1);
+    const [vals, idxs] = ctx.emit('TopK', [x.ir], { axis, k, largest }, { step: 'topk', scales: [x.scale, 1] });
+    const [vo, io] = node.outputs;
+    if (vo) ctx.define(vo, { ir: vals, scale: x.scale });
+    if (io) ctx.define(io, { ir: idxs, scale: 1 });
+  },
+};
+
 export const reduceLowerings: readonly Lowering[] = [
+  topk,
   reduceLowering('ReduceSum', 'sum', false), reduceLowering('ReduceMean', 'sum', true),
   reduceLowering('ReduceMax', 'max', false), reduceLowering('ReduceMin', 'min', false),
   argLowering('ArgMax'), argLowering('ArgMin'),

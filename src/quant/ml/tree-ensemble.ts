@@ -182,7 +182,7 @@ interface Emitted {
 
 /** Builds the complete-tree tensors and emits MlTreeEnsemble; `targetMap` maps ONNX target ids to output columns. */
 function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targetMap: (t: number) => number,
-  aggregate: 'SUM' | 'AVERAGE' | 'MIN' | 'MAX', base: readonly number[]): Emitted {
+  aggregate: 'SUM' | 'AVERAGE' | 'MIN' | 'MAX', base: readonly number[], presence = false, step = 'trees'): Emitted {
   const rows = asRows(ctx, ctx.input(ctx.node.inputs[0]!), 'rows');
   const { n, f } = rows;
   const x = rows.value;
@@ -204,7 +204,11 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
       if (nd.mode === 'LEAF') {
         if (level === D) {
           const base0 = (ti * leavesPer + (heap - internal)) * outTargets;
-          for (const w of nd.weights) leafReal[base0 + targetMap(w.target)] += w.weight;
+          // presence: 1 where the leaf weighs the target (onnxruntime's has_score), else the weights.
+          for (const w of nd.weights) {
+            if (presence) leafReal[base0 + targetMap(w.target)] = 1;
+            else leafReal[base0 + targetMap(w.target)] += w.weight;
+          }
           return;
         }
         // Padding test (always true, the defaults above); both subtrees repeat the leaf.
@@ -247,7 +251,7 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
   const baseIr = ctx.addConstant('base', { dims: [outTargets], data: bigArray(baseInts) }, 'weight', -bound(baseInts), bound(baseInts));
   const [s] = ctx.emit('MlTreeEnsemble', [x.ir, featIr, thrIr, modeIr, leafIr, baseIr], {
     depth: D, trees: T, targets: outTargets, aggregate: aggregate === 'AVERAGE' ? 'SUM' : aggregate,
-  }, { step: 'trees', scales: [outScale] });
+  }, { step, scales: [outScale] });
   return { scores: { ir: s!, scale: outScale }, n };
 }
 
@@ -309,7 +313,33 @@ export const treeEnsembleClassifierLowering: Lowering = {
     if (labels.count < 3) refuseMl(ctx, 'two classes with weights on both: onnxruntime answers labels 0/1 regardless of classlabels there; not supported');
     if (baseAttr.length !== 0 && baseAttr.length !== labels.count) refuseMl(ctx, `${baseAttr.length} base_values for ${labels.count} classes`);
     const { scores, n } = emitForest(ctx, forest, labels.count, (t) => t, 'SUM', baseAttr);
-    if (labelOut) ctx.define(labelOut, labelsOf(ctx, argmaxIndex(ctx, scores, 'argmax'), labels, 'label'));
+    if (labelOut) {
+      // onnxruntime takes the argmax over the classes that have a score: a class is scored when
+      // it has a base value or a weight in some reached leaf. Where that is not guaranteed for
+      // every input, a second ensemble (aggregate MAX over 0/1 "has a weight" leaves) gives the
+      // per-row presence, and unscored classes are masked below every score before the argmax.
+      const unsure = Array.from({ length: labels.count }, (_, c) => c).filter((c) => !alwaysScored(forest, c, baseAttr.length));
+      let ranked = scores;
+      if (unsure.length > 0) ranked = maskUnscored(ctx, forest, scores, n, labels.count);
+      ctx.define(labelOut, labelsOf(ctx, argmaxIndex(ctx, ranked, 'argmax'), labels, 'label'));
+    }
     if (scoresOut) ctx.define(scoresOut, postTransform(ctx, scores, n, labels.count, transform, 'transform'));
   },
 };
+
+/** True when class c has a score for every input: it has a base value, or some tree weighs it in every leaf. */
+function alwaysScored(forest: Forest, c: number, baseCount: number): boolean {
+  if (c < baseCount) return true;
+  return forest.trees.some((tree) => [...tree.nodes.values()].every((nd) => nd.mode !== 'LEAF' || nd.weights.some((w) => w.target === c)));
+}
+
+/** Scores with classes that have no weight in any reached leaf replaced by (lowest score − 1). */
+function maskUnscored(ctx: LowerContext, forest: Forest, scores: QuantValue, n: number, classes: number): QuantValue {
+  const present = emitForest(ctx, forest, classes, (t) => t, 'MAX', [], true, 'presence');
+  const zeros = ctx.addConstant('presence-zero', { dims: [n, classes], data: new BigInt64Array(n * classes) }, 'public');
+  const [bit] = ctx.emit('Compare', [present.scores.ir, zeros], { mode: 'greater' }, { step: 'presence-bit', scales: [1] });
+  const low = ctx.irInfo(scores.ir).lo - 1n;
+  const floor = ctx.addConstant('unscored', { dims: [n, classes], data: new BigInt64Array(n * classes).fill(low) }, 'public');
+  const [masked] = ctx.emit('Where', [bit!, scores.ir, floor], {}, { step: 'mask-unscored', scales: [scores.scale] });
+  return { ir: masked!, scale: scores.scale };
+}
