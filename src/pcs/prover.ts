@@ -1,6 +1,6 @@
 // Prover of the hiding hash-based commitment (Ligero-style tensor opening, see
-// docs/protocol-pcs.md). Not for browsers' verifier bundles only because it is large; it uses
-// no static Node import (merkle-build.ts reaches node:crypto dynamically when present).
+// docs/protocol-pcs.md). It has no static Node import either (merkle-build.ts reaches
+// node:crypto dynamically when present), so it also runs, more slowly, in browsers.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as V from '../field/vec.js';
