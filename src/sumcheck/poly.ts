@@ -20,40 +20,52 @@ function lagrangeDenominators(d: number): bigint[] {
   return out;
 }
 
+/** Coefficients (in X^0..X^d) of the Lagrange basis polynomials of the nodes 0..d, per d. */
+const basisCoefficients = new Map<number, bigint[][]>();
+function lagrangeBasis(d: number): bigint[][] {
+  let out = basisCoefficients.get(d);
+  if (out === undefined) {
+    const dens = lagrangeDenominators(d);
+    out = [];
+    for (let i = 0; i <= d; i++) {
+      // Π_{j≠i} (X − j), expanded
+      let poly: bigint[] = [1n];
+      for (let j = 0; j <= d; j++) {
+        if (j === i) continue;
+        const next = new Array<bigint>(poly.length + 1).fill(0n);
+        poly.forEach((c, k) => {
+          next[k + 1] = F.add(next[k + 1], c);
+          next[k] = F.sub(next[k], F.mul(c, BigInt(j)));
+        });
+        poly = next;
+      }
+      out.push(poly.map((c) => F.mul(c, dens[i])));
+    }
+    basisCoefficients.set(d, out);
+  }
+  return out;
+}
+
 /**
- * Evaluates at x the polynomial of degree ≤ d given by its values at 0, 1, …, d (Lagrange over
- * the integer nodes). Exact for any x, including a node. One F_p2 inversion per call (all the
- * 1/(x − j) by Montgomery's trick); the node denominators are cached constants.
+ * Evaluates at x the polynomial of degree ≤ d given by its values at 0, 1, …, d: converts to
+ * coefficients with the cached inverse Vandermonde matrix of the integer nodes (base-field
+ * constants), then Horner. No inversion per call.
  */
 export function interpolateAt(evals: readonly Fp2[], x: Fp2): Fp2 {
   const d = evals.length - 1;
   if (d < 0) throw new RangeError('interpolateAt: no values');
-  // x equal to a node: return that value (the formula below would divide by zero).
-  if (x[1] === 0n && x[0] <= BigInt(d)) return evals[Number(x[0])];
-  const diffs: Fp2[] = [];
-  const prefix: Fp2[] = [];
-  let all: Fp2 = E.ONE;
-  for (let j = 0; j <= d; j++) {
-    const dj = E.sub(x, E.fromBase(BigInt(j)));
-    diffs.push(dj);
-    prefix.push(all);
-    all = E.mul(all, dj);
+  const basis = lagrangeBasis(d);
+  let acc: Fp2 = E.ZERO;
+  for (let k = d; k >= 0; k--) {
+    let c0 = 0n;
+    let c1 = 0n;
+    for (let i = 0; i <= d; i++) {
+      c0 += basis[i][k] * evals[i][0];
+      c1 += basis[i][k] * evals[i][1];
+    }
+    acc = E.add(E.mul(acc, x), [c0 % F.P, c1 % F.P]);
   }
-  // inverses of every diff from one inversion: inv_j = prefix_j · suffix_j / all
-  const invDiffs: Fp2[] = new Array(d + 1);
-  let acc = E.inv(all);
-  for (let j = d; j >= 0; j--) {
-    invDiffs[j] = E.mul(acc, prefix[j]);
-    acc = E.mul(acc, diffs[j]);
-  }
-  const dens = lagrangeDenominators(d);
-  let out: Fp2 = E.ZERO;
-  for (let i = 0; i <= d; i++) {
-    // L_i(x) = Π_{j} (x − j) / (x − i) / Π_{j≠i} (i − j)
-    const li = E.mulBase(E.mul(all, invDiffs[i]), dens[i]);
-    out = E.add(out, E.mul(li, evals[i]));
-  }
-  return out;
+  return acc;
 }
 
 /** Lagrange coefficients at the integer t of the nodes 0..d (cached; no inversions per use). */
