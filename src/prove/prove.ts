@@ -8,13 +8,13 @@ import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
-import { proveRange, serializeRangeProof } from '../lookup/range.js';
-import { hashPcs, type HashPcs } from '../pcs/index.js';
+import { proveRanges, serializeRanges } from '../layers/ranges.js';
+import type { HashPcs } from '../pcs/index.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
-import { planModel } from '../verify/plan.js';
+import { MODEL_PCS, planModel } from '../verify/plan.js';
 import { serializeProofFile } from '../verify/proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from '../verify/statement.js';
 import { verifyingKeyHash } from '../verify/vk.js';
@@ -45,7 +45,7 @@ export function writeCommitments(w: ByteWriter, list: readonly { root: Uint8Arra
 
 export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {
   const vk = pk.vk;
-  const pcs = options.pcs ?? hashPcs;
+  const pcs = options.pcs ?? MODEL_PCS;
   const plan = planModel(vk);
   const values = execute(graphOf(pk), inputs);
   // the requant helper columns, from the executor's x; q must agree with the executor
@@ -104,11 +104,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     layers.blob(serializeSumcheckProof(proof));
   });
 
-  const ranges = new ByteWriter();
-  for (const r of plan.ranges) {
-    const proof = proveRange(r.shape, r.columns.map((c) => masked.get(c)!), r.refs, session, transcript);
-    ranges.blob(serializeRangeProof(proof));
-  }
+  // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
+  const rangeProof = plan.ranges.length === 0 ? null : proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript);
 
   const openings = session.finish();
   const commitments = new ByteWriter();
@@ -119,7 +116,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const sections = new Map<number, Uint8Array>([
     [SECTION.commitments, commitments.finish()],
     [SECTION.layers, layers.finish()],
-    [SECTION.ranges, ranges.finish()],
+    ...(rangeProof ? ([[SECTION.ranges, serializeRanges(rangeProof)]] as const) : []),
     [SECTION.openings, opened.finish()],
   ]);
   const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));

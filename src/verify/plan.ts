@@ -10,10 +10,18 @@ import type { RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { VerifyingKey, VkNode } from './vk.js';
+import { HashPcs } from '../pcs/index.js';
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
 }
+
+/**
+ * The commitment scheme of model proofs: the hash PCS with its proven parameters and enough
+ * evaluation masks for the many distinct claim points of one model commitment (each mask costs
+ * two rows). Fixed by the proof format version.
+ */
+export const MODEL_PCS: HashPcs = new HashPcs({ evalMasks: 32 });
 
 /** Mask variables of every committed tensor: capacity 4 reveals (producer, consumers, range check). */
 export const TENSOR_MASK_VARS = 2;

@@ -6,14 +6,13 @@ import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
-import { deserializeRangeProof, verifyRange } from '../lookup/range.js';
-import { rangeCommitmentSizes } from '../lookup/standalone.js';
-import { hashPcs, type HashPcs } from '../pcs/index.js';
+import { deserializeRanges, rangeCommitmentSizes, verifyRanges } from '../layers/ranges.js';
+import type { HashPcs } from '../pcs/index.js';
 import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
-import { planModel } from './plan.js';
+import { MODEL_PCS, planModel } from './plan.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -58,7 +57,7 @@ function sameSizes(a: readonly number[], b: readonly number[]): boolean {
  * UnsupportedModelError (a key this version cannot verify); returns the verified statement.
  */
 export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: VerifyOptions = {}): VerifyResult {
-  const pcs = options.pcs ?? hashPcs;
+  const pcs = options.pcs ?? MODEL_PCS;
   const { statement, sections } = deserializeProofFile(proofBytes);
   const expectedHash = verifyingKeyHash(vk);
   if (!sameSizes([...statement.vkHash], [...expectedHash])) throw new VerificationError('statement/vk', 'the proof was made for another verifying key');
@@ -72,7 +71,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
-  const expected = [plan.c0Sizes, ...plan.ranges.flatMap((r) => rangeCommitmentSizes(r.shape).slice(1))];
+  const expected = [plan.c0Sizes, ...(plan.ranges.length > 0 ? rangeCommitmentSizes(plan.ranges.map((r) => r.shape)) : [])];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -110,12 +109,13 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   }
   layers.end();
 
-  const ranges = new ByteReader(section(sections, SECTION.ranges, 'ranges'), 'ranges section');
-  for (const r of plan.ranges) {
-    const proof = deserializeRangeProof(ranges.blob(1 << 28, `range ${r.label}`), r.shape);
-    verifyRange(r.shape, proof, r.refs, session, transcript);
+  if (plan.ranges.length > 0) {
+    const shapes = plan.ranges.map((r) => r.shape);
+    const proof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes);
+    verifyRanges(shapes, proof, plan.ranges.map((r) => r.refs), session, transcript);
+  } else if (sections.has(SECTION.ranges)) {
+    throw new FormatError('proof: unexpected ranges section');
   }
-  ranges.end();
 
   const opened = new ByteReader(section(sections, SECTION.openings, 'openings'), 'openings section');
   const count = opened.count(MAX_COMMITMENTS, 'opening count');

@@ -42,7 +42,7 @@ test('model: prove and verify a two-layer network with public weights and a priv
     const res = verify(vk, proof, { context: 'bank A' });
     const y = outputs.get(graph.outputs[0].name)!;
     assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.001));
-    assert.ok(proof.length < 400_000, `proof of ${proof.length} bytes`);
+    assert.ok(proof.length < 2_000_000, `proof of ${proof.length} bytes`);
   }
 });
 
@@ -139,7 +139,8 @@ test('model: a quantized MLP (Gemm + Requant with clamps, twice) proves and veri
   const t2 = Date.now();
   const y = outputs.get(graph.outputs[0].name)!;
   assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.2));
-  console.log(`# quantized MLP: prove ${t1 - t0} ms, verify ${t2 - t1} ms, proof ${proof.length} bytes`);
+  const sizes = [...deserializeProofFile(proof).sections].map(([tag, b]) => `${tag}:${b.length}`).join(' ');
+  console.log(`# quantized MLP: prove ${t1 - t0} ms, verify ${t2 - t1} ms, proof ${proof.length} bytes (sections ${sizes})`);
   // a tampered output is rejected
   const file = deserializeProofFile(proof);
   const vals = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();

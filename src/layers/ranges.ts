@@ -1,0 +1,151 @@
+// All range checks of a model proof in ONE LogUp argument: the lookup shapes of several range
+// checks (src/lookup/range.ts, possibly of different sizes and widths) are concatenated —
+// relations, extras (the checked value columns) and the linear limb checks, re-indexed — so the
+// whole model pays three commitments (limbs; multiplicities and g; inverses) and three
+// openings for its range checks instead of three per check.
+//
+// The limb arrangement mirrors range.ts: per value column v, limbs 0..L−2 (or all L when the
+// top limb is a full limb) are columns v·main + i of the shape's first relation, the short top
+// limb is column v of its second relation.
+import { ByteReader, ByteWriter } from '../encoding/bytes.js';
+import type { BaseVec } from '../field/vec.js';
+import type { ColumnSource, CommitPort, LinearCheck, LookupProof, LookupProveOptions, LookupShape } from '../lookup/logup.js';
+import { lookupRoundDegrees, proveLookups, readLookupProof, verifyLookups, writeLookupProof } from '../lookup/logup.js';
+import { decompose, limbCount, rangeLookupShape, type RangeShape } from '../lookup/range.js';
+import { MaskedPoly, maskLength } from '../sumcheck/mask.js';
+import { maskedLayout, type MaskedRef } from '../sumcheck/session.js';
+import type { Transcript } from '../transcript/transcript.js';
+
+function limbPosition(s: RangeShape, v: number, i: number): readonly [number, number] {
+  const { limbs, topBits } = limbCount(s);
+  const main = topBits === s.limbBits ? limbs : limbs - 1;
+  if (i < main) return [0, v * main + i];
+  return [main > 0 ? 1 : 0, v];
+}
+
+/** The merged lookup shape and where each range check's relations and extras start. */
+export function mergedRangeShape(shapes: readonly RangeShape[]): LookupShape {
+  if (shapes.length === 0) throw new RangeError('ranges: nothing to check');
+  const relations: LookupShape['relations'][number][] = [];
+  const extras: LookupShape['extras'][number][] = [];
+  const checks: LinearCheck[] = [];
+  for (const s of shapes) {
+    const one = rangeLookupShape(s);
+    const relOff = relations.length;
+    const extOff = extras.length;
+    relations.push(...one.relations);
+    extras.push(...one.extras);
+    for (const c of one.checks) {
+      checks.push({
+        ...c,
+        terms: c.terms.map((t) => {
+          const src: ColumnSource = 'lookup' in t.source ? { lookup: [t.source.lookup[0] + relOff, t.source.lookup[1], t.source.lookup[2]] } : { extra: t.source.extra + extOff };
+          return { ...t, source: src };
+        }),
+      });
+    }
+  }
+  return { relations, extras, checks };
+}
+
+function limbMaskVars(s: RangeShape): number {
+  return rangeLookupShape(s).relations[0].columns[0].maskVars;
+}
+
+/** Limb commitment layout: shape k, value v, limb i in that order. */
+function limbRefs(shapes: readonly RangeShape[], commitment: number): MaskedRef[][][] {
+  const specs = shapes.flatMap((s) => Array.from({ length: s.columns * limbCount(s).limbs }, () => ({ numVars: s.numVars, maskVars: limbMaskVars(s), ext: false })));
+  const flat = maskedLayout(commitment, specs);
+  let next = 0;
+  return shapes.map((s) => Array.from({ length: s.columns }, () => Array.from({ length: limbCount(s).limbs }, () => flat[next++])));
+}
+
+function arrange<T>(shapes: readonly RangeShape[], perShape: readonly (readonly (readonly T[])[])[]): T[][][] {
+  const cols: T[][][] = [];
+  shapes.forEach((s, k) => {
+    const rel = rangeLookupShape(s).relations;
+    const base = cols.length;
+    rel.forEach((r) => cols.push(r.columns.map(() => [])));
+    perShape[k].forEach((limbs, v) =>
+      limbs.forEach((x, i) => {
+        const [r, c] = limbPosition(s, v, i);
+        cols[base + r][c] = [x];
+      }),
+    );
+  });
+  return cols;
+}
+
+/**
+ * Proves every range check at once. `values[k]` are the committed value columns of check k (at
+ * `valueRefs[k]`). Commits the limbs through `port` (one commitment) and runs one LogUp.
+ */
+export function proveRanges(
+  shapes: readonly RangeShape[],
+  values: readonly (readonly MaskedPoly[])[],
+  valueRefs: readonly (readonly MaskedRef[])[],
+  port: CommitPort,
+  transcript: Transcript,
+  options: LookupProveOptions = {},
+): LookupProof {
+  const limbs = shapes.map((s, k) => {
+    if (values[k].length !== s.columns || valueRefs[k].length !== s.columns) throw new RangeError(`ranges: check ${k} has ${values[k].length} columns for ${s.columns}`);
+    return values[k].map((v) => decompose(s, v.values, options.unsafeAllowMisses === true).map((l: BaseVec) => MaskedPoly.sample(l, s.numVars, limbMaskVars(s))));
+  });
+  const c = port.commit(limbs.flat(2).flatMap((l) => l.commitPolys()));
+  const refs = limbRefs(shapes, c);
+  return proveLookups(
+    mergedRangeShape(shapes),
+    { columns: arrange(shapes, limbs), extras: values.flat() },
+    { columns: arrange(shapes, refs), extras: valueRefs.flat() },
+    port,
+    transcript,
+    options,
+  );
+}
+
+export function verifyRanges(shapes: readonly RangeShape[], proof: LookupProof, valueRefs: readonly (readonly MaskedRef[])[], port: CommitPort, transcript: Transcript): void {
+  const c = port.commit(null);
+  const refs = limbRefs(shapes, c);
+  verifyLookups(mergedRangeShape(shapes), proof, { columns: arrange(shapes, refs), extras: valueRefs.flat() }, port, transcript);
+}
+
+/** Sizes of the limb commitment (the LogUp's own two commitments follow it). */
+export function rangeLimbSizes(shapes: readonly RangeShape[]): number[] {
+  return shapes.flatMap((s) => Array.from({ length: s.columns * limbCount(s).limbs }, () => [1 << s.numVars, 1 << limbMaskVars(s), 1 << limbMaskVars(s)]).flat());
+}
+
+export function serializeRanges(proof: LookupProof): Uint8Array {
+  const w = new ByteWriter();
+  writeLookupProof(w, proof);
+  return w.finish();
+}
+
+export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[]): LookupProof {
+  const r = new ByteReader(bytes, 'range checks');
+  const proof = readLookupProof(r, mergedRangeShape(shapes));
+  r.end();
+  return proof;
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/**
+ * Sizes of the three commitments of the merged range checks: limbs; multiplicities (masked,
+ * 1 mask variable) and g; inverse columns h per looked-up column and q per relation (extension
+ * vectors: c0, c1, then their masks) — the layout of src/lookup/logup.ts.
+ */
+export function rangeCommitmentSizes(shapes: readonly RangeShape[]): number[][] {
+  const shape = mergedRangeShape(shapes);
+  const gLen = nextPow2(maskLength(lookupRoundDegrees(shape)));
+  const ms = [...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 2, 2]), gLen, gLen];
+  const hq = [
+    ...shape.relations.flatMap((rel) => rel.columns.flatMap((c) => [1 << c.numVars, 1 << c.numVars, 2, 2])),
+    ...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 1 << rel.table.numVars, 2, 2]),
+  ];
+  return [rangeLimbSizes(shapes), ms, hq];
+}
