@@ -219,8 +219,14 @@ export function loadOnnx(bytes: Uint8Array, opts: LoadOptions = {}): Graph {
   const unsupported = [...new Set((g.node ?? []).filter((np) => !isSupportedOp(canonicalDomain(np.domain), np.opType ?? '')).map((np) => np.opType ?? ''))];
   const others = unsupported.length > 1 ? ` (the model also uses unsupported ${unsupported.slice(1).join(', ')})` : '';
   const nodes: Node[] = [];
+  // Node names key per-layer data downstream, so they are made unique (ONNX does not require it).
+  const usedNames = new Set<string>();
   (g.node ?? []).forEach((np, i) => {
-    const node = nodeFromProto(np, i, opsets, site, others);
+    const parsed = nodeFromProto(np, i, opsets, site, others);
+    let name = parsed.name;
+    for (let k = 2; usedNames.has(name); k++) name = `${parsed.name}_${k}`;
+    usedNames.add(name);
+    const node = name === parsed.name ? parsed : { ...parsed, name };
     if (node.opType === 'Constant' && node.domain === '') {
       const out = node.outputs[0];
       if (out === undefined) throw importError({ ...site, node: node.name, op: 'Constant' }, 'has no output');

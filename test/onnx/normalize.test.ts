@@ -180,3 +180,19 @@ test('evaluateFloat returns every value and accepts integer inputs given as Floa
   const m = f64(values.get('m')!);
   assert.deepEqual(Array.from(f64(values.get('y')!)), [m[2], m[0], m[5], m[3]]);
 });
+
+test('node names are unique after loading, even when the file repeats or omits them', () => {
+  const g = loadOnnx(writeOnnx({
+    inputs: [{ name: 'x', dtype: 'float32', dims: [1, 2] }],
+    outputs: [{ name: 'y', dtype: 'float32' }],
+    nodes: [
+      { name: 'act', opType: 'Relu', inputs: ['x'], outputs: ['a'] },
+      { name: 'act', opType: 'Sigmoid', inputs: ['a'], outputs: ['b'] },
+      { name: 'Tanh_2', opType: 'Tanh', inputs: ['b'], outputs: ['c'] },
+      { name: '', opType: 'Tanh', inputs: ['c'], outputs: ['y'] },
+    ],
+  }));
+  const names = g.nodes.map((n) => n.name);
+  assert.equal(new Set(names).size, names.length, names.join(', '));
+  assert.deepEqual(names.slice(0, 2), ['act', 'act_2']);
+});
