@@ -20,7 +20,8 @@ const MODES = ['BRANCH_LEQ', 'BRANCH_LT', 'BRANCH_GTE', 'BRANCH_GT', 'BRANCH_EQ'
 const F = 4;
 const N = 48;
 
-function randomForest(rng: Prng, trees: number, targets: number) {
+/** `sparse`: each leaf weighs a random non-empty subset of the targets (onnxruntime then ranks only scored classes). */
+function randomForest(rng: Prng, trees: number, targets: number, sparse = false) {
   const n = { tree: [] as number[], id: [] as number[], mode: [] as string[], feature: [] as number[], value: [] as number[], yes: [] as number[], no: [] as number[] };
   const w = { tree: [] as number[], node: [] as number[], id: [] as number[], weight: [] as number[] };
   for (let t = 0; t < trees; t++) {
@@ -31,7 +32,13 @@ function randomForest(rng: Prng, trees: number, targets: number) {
       n.tree.push(t); n.id.push(id);
       if (depth >= 6 || (depth > 0 && rng.nextInt(3) === 0)) {
         n.mode.push('LEAF'); n.feature.push(0); n.value.push(0); n.yes.push(0); n.no.push(0);
-        for (let k = 0; k < targets; k++) { w.tree.push(t); w.node.push(id); w.id.push(k); w.weight.push(Math.fround(rng.nextNormal())); }
+        const first = rng.nextInt(targets);
+        for (let k = 0; k < targets; k++) {
+          if (sparse && k !== first && rng.nextInt(2) === 0) continue;
+          // Sparse weights are negative, so an unscored class (0) would win if it were ranked.
+          const v = rng.nextNormal();
+          w.tree.push(t); w.node.push(id); w.id.push(k); w.weight.push(Math.fround(sparse ? -Math.abs(v) - 0.1 : v));
+        }
         return id;
       }
       const grid = rng.nextInt(17) - 8;
@@ -53,17 +60,18 @@ function randomForest(rng: Prng, trees: number, targets: number) {
   };
 }
 
-test('random tree ensembles: integer = onnxruntime (regressors with every aggregate, 3-class classifiers)', async () => {
+test('random tree ensembles: integer = onnxruntime (regressors with every aggregate, 3-class classifiers, sparse class weights)', async () => {
   const rng = new Prng(2024);
   const x = new Float32Array(N * F);
   for (let i = 0; i < x.length; i++) x[i] = (rng.nextInt(17) - 8) / 8;
   const cal = Float64Array.from(x);
   cal[0] = 2047 / 1024; // pins the input scale to 1/1024
-  for (let round = 0; round < 16; round++) {
+  for (let round = 0; round < 20; round++) {
     const classifier = round % 2 === 1;
+    const sparse = classifier && round >= 12; // the last four classifiers weigh classes sparsely
     const targets = classifier ? 3 : 1 + rng.nextInt(2);
     const trees = 1 + rng.nextInt(6);
-    const forest = randomForest(rng, trees, targets);
+    const forest = randomForest(rng, trees, targets, sparse);
     const { w, ...nodes } = forest;
     const aggregate = ['SUM', 'AVERAGE', 'MIN', 'MAX'][round % 8 >> 1]!;
     const bytes = writeOnnx({
@@ -89,7 +97,7 @@ test('random tree ensembles: integer = onnxruntime (regressors with every aggreg
     const graph = loadOnnx(bytes, { dims: { N } });
     const ir = compileGraph(graph, { calibration: [{ x: { dtype: 'float32', dims: [N, F], data: cal } }] });
     const run = runCompiled(ir, { x: { dtype: 'float32', dims: [N, F], data: Float64Array.from(x) } });
-    const what = `round ${round}: ${classifier ? 'classifier' : `regressor ${aggregate}`}, ${trees} trees, ${targets} targets`;
+    const what = `round ${round}: ${classifier ? `classifier${sparse ? ' (sparse)' : ''}` : `regressor ${aggregate}`}, ${trees} trees, ${targets} targets`;
     const y = run.outputs.get('y')!;
     const yRef = Array.from(ref.y!.data, Number);
     for (let i = 0; i < yRef.length; i++) assert.ok(Math.abs(y[i]! - yRef[i]!) < 1e-5, `${what}: y[${i}] = ${y[i]} vs ${yRef[i]}`);

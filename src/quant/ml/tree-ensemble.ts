@@ -23,10 +23,8 @@
 //    label = labels[s > 0.5] when every weight is ≥ 0 (probability leaves), else labels[s > 0];
 //    scores = [1 − s, s] (all weights ≥ 0, no transform), or [σ(−s), σ(s)] (LOGISTIC), or
 //    [−s, s] (other transforms, which onnxruntime does not apply to one score column);
-//  * C ≥ 3 classes: S[c] = base[c] + Σ leaves of class c; label = labels[argmax S] (ties → first);
-//    scores = post_transform(S). A class without a weight in a reached leaf counts 0 (onnxruntime
-//    leaves it out of the argmax; the two agree whenever every leaf weighs every class, as in
-//    sklearn, XGBoost and LightGBM exports).
+//  * C ≥ 3 classes: S[c] = base[c] + Σ leaves of class c; label = labels[argmax S] (ties → first)
+//    over the classes that have a score for the row (see maskUnscored); scores = post_transform(S).
 import type { Node as OnnxNode } from '../../onnx/graph.js';
 import { type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
 import { MAX_TREE_DEPTH, TREE_MODE_EQ, TREE_MODE_LEQ } from '../../ir/ml/tree-ensemble.js';
