@@ -41,3 +41,13 @@ export function requantToScale(ctx: LowerContext, v: QuantValue, outScale: numbe
   const [out] = ctx.emit('Requant', [v.ir], { mults: [m], shift, inner: 1, lo: BigInt(lo), hi: BigInt(hi) }, { step, scales: [outScale] });
   return { ir: out!, scale: outScale };
 }
+
+/** max |v| over an array, at least `floor` (a loop: spreading large arrays into Math.max overflows the stack). */
+export function maxAbs(vs: ArrayLike<number>, floor = 0): number {
+  let m = floor;
+  for (let i = 0; i < vs.length; i++) {
+    const a = Math.abs(vs[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}

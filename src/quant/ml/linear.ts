@@ -9,7 +9,7 @@
 //   C ≥ 2 columns: label = labels[argmax S] (ties → first), scores = post_transform(S).
 // (onnxruntime leaves a one-column, two-label score as [1 − S, S] without the transform.)
 import { absMax, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
-import { bigInts as bigArray } from './fixed.js';
+import { bigInts as bigArray, maxAbs } from './fixed.js';
 import { classLabels, floatsAttr, intAttr, intsAttr, stringAttr, stringsAttr } from './attrs.js';
 import { aboveIndex, argmaxIndex, asRows, featureQmax, labelsOf, pairColumns, postTransform, refuseMl, reshape } from './emit.js';
 
@@ -36,7 +36,7 @@ function linearScores(ctx: LowerContext, targetsHint?: number): Scores {
   const bX = Number(absMax(ctx.irInfo(x.ir).lo, ctx.irInfo(x.ir).hi));
   const qw = Math.min(featureQmax(ctx), Math.floor(2 ** 61 / (Math.max(1, bX) * f)));
   if (qw < 127) refuseMl(ctx, `inputs bounded by ${bX} leave fewer than 8 bits for ${f} weights below p/2`);
-  const wMax = Math.max(...coef.map(Math.abs));
+  const wMax = maxAbs(coef);
   const sW = wMax > 0 ? wMax / qw : 1;
   // B = Wᵀ as [F, T] for MatMul(X [N, F], B [F, T]).
   const wt = new Float64Array(f * targets);
@@ -46,7 +46,7 @@ function linearScores(ctx: LowerContext, targetsHint?: number): Scores {
   const bias = new Float64Array(targets);
   for (let t = 0; t < targets; t++) bias[t] = Math.floor((intercepts[t] ?? 0) / sAcc + 0.5);
   if (!bias.every(Number.isSafeInteger)) refuseMl(ctx, 'an intercept does not fit at the accumulator scale');
-  const bBound = BigInt(Math.max(1, ...Array.from(bias, Math.abs)));
+  const bBound = BigInt(maxAbs(bias, 1));
   const b = ctx.addConstant('intercepts', { dims: [targets], data: bigArray(bias) }, 'weight', -bBound, bBound);
   const [s] = ctx.emit('MatMul', [x.ir, w, b], {
     batch: 1, batchA: 1, batchB: 1, m: n, k: f, n: targets, biasMode: 1, outDims: [n, targets],

@@ -5,7 +5,7 @@
 // output scale (twice the calibrated range over qmax_f, so the clamp is a safety net, not a
 // rounding rule), k as large as keeps every term of the affine relation below 2^62.
 import { absMax, sizeOf, type Lowering } from '../../ir/types.js';
-import { bigInts as bigArray } from './fixed.js';
+import { bigInts as bigArray, maxAbs } from './fixed.js';
 import { floatsAttr } from './attrs.js';
 import { featureQmax, refuseMl } from './emit.js';
 
@@ -37,14 +37,14 @@ export const scalerLowering: Lowering = {
     const a = scale.map((s) => (x.scale * s) / sOut);
     const c = offset.map((o, i) => (-o * scale[i]!) / sOut);
     const bX = Number(absMax(info.lo, info.hi));
-    const need = Math.max(...a.map(Math.abs)) * bX + Math.max(...c.map(Math.abs)) + 1;
+    const need = maxAbs(a) * bX + maxAbs(c) + 1;
     // … and keeps A and C below 2^52, so they are exact doubles before they become integers.
-    const largest = Math.max(...a.map(Math.abs), ...c.map(Math.abs), 2 ** -62);
+    const largest = Math.max(maxAbs(a), maxAbs(c), 2 ** -62);
     const k = Math.max(0, Math.min(62, Math.floor(Math.log2(2 ** 61 / need)), Math.floor(Math.log2(2 ** 52 / largest))));
     const A = a.map((v) => Math.floor(v * 2 ** k + 0.5));
     const C = c.map((v) => Math.floor(v * 2 ** k + 0.5));
     if (![...A, ...C].every(Number.isSafeInteger)) refuseMl(ctx, 'scaler multipliers do not fit 2^53; the feature scales are too far apart');
-    const bound = (vs: number[]): bigint => BigInt(Math.max(1, ...vs.map(Math.abs)));
+    const bound = (vs: number[]): bigint => BigInt(maxAbs(vs, 1));
     const aIr = ctx.addConstant('scale', { dims: [channels], data: bigArray(A) }, 'weight', -bound(A), bound(A));
     const cIr = ctx.addConstant('offset', { dims: [channels], data: bigArray(C) }, 'weight', -bound(C), bound(C));
     const [acc] = ctx.emit('MlAffine', [x.ir, aIr, cIr], { inner: 1 }, { step: 'affine', scales: [sOut / 2 ** k] });

@@ -28,7 +28,7 @@
 import type { Node as OnnxNode } from '../../onnx/graph.js';
 import { type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
 import { MAX_TREE_DEPTH, TREE_MODE_EQ, TREE_MODE_LEQ } from '../../ir/ml/tree-ensemble.js';
-import { bigInts as bigArray } from './fixed.js';
+import { bigInts as bigArray, maxAbs } from './fixed.js';
 import { classLabels, floatsAttr, intAttr, intsAttr, stringAttr, stringsAttr } from './attrs.js';
 import { ceilRatio, exactRatio, floorRatio, roundRatio } from './exact.js';
 import { aboveIndex, argmaxIndex, asRows, labelsOf, pairColumns, postTransform, refuseMl, reshape, sigmoidOf } from './emit.js';
@@ -232,7 +232,7 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
     for (let j = 0; j < leavesPer * outTargets; j++) m = Math.max(m, Math.abs(leafReal[ti * leavesPer * outTargets + j]!));
     worst = aggregate === 'MIN' || aggregate === 'MAX' ? Math.max(worst, m) : worst + m;
   }
-  const baseMax = Math.max(0, ...base.map(Math.abs));
+  const baseMax = maxAbs(base);
   // A power of two, so that dyadic leaf values (0.5, 0.25 …), the binary threshold 0.5 and the
   // constant 1 are exact integers: a leaf of exactly 0.5 then decides "s > 0.5" as in float.
   const leafScale = 2 ** -Math.floor(Math.log2((2 ** (LEAF_BITS - 1) - 1) / (worst + baseMax > 0 ? worst + baseMax : 1)));
@@ -240,7 +240,7 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
   const leafInts = leafReal.map((w) => Math.floor(w / leafScale + 0.5));
   const baseInts = new Float64Array(outTargets);
   for (let t = 0; t < outTargets; t++) baseInts[t] = Math.floor((base[t] ?? 0) / outScale + 0.5);
-  const bound = (v: Float64Array): bigint => BigInt(Math.max(1, ...Array.from(v, Math.abs)));
+  const bound = (v: Float64Array): bigint => BigInt(maxAbs(v, 1));
 
   const featIr = ctx.addConstant('features', { dims: [T, inner], data: bigArray(feats) }, 'weight', 0n, BigInt(f - 1));
   const thrIr = ctx.addConstant('thresholds', { dims: [T, inner], data: BigInt64Array.from(thr) }, 'weight', info.lo - 1n, info.hi);
