@@ -17,6 +17,22 @@ import { MaskedPoly } from '../src/sumcheck/mask.js';
 import { Transcript } from '../src/transcript/transcript.js';
 
 const RUNS = 7;
+
+/** Wall and CPU milliseconds of each run (CPU = this process's user + system time: what the work costs while other jobs share the cores). */
+function timeBoth(fn: () => void, runs: number, warmup = 1): { wall: number[]; cpu: number[] } {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}
 const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 function states(n: number): BigUint64Array {
@@ -35,20 +51,26 @@ const fmt = (x: number, d = 2) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 // Scalar reference.
 const scalarN = 200;
 const one = Array.from(states(1));
-const scalarMs = median(timeRuns(() => { for (let i = 0; i < scalarN; i++) permute(one); }, 5)) / scalarN;
+const scalarT = timeBoth(() => { for (let i = 0; i < scalarN; i++) permute(one); }, 5);
+const scalarMs = median(scalarT.wall) / scalarN;
+const scalarCpuMs = median(scalarT.cpu) / scalarN;
 
 // WASM batch.
 const batchN = 1 << 16;
 const batchInput = states(batchN);
-const batchMs = median(timeRuns(() => permuteBatch(batchInput), RUNS));
+const batchT = timeBoth(() => permuteBatch(batchInput), RUNS);
+const batchMs = median(batchT.wall);
 const usPerPerm = (1000 * batchMs) / batchN;
+const usPerPermCpu = (1000 * median(batchT.cpu)) / batchN;
 const traceN = 1 << 14;
 const traceInput = states(traceN);
-const traceMs = median(timeRuns(() => permuteBatchTrace(traceInput), RUNS));
+const traceT = timeBoth(() => permuteBatchTrace(traceInput), RUNS);
+const traceMs = median(traceT.wall);
+const traceCpuMs = median(traceT.cpu);
 
-rows.push(`| scalar BigInt reference | 1 | ${fmt(scalarMs * 1000)} µs | ${fmt(1 / scalarMs, 1)} k/s |`);
-rows.push(`| WASM batch (1 thread) | 2^16 | ${fmt(usPerPerm)} µs | ${fmt(1e-3 / (usPerPerm * 1e-6) / 1e3, 2)} M/s |`);
-rows.push(`| WASM batch with full trace (32 states each, layer-major) | 2^14 | ${fmt((1000 * traceMs) / traceN)} µs | ${fmt(traceN / traceMs / 1e3, 2)} M/s |`);
+rows.push(`| scalar BigInt reference | 1 | ${fmt(scalarMs * 1000)} µs | ${fmt(scalarCpuMs * 1000)} µs | ${fmt(1 / scalarCpuMs, 1)} k/s |`);
+rows.push(`| WASM batch (1 thread) | 2^16 | ${fmt(usPerPerm)} µs | ${fmt(usPerPermCpu)} µs | ${fmt(1 / usPerPermCpu, 2)} M/s |`);
+rows.push(`| WASM batch with full trace (32 states each, layer-major) | 2^14 | ${fmt((1000 * traceMs) / traceN)} µs | ${fmt((1000 * traceCpuMs) / traceN)} µs | ${fmt(traceN / traceCpuMs / 1e3, 2)} M/s |`);
 
 // Digests of int8 vectors (packing + sponge in WASM; the conversion to Int32Array included).
 const digestRows: string[] = [];
@@ -56,8 +78,10 @@ for (const logN of [16, 18, 20]) {
   const n = 1 << logN;
   const values = new Int8Array(n).map((_, i) => ((i * 2654435761) >>> 24) - 128);
   const layout = packingLayout(INT8, n);
-  const ms = median(timeRuns(() => digest(values, [1n, 2n], { format: INT8, purpose: Purpose.modelWeights }), RUNS));
-  digestRows.push(`| 2^${logN} | ${layout.elements} | ${layout.elements / 8} | ${fmt(ms)} | ${fmt((1000 * ms) / (layout.elements / 8))} |`);
+  const t = timeBoth(() => digest(values, [1n, 2n], { format: INT8, purpose: Purpose.modelWeights }), RUNS);
+  const ms = median(t.wall);
+  const cpu = median(t.cpu);
+  digestRows.push(`| 2^${logN} | ${layout.elements} | ${layout.elements / 8} | ${fmt(ms)} | ${fmt(cpu)} | ${fmt((1000 * cpu) / (layout.elements / 8))} |`);
 }
 
 // The zero-knowledge digest proof over 2^16 … 2^20 packed int8 elements (7·2^e values).
@@ -73,6 +97,7 @@ for (const logE of [16, 18, 20].filter((e) => e <= maxLog)) {
   const options = { format: INT8, purpose: Purpose.modelWeights };
   const wit: number[] = [];
   const prove: number[] = [];
+  const proveCpu: number[] = [];
   const verify: number[] = [];
   const maskCommit: number[] = [];
   let size = 0;
@@ -87,15 +112,18 @@ for (const logE of [16, 18, 20].filter((e) => e <= maxLog)) {
     pcs.commit(digestCommitPolys(masks));
     maskCommit.push(performance.now() - t0);
     t0 = performance.now();
+    const c0 = process.cpuUsage();
     const { proof } = proveDigest(w, new Transcript('bench'), { masks, values: V });
     prove.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    proveCpu.push((c.user + c.system) / 1000);
     size = serializeDigestProof(proof).length;
     t0 = performance.now();
     verifyDigest(st, proof, new Transcript('bench'));
     verify.push(performance.now() - t0);
-    console.log(`digest proof 2^${logE}: witness ${wit.at(-1)!.toFixed(0)} ms, masks+commit ${maskCommit.at(-1)!.toFixed(0)} ms, prove ${prove.at(-1)!.toFixed(0)} ms, verify ${verify.at(-1)!.toFixed(0)} ms, ${size} B`);
+    console.log(`digest proof 2^${logE}: witness ${wit.at(-1)!.toFixed(0)} ms, masks+commit ${maskCommit.at(-1)!.toFixed(0)} ms, prove ${prove.at(-1)!.toFixed(0)} ms (CPU ${proveCpu.at(-1)!.toFixed(0)}), verify ${verify.at(-1)!.toFixed(0)} ms, ${size} B`);
   }
-  proofRows.push(`| 2^${logE} (${(n / 2 ** 20).toFixed(2)} M int8) | ${2 ** logE / 8} | ${fmt(median(wit))} | ${fmt(median(maskCommit))} | ${fmt(median(prove))} | ${fmt(median(verify))} | ${(size / 1024).toFixed(1)} KiB | ${runs} |`);
+  proofRows.push(`| 2^${logE} (${(n / 2 ** 20).toFixed(2)} M int8) | ${2 ** logE / 8} | ${fmt(median(wit))} | ${fmt(median(maskCommit))} | ${fmt(median(prove))} | ${fmt(median(proveCpu))} | ${fmt(median(verify))} | ${(size / 1024).toFixed(1)} KiB | ${runs} |`);
 }
 
 // The whole standalone bundle (V committed and range-checked too) at the smallest size.
@@ -105,26 +133,26 @@ let bundle = proveDigestStandalone(pcs, bundleValues, [1n, 2n], bundleOptions);
 const bundleProve = median(timeRuns(() => (bundle = proveDigestStandalone(pcs, bundleValues, [1n, 2n], bundleOptions)), 3, 0));
 const bundleVerify = median(timeRuns(() => verifyDigestStandalone(pcs, bundle.statement, bundle.bytes), 3, 0));
 
-const body = `Medians of ${RUNS} runs (scalar: 5 runs of ${scalarN} permutations). Load average when the run started: ${load} — the machine is shared by several engineers, so absolute times are noisy; the WASM/scalar ratio (**×${fmt(scalarMs * 1000 / usPerPerm, 0)}**) is from the same run.
+const body = `Medians of ${RUNS} runs (scalar: 5 runs of ${scalarN} permutations). Load average when the run started: ${load} — the machine is shared by several engineers, so absolute times are noisy; CPU times (this process's user + system time) show what the work costs when other jobs take the cores; the WASM/scalar ratio (**×${fmt(scalarCpuMs * 1000 / usPerPermCpu, 0)}** by CPU time) is from the same run.
 
 Poseidon2, Goldilocks, width 12 (HorizenLabs instance), one thread:
 
-| implementation | batch | time per permutation | throughput |
-|---|---|---|---|
+| implementation | batch | wall time per permutation | CPU time per permutation | throughput (by CPU time) |
+|---|---|---|---|---|
 ${rows.join('\n')}
 
-Goal of issue 5: ≥ 1 M permutations per ~2 s on one thread; measured: 1 M permutations take **${fmt(usPerPerm)} s**.
+Goal of issue 5: ≥ 1 M permutations per ~2 s on one thread; measured: 1 M permutations take **${fmt(usPerPermCpu)} s of CPU time** (${fmt(usPerPerm)} s wall on the loaded machine).
 
 Salted digests of int8 vectors (7 values per element, padded to a power-of-two element count; packing and sponge in WASM):
 
-| int8 values | packed elements | permutations | ms | µs per permutation |
-|---|---|---|---|---|
+| int8 values | packed elements | permutations | wall ms | CPU ms | CPU µs per permutation |
+|---|---|---|---|---|---|
 ${digestRows.join('\n')}
 
 Zero-knowledge digest proof (docs/protocol-poseidon2.md), one thread, without V's commitment and range check (the model proof makes those once for all weights). Witness = packing + the sponge run recording every layer; masks = sampling all masks and committing them (hash PCS, 64 evaluation masks); proof size = the 31 sumcheck batches (the mask commitment's opening is not included):
 
-| packed elements | permutations | witness ms | masks + commit ms | prove ms | verify ms | proof | runs |
-|---|---|---|---|---|---|---|---|
+| packed elements | permutations | witness ms | masks + commit ms | prove ms (wall) | prove ms (CPU) | verify ms | proof | runs |
+|---|---|---|---|---|---|---|---|---|
 ${proofRows.join('\n')}
 
 Standalone bundle (V committed, range-checked, digest proved, every commitment opened; 7·2^12 int8 values, 2^9 permutations): prove ${fmt(bundleProve)} ms, verify ${fmt(bundleVerify)} ms, ${(bundle.bytes.length / 1024).toFixed(0)} KiB.
