@@ -394,3 +394,12 @@ export function roundProd2(a: usize, aExt: i32, b: usize, bExt: i32, nPairs: i32
   store<u64>(out, addp(load<u64>(out, 32), s20), 32);
   store<u64>(out, addp(load<u64>(out, 40), s21), 40);
 }
+
+/** Splits n extension entries at src into their c0 words (out0) and c1 words (out1). */
+export function deinterleave(out0: usize, out1: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const s = src + (<usize>i << 4);
+    store<u64>(out0 + (<usize>i << 3), load<u64>(s));
+    store<u64>(out1 + (<usize>i << 3), load<u64>(s, 8));
+  }
+}

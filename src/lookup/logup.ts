@@ -257,7 +257,11 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
         m[lo]++;
       }
     }
-    return BigUint64Array.from(m, (x) => BigInt(x));
+    // counts < 2^32 go into the low words directly (no BigInt per entry)
+    const out = new BigUint64Array(m.length);
+    const ow = new Uint32Array(out.buffer);
+    for (let j = 0; j < m.length; j++) ow[2 * j] = m[j];
+    return out;
   }
   for (const col of columns) {
     const a0 = col[0].values;

@@ -20,6 +20,7 @@ interface Exports {
   invShiftedExt(out: number, a: number, n: number, c0: bigint, c1: bigint): number;
   extMulBase(out: number, a: number, b: number, n: number): void;
   roundProd2(a: number, aExt: number, b: number, bExt: number, nPairs: number, withOne: number, out: number): void;
+  deinterleave(out0: number, out1: number, src: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -142,6 +143,21 @@ export class SumcheckKernel {
     const res = this.alloc(16);
     this.x.extSum(ptr, n, res);
     return this.readExt(res, 0);
+  }
+
+  /** The c0 and c1 words of an extension vector as two base vectors (memcpy in and out). */
+  splitExt(v: BigUint64Array): [BigUint64Array, BigUint64Array] {
+    const n = v.length >> 1;
+    const mark = this.mark();
+    try {
+      const src = this.put(v);
+      const o0 = this.alloc(8 * n);
+      const o1 = this.alloc(8 * n);
+      this.x.deinterleave(o0, o1, src, n);
+      return [this.words(o0, n).slice(), this.words(o1, n).slice()];
+    } finally {
+      this.release(mark);
+    }
   }
 
   /** a_i·b_i (a extension, b base) in place over a; pointers into this memory. */

@@ -22,12 +22,15 @@ import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import { randomExt } from './random.js';
+import { sumcheckKernel } from './kernel.js';
 import { extElements, mleEvalSmall, pow2, zEval } from './poly.js';
 
 /** Splits an extension vector into its c0 and c1 base vectors, zero-padded to `len`. */
 export function splitExt(v: ExtVec, len = v.length >> 1): [BaseVec, BaseVec] {
   const n = v.length >> 1;
   if (len < n) throw new RangeError(`splitExt: length ${len} below ${n}`);
+  // large vectors: the WASM kernel (memcpy in, one pass, memcpy out)
+  if (len === n && n >= 1 << 12) return sumcheckKernel().splitExt(v);
   const a = new BigUint64Array(len);
   const b = new BigUint64Array(len);
   // copy through 32-bit views: no BigInt per element
