@@ -155,12 +155,16 @@ export function reduce(x: usize, out: usize, outer: i32, len: i32, inner: i32, m
   }
 }
 
-/** Rounded division: out[i] = floor((a[i]·2^k + floor(b/2)) / b), b = den[(i / inner) % nDen] > 0 (round half up). */
-export function divide(a: usize, den: usize, out: usize, n: i32, nDen: i32, inner: i32, k: i32): i32 {
+/**
+ * Division by b = den[(i / inner) % nDen] > 0. trunc = 0: out = floor((a·2^k + floor(b/2)) / b)
+ * (round half up); trunc = 1: out = (a·2^k) / b truncated toward zero (ONNX integer Div).
+ */
+export function divide(a: usize, den: usize, out: usize, n: i32, nDen: i32, inner: i32, k: i32, trunc: i32): i32 {
   for (let i = 0; i < n; i++) {
     const b = ld(den, (i / inner) % nDen);
     if (b <= 0) return i;
-    st(out, i, floorDiv((ld(a, i) << <i64>k) + (b >> 1), b));
+    const num = ld(a, i) << <i64>k;
+    st(out, i, trunc != 0 ? num / b : floorDiv(num + (b >> 1), b));
   }
   return -1;
 }

@@ -18,7 +18,7 @@ interface ExecKernels {
   clip(x: number, out: number, n: number, lo: bigint, hi: bigint): void;
   where(c: number, a: number, b: number, out: number, n: number): void;
   reduce(x: number, out: number, outer: number, len: number, inner: number, mode: number): void;
-  divide(a: number, den: number, out: number, n: number, nDen: number, inner: number, k: number): number;
+  divide(a: number, den: number, out: number, n: number, nDen: number, inner: number, k: number, trunc: number): number;
   isqrt(x: number, out: number, n: number): number;
   gatherDyn(data: number, idx: number, out: number, outer: number, n: number, m: number, inner: number, elements: number): number;
   topk(x: number, vals: number, idxs: number, outer: number, n: number, inner: number, k: number, largest: number, scratch: number): void;
@@ -162,12 +162,12 @@ export function reduce(x: BigInt64Array, outer: number, len: number, inner: numb
 }
 
 /** Rounded division by positive denominators; returns the index of a non-positive denominator on failure. */
-export function divide(a: BigInt64Array, den: BigInt64Array, inner: number, shift: number): BigInt64Array | number {
+export function divide(a: BigInt64Array, den: BigInt64Array, inner: number, shift: number, trunc = false): BigInt64Array | number {
   const [k, mem] = arena();
   const pa = mem.put(a);
   const pd = mem.put(den);
   const out = mem.alloc(a.length);
-  const bad = k.divide(pa, pd, out, a.length, den.length, inner, shift);
+  const bad = k.divide(pa, pd, out, a.length, den.length, inner, shift, trunc ? 1 : 0);
   return bad >= 0 ? bad : mem.get(out, a.length);
 }
 

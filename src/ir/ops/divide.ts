@@ -1,18 +1,20 @@
 // Division by a positive integer tensor and integer square root, both rounded half up.
 import * as K from '../kernels.js';
-import { int } from '../attrs.js';
+import { int, str } from '../attrs.js';
 import { absMax, refuse, sizeOf, type OpDef } from '../types.js';
 
 export const divOp: OpDef = {
   op: 'Div',
-  semantics: 'out = floor((a·2^k + floor(b/2)) / b) with b = den[(i / inner) mod |den|] ≥ 1 (round half up)',
-  proof: 'a·2^k + floor(b/2) = out·b + r with 0 ≤ r < b (range checks of r and b − 1 − r); b/2 from a bit decomposition',
+  semantics: 'out = floor((a·2^k + floor(b/2)) / b) with b = den[(i / inner) mod |den|] ≥ 1 (round half up); rounding "trunc": (a·2^k) / b toward zero',
+  proof: 'a·2^k + floor(b/2) = out·b + r with 0 ≤ r < b (range checks of r and b − 1 − r); trunc: a·2^k = out·b + r with |r| < b and r of the sign of a',
   infer(node, [a, den]) {
     const k = int(node, 'shift', 0);
     const inner = int(node, 'inner', 1);
     if (!a || !den) refuse(node, 'Div takes a numerator and a denominator');
     if (k < 0 || k > 62) refuse(node, `shift ${k} outside [0, 62]`);
     if (den.lo < 1n) refuse(node, `the denominator may be ${den.lo}; it must be ≥ 1 by its static bound`);
+    const rounding = str(node, 'rounding', 'half-up');
+    if (rounding !== 'half-up' && rounding !== 'trunc') refuse(node, `unknown rounding ${rounding}`);
     const nd = sizeOf(den.dims);
     if (sizeOf(a.dims) % (nd * inner) !== 0) refuse(node, `denominator of ${nd} with inner ${inner} does not tile the numerator`);
     const num = absMax(a.lo, a.hi) << BigInt(k);
@@ -21,11 +23,12 @@ export const divOp: OpDef = {
     const qHi = (a.hi << BigInt(k)) / den.lo + 1n;
     return {
       outputs: [{ dims: a.dims, lo: qLo < 0n ? qLo : 0n, hi: qHi > 0n ? qHi : 0n }],
-      bounds: { B_num: num + bMax, B_den: bMax, B_q: (num / den.lo) + 1n, B_qden: ((num / den.lo) + 1n) * bMax },
+      // out·b = a·2^k (+ floor(b/2)) − r with |r| < b, so |out·b| ≤ |a|·2^k + b.
+      bounds: { B_num: num + bMax, B_den: bMax, B_q: (num / den.lo) + 1n, B_qden: num + bMax },
     };
   },
   execute(node, [a, den]) {
-    const out = K.divide(a.data, den.data, int(node, 'inner', 1), int(node, 'shift', 0));
+    const out = K.divide(a.data, den.data, int(node, 'inner', 1), int(node, 'shift', 0), str(node, 'rounding', 'half-up') === 'trunc');
     if (typeof out === 'number') refuse(node, `denominator ≤ 0 at element ${out} (bounds violated)`);
     return [{ dims: a.dims, data: out }];
   },

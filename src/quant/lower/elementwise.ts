@@ -92,7 +92,7 @@ const div: Lowering = {
     const out = ctx.node.outputs[0];
     const c = ctx.constantOf(bn);
     const a = operand(ctx, an, 'a');
-    if (c) {
+    if (c && (c.dtype === 'float32' || c.dtype === 'float64' || c.dtype === 'float16')) {
       // Division by a constant is a product with its reciprocal (a constant of the model).
       const inv = numbers(c).map((v) => 1 / v);
       if (!inv.every(Number.isFinite)) refuseNode(ctx, 'division by a constant zero');
@@ -110,7 +110,7 @@ const div: Lowering = {
     }
     // Division by a computed value b: q = sign(b)·round(a·2^k / max(|b|, 1)). |b| and its sign are
     // exact integer ops; a denominator that rounds to 0 is treated as one unit (float: ±inf).
-    const b = ctx.input(bn);
+    const b = operand(ctx, bn, 'b');
     const dims = outDims(ctx);
     const ea = broadcastTo(ctx, a, dims, 'bcast-a');
     const eb = broadcastTo(ctx, b, dims, 'bcast-b');
@@ -124,9 +124,11 @@ const div: Lowering = {
     }
     const hi = ctx.irInfo(den).hi;
     if (ctx.irInfo(den).lo < 1n) [den] = ctx.emit('Clip', [den], { lo: 1n, hi: hi < 1n ? 1n : hi }, { step: 'den>=1' });
-    const shift = ctx.bits + 4;
+    // Integer Div (both operands and the output integers) truncates toward zero, exactly.
+    const integer = a.scale === 1 && b.scale === 1 && outScale(ctx, out) === 1;
+    const shift = integer ? 0 : ctx.bits + 4;
     const qScale = a.scale / (b.scale * 2 ** shift);
-    let [q] = ctx.emit('Div', [ea.ir, den], { shift, inner: 1 }, { step: 'div', scales: [qScale] });
+    let [q] = ctx.emit('Div', [ea.ir, den], { shift, inner: 1, rounding: integer ? 'trunc' : 'half-up' }, { step: 'div', scales: [qScale] });
     if (negative) {
       const [nq] = ctx.emit('WeightedSum', [q], { coeffs: [-1n], offset: 0n }, { step: 'neg-q', scales: [qScale] });
       [q] = ctx.emit('Where', [negative, nq, q], {}, { step: 'signed', scales: [qScale] });

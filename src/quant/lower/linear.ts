@@ -190,10 +190,20 @@ export function convolution(ctx: LowerContext, x: QuantValue, w: Tensor, bias: T
     weights = { dtype: 'float64', dims: [cOut, cPerG, ...kernel], data: flipped };
     const pads = node.attrs.pads?.kind === 'ints' ? node.attrs.pads.value : new Array<number>(2 * kernel.length).fill(0);
     const autoPad = node.attrs.auto_pad?.kind === 'string' ? node.attrs.auto_pad.value : 'NOTSET';
-    if (autoPad !== 'NOTSET' && autoPad !== 'VALID') refuseNode(ctx, `ConvTranspose auto_pad ${autoPad} is not supported`);
+    const outPad = node.attrs.output_padding?.kind === 'ints' ? node.attrs.output_padding.value : kernel.map(() => 0);
+    const derived = node.attrs.output_shape !== undefined || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER';
+    // Padding before each dim: explicit, or derived from the output size (SAME_UPPER puts the smaller half first).
+    const begin = kernel.map((k, i) => {
+      if (autoPad === 'VALID') return 0;
+      if (!derived) return pads[i];
+      const full = spec.strides[i] * (inSpatial[i] - 1) + outPad[i] + (k - 1) * spec.dilations[i] + 1;
+      const total = full - outSpatial[i];
+      const half = Math.floor(total / 2);
+      return autoPad === 'SAME_UPPER' ? half : total - half;
+    });
     spec = {
       inSpatial, outSpatial, kernel, strides: kernel.map(() => 1), dilations: spec.dilations,
-      padsBegin: kernel.map((k, i) => spec.dilations[i] * (k - 1) - (autoPad === 'VALID' ? 0 : pads[i])),
+      padsBegin: kernel.map((k, i) => spec.dilations[i] * (k - 1) - begin[i]),
       up: spec.strides,
     };
   } else {
@@ -239,10 +249,6 @@ function convLowering(opType: 'Conv' | 'ConvTranspose'): Lowering {
       if (!w) refuseNode(ctx, 'computed (non-constant) weights are not supported');
       const bias = bn ? ctx.constantOf(bn) : undefined;
       if (bn && !bias) refuseNode(ctx, 'computed (non-constant) bias is not supported');
-      if (opType === 'ConvTranspose' && ctx.node.attrs.output_shape) {
-        // Output dims come from shape inference; pads must then be explicit to be reproduced here.
-        if (!ctx.node.attrs.pads) refuseNode(ctx, 'ConvTranspose with output_shape and no explicit pads is not supported');
-      }
       convolution(ctx, ctx.input(xn), w, bias, opType === 'ConvTranspose');
     },
   };
