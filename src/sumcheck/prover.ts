@@ -46,12 +46,16 @@ function keyOf(point: readonly Fp2[]): string {
   return point.map((x) => `${x[0]},${x[1]}`).join(';');
 }
 
-/** Proves the batch; `mask` is required exactly when shape.zk (sampled for roundDegrees(shape)). */
 export interface ProveOptions {
   /** Tests only: let a cheating prover run on a false claim (the verifier must reject it). */
   readonly unsafeAllowFalseClaim?: boolean;
 }
 
+/**
+ * Proves the batch. `mask` is required exactly when shape.zk (sampled for roundDegrees(shape)
+ * and committed by the caller before this call); private tables are MaskedPoly objects whose
+ * reveal counts this call advances. The transcript must already hold the public statement.
+ */
 export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[], mask: SumcheckMask | null, transcript: Transcript, options: ProveOptions = {}): ProverOutput {
   validateShape(shape);
   if (tables.length !== shape.tables.length) throw new RangeError(`proveSumcheck: ${tables.length} tables for a shape of ${shape.tables.length}`);
