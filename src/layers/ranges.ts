@@ -1,4 +1,4 @@
-// All range checks of a model proof in ONE LogUp argument: the lookup shapes of several range
+// All range checks and table lookups (nonlinear ops) of a model proof in ONE LogUp argument: the lookup shapes of several range
 // checks (src/lookup/range.ts, possibly of different sizes and widths) are concatenated —
 // relations, extras (the checked value columns) and the linear limb checks, re-indexed — so the
 // whole model pays three commitments (limbs; multiplicities and g; inverses) and three
@@ -15,6 +15,7 @@ import { decompose, limbCount, rangeLookupShape, type RangeShape } from '../look
 import { MaskedPoly, maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type MaskedRef } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
+import type { PublicTable } from '../lookup/table.js';
 
 function limbPosition(s: RangeShape, v: number, i: number): readonly [number, number] {
   const { limbs, topBits } = limbCount(s);
@@ -23,9 +24,16 @@ function limbPosition(s: RangeShape, v: number, i: number): readonly [number, nu
   return [main > 0 ? 1 : 0, v];
 }
 
-/** The merged lookup shape and where each range check's relations and extras start. */
-export function mergedRangeShape(shapes: readonly RangeShape[]): LookupShape {
-  if (shapes.length === 0) throw new RangeError('ranges: nothing to check');
+/** A lookup of pairs (x, y) of two committed columns into a public two-component table. */
+export interface TableLookupShape {
+  readonly table: PublicTable;
+  readonly numVars: number;
+  readonly maskVars: number;
+}
+
+/** The merged lookup shape: the range checks' relations, then one relation per table lookup. */
+export function mergedRangeShape(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): LookupShape {
+  if (shapes.length === 0 && lookups.length === 0) throw new RangeError('ranges: nothing to check');
   const relations: LookupShape['relations'][number][] = [];
   const extras: LookupShape['extras'][number][] = [];
   const checks: LinearCheck[] = [];
@@ -45,6 +53,10 @@ export function mergedRangeShape(shapes: readonly RangeShape[]): LookupShape {
       });
     }
   }
+  for (const l of lookups) {
+    if (l.table.components !== 2) throw new RangeError('ranges: a table lookup needs a (key, value) table');
+    relations.push({ table: l.table, columns: [{ numVars: l.numVars, components: 2, maskVars: l.maskVars }] });
+  }
   return { relations, extras, checks };
 }
 
@@ -60,7 +72,7 @@ function limbRefs(shapes: readonly RangeShape[], commitment: number): MaskedRef[
   return shapes.map((s) => Array.from({ length: s.columns }, () => Array.from({ length: limbCount(s).limbs }, () => flat[next++])));
 }
 
-function arrange<T>(shapes: readonly RangeShape[], perShape: readonly (readonly (readonly T[])[])[]): T[][][] {
+function arrange<T>(shapes: readonly RangeShape[], perShape: readonly (readonly (readonly T[])[])[], pairs: readonly (readonly [T, T])[]): T[][][] {
   const cols: T[][][] = [];
   shapes.forEach((s, k) => {
     const rel = rangeLookupShape(s).relations;
@@ -73,6 +85,7 @@ function arrange<T>(shapes: readonly RangeShape[], perShape: readonly (readonly 
       }),
     );
   });
+  for (const pair of pairs) cols.push([[pair[0], pair[1]]]);
   return cols;
 }
 
@@ -87,6 +100,7 @@ export function proveRanges(
   port: CommitPort,
   transcript: Transcript,
   options: LookupProveOptions = {},
+  lookups: readonly { readonly shape: TableLookupShape; readonly x: MaskedPoly; readonly y: MaskedPoly; readonly xRef: MaskedRef; readonly yRef: MaskedRef }[] = [],
 ): LookupProof {
   const limbs = shapes.map((s, k) => {
     if (values[k].length !== s.columns || valueRefs[k].length !== s.columns) throw new RangeError(`ranges: check ${k} has ${values[k].length} columns for ${s.columns}`);
@@ -95,19 +109,27 @@ export function proveRanges(
   const c = port.commit(limbs.flat(2).flatMap((l) => l.commitPolys()));
   const refs = limbRefs(shapes, c);
   return proveLookups(
-    mergedRangeShape(shapes),
-    { columns: arrange(shapes, limbs), extras: values.flat() },
-    { columns: arrange(shapes, refs), extras: valueRefs.flat() },
+    mergedRangeShape(shapes, lookups.map((l) => l.shape)),
+    { columns: arrange(shapes, limbs, lookups.map((l) => [l.x, l.y] as const)), extras: values.flat() },
+    { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: valueRefs.flat() },
     port,
     transcript,
     options,
   );
 }
 
-export function verifyRanges(shapes: readonly RangeShape[], proof: LookupProof, valueRefs: readonly (readonly MaskedRef[])[], port: CommitPort, transcript: Transcript): void {
+export function verifyRanges(
+  shapes: readonly RangeShape[],
+  proof: LookupProof,
+  valueRefs: readonly (readonly MaskedRef[])[],
+  port: CommitPort,
+  transcript: Transcript,
+  lookups: readonly { readonly shape: TableLookupShape; readonly xRef: MaskedRef; readonly yRef: MaskedRef }[] = [],
+): void {
   const c = port.commit(null);
   const refs = limbRefs(shapes, c);
-  verifyLookups(mergedRangeShape(shapes), proof, { columns: arrange(shapes, refs), extras: valueRefs.flat() }, port, transcript);
+  const merged = mergedRangeShape(shapes, lookups.map((l) => l.shape));
+  verifyLookups(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: valueRefs.flat() }, port, transcript);
 }
 
 /** Sizes of the limb commitment (the LogUp's own two commitments follow it). */
@@ -121,9 +143,9 @@ export function serializeRanges(proof: LookupProof): Uint8Array {
   return w.finish();
 }
 
-export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[]): LookupProof {
+export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): LookupProof {
   const r = new ByteReader(bytes, 'range checks');
-  const proof = readLookupProof(r, mergedRangeShape(shapes));
+  const proof = readLookupProof(r, mergedRangeShape(shapes, lookups));
   r.end();
   return proof;
 }
@@ -139,8 +161,8 @@ function nextPow2(n: number): number {
  * 1 mask variable) and g; inverse columns h per looked-up column and q per relation (extension
  * vectors: c0, c1, then their masks) — the layout of src/lookup/logup.ts.
  */
-export function rangeCommitmentSizes(shapes: readonly RangeShape[]): number[][] {
-  const shape = mergedRangeShape(shapes);
+export function rangeCommitmentSizes(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): number[][] {
+  const shape = mergedRangeShape(shapes, lookups);
   const gLen = nextPow2(maskLength(lookupRoundDegrees(shape)));
   const ms = [...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 2, 2]), gLen, gLen];
   const hq = [

@@ -3,6 +3,8 @@
 // (outputs back to inputs), range-check the private inputs, open each commitment once.
 // The plan (src/verify/plan.ts) is derived from the verifying key, so the verifier rebuilds it.
 import { ByteWriter } from '../encoding/bytes.js';
+import * as E from '../field/ext.js';
+import { evaluate } from '../poly/mle.js';
 import { execute } from '../ir/execute.js';
 import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
@@ -105,7 +107,17 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   });
 
   // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
-  const rangeProof = plan.ranges.length === 0 ? null : proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript);
+  const lookups = plan.lookups.map((l) => ({ shape: l.shape, x: masked.get(l.x)!, y: masked.get(l.y)!, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
+  const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, {}, lookups);
+
+  // public outputs that were committed (lookup outputs): opened unmasked at a random point,
+  // which reveals nothing the statement does not (the values are public)
+  for (const name of plan.committedOutputs) {
+    const ref = plan.refs.get(name)!;
+    const point = transcript.challengeExts('model/output-point', ref.numVars);
+    const o = vk.outputs.find((x) => x.name === name)!;
+    session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(paddedTable(values.get(name)!.data, o.dims), point) });
+  }
 
   const openings = session.finish();
   const commitments = new ByteWriter();
@@ -116,7 +128,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const sections = new Map<number, Uint8Array>([
     [SECTION.commitments, commitments.finish()],
     [SECTION.layers, layers.finish()],
-    ...(rangeProof ? ([[SECTION.ranges, serializeRanges(rangeProof)]] as const) : []),
+    [SECTION.ranges, serializeRanges(rangeProof)],
     [SECTION.openings, opened.finish()],
   ]);
   const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));

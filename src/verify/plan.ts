@@ -11,6 +11,11 @@ import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { VerifyingKey, VkNode } from './vk.js';
 import { HashPcs } from '../pcs/index.js';
+import { explicitTable, type PublicTable } from '../lookup/table.js';
+import type { TableLookupShape } from '../layers/ranges.js';
+import { P } from '../field/goldilocks.js';
+
+const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
@@ -63,7 +68,18 @@ export interface RangePlan {
   readonly refs: readonly MaskedRef[];
 }
 
+/** A nonlinear op: the pairs (x, y) looked up in the op's public table, in the merged LogUp. */
+export interface LookupPlan {
+  readonly node: VkNode;
+  readonly x: string;
+  readonly y: string;
+  readonly shape: TableLookupShape;
+}
+
 export interface ModelPlan {
+  readonly lookups: readonly LookupPlan[];
+  /** Public outputs that are committed anyway (lookup outputs): opened unmasked at a random point. */
+  readonly committedOutputs: readonly string[];
   /** Commitment 0: these tensors (masked) in order, then every layer's round mask g. */
   readonly committed: readonly CommittedTensor[];
   readonly refs: ReadonlyMap<string, MaskedRef>;
@@ -105,7 +121,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (n.op !== 'MatMul' && n.op !== 'Requant') unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (n.op !== 'MatMul' && n.op !== 'Requant' && n.op !== 'Lookup') unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
   for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
   const info = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
@@ -133,9 +149,15 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
   type Draft = { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] } | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] };
   const layerDims: Draft[] = [];
+  const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
+  const committedOutputs: string[] = [];
   for (const n of vk.nodes) {
     if (n.op === 'Requant') {
       layerDims.push(planRequant(n));
+      continue;
+    }
+    if (n.op === 'Lookup') {
+      lookupDrafts.push(planLookup(n));
       continue;
     }
     const biasMode = num(n, 'biasMode');
@@ -163,6 +185,39 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     proven.set(c, acc);
     if (!outputs.has(c)) committed.push({ name: c, dims: info.get(c)!.dims, numVars: totalVars(info.get(c)!.dims) });
     layerDims.push({ kind: 'matmul', node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
+  }
+
+  function planLookup(n: VkNode): { node: VkNode; x: string; y: string; table: PublicTable } {
+    const [x, tname] = n.inputs;
+    const y = n.outputs[0];
+    const t = vk.publicConstants.get(tname);
+    if (!t || n.inputs.length !== 2 || n.outputs.length !== 1) unsupported(`${n.name}: Lookup needs x and a public table`);
+    const lo = n.attrs.tableLo;
+    const tableLo = typeof lo === 'bigint' ? lo : typeof lo === 'number' && Number.isSafeInteger(lo) ? BigInt(lo) : unsupported(`${n.name}: tableLo`);
+    const xi = info.get(x);
+    if (!xi || !sameLayout(xi.dims, info.get(y)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
+    const size = t!.data.length;
+    const bound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
+    // every value x can take (|x| ≤ its proven bound) must be a key; padding keys lie beyond
+    if (-bound < tableLo || bound >= tableLo + BigInt(size)) unsupported(`${n.name}: the table domain [${tableLo}, ${tableLo + BigInt(size) - 1n}] does not cover the proven input range ±${bound}`);
+    const padded = 1 << Math.max(1, Math.ceil(Math.log2(size)));
+    const keys = new BigUint64Array(padded);
+    const vals = new BigUint64Array(padded);
+    for (let j = 0; j < padded; j++) {
+      keys[j] = toField(tableLo + BigInt(j));
+      vals[j] = j < size ? toField(t!.data[j]) : 0n;
+    }
+    // the tensor's zero padding looks up (0, 0): it must be a row
+    const zeroRow = Number(-tableLo);
+    const hasPadding = totalVars(xi!.dims) > 0 && 2 ** totalVars(xi!.dims) !== xi!.dims.reduce((a, b) => a * b, 1);
+    if (hasPadding && t!.data[zeroRow] !== 0n) unsupported(`${n.name}: the table maps 0 to ${t!.data[zeroRow]}, so the zero padding of a non-power-of-two tensor is not a table row`);
+    if (totalVars(xi!.dims) < 1) unsupported(`${n.name}: a single-element lookup`);
+    let m = 0n;
+    for (const v of t!.data) m = absMax(-m, m) > absMax(v, v) ? m : absMax(v, v);
+    proven.set(y, m);
+    committed.push({ name: y, dims: xi!.dims, numVars: totalVars(xi!.dims) });
+    if (outputs.has(y)) committedOutputs.push(y);
+    return { node: n, x, y, table: explicitTable(`${n.name}/table`, [keys, vals]) };
   }
 
   function planRequant(n: VkNode): Draft {
@@ -238,5 +293,11 @@ export function planModel(vk: VerifyingKey): ModelPlan {
       shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: Math.min(RANGE_LIMB_BITS, r.bits), valueMaskVars: crefs[0].maskVars },
     };
   });
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes };
+  const lookups: LookupPlan[] = lookupDrafts.map((l) => {
+    const xr = refs.get(l.x) ?? unsupported(`${l.node.name}: a public lookup input is not supported`);
+    const yr = refs.get(l.y)!;
+    if (xr.maskVars !== yr.maskVars) unsupported(`${l.node.name}: x and y masks differ`);
+    return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars } };
+  });
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs };
 }

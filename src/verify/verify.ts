@@ -2,6 +2,8 @@
 // verifier's context, rebuild the plan from the key, replay the transcript through every layer
 // and range check, and check the batched openings. Imports nothing Node-only.
 import { ByteReader } from '../encoding/bytes.js';
+import * as E from '../field/ext.js';
+import { evaluate } from '../poly/mle.js';
 import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
@@ -71,7 +73,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
-  const expected = [plan.c0Sizes, ...(plan.ranges.length > 0 ? rangeCommitmentSizes(plan.ranges.map((r) => r.shape)) : [])];
+  const expected = [plan.c0Sizes, ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape))];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -109,12 +111,16 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   }
   layers.end();
 
-  if (plan.ranges.length > 0) {
-    const shapes = plan.ranges.map((r) => r.shape);
-    const proof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes);
-    verifyRanges(shapes, proof, plan.ranges.map((r) => r.refs), session, transcript);
-  } else if (sections.has(SECTION.ranges)) {
-    throw new FormatError('proof: unexpected ranges section');
+  const shapes = plan.ranges.map((r) => r.shape);
+  const lookups = plan.lookups.map((l) => ({ shape: l.shape, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
+  const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape));
+  verifyRanges(shapes, rangeProof, plan.ranges.map((r) => r.refs), session, transcript, lookups);
+
+  for (const name of plan.committedOutputs) {
+    const ref = plan.refs.get(name)!;
+    const point = transcript.challengeExts('model/output-point', ref.numVars);
+    const table = outputTables.get(name)!;
+    session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(table, point) });
   }
 
   const opened = new ByteReader(section(sections, SECTION.openings, 'openings'), 'openings section');

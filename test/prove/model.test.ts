@@ -152,9 +152,42 @@ test('model: a quantized MLP (Gemm + Requant with clamps, twice) proves and veri
   verify(tiny.vk, prove(tiny.pk, tx).proof);
 });
 
+/** Gemm → Requant → ReLU (Lookup) → Gemm → Requant → a sigmoid-like Lookup as the output. */
+function reluMlp(): IrGraph {
+  const g = new GraphBuilder('relu-mlp', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [1, 8], scale: 0.05, lo: -127n, hi: 127n });
+  const w1 = g.addConstant('W1', { dims: [8, 6], data: ints(48, -127, 127) }, 'weight', 0.01, -127n, 127n);
+  const b1 = g.addConstant('b1', { dims: [6], data: ints(6, -5000, 5000) }, 'weight', 0.0005, -(2n ** 31n), 2n ** 31n - 1n);
+  const [acc1] = g.add('MatMul', ['x', w1, b1], { batch: 1, batchA: 1, batchB: 1, m: 1, k: 8, n: 6, biasMode: 1, outDims: [1, 6] }, 'fc1', 'mm');
+  const [h] = g.add('Requant', [acc1], { mults: [3000n], shift: 16, inner: 1, lo: -127n, hi: 127n }, 'fc1', 'rq', [0.1]);
+  const relu = g.addConstant('relu', { dims: [255], data: BigInt64Array.from({ length: 255 }, (_, j) => BigInt(Math.max(0, j - 127))) }, 'public');
+  const [a] = g.add('Lookup', [h, relu], { tableLo: -127n, fn: 'Relu' }, 'relu', 'lookup', [0.1]);
+  const w2 = g.addConstant('W2', { dims: [6, 4], data: ints(24, -127, 127) }, 'weight', 0.01, -127n, 127n);
+  const [acc2] = g.add('MatMul', [a, w2], { batch: 1, batchA: 1, batchB: 1, m: 1, k: 6, n: 4, biasMode: 0, outDims: [1, 4] }, 'fc2', 'mm');
+  const [z] = g.add('Requant', [acc2], { mults: [20000n], shift: 16, inner: 1, lo: -127n, hi: 127n }, 'fc2', 'rq', [0.2]);
+  const sig = g.addConstant('sig', { dims: [255], data: BigInt64Array.from({ length: 255 }, (_, j) => BigInt(Math.round(100 / (1 + Math.exp(-(j - 127) / 20))))) }, 'public');
+  const [y] = g.add('Lookup', [z, sig], { tableLo: -127n, fn: 'Sigmoid' }, 'sig', 'lookup', [0.01]);
+  g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [1, 4], scale: 0.01 });
+  return g.finish();
+}
+
+test('model: ReLU and a sigmoid-like output as table lookups (merged LogUp), with rejections', () => {
+  const graph = reluMlp();
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const x = input(1);
+  const { proof, outputs } = prove(pk, x);
+  const res = verify(vk, proof);
+  const y = outputs.get(graph.outputs[0].name)!;
+  assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.01));
+  const file = deserializeProofFile(proof);
+  const vals = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();
+  vals[1] += 1n;
+  assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: vals }] } })), VerificationError);
+});
+
 test('model: models outside the proven subset are refused clearly', () => {
   assert.throws(() => planModel(setup(mlp(1)).vk), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
   const { vk } = setup(mlp(1), { weights: 'public' });
-  const other = { ...vk, nodes: vk.nodes.map((n, i) => (i === 0 ? { ...n, op: 'Lookup' } : n)) };
-  assert.throws(() => planModel(other), (e: unknown) => e instanceof UnsupportedModelError && /Lookup/.test(e.message));
+  const other = { ...vk, nodes: vk.nodes.map((n, i) => (i === 0 ? { ...n, op: 'Gather' } : n)) };
+  assert.throws(() => planModel(other), (e: unknown) => e instanceof UnsupportedModelError && /Gather/.test(e.message));
 });
