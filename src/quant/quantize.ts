@@ -104,6 +104,15 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
       folded.set(node.outputs[0], { dtype: 'int64', dims: [dims.length], data: BigInt64Array.from(dims.map(BigInt)) });
       continue;
     }
+    // CastLike of a constant to a computed value's type only needs that value's dtype.
+    if (node.opType === 'CastLike' && node.domain === '' && folded.has(node.inputs[0]) && !folded.has(node.inputs[1])) {
+      const like = valueInfo.get(node.inputs[1]);
+      if (like) {
+        const dummy: Tensor = { dtype: like.dtype, dims: [0], data: like.dtype === 'int64' ? new BigInt64Array(0) : new Float64Array(0) };
+        const [o] = evaluateNode(node, [folded.get(node.inputs[0]), dummy], graph.opsets);
+        if (o) { folded.set(node.outputs[0], o); continue; }
+      }
+    }
     const present = node.inputs.filter((n) => n !== '');
     if (present.length > 0 && present.every((n) => folded.has(n)) && node.domain === '') {
       const outs = evaluateNode(node, node.inputs.map((n) => (n === '' ? undefined : folded.get(n))), graph.opsets);
