@@ -9,6 +9,7 @@
 //   R3: u2 + q − hi·I = 0                 (u2 = hi − q)
 //   R4: w − (q′ − q)·(2q − (lo+hi)·I) = 0
 //   R5: (q′ − q)·u1·u2 = 0
+//   R6: r = 0                             (only for s = 0: Clip is Requant with M = 1, s = 0)
 // and range checks (src/lookup/range.ts, run by the caller) prove r ∈ [0, 2^s), q′ in a signed
 // range, and u1, u2, w ≥ 0 (in [0, 2^b)). Then over the integers (every term < p/2, checked by
 // `requantBounds`): lo ≤ q ≤ hi (R2, R3); q′ = q unless q ∈ {lo, hi} (R5); q = hi ≠ q′ forces
@@ -155,7 +156,7 @@ function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'
   ];
   const s = F.pow(2n, BigInt(p.shift));
   const h = p.shift > 0 ? F.pow(2n, BigInt(p.shift - 1)) : 0n;
-  const [l1, l2, l3, l4, l5] = lambda;
+  const [l1, l2, l3, l4, l5, l6] = lambda;
   const c = (x: bigint): Fp2 => E.fromBase(field(x));
   const eq: Factor = { eq: z };
   const t = (coeff: Fp2, ...tables: number[]): Term => ({ coeff, factors: [eq, ...tables.map((table) => ({ table }))] });
@@ -178,15 +179,16 @@ function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'
     t(E.neg(E.mul(l4, lohi)), T.q, T.ind),
     t(l5, T.qp, T.u1, T.u2),
     t(E.neg(l5), T.q, T.u1, T.u2),
+    ...(p.shift === 0 ? [t(l6, T.r)] : []),
   ];
   return { tables, instances: [{ numVars: n, weight: E.ONE, terms }], claimedSum: E.ZERO, zk: true };
 }
 
 function draw(p: RequantParams, t: Transcript): { z: Fp2[]; lambda: Fp2[] } {
-  return { z: t.challengeExts('layer/requant/z', totalVars(p.dims)), lambda: t.challengeExts('layer/requant/lambda', 5) };
+  return { z: t.challengeExts('layer/requant/z', totalVars(p.dims)), lambda: t.challengeExts('layer/requant/lambda', 6) };
 }
 
-const dummy = (p: RequantParams) => ({ z: Array<Fp2>(totalVars(p.dims)).fill(E.ONE), lambda: Array<Fp2>(5).fill(E.ONE) });
+const dummy = (p: RequantParams) => ({ z: Array<Fp2>(totalVars(p.dims)).fill(E.ONE), lambda: Array<Fp2>(6).fill(E.ONE) });
 
 export function requantDegrees(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'>): number[] {
   const d = dummy(p);
@@ -234,7 +236,10 @@ export function verifyRequant(p: RequantParams, refs: RequantRefs, publicQ: Base
   emitClaims(refs, out.point, (t) => values.get(t)!, gRef, out.maskValue!, sink);
 }
 
-/** Bits of the range checks: r unsigned `shift`, q′ signed, u1/u2/w unsigned (non-negativity). */
+/**
+ * Bits of the range checks: r unsigned `shift` (none for s = 0: R6 forces r = 0), q′ signed,
+ * u1/u2/w unsigned (non-negativity).
+ */
 export function requantRangeBits(p: RequantParams, xBound: bigint): { r: number; qp: number; nonneg: number } {
   const mMax = p.mults.reduce((a, b) => (a > b ? a : b), 0n);
   const h = p.shift > 0 ? 1n << BigInt(p.shift - 1) : 0n;
@@ -248,8 +253,8 @@ export function requantRangeBits(p: RequantParams, xBound: bigint): { r: number;
   // every relation term below p/2: x·M + h, 2^s·q′, r, and w's factors
   const half = (F.P - 1n) / 2n;
   const terms = [xBound * mMax + h, (1n << BigInt(p.shift)) * (1n << BigInt(qp - 1)), 1n << BigInt(nonneg)];
-  if (terms.some((x) => x >= half / 4n) || p.shift < 1 || nonneg > 62 || qp > 62) {
-    throw new RangeError('requant: relation terms do not fit below p/2 under the proven ranges (or shift 0)');
+  if (terms.some((x) => x >= half / 4n) || nonneg > 62 || qp > 62) {
+    throw new RangeError('requant: relation terms do not fit below p/2 under the proven ranges');
   }
   return { r: p.shift, qp, nonneg };
 }

@@ -121,7 +121,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (n.op !== 'MatMul' && n.op !== 'Requant' && n.op !== 'Lookup') unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
   for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
   const info = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
@@ -131,19 +131,27 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   // Ranges the proof establishes (not the compiler's declarations): a private input is proven
   // in its signed k-bit range; public constants are exact; a MatMul output is bounded from its
   // operands' proven ranges. Every relation term must stay below p/2 under these.
-  const proven = new Map<string, bigint>(); // name → max |x|
+  const interval = new Map<string, readonly [bigint, bigint]>(); // name → proven [lo, hi]
+  const proven = {
+    get: (name: string): bigint | undefined => {
+      const r = interval.get(name);
+      return r === undefined ? undefined : absMax(r[0], r[1]);
+    },
+    has: (name: string): boolean => interval.has(name),
+    set: (name: string, lo: bigint, hi: bigint = lo < 0n ? -lo : lo): void => void interval.set(name, lo <= hi ? [lo, hi] : [hi, lo]),
+  };
   const ranges: { label: string; columns: string[]; bits: number; signed: boolean; numVars: number }[] = [];
   for (const i of vk.inputs) {
     const bits = signedBits(i.lo, i.hi);
     if (bits > 62) unsupported(`input ${i.name} range is wider than 62 bits`);
-    proven.set(i.name, 1n << BigInt(bits - 1));
+    proven.set(i.name, -(1n << BigInt(bits - 1)), (1n << BigInt(bits - 1)) - 1n);
     const nv = totalVars(i.dims);
     if (nv < 1) unsupported(`input ${i.name} has a single element (a range check needs two rows)`);
     ranges.push({ label: `input ${i.name}`, columns: [i.name], bits, signed: true, numVars: nv });
   }
   for (const [name] of vk.publicConstants) {
     const v = info.get(name)!;
-    proven.set(name, absMax(v.lo, v.hi));
+    proven.set(name, v.lo, v.hi);
   }
 
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
@@ -152,7 +160,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
   for (const n of vk.nodes) {
-    if (n.op === 'Requant') {
+    if (n.op === 'Requant' || n.op === 'Clip') {
       layerDims.push(planRequant(n));
       continue;
     }
@@ -182,7 +190,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     if (pa === undefined || pb === undefined) unsupported(`${n.name}: operand not available before use`);
     const acc = BigInt(dims.k) * pa! * pb! + (bias ? proven.get(bias) ?? unsupported(`${n.name}: bias not available`) : 0n);
     if (acc >= FIELD_HALF) unsupported(`${n.name}: accumulator bound ${acc} reaches p/2 under the proven input ranges`);
-    proven.set(c, acc);
+    proven.set(c, -acc, acc);
     if (!outputs.has(c)) committed.push({ name: c, dims: info.get(c)!.dims, numVars: totalVars(info.get(c)!.dims) });
     layerDims.push({ kind: 'matmul', node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
   }
@@ -197,9 +205,9 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     const xi = info.get(x);
     if (!xi || !sameLayout(xi.dims, info.get(y)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
     const size = t!.data.length;
-    const bound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
-    // every value x can take (|x| ≤ its proven bound) must be a key; padding keys lie beyond
-    if (-bound < tableLo || bound >= tableLo + BigInt(size)) unsupported(`${n.name}: the table domain [${tableLo}, ${tableLo + BigInt(size) - 1n}] does not cover the proven input range ±${bound}`);
+    const range = interval.get(x) ?? unsupported(`${n.name}: input not available before use`);
+    // every value x can take must be a key; padding keys lie beyond
+    if (range[0] < tableLo || range[1] >= tableLo + BigInt(size)) unsupported(`${n.name}: the table domain [${tableLo}, ${tableLo + BigInt(size) - 1n}] does not cover the proven input range [${range[0]}, ${range[1]}]`);
     const padded = 1 << Math.max(1, Math.ceil(Math.log2(size)));
     const keys = new BigUint64Array(padded);
     const vals = new BigUint64Array(padded);
@@ -212,9 +220,14 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     const hasPadding = totalVars(xi!.dims) > 0 && 2 ** totalVars(xi!.dims) !== xi!.dims.reduce((a, b) => a * b, 1);
     if (hasPadding && t!.data[zeroRow] !== 0n) unsupported(`${n.name}: the table maps 0 to ${t!.data[zeroRow]}, so the zero padding of a non-power-of-two tensor is not a table row`);
     if (totalVars(xi!.dims) < 1) unsupported(`${n.name}: a single-element lookup`);
-    let m = 0n;
-    for (const v of t!.data) m = absMax(-m, m) > absMax(v, v) ? m : absMax(v, v);
-    proven.set(y, m);
+    let tLo = t!.data[0];
+    let tHi = t!.data[0];
+    for (const v of t!.data) {
+      if (v < tLo) tLo = v;
+      if (v > tHi) tHi = v;
+    }
+    // the padding rows map to 0 too
+    proven.set(y, tLo < 0n ? tLo : 0n, tHi > 0n ? tHi : 0n);
     committed.push({ name: y, dims: xi!.dims, numVars: totalVars(xi!.dims) });
     if (outputs.has(y)) committedOutputs.push(y);
     return { node: n, x, y, table: explicitTable(`${n.name}/table`, [keys, vals]) };
@@ -227,7 +240,7 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     const q = n.outputs[0];
     const xi = info.get(x);
     if (!xi || !sameLayout(xi.dims, info.get(q)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
-    const raw = n.attrs.mults;
+    const raw = n.op === 'Clip' ? [1n] : n.attrs.mults;
     if (!Array.isArray(raw) || raw.length === 0) unsupported(`${n.name}: no multipliers`);
     const mults = (raw as readonly (number | bigint)[]).map((m) => BigInt(m));
     const big = (k: string): bigint => {
@@ -238,11 +251,12 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     };
     let axis: number | null = null;
     try {
-      axis = channelAxis(xi!.dims, mults.length, n.attrs.inner === undefined ? 1 : num(n, 'inner'));
+      axis = channelAxis(xi!.dims, mults.length, n.attrs.inner === undefined || n.op === 'Clip' ? 1 : num(n, 'inner'));
     } catch (e) {
       unsupported(`${n.name}: ${(e as Error).message}`);
     }
-    const params: RequantParams = { dims: xi!.dims, mults, channelAxis: axis, shift: num(n, 'shift'), lo: big('lo'), hi: big('hi') };
+    // Clip is a requantization by M = 1, s = 0 (q′ = x, r = 0)
+    const params: RequantParams = { dims: xi!.dims, mults, channelAxis: axis, shift: n.op === 'Clip' ? 0 : num(n, 'shift'), lo: big('lo'), hi: big('hi') };
     const xBound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
     let bits: ReturnType<typeof requantRangeBits>;
     try {
@@ -254,8 +268,8 @@ export function planModel(vk: VerifyingKey): ModelPlan {
     const nv = totalVars(xi!.dims);
     for (const c of REQUANT_COLUMNS) committed.push({ name: cols[c], dims: xi!.dims, numVars: nv });
     if (!outputs.has(q)) committed.push({ name: q, dims: xi!.dims, numVars: nv });
-    proven.set(q, absMax(params.lo, params.hi));
-    ranges.push({ label: `${n.name} remainder`, columns: [cols.r], bits: bits.r, signed: false, numVars: nv });
+    proven.set(q, params.lo, params.hi);
+    if (bits.r > 0) ranges.push({ label: `${n.name} remainder`, columns: [cols.r], bits: bits.r, signed: false, numVars: nv });
     ranges.push({ label: `${n.name} quotient`, columns: [cols.qp], bits: bits.qp, signed: true, numVars: nv });
     ranges.push({ label: `${n.name} clamp`, columns: [cols.u1, cols.u2, cols.w], bits: bits.nonneg, signed: false, numVars: nv });
     return { kind: 'requant', node: n, params, tensors: { x, q, cols } };

@@ -1,0 +1,59 @@
+// The shared test models: compile, set up with public weights, prove on the case's input and
+// verify. Models outside the proven subset must be refused with UnsupportedModelError (listed),
+// never proven partially. The default suite runs a few; ZKINFER_FULL runs every model.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile, quantizeInputs } from '../../src/quant/compile.js';
+import { execute } from '../../src/ir/execute.js';
+import type { Tensor } from '../../src/onnx/graph.js';
+import { prove } from '../../src/prove/prove.js';
+import { setup } from '../../src/prove/setup.js';
+import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
+import { verify } from '../../src/verify/verify.js';
+import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+
+const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-1l_tanh'];
+
+test('shared models: every model in the proven subset proves and verifies; the others are refused clearly', { skip: skipReason }, () => {
+  if (!haveTestdata) return;
+  const dir = join(testdataDir, 'models');
+  const names = readdirSync(dir).filter((m) => process.env.ZKINFER_FULL || DEFAULT.includes(m)).sort();
+  const proven: string[] = [];
+  const refused: string[] = [];
+  for (const m of names) {
+    const file = readdirSync(join(dir, m)).find((f) => f.endsWith('.onnx'));
+    const casePath = join(dir, m, 'case.json');
+    if (!file || !existsSync(casePath)) continue;
+    let graph;
+    try {
+      graph = compile(readFileSync(join(dir, m, file)), { file });
+    } catch {
+      continue; // compile coverage is the compiler's test
+    }
+    const { pk, vk } = setup(graph, { weights: 'public' });
+    try {
+      planModel(vk);
+    } catch (e) {
+      assert.ok(e instanceof UnsupportedModelError, `${m}: ${String(e)}`);
+      refused.push(`${m}: ${(e as Error).message}`);
+      continue;
+    }
+    const set = (JSON.parse(readFileSync(casePath, 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
+    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
+    const { tensors } = quantizeInputs(graph, inputs);
+    const { proof, outputs } = prove(pk, tensors, { context: m });
+    const res = verify(vk, proof, { context: m });
+    const expected = execute(graph, tensors);
+    for (const o of graph.outputs) {
+      assert.deepEqual(outputs.get(o.name)!.data, expected.get(o.name)!.data, `${m}: output ${o.name}`);
+      assert.deepEqual(res.outputs.get(o.onnxName), Array.from(expected.get(o.name)!.data, (v) => Number(v) * o.scale));
+    }
+    proven.push(`${m} (${proof.length} bytes)`);
+  }
+  console.log(`# proven: ${proven.join(', ')}`);
+  console.log(`# refused: ${refused.length}`);
+  for (const r of refused) console.log(`#   ${r}`);
+  if (names.some((m) => DEFAULT.includes(m))) assert.ok(proven.length >= Math.min(DEFAULT.length, names.length), 'the default models prove');
+});
