@@ -1,0 +1,66 @@
+// The page's program (bundled by esbuild for the browser platform): fetch the cases and proof
+// bytes from the test's server, verify each with verifyCase, and leave the results in
+// globalThis.__zkinferBrowser for the test to read. Imports only the verifier side.
+import { verifyCase, type BrowserCase, type Outcome } from './cases.js';
+import { fromWire } from './wire.js';
+
+export interface PageResult {
+  readonly name: string;
+  readonly outcome: Outcome;
+  /** Wall time of each verification run, in milliseconds. */
+  readonly ms: number[];
+}
+
+export interface PageReport {
+  readonly done: boolean;
+  readonly results: PageResult[];
+  /** Set when the page itself failed (a fetch, an unexpected exception): message and stack. */
+  readonly failure: string | null;
+  readonly env: { hasProcess: boolean; hasBuffer: boolean; hasRequire: boolean; crossOriginIsolated: boolean; sharedArrayBuffer: boolean; userAgent: string };
+}
+
+interface CaseList {
+  readonly runs: number;
+  readonly cases: readonly BrowserCase[];
+}
+
+async function fetchOk(path: string): Promise<Response> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+  return res;
+}
+
+async function main(): Promise<PageResult[]> {
+  const list = fromWire<CaseList>(await (await fetchOk('/cases.json')).text());
+  const results: PageResult[] = [];
+  for (let i = 0; i < list.cases.length; i++) {
+    const c = list.cases[i];
+    const proof = new Uint8Array(await (await fetchOk(`/proof/${i}`)).arrayBuffer());
+    const ms: number[] = [];
+    let outcome: Outcome | null = null;
+    const runs = c.expect === 'accept' ? list.runs : 1;
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      const o = verifyCase(c.data, proof);
+      ms.push(performance.now() - t0);
+      if (outcome !== null && JSON.stringify(o) !== JSON.stringify(outcome)) throw new Error(`${c.name}: run ${r} disagrees with run 0`);
+      outcome = o;
+    }
+    results.push({ name: c.name, outcome: outcome!, ms });
+  }
+  return results;
+}
+
+const g = globalThis as unknown as Record<string, unknown>;
+const env = {
+  hasProcess: typeof g.process !== 'undefined',
+  hasBuffer: typeof g.Buffer !== 'undefined',
+  hasRequire: typeof g.require !== 'undefined',
+  crossOriginIsolated: g.crossOriginIsolated === true,
+  sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
+  userAgent: navigator.userAgent,
+};
+main().then(
+  (results) => { g.__zkinferBrowser = { done: true, results, failure: null, env } satisfies PageReport; },
+  (e: unknown) => { g.__zkinferBrowser = { done: true, results: [], failure: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e), env } satisfies PageReport; },
+);
