@@ -22,7 +22,11 @@ function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+const LITTLE_ENDIAN = new Uint8Array(BigInt64Array.of(1n).buffer)[0] === 1;
+
 function bytesOf(t: BigInt64Array): Uint8Array {
+  // On little-endian platforms (all current JS engines) the memory already is the file format.
+  if (LITTLE_ENDIAN) return new Uint8Array(t.buffer.slice(t.byteOffset, t.byteOffset + t.byteLength));
   const out = new Uint8Array(t.length * 8);
   const view = new DataView(out.buffer);
   // Explicit little-endian writes keep the file identical on every platform.
@@ -130,8 +134,12 @@ export function readCompiled(bytes: Uint8Array, what = 'compiled model'): IrGrap
   for (const c of meta.constants) {
     const n = sizeOf(c.dims);
     if (off + n * 8 > bytes.length) throw new FormatError(`${what}: truncated while reading constant ${c.name}`);
-    const data = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) data[i] = view.getBigInt64(off + i * 8, true);
+    let data: BigInt64Array;
+    if (LITTLE_ENDIAN) data = new BigInt64Array(bytes.buffer.slice(bytes.byteOffset + off, bytes.byteOffset + off + n * 8));
+    else {
+      data = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) data[i] = view.getBigInt64(off + i * 8, true);
+    }
     off += n * 8;
     const t = { dims: c.dims, data };
     if (tensorHash(t) !== c.sha256) throw new FormatError(`${what}: constant ${c.name} does not match its recorded SHA-256`);
