@@ -117,6 +117,16 @@ function signedBits(lo: bigint, hi: bigint): number {
 }
 
 export function planModel(vk: VerifyingKey): ModelPlan {
+  try {
+    return planInner(vk);
+  } catch (e) {
+    // a layer refusing a shape (single-element tensors, k = 1, …) is a limit of this version
+    if (e instanceof RangeError) throw new UnsupportedModelError(`model ${vk.name}: ${e.message}`);
+    throw e;
+  }
+}
+
+function planInner(vk: VerifyingKey): ModelPlan {
   const unsupported = (m: string): never => {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
