@@ -403,3 +403,79 @@ export function deinterleave(out0: usize, out1: usize, src: usize, n: i32): void
     store<u64>(out1 + (<usize>i << 3), load<u64>(s, 8));
   }
 }
+
+/**
+ * roundTerm for three factors a·b·c without scratch, d ≤ 3: a base or extension, b and c
+ * extension tables. Accumulates t = 0, 2..d (and t = 1 when withOne ≠ 0) into out[0..d].
+ */
+export function roundProd3(a: usize, aExt: i32, b: usize, c: usize, nPairs: i32, d: i32, withOne: i32, out: usize): void {
+  let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0, s30: u64 = 0, s31: u64 = 0;
+  for (let i = 0; i < nPairs; i++) {
+    let alo0: u64, alo1: u64 = 0, ad0: u64, ad1: u64 = 0;
+    if (aExt != 0) {
+      const pa = a + (<usize>i << 5);
+      alo0 = load<u64>(pa);
+      alo1 = load<u64>(pa, 8);
+      ad0 = subp(load<u64>(pa, 16), alo0);
+      ad1 = subp(load<u64>(pa, 24), alo1);
+    } else {
+      const pa = a + (<usize>i << 4);
+      alo0 = load<u64>(pa);
+      ad0 = subp(load<u64>(pa, 8), alo0);
+    }
+    const pb = b + (<usize>i << 5);
+    const blo0 = load<u64>(pb), blo1 = load<u64>(pb, 8);
+    const bd0 = subp(load<u64>(pb, 16), blo0), bd1 = subp(load<u64>(pb, 24), blo1);
+    const pc = c + (<usize>i << 5);
+    const clo0 = load<u64>(pc), clo1 = load<u64>(pc, 8);
+    const cd0 = subp(load<u64>(pc, 16), clo0), cd1 = subp(load<u64>(pc, 24), clo1);
+    let a0 = alo0, a1 = alo1, b0 = blo0, b1 = blo1, c0 = clo0, c1 = clo1;
+    for (let t = 0; t <= d; t++) {
+      if (t != 1 || withOne != 0) {
+        let p0: u64, p1: u64;
+        if (aExt != 0) {
+          extMul(a0, a1, b0, b1);
+          p0 = r0;
+          p1 = r1;
+        } else {
+          p0 = mulp(a0, b0);
+          p1 = mulp(a0, b1);
+        }
+        extMul(p0, p1, c0, c1);
+        if (t == 0) {
+          s00 = addp(s00, r0);
+          s01 = addp(s01, r1);
+        } else if (t == 1) {
+          s10 = addp(s10, r0);
+          s11 = addp(s11, r1);
+        } else if (t == 2) {
+          s20 = addp(s20, r0);
+          s21 = addp(s21, r1);
+        } else {
+          s30 = addp(s30, r0);
+          s31 = addp(s31, r1);
+        }
+      }
+      a0 = addp(a0, ad0);
+      a1 = addp(a1, ad1);
+      b0 = addp(b0, bd0);
+      b1 = addp(b1, bd1);
+      c0 = addp(c0, cd0);
+      c1 = addp(c1, cd1);
+    }
+  }
+  store<u64>(out, addp(load<u64>(out), s00));
+  store<u64>(out, addp(load<u64>(out, 8), s01), 8);
+  if (withOne != 0) {
+    store<u64>(out, addp(load<u64>(out, 16), s10), 16);
+    store<u64>(out, addp(load<u64>(out, 24), s11), 24);
+  }
+  if (d >= 2) {
+    store<u64>(out, addp(load<u64>(out, 32), s20), 32);
+    store<u64>(out, addp(load<u64>(out, 40), s21), 40);
+  }
+  if (d >= 3) {
+    store<u64>(out, addp(load<u64>(out, 48), s30), 48);
+    store<u64>(out, addp(load<u64>(out, 56), s31), 56);
+  }
+}

@@ -21,6 +21,7 @@ interface Exports {
   extMulBase(out: number, a: number, b: number, n: number): void;
   roundProd2(a: number, aExt: number, b: number, bExt: number, nPairs: number, withOne: number, out: number): void;
   deinterleave(out0: number, out1: number, src: number, n: number): void;
+  roundProd3(a: number, aExt: number, b: number, c: number, nPairs: number, d: number, withOne: number, out: number): void;
 }
 
 const PAGE = 65536;
@@ -116,6 +117,11 @@ export class SumcheckKernel {
   /** roundTerm for two factors and degree 2 (b must be the extension one if only one is). */
   roundProd2(a: number, aExt: boolean, b: number, bExt: boolean, nPairs: number, skipOne: boolean, out: number): void {
     this.x.roundProd2(a, aExt ? 1 : 0, b, bExt ? 1 : 0, nPairs, skipOne ? 0 : 1, out);
+  }
+
+  /** roundTerm for three factors, d ≤ 3, b and c extension tables. */
+  roundProd3(a: number, aExt: boolean, b: number, c: number, nPairs: number, d: number, skipOne: boolean, out: number): void {
+    this.x.roundProd3(a, aExt ? 1 : 0, b, c, nPairs, d, skipOne ? 0 : 1, out);
   }
 
   foldBase(ptr: number, pairs: number, r: Fp2): void {

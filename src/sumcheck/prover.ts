@@ -220,6 +220,8 @@ function kernelRoundEvals(
     K.words(out, 2 * (d + 1)).fill(0n);
     if (fs.length === 2 && d === 2) {
       K.roundProd2(fs[0].ptr, fs[0].isExt, fs[1].ptr, fs[1].isExt, nPairs, skipOne, out);
+    } else if (fs.length === 3 && d <= 3 && d >= 1 && fs[1].isExt && fs[2].isExt) {
+      K.roundProd3(fs[0].ptr, fs[0].isExt, fs[1].ptr, fs[2].ptr, nPairs, d, skipOne, out);
     } else {
       const dv = K.u32s(desc, 2 * fs.length);
       fs.forEach((s, j) => {
