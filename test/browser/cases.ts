@@ -95,3 +95,24 @@ export function verifyCase(data: CaseData, proof: Uint8Array): Outcome {
     throw e;
   }
 }
+
+export interface TimedOutcome {
+  readonly outcome: Outcome;
+  /** Wall time of each verification run, in milliseconds. */
+  readonly ms: number[];
+}
+
+/** Verifies a case `runs` times (for timing medians); every run must say the same. */
+export function verifyTimed(data: CaseData, proof: Uint8Array, runs: number): TimedOutcome {
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`verifyTimed: runs ${runs} is not a positive integer`);
+  const ms: number[] = [];
+  let first: Outcome | null = null;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const o = verifyCase(data, proof);
+    ms.push(performance.now() - t0);
+    if (first === null) first = o;
+    else if (JSON.stringify(o) !== JSON.stringify(first)) throw new Error(`verifyTimed: run ${r} disagrees with run 0`);
+  }
+  return { outcome: first!, ms };
+}

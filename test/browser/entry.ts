@@ -1,14 +1,11 @@
 // The page's program (bundled by esbuild for the browser platform): fetch the cases and proof
-// bytes from the test's server, verify each with verifyCase, and leave the results in
+// bytes from the test's server, verify each with verifyTimed, and leave the results in
 // globalThis.__zkinferBrowser for the test to read. Imports only the verifier side.
-import { verifyCase, type BrowserCase, type Outcome } from './cases.js';
+import { verifyTimed, type BrowserCase, type TimedOutcome } from './cases.js';
 import { fromWire } from './wire.js';
 
-export interface PageResult {
+export interface PageResult extends TimedOutcome {
   readonly name: string;
-  readonly outcome: Outcome;
-  /** Wall time of each verification run, in milliseconds. */
-  readonly ms: number[];
 }
 
 export interface PageReport {
@@ -40,17 +37,8 @@ async function main(): Promise<PageResult[]> {
   for (let i = 0; i < list.cases.length; i++) {
     const c = list.cases[i];
     const proof = new Uint8Array(await (await fetchOk(`/proof/${i}`)).arrayBuffer());
-    const ms: number[] = [];
-    let outcome: Outcome | null = null;
-    const runs = c.expect === 'accept' ? validRuns : 1;
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      const o = verifyCase(c.data, proof);
-      ms.push(performance.now() - t0);
-      if (outcome !== null && JSON.stringify(o) !== JSON.stringify(outcome)) throw new Error(`${c.name}: run ${r} disagrees with run 0`);
-      outcome = o;
-    }
-    results.push({ name: c.name, outcome: outcome!, ms });
+    const timed = verifyTimed(c.data, proof, c.expect === 'accept' ? validRuns : 1);
+    results.push({ name: c.name, ...timed });
   }
   return results;
 }

@@ -5,20 +5,21 @@
 // playwright-core; check that the browser accepts every valid proof, rejects every tampered one,
 // and says exactly what Node says about each. Runs the page twice: as an ordinary page (timed,
 // RUNS verifications of each valid proof) and cross-origin isolated (SharedArrayBuffer present: the
-// field kernels' shared-memory build; one run each). Node's timings are of a process that just ran
-// the prover (warm JIT); the page's first run includes compiling the verifier.
+// field kernels' shared-memory build; one run each). Node verifies the same bytes in a fresh child
+// process (node-verify.ts), so both sides' timings start from a cold JIT.
 //
 // Needs /usr/bin/chromium (scripts/install-browser.sh installs it). Without it the test is skipped,
 // unless ZKINFER_REQUIRE_BROWSER is set (CI), in which case it fails.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { bundleForBrowser } from './bundle.js';
-import { verifyCase, type Outcome } from './cases.js';
+import type { TimedOutcome } from './cases.js';
 import type { PageReport } from './entry.js';
 import { makeProofs } from './proofs.js';
 import { serve } from './server.js';
@@ -48,6 +49,24 @@ async function bundleEntry(): Promise<{ code: string; metafile: Metafile }> {
     assert.fail(`esbuild could not bundle the verifier for the browser: ${kind}`);
   }
   return result;
+}
+
+/** Runs node-verify.js in a child process on the cases (wire JSON on stdin). */
+async function verifyInNode(input: string): Promise<TimedOutcome[]> {
+  const script = fileURLToPath(new URL('./node-verify.js', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+  child.stdin.end(input);
+  const code = await exited;
+  assert.equal(code, 0, `node-verify.js failed: ${Buffer.concat(err).toString('utf8')}`);
+  return JSON.parse(Buffer.concat(out).toString('utf8')) as TimedOutcome[];
 }
 
 test('the browser bundle check catches a Node-only import (node:crypto or a bare builtin)', async () => {
@@ -80,17 +99,9 @@ test('headless chromium accepts valid proofs, rejects tampered ones, and agrees 
   const proveMs = performance.now() - tProve;
   const { code } = await bundleEntry();
 
-  // Node's verdict on each case (same function the page runs), with timings.
-  const node: { outcome: Outcome; ms: number[] }[] = cases.map((c) => {
-    const ms: number[] = [];
-    let outcome: Outcome | null = null;
-    for (let r = 0; r < (c.expect === 'accept' ? RUNS : 1); r++) {
-      const t0 = performance.now();
-      outcome = verifyCase(c.data, c.proof);
-      ms.push(performance.now() - t0);
-    }
-    return { outcome: outcome!, ms };
-  });
+  // Node's verdict on each case (same function the page runs), timed in a fresh process.
+  const node = await verifyInNode(toWire({ runs: RUNS, cases }));
+  assert.equal(node.length, cases.length, 'Node verified every case');
   cases.forEach((c, i) => assert.equal(node[i].outcome.accepted, c.expect === 'accept', `Node on ${c.name}: ${node[i].outcome.error}`));
   const nodeModel = node[cases.findIndex((c) => c.data.kind === 'model' && c.expect === 'accept')].outcome;
   assert.deepEqual(nodeModel.outputs, modelOutputs, 'Node: the verified outputs are the prover\'s');
