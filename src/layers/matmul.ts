@@ -87,6 +87,8 @@ interface Vars {
   bVars: number;
   cVars: number;
   biasVars: number;
+  cPhantom: boolean;
+  biasPhantom: boolean;
 }
 
 function vars(d: MatmulDims): Vars {
@@ -102,9 +104,10 @@ function vars(d: MatmulDims): Vars {
   // A table without variables cannot carry the Z·R mask (src/sumcheck/types.ts): such layers
   // are refused until the caller pads them.
   if (kv === 0) throw new RangeError('matmul: inner dimension k = 1 is not supported (no sumcheck variable)');
-  if (nv + mv + bv === 0) throw new RangeError('matmul: a single-element output is not supported');
-  if (d.biasMode !== 0 && biasVars === 0) throw new RangeError('matmul: a single-element bias is not supported');
-  return { kv, mv, nv, bv, bBv, aVars: kv + mv + bv, bVars: nv + kv + bBv, cVars: nv + mv + bv, biasVars };
+  // single-element C or bias: one phantom variable (tensor.ts totalVars), table [v, 0]
+  const cPhantom = nv + mv + bv === 0;
+  const biasPhantom = d.biasMode !== 0 && biasVars === 0;
+  return { kv, mv, nv, bv, bBv, aVars: kv + mv + bv, bVars: nv + kv + bBv, cVars: cPhantom ? 1 : nv + mv + bv, biasVars: biasPhantom ? 1 : biasVars, cPhantom, biasPhantom };
 }
 
 /** The dims of A, B, C and bias as tensors (for tensor.ts paddedTable). */
@@ -143,7 +146,9 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
   if (s.bias !== null && d.biasMode === 0) throw new RangeError('matmul: a bias reference without a bias');
   const rj = r.slice(0, v.nv);
   const ri = r.slice(v.nv, v.nv + v.mv);
-  const rb = r.slice(v.nv + v.mv);
+  const rb = r.slice(v.nv + v.mv, v.nv + v.mv + v.bv);
+  // a phantom C is [c, 0]: C̃(r) = (1 − r_0)·c, so the product and the bias carry that factor
+  const pf: Fp2 = v.cPhantom ? E.sub(E.ONE, r[0]) : E.ONE;
   const inner = v.kv + v.bBv;
   const N = Math.max(v.cVars, inner, v.biasVars);
   const free = freeVars(v);
@@ -158,8 +163,9 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
   if (d.biasMode !== 0) {
     tables.push(s.bias ? { numVars: v.biasVars, kind: 'committed', maskVars: s.bias.maskVars } : { numVars: v.biasVars, kind: 'public', maskVars: null });
     // broadcast: per column, the bias is added on the unpadded rows and batches; per row, on the unpadded columns
-    const ind = d.biasMode === 1 ? E.mul(indicator(d.m, ri), indicator(d.batch, rb)) : indicator(d.n, rj);
-    const at = d.biasMode === 1 ? rj : [...ri, ...rb];
+    const ind = E.mul(pf, d.biasMode === 1 ? E.mul(indicator(d.m, ri), indicator(d.batch, rb)) : indicator(d.n, rj));
+    // a phantom bias [b, 0] is read at its entry 0
+    const at = v.biasPhantom ? [E.ZERO] : d.biasMode === 1 ? rj : [...ri, ...rb];
     instances.push({ numVars: v.biasVars, weight: inv2pow(N - v.biasVars), terms: [{ coeff: E.neg(ind), factors: [{ eq: at }, { table: 3 }] }] });
   }
   const product = [{ table: 1 }, { table: 2 }];
@@ -167,7 +173,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     product.push({ table: tables.length });
     tables.push({ numVars: inner, kind: 'public', maskVars: null });
   }
-  instances.push({ numVars: inner, weight: inv2pow(N - inner), terms: [{ coeff: E.neg(E.ONE), factors: product }] });
+  instances.push({ numVars: inner, weight: inv2pow(N - inner), terms: [{ coeff: E.neg(pf), factors: product }] });
   return { tables, instances, claimedSum: E.ZERO, zk: true };
 }
 
@@ -196,7 +202,7 @@ function fullPoints(d: MatmulDims, r: readonly Fp2[], rho: readonly Fp2[]) {
   const v = vars(d);
   const rj = r.slice(0, v.nv);
   const ri = r.slice(v.nv, v.nv + v.mv);
-  const rb = r.slice(v.nv + v.mv);
+  const rb = r.slice(v.nv + v.mv, v.nv + v.mv + v.bv);
   const rk = rho.slice(0, v.kv);
   // batched B: the batch coordinates of A and B come from the sumcheck; shared B: A's from r
   const rbA = v.bBv > 0 ? rho.slice(v.kv, v.kv + v.bBv) : rb;
@@ -310,7 +316,7 @@ export function verifyMatmul(
     // B's slice at (κ, b'): B̃(r_j, κ, b'), with the sumcheck's coordinates
     if (table === 2 && publics.b) return evaluate(publics.b, [...full.rj, ...point]);
     if (table === 3 && publics.bias) return evaluate(publics.bias, point);
-    if (table === shape.tables.length - 1 && v.bBv > 0) return eqEval(point.slice(v.kv), r.slice(v.nv + v.mv));
+    if (table === shape.tables.length - 1 && v.bBv > 0) return eqEval(point.slice(v.kv), r.slice(v.nv + v.mv, v.nv + v.mv + v.bv));
     throw new RangeError(`matmul: table ${table} is not public`);
   });
   full = fullPoints(d, r, out.point);

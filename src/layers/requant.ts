@@ -30,7 +30,7 @@ import { roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
-import { dimPoints, indicator, indicatorAll, paddedTable, totalVars } from './tensor.js';
+import { dimPoints, indicator, indicatorAll, paddedTable, phantomFactor, totalVars } from './tensor.js';
 
 export interface RequantParams {
   /** Dims of x (and of every column). */
@@ -97,7 +97,7 @@ export function multiplierTable(p: RequantParams): BaseVec {
 /** M_b's MLE at a point (verifier side): M̃ on the channel coordinates × indicators of the others. */
 function multiplierEval(p: RequantParams, point: readonly Fp2[]): Fp2 {
   const per = dimPoints(p.dims, point);
-  let acc: Fp2 = p.mults.length === 1 ? E.fromBase(field(p.mults[0])) : E.ONE;
+  let acc: Fp2 = E.mul(p.mults.length === 1 ? E.fromBase(field(p.mults[0])) : E.ONE, phantomFactor(p.dims, point));
   per.forEach((coords, d) => {
     if (d === p.channelAxis) {
       const m = new BigUint64Array(1 << coords.length);

@@ -20,8 +20,22 @@ export function layoutVars(dims: readonly number[]): number[] {
   return dims.map(dimVars);
 }
 
+/**
+ * Variables of a tensor's table. A single-element tensor gets one phantom variable (its table is
+ * [v, 0]): a table without variables cannot carry the Z·R mask, and a range check needs two rows.
+ */
 export function totalVars(dims: readonly number[]): number {
-  return layoutVars(dims).reduce((a, b) => a + b, 0);
+  return Math.max(1, layoutVars(dims).reduce((a, b) => a + b, 0));
+}
+
+/** True when the tensor has a single element (its table has the phantom variable). */
+export function isPhantom(dims: readonly number[]): boolean {
+  return layoutVars(dims).reduce((a, b) => a + b, 0) === 0;
+}
+
+/** 1, or (1 − x_0) for a phantom table: the indicator of its one real entry. */
+export function phantomFactor(dims: readonly number[], point: readonly Fp2[]): Fp2 {
+  return isPhantom(dims) ? E.sub(E.ONE, point[0]) : E.ONE;
 }
 
 // p − 2^64 as the correction for negative int64 words reinterpreted as u64: (2^64 + x) − (2^32 − 1) = p + x.
@@ -35,7 +49,7 @@ export function paddedTable(data: BigInt64Array, dims: readonly number[]): BaseV
   const size = dims.reduce((a, b) => a * b, 1);
   if (data.length !== size) throw new RangeError(`tensor: ${data.length} values for dims [${dims}]`);
   const padded = dims.map((d) => 2 ** dimVars(d));
-  const out = new BigUint64Array(padded.reduce((a, b) => a * b, 1));
+  const out = new BigUint64Array(2 ** totalVars(dims));
   const raw = new BigUint64Array(data.buffer, data.byteOffset, data.length);
   // Copy rows of the last dimension at once; the outer index walks the other dimensions.
   const last = dims.length === 0 ? 1 : dims[dims.length - 1];
@@ -125,7 +139,8 @@ export function partialEvalSmall(table: readonly Fp2[], fixed: readonly (Fp2 | n
 /** Splits a point of a tensor's table into per-dimension coordinates (dims order). */
 export function dimPoints(dims: readonly number[], point: readonly Fp2[]): Fp2[][] {
   const vars = layoutVars(dims);
-  if (point.length !== vars.reduce((a, b) => a + b, 0)) throw new RangeError(`dimPoints: ${point.length} coordinates for dims [${dims}]`);
+  if (point.length !== totalVars(dims)) throw new RangeError(`dimPoints: ${point.length} coordinates for dims [${dims}]`);
+  if (isPhantom(dims)) return dims.map(() => []); // the phantom coordinate belongs to no dimension
   const out: Fp2[][] = [];
   let end = point.length;
   for (const v of vars) {
@@ -137,5 +152,5 @@ export function dimPoints(dims: readonly number[], point: readonly Fp2[]): Fp2[]
 
 /** The MLE of the indicator of a tensor's unpadded entries at a point. */
 export function indicatorAll(dims: readonly number[], point: readonly Fp2[]): Fp2 {
-  return dimPoints(dims, point).reduce((acc, p, d) => E.mul(acc, indicator(dims[d], p)), E.ONE as Fp2);
+  return dimPoints(dims, point).reduce((acc, p, d) => E.mul(acc, indicator(dims[d], p)), phantomFactor(dims, point));
 }

@@ -99,6 +99,7 @@ const DIMS: MatmulDims[] = [
   { batch: 1, batchB: 1, m: 5, k: 7, n: 3, biasMode: 1 }, // nothing a power of two
   { batch: 3, batchB: 1, m: 2, k: 4, n: 6, biasMode: 2 }, // batched, shared weights, bias per row
   { batch: 2, batchB: 2, m: 3, k: 5, n: 2, biasMode: 0 }, // batched both sides, no bias
+  { batch: 1, batchB: 1, m: 1, k: 8, n: 1, biasMode: 1 }, // a single output (linear regression): phantom variable
 ];
 
 test('matmul layer: completeness with private and public C, through bytes and the hash PCS', () => {
