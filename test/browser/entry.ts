@@ -2,6 +2,7 @@
 // bytes from the test's server, verify each with verifyTimed, and leave the results in
 // globalThis.__zkinferBrowser for the test to read. Imports only the verifier side.
 import { verifyTimed, type BrowserCase, type TimedOutcome } from './cases.js';
+import { kernels } from '../../src/field/kernel.js';
 import { fromWire } from './wire.js';
 
 export interface PageResult extends TimedOutcome {
@@ -14,6 +15,8 @@ export interface PageReport {
   /** Set when the page itself failed (a fetch, an unexpected exception): message and stack. */
   readonly failure: string | null;
   readonly env: { hasProcess: boolean; hasBuffer: boolean; hasRequire: boolean; crossOriginIsolated: boolean; sharedArrayBuffer: boolean; userAgent: string };
+  /** Whether the field kernels ran on their shared-memory WebAssembly build; null if the page failed. */
+  readonly sharedKernels: boolean | null;
 }
 
 interface CaseList {
@@ -53,6 +56,6 @@ const env = {
   userAgent: navigator.userAgent,
 };
 main().then(
-  (results) => { g.__zkinferBrowser = { done: true, results, failure: null, env } satisfies PageReport; },
-  (e: unknown) => { g.__zkinferBrowser = { done: true, results: [], failure: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e), env } satisfies PageReport; },
+  (results) => { g.__zkinferBrowser = { done: true, results, failure: null, env, sharedKernels: kernels().shared } satisfies PageReport; },
+  (e: unknown) => { g.__zkinferBrowser = { done: true, results: [], failure: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e), env, sharedKernels: null } satisfies PageReport; },
 );

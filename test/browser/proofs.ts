@@ -79,7 +79,10 @@ function modelCase(): { cases: ProvedCase[]; outputs: [string, number[]][] } {
   const x = { dims: [1, 4], data: BigInt64Array.from([3n, -1n, 10n, 127n]) };
   const { proof, outputs } = prove(pk, new Map([['x', x]]), { context: 'browser' });
   const out = graph.outputs.map((o): [string, number[]] => [o.onnxName, Array.from(outputs.get(o.name)!.data, (v) => Number(v) * o.scale)]);
-  return { cases: pair('model proof (Gemm 1×4·4×3 + bias + Requant)', { kind: 'model', vk: serializeVerifyingKey(vk), context: 'browser' }, proof), outputs: out };
+  const data: CaseData = { kind: 'model', vk: serializeVerifyingKey(vk), context: 'browser' };
+  // A proof made for one verifier's context must not verify for another.
+  const replayed: ProvedCase = { name: 'model proof (replayed to another context)', data: { ...data, context: 'another verifier' }, expect: 'reject', proof };
+  return { cases: [...pair('model proof (Gemm 1×4·4×3 + bias + Requant)', data, proof), replayed], outputs: out };
 }
 
 export function makeProofs(): Proofs {

@@ -139,6 +139,7 @@ test('headless chromium accepts valid proofs, rejects tampered ones, and agrees 
       const isolated = path === '/isolated.html';
       assert.equal(report.env.crossOriginIsolated, isolated, `${path}: cross-origin isolation as served`);
       assert.equal(report.env.sharedArrayBuffer, isolated, `${path}: SharedArrayBuffer only when isolated`);
+      assert.equal(report.sharedKernels, isolated, `${path}: the field kernels' shared-memory build runs exactly when isolated`);
       assert.deepEqual(report.results.map((r) => r.name), cases.map((c) => c.name), `${path}: every case ran`);
 
       const lines: string[] = [];
