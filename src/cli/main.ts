@@ -14,6 +14,7 @@ import { accuracy } from '../quant/accuracy.js';
 import { readCompiled, writeCompiled } from '../ir/format.js';
 import { formatSummary, inspect } from '../ir/inspect.js';
 import type { IrGraph } from '../ir/types.js';
+import { addProofCommands } from './proof-commands.js';
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -137,6 +138,7 @@ export function buildProgram(): Command {
       const s = inspect(readCompiled(readFile(model, 'compiled model'), model));
       print(o.json === true, s, formatSummary(s));
     });
+  addProofCommands(program);
   return program;
 }
 

@@ -1,0 +1,274 @@
+// The proof commands of the CLI: `setup`, `prove` (with a key, or one-shot from a model file)
+// and `verify`. Thin like the rest of the CLI: read files, call the library, print.
+// Exit codes: 0 success (verify: the proof is valid), 1 the proof is invalid (or an unexpected
+// failure), 2 unusable input (a missing, malformed or foreign-version file, a bad input JSON, a
+// model or option this version cannot prove). Errors are one line; --debug adds the stack.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { FormatError, VerificationError } from '../encoding/errors.js';
+import { InputError } from '../ir/execute.js';
+import { readCompiled, writeCompiled } from '../ir/format.js';
+import { CompileError, type IrGraph } from '../ir/types.js';
+import { OnnxImportError } from '../onnx/errors.js';
+import type { DType, ValueInfo } from '../onnx/graph.js';
+import { deserializeProvingKey, graphOf, serializeProvingKey, type ProvingKey } from '../prove/keys.js';
+import { prove } from '../prove/prove.js';
+import { setup } from '../prove/setup.js';
+import { compileGraph, loadModel, quantizeInputs } from '../quant/compile.js';
+import { parseInputs } from '../quant/inputs.js';
+import { planModel, UnsupportedModelError } from '../verify/plan.js';
+import { deserializeProofFile } from '../verify/proof-file.js';
+import { verify } from '../verify/verify.js';
+import { deserializeVerifyingKey, serializeVerifyingKey, type VerifyingKey } from '../verify/vk.js';
+import { Steps } from './progress.js';
+import { outputLines, statementJson } from './statement-json.js';
+
+/** Input the command cannot use: exit 2. */
+class CliInputError extends Error {
+  override name = 'CliInputError';
+}
+
+/** The proof was checked and rejected: exit 1. */
+class InvalidProofError extends Error {
+  override name = 'InvalidProofError';
+}
+
+const EXIT_UNUSABLE = 2;
+const UNUSABLE: readonly (abstract new (...args: never[]) => Error)[] = [CliInputError, FormatError, InputError, UnsupportedModelError, OnnxImportError, CompileError];
+
+interface OutputFlags {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+/**
+ * Runs an action body; unusable-input errors are printed here (one line, stack with --debug) and
+ * turned into exit code 2 through a CommanderError, which main() maps to 2 without printing.
+ * Every other error goes to main(), which prints it and exits 1.
+ */
+function guarded(cmd: Command, body: () => void): void {
+  try {
+    body();
+  } catch (e) {
+    if (!(e instanceof Error) || !UNUSABLE.some((c) => e instanceof c)) throw e;
+    const debug = cmd.optsWithGlobals<{ debug?: boolean }>().debug === true;
+    process.stderr.write(debug ? `${e.stack ?? e.message}\n` : `zkinfer: ${e.message.split('\n')[0]}\n`);
+    throw new CommanderError(EXIT_UNUSABLE, 'zkinfer.unusableInput', e.message);
+  }
+}
+
+function readBytes(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new CliInputError(`${what} ${path} does not exist`);
+  return readFileSync(path);
+}
+
+function writeOut(path: string, bytes: Uint8Array): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  writeFileSync(path, bytes);
+}
+
+function printResult(flags: OutputFlags, data: unknown, text: string): void {
+  if (flags.json) process.stdout.write(`${JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  else if (!flags.quiet) process.stdout.write(`${text}\n`);
+}
+
+function silent(flags: OutputFlags): boolean {
+  return flags.json === true || flags.quiet === true;
+}
+
+function modelBase(path: string): string {
+  return basename(path, extname(path)) || 'model';
+}
+
+function keyPaths(dir: string, base: string): { pk: string; vk: string } {
+  return { pk: join(dir, `${base}.pk`), vk: join(dir, `${base}.vk`) };
+}
+
+function sizeText(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+/** Keys for a graph; refuses at setup time what the prover cannot prove yet (exit 2). */
+function makeKeys(graph: IrGraph, weights: 'private' | 'public'): { pk: ProvingKey; vk: VerifyingKey } {
+  const keys = setup(graph, { weights });
+  try {
+    planModel(keys.vk);
+  } catch (e) {
+    if (!(e instanceof UnsupportedModelError)) throw e;
+    const hint = weights === 'private' && keys.vk.weights.length > 0 ? '; use --weights public (the verifying key then contains the weights)' : '';
+    throw new UnsupportedModelError(`not supported yet: ${e.message}${hint}`);
+  }
+  return keys;
+}
+
+/** The input JSON (main.ts's format, parsed by the same parser), quantized for the graph. */
+function readInput(path: string, graph: IrGraph) {
+  const infos: ValueInfo[] = graph.inputs.map((i) => ({ name: i.name, dtype: i.onnxDtype as DType, dims: i.dims }));
+  const samples = parseInputs(new TextDecoder().decode(readBytes(path, 'input file')), infos, path);
+  if (samples.length !== 1) throw new CliInputError(`${path}: prove takes one input set, found ${samples.length}`);
+  return quantizeInputs(graph, samples[0]);
+}
+
+function formatVisibility(v: string | undefined): 'private' | 'public' {
+  if (v === undefined || v === 'private' || v === 'public') return v ?? 'private';
+  throw new CliInputError(`--weights must be private or public, got ${v}`);
+}
+
+interface SetupFlags extends OutputFlags {
+  readonly output?: string;
+  readonly weights?: string;
+}
+
+function setupCommand(program: Command): void {
+  program.command('setup')
+    .description('make a proving key (<name>.pk) and a verifying key (<name>.vk) for a compiled model')
+    .argument('<model>', 'model.zkc (from zkinfer compile)')
+    .option('-o, --output <dir>', "directory for the keys (default: the model's directory)")
+    .option('--weights <visibility>', 'private: committed in every proof and fingerprinted (not supported by the prover yet); public: the verifying key holds them', 'private')
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'print nothing but errors')
+    .action((model: string, o: SetupFlags, cmd: Command) => guarded(cmd, () => {
+      const weights = formatVisibility(o.weights);
+      const graph = readCompiled(readBytes(model, 'compiled model'), model);
+      const { pk, vk } = makeKeys(graph, weights);
+      const paths = keyPaths(o.output ?? dirname(model), modelBase(model));
+      const pkBytes = serializeProvingKey(pk);
+      const vkBytes = serializeVerifyingKey(vk);
+      writeOut(paths.pk, pkBytes);
+      writeOut(paths.vk, vkBytes);
+      printResult(o, { provingKey: paths.pk, verifyingKey: paths.vk, provingKeyBytes: pkBytes.length, verifyingKeyBytes: vkBytes.length, weights, fingerprintGroups: vk.fingerprint.length },
+        `keys for ${model}: proving key ${paths.pk} (${sizeText(pkBytes.length)}, keep it private), verifying key ${paths.vk} (${sizeText(vkBytes.length)}, give it to verifiers)` +
+        (weights === 'public' ? '\nnote: weights are public: the verifying key contains them' : ''));
+    }));
+}
+
+interface ProveFlags extends OutputFlags {
+  readonly pk?: string;
+  readonly input: string;
+  readonly context: string;
+  readonly predicate?: string;
+  readonly output: string;
+  readonly calibration?: string;
+}
+
+/** One-shot mode: compile (if ONNX) and set up with public weights, writing the files beside the proof. */
+function keysOnTheFly(model: string, o: ProveFlags, steps: Steps): { pk: ProvingKey; vk: VerifyingKey; notes: string[]; files: Record<string, string> } {
+  const dir = dirname(o.output);
+  const base = modelBase(model);
+  const files: Record<string, string> = {};
+  const notes: string[] = [];
+  let graph: IrGraph;
+  if (/\.onnx$/i.test(model)) {
+    graph = steps.run('compile', 1, () => {
+      const onnx = loadModel(readBytes(model, 'model'), basename(model));
+      const calibration = o.calibration ? parseInputs(new TextDecoder().decode(readBytes(o.calibration, 'calibration file')), onnx.inputs, o.calibration) : undefined;
+      return compileGraph(onnx, { calibration });
+    });
+    files.compiled = join(dir, `${base}.zkc`);
+    writeOut(files.compiled, writeCompiled(graph));
+    notes.push(`compiled ${model} → ${files.compiled} (${graph.bits}-bit, ${o.calibration ? `calibrated on ${o.calibration}` : 'synthetic calibration in [-1, 1]'})`);
+  } else if (/\.zkc$/i.test(model)) {
+    graph = readCompiled(readBytes(model, 'compiled model'), model);
+  } else {
+    throw new CliInputError(`${model}: expected a model.onnx or model.zkc (or use --pk with a proving key)`);
+  }
+  const { pk, vk } = steps.run('setup', 1, () => makeKeys(graph, 'public'));
+  const paths = keyPaths(dir, base);
+  writeOut(paths.pk, serializeProvingKey(pk));
+  writeOut(paths.vk, serializeVerifyingKey(vk));
+  Object.assign(files, { provingKey: paths.pk, verifyingKey: paths.vk });
+  notes.push(`keys → ${paths.pk}, ${paths.vk} (weights public in this first-try setup: the verifying key contains them)`);
+  return { pk, vk, notes, files };
+}
+
+function proveCommand(program: Command): void {
+  program.command('prove')
+    .description('prove one inference: with a proving key (--pk), or one-shot from model.onnx/model.zkc (compiles and sets up on the fly)')
+    .argument('[model]', 'one-shot: model.onnx or model.zkc; keys and the compiled model are written beside the proof')
+    .option('--pk <file>', 'proving key (from zkinfer setup)')
+    .requiredOption('--input <file>', 'input JSON: {"<input name>": [numbers]} or {"input_data": [[...]]}')
+    .option('--context <string>', "the verifier's context string (the proof verifies only under the same context)", '')
+    .option('--predicate <expr>', 'prove a predicate on the output instead of revealing it (not supported yet)')
+    .option('-o, --output <file>', 'proof file', 'proof.zkp')
+    .option('--calibration <file>', 'one-shot from ONNX only: calibration inputs (default: synthetic inputs in [-1, 1])')
+    .option('--json', 'machine-readable output (the statement)')
+    .option('--quiet', 'print nothing but errors')
+    .action((model: string | undefined, o: ProveFlags, cmd: Command) => guarded(cmd, () => {
+      if (o.predicate !== undefined) throw new CliInputError('--predicate: not supported yet (this version proves public outputs only)');
+      if ((model === undefined) === (o.pk === undefined)) throw new CliInputError('prove takes either --pk <proving key> or a model file (one-shot), not both or neither');
+      if (o.calibration !== undefined && (model === undefined || !/\.onnx$/i.test(model))) throw new CliInputError('--calibration applies only to one-shot proving from model.onnx');
+      const steps = new Steps('prove', 12, { silent: silent(o) });
+      try {
+        const t0 = performance.now();
+        const made = model === undefined ? undefined : keysOnTheFly(model, o, steps);
+        const pk = made?.pk ?? steps.run('load key', 0.5, () => deserializeProvingKey(readBytes(o.pk!, 'proving key')));
+        if (made === undefined) planModel(pk.vk); // a key this version cannot prove: refuse before the work
+        const graph = graphOf(pk);
+        const { tensors, clamped } = readInput(o.input, graph);
+        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context }));
+        writeOut(o.output, result.proof);
+        const ms = performance.now() - t0;
+        // one-shot: check the proof with the verifier, as a first try should show both halves
+        const checked = made === undefined ? undefined : steps.run('verify', 1, () => verify(made.vk, result.proof, { context: o.context }));
+        const statement = statementJson(result.statement, pk.vk);
+        const lines = [
+          ...(made?.notes ?? []),
+          `proof → ${o.output} (${sizeText(result.proof.length)}, ${(ms / 1000).toFixed(1)} s)${o.context ? `, context ${JSON.stringify(o.context)}` : ''}`,
+          ...outputLines(statement),
+          ...(clamped > 0 ? [`note: ${clamped} input values were outside the calibrated range and saturated`] : []),
+          ...(checked && made ? [`verified with ${made.files.verifyingKey}: valid`, `verify it yourself: zkinfer verify --vk ${made.files.verifyingKey}${o.context ? ` --context ${JSON.stringify(o.context)}` : ''} ${o.output}`] : []),
+        ];
+        printResult(o, { proof: o.output, bytes: result.proof.length, milliseconds: ms, clamped, ...(made ? { files: made.files, verified: checked !== undefined } : {}), statement }, lines.join('\n'));
+      } finally {
+        steps.stop();
+      }
+    }));
+}
+
+interface VerifyFlags extends OutputFlags {
+  readonly vk: string;
+  readonly context: string;
+}
+
+function verifyCommand(program: Command): void {
+  program.command('verify')
+    .description('verify a proof: exit 0 when valid (prints the public statement), 1 when invalid, 2 on unusable input')
+    .argument('<proof>', 'proof.zkp')
+    .requiredOption('--vk <file>', 'verifying key (from zkinfer setup)')
+    .option('--context <string>', 'the context string the proof must have been made for', '')
+    .option('--json', 'machine-readable output (the statement)')
+    .option('--quiet', 'print nothing but errors; the exit code is the answer')
+    .action((proofPath: string, o: VerifyFlags, cmd: Command) => guarded(cmd, () => {
+      const vk = deserializeVerifyingKey(readBytes(o.vk, 'verifying key'));
+      const bytes = readBytes(proofPath, 'proof');
+      // A file that is not a proof at all (magic, version, framing) is unusable input (exit 2);
+      // whatever fails after the framing parsed is an invalid proof (exit 1).
+      deserializeProofFile(bytes);
+      planModel(vk);
+      const steps = new Steps('verify', 1, { silent: silent(o) });
+      const t0 = performance.now();
+      let result;
+      try {
+        result = steps.run('verify', 1, () => verify(vk, bytes, { context: o.context }));
+      } catch (e) {
+        if (!(e instanceof VerificationError || e instanceof FormatError)) throw e;
+        if (o.json) printResult(o, { valid: false, proof: proofPath, check: e instanceof VerificationError ? e.check : 'format', reason: e.message }, '');
+        throw new InvalidProofError(`invalid proof ${proofPath}: ${e.message}`);
+      } finally {
+        steps.stop();
+      }
+      const ms = performance.now() - t0;
+      const statement = statementJson(result.statement, vk);
+      printResult(o, { valid: true, proof: proofPath, milliseconds: ms, statement },
+        [`valid proof ${proofPath} for model ${vk.name}${o.context ? ` (context ${JSON.stringify(o.context)})` : ''}, verified in ${(ms / 1000).toFixed(2)} s`, ...outputLines(statement)].join('\n'));
+    }));
+}
+
+/** Registers setup, prove and verify on the program (called once from main.ts's buildProgram). */
+export function addProofCommands(program: Command): void {
+  setupCommand(program);
+  proveCommand(program);
+  verifyCommand(program);
+}
