@@ -205,7 +205,33 @@ const neg: Lowering = {
 /** Where the function saturates, so its table needs no wider input domain. */
 const SATURATION: Record<string, number> = { Sigmoid: 12, Tanh: 6, Erf: 4, HardSigmoid: 8, Softsign: 1e6 };
 
-/** A nonlinearity of one computed input as a lookup table derived from the reference op. */
+/** Entries of f over the table domain (non-finite entries take the nearest finite neighbour's value). */
+function tableValues(ctx: LowerContext, domain: Float64Array, extra: ReadonlyMap<string, Tensor>): Float64Array {
+  const node = ctx.node;
+  const inputs = new Map<string, Tensor>([[node.inputs[0], { dtype: 'float64', dims: [domain.length], data: domain }], ...extra]);
+  const res = ctx.evaluateNode(node, inputs).get(node.outputs[0]);
+  if (!res) refuseNode(ctx, 'the reference produced no table');
+  const ys = numbers(res);
+  if (ys.length !== domain.length) refuseNode(ctx, 'a table op must be elementwise in its first input');
+  for (let i = 0; i < ys.length; i++) if (!Number.isFinite(ys[i])) ys[i] = NaN;
+  for (let i = 0; i < ys.length; i++) {
+    if (Number.isNaN(ys[i])) {
+      let j = 1;
+      while (j < ys.length && !Number.isFinite(ys[i + j]) && !Number.isFinite(ys[i - j])) j++;
+      ys[i] = Number.isFinite(ys[i + j]) ? ys[i + j] : Number.isFinite(ys[i - j]) ? ys[i - j] : 0;
+    }
+  }
+  return ys;
+}
+
+/** At most this many distinct values of a per-element constant (Pow's exponent) get a table each. */
+const MAX_VARIANTS = 16;
+
+/**
+ * A nonlinearity of one computed input as a lookup table derived from the reference op. Extra
+ * inputs must be constants; a non-uniform one (a per-element exponent) with few distinct values
+ * gets one table per value, and constant 0/1 masks select each element's table.
+ */
 function table(ctx: LowerContext): void {
   const node = ctx.node;
   const x = ctx.input(node.inputs[0]);
@@ -219,48 +245,68 @@ function table(ctx: LowerContext): void {
   let range = Math.max(Math.abs(dMin), Math.abs(dMax));
   if (!(range > 0)) range = 1;
   const q = ctx.qmax;
-  const sIn = range / q;
-  const xin = requantTo(ctx, x.ir, [x.scale], sIn, 'table-in', 1, Math.floor(dMin / sIn), Math.ceil(dMax / sIn));
+  // Integer in, integer out (e.g. Pow on int32): an exact table over the input's bound, clamped
+  // (explicitly) to the calibrated interval when the declared type is wider than 2^20 values.
+  const xb = ctx.irInfo(x.ir);
+  const cLo = BigInt(Math.floor(r.min)) > xb.lo ? BigInt(Math.floor(r.min)) : xb.lo;
+  const cHi = BigInt(Math.ceil(r.max)) < xb.hi ? BigInt(Math.ceil(r.max)) : xb.hi;
+  const exact = x.scale === 1 && outScale(ctx, out) === 1 && cHi - cLo < 1n << 20n;
+  const sIn = exact ? 1 : range / q;
+  let xin: QuantValue;
+  if (!exact) xin = requantTo(ctx, x.ir, [x.scale], sIn, 'table-in', 1, Math.floor(dMin / sIn), Math.ceil(dMax / sIn));
+  else if (cLo === xb.lo && cHi === xb.hi) xin = x;
+  else xin = { ir: ctx.emit('Clip', [x.ir], { lo: cLo, hi: cHi }, { step: 'table-in', scales: [1] })[0], scale: 1 };
   const info = ctx.irInfo(xin.ir);
   const lo = Number(info.lo);
   const hi = Number(info.hi);
   const domain = new Float64Array(hi - lo + 1);
   for (let j = lo; j <= hi; j++) domain[j - lo] = j * sIn;
-  const inputs = new Map<string, Tensor>([[node.inputs[0], { dtype: 'float64', dims: [domain.length], data: domain }]]);
+  // Variants: one per distinct value of the (at most one) non-uniform constant input.
+  const fixed = new Map<string, Tensor>();
+  let varying: { name: string; tensor: Tensor; values: number[] } | undefined;
   node.inputs.forEach((n, i) => {
     if (i === 0 || n === '') return;
     const c = ctx.constantOf(n);
     if (!c) refuseNode(ctx, `input ${i} must be a constant for a table`);
     const v = numbers(c);
-    // One table serves every element only if the extra input is uniform (e.g. one exponent).
-    if (v.some((e) => e !== v[0])) refuseNode(ctx, `input ${i} must be a single value for a table (got ${v.length} different values)`);
-    inputs.set(n, { dtype: c.dtype, dims: [], data: c.data.slice(0, 1) as typeof c.data });
+    if (v.every((e) => e === v[0])) { fixed.set(n, { dtype: c.dtype, dims: [], data: c.data.slice(0, 1) as typeof c.data }); return; }
+    const values = [...new Set(v)];
+    if (varying || values.length > MAX_VARIANTS) refuseNode(ctx, `input ${i} has ${values.length} different values; a table per value is limited to ${MAX_VARIANTS}`);
+    varying = { name: n, tensor: c, values };
   });
-  const res = ctx.evaluateNode(node, inputs).get(out);
-  if (!res) refuseNode(ctx, 'the reference produced no table');
-  const ys = numbers(res);
-  if (ys.length !== domain.length) refuseNode(ctx, 'a table op must be elementwise in its first input');
+  const variants = varying ? varying.values : [NaN];
+  const tables = variants.map((val) => {
+    const extra = new Map(fixed);
+    if (varying) extra.set(varying.name, { dtype: 'float64', dims: [], data: Float64Array.of(val) });
+    return tableValues(ctx, domain, extra);
+  });
   let yMax = 0;
-  // Non-finite entries (log 0, 1/0) take the nearest finite neighbour's value.
-  for (let i = 0; i < ys.length; i++) if (!Number.isFinite(ys[i])) ys[i] = NaN;
-  for (let i = 0; i < ys.length; i++) {
-    if (Number.isNaN(ys[i])) {
-      let j = 1;
-      while (j < ys.length && !Number.isFinite(ys[i + j]) && !Number.isFinite(ys[i - j])) j++;
-      ys[i] = Number.isFinite(ys[i + j]) ? ys[i + j] : Number.isFinite(ys[i - j]) ? ys[i - j] : 0;
-    }
-    yMax = Math.max(yMax, Math.abs(ys[i]));
-  }
-  // The output scale covers the table's range (calibration may show less, but the table is public data).
+  for (const ys of tables) for (const y of ys) yMax = Math.max(yMax, Math.abs(y));
+  // The output scale covers the tables' range (calibration may show less, but tables are public data).
   const calib = ctx.range(out);
   const want = Math.max(Math.abs(calib.min), Math.abs(calib.max));
   const cover = Math.min(yMax, Math.max(want, yMax / 2 ** 8));
-  const sOut = cover > 0 ? cover / q : 1;
-  const t = new Float64Array(ys.length);
-  for (let i = 0; i < ys.length; i++) t[i] = Math.max(-q, Math.min(q, roundHalfUp(ys[i] / sOut)));
-  const tab = ctx.addConstant('table', { dims: [t.length], data: bigArray(t) }, 'public');
-  const [o] = ctx.emit('Lookup', [xin.ir, tab], { tableLo: BigInt(lo), fn: node.opType, inScale: sIn, outScale: sOut }, { step: 'lookup', scales: [sOut] });
-  ctx.define(out, { ir: o, scale: sOut });
+  const sOut = exact ? 1 : cover > 0 ? cover / q : 1;
+  const tMax = exact ? Number.MAX_SAFE_INTEGER : q;
+  const dims = outDims(ctx);
+  if (varying) xin = broadcastTo(ctx, xin, dims, 'table-in-bcast');
+  const looked = tables.map((ys, k) => {
+    const t = new Float64Array(ys.length);
+    for (let i = 0; i < ys.length; i++) t[i] = Math.max(-tMax, Math.min(tMax, roundHalfUp(ys[i] / sOut)));
+    const tab = ctx.addConstant(`table${k}`, { dims: [t.length], data: bigArray(t) }, 'public');
+    return ctx.emit('Lookup', [xin.ir, tab], { tableLo: BigInt(lo), fn: node.opType, inScale: sIn, outScale: sOut }, { step: `lookup${k}`, scales: [sOut] })[0];
+  });
+  if (!varying) return ctx.define(out, { ir: looked[0], scale: sOut });
+  // out = Σ_k mask_k · table_k(x), mask_k = [the element's constant equals value k], broadcast to the output.
+  const v = varying;
+  const parts = looked.map((y, k) => {
+    const mask = numbers(v.tensor).map((e) => (e === v.values[k] ? 1 : 0));
+    const m = ctx.addConstant(`mask${k}`, { dims: v.tensor.dims, data: bigArray(mask) }, 'weight', 0n, 1n);
+    const mb = broadcastTo(ctx, { ir: m, scale: 1 }, dims, `mask${k}-bcast`);
+    return ctx.emit('Mul', [y, mb.ir], {}, { step: `select${k}`, scales: [sOut] })[0];
+  });
+  const [sum] = ctx.emit('WeightedSum', parts, { coeffs: parts.map(() => 1n), offset: 0n }, { step: 'combine', scales: [sOut] });
+  ctx.define(out, { ir: sum, scale: sOut });
 }
 
 const TABLE_OPS = [
