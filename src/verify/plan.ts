@@ -131,7 +131,10 @@ function planInner(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  // Reshapes that keep the padded table are free: the output IS the input's polynomial
+  const alias = new Map<string, string>();
+  const resolve = (name: string): string => alias.get(name) ?? name;
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
   for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
   const info = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
@@ -178,11 +181,23 @@ function planInner(vk: VerifyingKey): ModelPlan {
       lookupDrafts.push(planLookup(n));
       continue;
     }
+    if (n.op === 'Reshape') {
+      const x = resolve(n.inputs[0]);
+      const y = n.outputs[0];
+      const xi = info.get(x);
+      if (!xi || n.outputs.length !== 1 || !sameLayout(xi.dims, info.get(y)?.dims ?? [])) unsupported(`${n.name}: a reshape that changes the padded layout is not proven yet`);
+      if (vk.publicConstants.has(x)) unsupported(`${n.name}: reshape of a public constant`);
+      const range = interval.get(x) ?? unsupported(`${n.name}: input not available before use`);
+      alias.set(y, x);
+      proven.set(y, range[0], range[1]);
+      if (outputs.has(y)) committedOutputs.push(y);
+      continue;
+    }
     const biasMode = num(n, 'biasMode');
     if (biasMode !== 0 && biasMode !== 1 && biasMode !== 2) unsupported(`${n.name}: biasMode ${biasMode}`);
     const dims: MatmulDims = { batch: num(n, 'batch'), batchB: num(n, 'batchB'), m: num(n, 'm'), k: num(n, 'k'), n: num(n, 'n'), biasMode: biasMode as 0 | 1 | 2 };
     if (num(n, 'batchA') !== dims.batch) unsupported(`${n.name}: a broadcast left operand (batchA ≠ batch) is not supported yet`);
-    const [a, b, bias] = n.inputs;
+    const [a, b, bias] = n.inputs.map(resolve);
     if (n.outputs.length !== 1) unsupported(`${n.name}: MatMul with ${n.outputs.length} outputs`);
     const c = n.outputs[0];
     if (vk.publicConstants.has(a)) unsupported(`${n.name}: a public left operand is not supported yet`);
@@ -206,7 +221,8 @@ function planInner(vk: VerifyingKey): ModelPlan {
   }
 
   function planLookup(n: VkNode): { node: VkNode; x: string; y: string; table: PublicTable } {
-    const [x, tname] = n.inputs;
+    const x = resolve(n.inputs[0]);
+    const tname = n.inputs[1];
     const y = n.outputs[0];
     const t = vk.publicConstants.get(tname);
     if (!t || n.inputs.length !== 2 || n.outputs.length !== 1) unsupported(`${n.name}: Lookup needs x and a public table`);
@@ -246,7 +262,7 @@ function planInner(vk: VerifyingKey): ModelPlan {
   function planRequant(n: VkNode): Draft {
     if (n.privateAttrs.length > 0) unsupported(`${n.name}: private multipliers need the fingerprint binding`);
     if (n.inputs.length !== 1 || n.outputs.length !== 1) unsupported(`${n.name}: Requant with ${n.inputs.length} inputs`);
-    const x = n.inputs[0];
+    const x = resolve(n.inputs[0]);
     const q = n.outputs[0];
     const xi = info.get(x);
     if (!xi || !sameLayout(xi.dims, info.get(q)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
@@ -288,6 +304,11 @@ function planInner(vk: VerifyingKey): ModelPlan {
 
   const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: Math.min(TENSOR_MASK_VARS, t.numVars), ext: false })));
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
+  for (const [y, x] of alias) {
+    const r = refs.get(x);
+    if (r) refs.set(y, r);
+    else if (outputs.has(y)) unsupported(`output ${y} reshapes a tensor that is not committed`);
+  }
   const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
   let next = sizes.length;
   const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
