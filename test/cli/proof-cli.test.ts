@@ -1,0 +1,165 @@
+// The proof commands end to end through child processes, on the bundled example model:
+// compile → setup → prove → verify (exit 0, --json statement), invalid proofs (exit 1: tampered
+// bytes, a tampered public output, another context), unusable files (exit 2 with one line and no
+// stack), unsupported options refused, and the one-shot `prove model.onnx`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
+
+const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const MODEL = join(process.cwd(), 'examples', 'tiny-mlp.onnx');
+const INPUT = join(process.cwd(), 'examples', 'input.json');
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-proof-cli-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function expectExit(r: ReturnType<typeof cli>, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `exit ${code} expected, got ${r.code}: ${r.err}`);
+  assert.match(r.err, pattern);
+  assert.equal(r.err.trim().split('\n').length, 1, `one line, got: ${r.err}`);
+  assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+}
+
+interface Proven {
+  readonly zkc: string;
+  readonly pk: string;
+  readonly vk: string;
+  readonly proof: string;
+  /** The integer execution's outputs (zkinfer run), to compare with the verified statement. */
+  readonly expected: number[];
+}
+
+let proven: Proven | undefined;
+
+/** compile → setup --weights public → prove, once for the tests that need a proof. */
+function provenOnce(): Proven {
+  if (proven) return proven;
+  const zkc = join(dir, 'tiny.zkc');
+  assert.equal(cli('compile', MODEL, '-o', zkc).code, 0);
+  const run = cli('run', zkc, '--input', INPUT, '--json');
+  assert.equal(run.code, 0, run.err);
+  const expected = JSON.parse(run.out).outputs.scores as number[];
+  const keys = join(dir, 'keys');
+  const s = cli('setup', zkc, '--weights', 'public', '-o', keys, '--json');
+  assert.equal(s.code, 0, s.err);
+  const sj = JSON.parse(s.out);
+  assert.equal(sj.weights, 'public');
+  assert.ok(existsSync(sj.provingKey) && existsSync(sj.verifyingKey));
+  const proof = join(dir, 'proof.zkp');
+  const p = cli('prove', '--pk', sj.provingKey, '--input', INPUT, '--context', 'bank A', '-o', proof, '--json');
+  assert.equal(p.code, 0, p.err);
+  const pj = JSON.parse(p.out);
+  assert.equal(pj.bytes, readFileSync(proof).length);
+  assert.deepEqual(pj.statement.outputs[0].values, expected);
+  proven = { zkc, pk: sj.provingKey, vk: sj.verifyingKey, proof, expected };
+  return proven;
+}
+
+test('setup → prove → verify: exit 0, the --json statement holds the dequantized outputs', () => {
+  const p = provenOnce();
+  const v = cli('verify', '--vk', p.vk, '--context', 'bank A', '--json', p.proof);
+  assert.equal(v.code, 0, v.err);
+  const j = JSON.parse(v.out);
+  assert.equal(j.valid, true);
+  assert.equal(j.statement.model, 'tiny-mlp');
+  assert.equal(j.statement.context, 'bank A');
+  assert.match(j.statement.verifyingKeyHash, /^[0-9a-f]{64}$/);
+  assert.deepEqual(j.statement.outputs[0].values, p.expected);
+  assert.equal(j.statement.outputs[0].integers.length, 3);
+  const text = cli('verify', '--vk', p.vk, '--context', 'bank A', p.proof);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^valid proof .*\nscores: \[/);
+  const quiet = cli('verify', '--vk', p.vk, '--context', 'bank A', '--quiet', p.proof);
+  assert.equal(quiet.code, 0);
+  assert.equal(quiet.out, '');
+});
+
+test('invalid proofs exit 1: another context, a flipped byte, a tampered public output', () => {
+  const p = provenOnce();
+  expectExit(cli('verify', '--vk', p.vk, p.proof), 1, /invalid proof .*context/);
+  expectExit(cli('verify', '--vk', p.vk, '--context', 'bank B', p.proof), 1, /invalid proof .*context/);
+
+  const bytes = readFileSync(p.proof);
+  const flipped = bytes.slice();
+  flipped[bytes.length - 100] ^= 0x01;
+  const flippedPath = join(dir, 'flipped.zkp');
+  writeFileSync(flippedPath, flipped);
+  const f = cli('verify', '--vk', p.vk, '--context', 'bank A', '--json', flippedPath);
+  expectExit(f, 1, /invalid proof/);
+  assert.equal(JSON.parse(f.out).valid, false);
+
+  const file = deserializeProofFile(bytes);
+  const out = file.statement.outputs[0];
+  assert.equal(out.kind, 'public');
+  const values = (out as { values: BigInt64Array }).values.slice();
+  values[0] += 1n;
+  const forgedPath = join(dir, 'forged.zkp');
+  writeFileSync(forgedPath, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values }] } }));
+  expectExit(cli('verify', '--vk', p.vk, '--context', 'bank A', forgedPath), 1, /invalid proof/);
+});
+
+test('unusable files exit 2 with one line: malformed vk, proof, input; a key for a proof; another version', () => {
+  const p = provenOnce();
+  const junk = join(dir, 'junk.bin');
+  writeFileSync(junk, 'not a zkinfer file at all');
+  expectExit(cli('verify', '--vk', junk, '--context', 'bank A', p.proof), 2, /not a zkinfer verifyingKey file/);
+  expectExit(cli('verify', '--vk', p.vk, '--context', 'bank A', junk), 2, /not a zkinfer proof file/);
+  expectExit(cli('verify', '--vk', p.vk, p.vk), 2, /this is a verifyingKey file, not a proof file/);
+  expectExit(cli('verify', '--vk', p.pk, p.proof), 2, /this is a provingKey file, not a verifyingKey file/);
+  expectExit(cli('verify', '--vk', join(dir, 'absent.vk'), p.proof), 2, /does not exist/);
+
+  const truncated = join(dir, 'truncated.zkp');
+  writeFileSync(truncated, readFileSync(p.proof).subarray(0, 50));
+  expectExit(cli('verify', '--vk', p.vk, '--context', 'bank A', truncated), 2, /proof/);
+  const future = readFileSync(p.proof);
+  future[4] = 9; // the u32 version after the 4-byte magic
+  const futurePath = join(dir, 'future.zkp');
+  writeFileSync(futurePath, future);
+  expectExit(cli('verify', '--vk', p.vk, '--context', 'bank A', futurePath), 2, /format version 9/);
+
+  // the input parser's every case is tested with `zkinfer run`; here: it is the same parser
+  const cases: [string, RegExp][] = [
+    ['{"features": [1, 2]}', /has 2 values, expected 8/],
+    ['not json', /not valid JSON/],
+  ];
+  for (const [text, pattern] of cases) {
+    const f = join(dir, 'bad.json');
+    writeFileSync(f, text);
+    expectExit(cli('prove', '--pk', p.pk, '--input', f, '-o', join(dir, 'never.zkp')), 2, pattern);
+  }
+  assert.ok(!existsSync(join(dir, 'never.zkp')), 'no proof written for a bad input');
+  expectExit(cli('prove', '--pk', p.vk, '--input', INPUT), 2, /not a provingKey file/);
+  // --debug shows the stack (and still exits 2)
+  const d = cli('--debug', 'verify', '--vk', junk, p.proof);
+  assert.equal(d.code, 2);
+  assert.match(d.err, /\n\s+at /);
+});
+
+test('what is not built is refused, not pretended: private weights, --predicate; option misuse', () => {
+  const p = provenOnce();
+  expectExit(cli('setup', p.zkc, '-o', join(dir, 'private')), 2, /not supported yet: .*private weights.*--weights public/);
+  assert.ok(!existsSync(join(dir, 'private', 'tiny.vk')), 'no keys written for an unsupported setup');
+  expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'argmax=0'), 2, /--predicate: not supported yet/);
+  expectExit(cli('prove', MODEL, '--pk', p.pk, '--input', INPUT), 2, /either --pk .* or a model file/);
+  expectExit(cli('prove', '--input', INPUT), 2, /either --pk .* or a model file/);
+  expectExit(cli('setup', p.zkc, '--weights', 'secret'), 2, /--weights must be private or public/);
+});
+
+test('one-shot: prove model.onnx --input compiles, sets up, proves and checks; verify accepts the proof', () => {
+  const out = join(dir, 'oneshot', 'proof.zkp');
+  const r = cli('prove', MODEL, '--input', INPUT, '-o', out, '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.verified, true);
+  assert.ok(existsSync(j.files.compiled) && existsSync(j.files.provingKey) && existsSync(j.files.verifyingKey));
+  const v = cli('verify', '--vk', j.files.verifyingKey, '--json', out);
+  assert.equal(v.code, 0, v.err);
+  assert.deepEqual(JSON.parse(v.out).statement.outputs, j.statement.outputs);
+});
