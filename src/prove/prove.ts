@@ -8,6 +8,7 @@ import { evaluate } from '../poly/mle.js';
 import { execute } from '../ir/execute.js';
 import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
+import { proveWeightedSum } from '../layers/weighted-sum.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { proveRanges, serializeRanges } from '../layers/ranges.js';
@@ -88,8 +89,14 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     if (m) return m;
     const info = vk.values.find((v) => v.name === name)!;
     return paddedTable(values.get(name)!.data, info.dims);
+
   };
   plan.layers.forEach((l, i) => {
+    if (l.kind === 'wsum') {
+      const proof = proveWeightedSum(l.params, l.refs, l.tensors.map(table), gMasks[i], l.gRef, session, transcript);
+      layers.blob(serializeSumcheckProof(proof));
+      return;
+    }
     if (l.kind === 'requant') {
       const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, masked.get(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedPoly>;
       const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols }, gMasks[i], l.gRef, session, transcript);

@@ -6,6 +6,7 @@ import { FIELD_HALF, absMax, type IrValueInfo } from '../ir/types.js';
 import { matmulDegrees, matmulTensorDims, type MatmulDims, type MatmulRefs } from '../layers/matmul.js';
 import { channelAxis, REQUANT_COLUMNS, requantDegrees, requantRangeBits, type RequantColumn, type RequantParams, type RequantRefs } from '../layers/requant.js';
 import { totalVars } from '../layers/tensor.js';
+import { weightedSumDegrees, type WeightedSumParams, type WeightedSumRefs } from '../layers/weighted-sum.js';
 import type { RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
@@ -26,7 +27,7 @@ export class UnsupportedModelError extends Error {
  * evaluation masks for the many distinct claim points of one model commitment (each mask costs
  * two rows). Fixed by the proof format version.
  */
-export const MODEL_PCS: HashPcs = new HashPcs({ evalMasks: 32 });
+export const MODEL_PCS: HashPcs = new HashPcs({ evalMasks: 64 });
 
 /** Mask variables of every committed tensor: capacity 4 reveals (producer, consumers, range check). */
 export const TENSOR_MASK_VARS = 2;
@@ -58,7 +59,17 @@ export interface RequantPlan {
   readonly gRef: GMaskRef;
 }
 
-export type LayerPlan = MatmulPlan | RequantPlan;
+export interface WeightedSumPlan {
+  readonly kind: 'wsum';
+  readonly node: VkNode;
+  readonly params: WeightedSumParams;
+  /** [out, x_0, x_1, …] */
+  readonly tensors: readonly string[];
+  readonly refs: WeightedSumRefs;
+  readonly gRef: GMaskRef;
+}
+
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan;
 
 /** One range proof over committed columns of the same size. */
 export interface RangePlan {
@@ -131,7 +142,7 @@ function planInner(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
@@ -168,7 +179,10 @@ function planInner(vk: VerifyingKey): ModelPlan {
   }
 
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
-  type Draft = { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] } | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] };
+  type Draft =
+    | { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] }
+    | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] }
+    | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] };
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
@@ -179,6 +193,28 @@ function planInner(vk: VerifyingKey): ModelPlan {
     }
     if (n.op === 'Lookup') {
       lookupDrafts.push(planLookup(n));
+      continue;
+    }
+    if (n.op === 'WeightedSum') {
+      const xs = n.inputs.map(resolve);
+      const out = n.outputs[0];
+      const oi = info.get(out);
+      if (!oi || n.outputs.length !== 1) unsupported(`${n.name}: WeightedSum output`);
+      for (const x of xs) if (!sameLayout(info.get(x)?.dims ?? [], oi!.dims)) unsupported(`${n.name}: broadcasting sums are not proven yet`);
+      const raw = n.attrs.coeffs;
+      if (!Array.isArray(raw) || raw.length !== xs.length) unsupported(`${n.name}: coefficients`);
+      const coeffs = (raw as readonly (number | bigint)[]).map((c) => BigInt(c));
+      const off = n.attrs.offset;
+      const offset = off === undefined ? 0n : typeof off === 'bigint' ? off : typeof off === 'number' && Number.isSafeInteger(off) ? BigInt(off) : unsupported(`${n.name}: offset`);
+      let bound = offset < 0n ? -offset : offset;
+      xs.forEach((x, j) => {
+        const b = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
+        bound += b * (coeffs[j] < 0n ? -coeffs[j] : coeffs[j]);
+      });
+      if (bound >= FIELD_HALF) unsupported(`${n.name}: sum bound reaches p/2`);
+      proven.set(out, -bound, bound);
+      if (!outputs.has(out)) committed.push({ name: out, dims: oi!.dims, numVars: totalVars(oi!.dims) });
+      layerDims.push({ kind: 'wsum', node: n, params: { dims: oi!.dims, coeffs, offset }, tensors: [out, ...xs] });
       continue;
     }
     if (n.op === 'Reshape') {
@@ -320,6 +356,10 @@ function planInner(vk: VerifyingKey): ModelPlan {
     return gRef;
   };
   const layers: LayerPlan[] = [...layerDims].reverse().map((l): LayerPlan => {
+    if (l.kind === 'wsum') {
+      const wrefs = l.tensors.map((t) => ref(t));
+      return { ...l, refs: wrefs, gRef: gRefFor(weightedSumDegrees(l.params, wrefs)) };
+    }
     if (l.kind === 'matmul') {
       const mrefs: MatmulRefs = { a: ref(l.tensors.a)!, b: ref(l.tensors.b), c: ref(l.tensors.c), bias: ref(l.tensors.bias) };
       return { ...l, refs: mrefs, gRef: gRefFor(matmulDegrees(l.dims, mrefs)) };

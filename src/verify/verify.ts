@@ -7,6 +7,7 @@ import { evaluate } from '../poly/mle.js';
 import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
+import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, verifyRanges } from '../layers/ranges.js';
 import type { HashPcs } from '../pcs/index.js';
@@ -90,7 +91,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
   for (const l of plan.layers) {
     const body = new ByteReader(layers.blob(1 << 28, `layer ${l.node.name}`), `layer ${l.node.name}`);
-    const proof = readSumcheckProof(body, l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs) : requantProofShape(l.params, l.refs));
+    const proof = readSumcheckProof(body, l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs) : l.kind === 'requant' ? requantProofShape(l.params, l.refs) : weightedSumProofShape(l.params, l.refs));
     body.end();
     const pub = (name: string | null): BigUint64Array | undefined => {
       if (name === null) return undefined;
@@ -98,6 +99,10 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       if (t) return paddedTable(t.data, t.dims);
       return outputTables.get(name);
     };
+    if (l.kind === 'wsum') {
+      verifyWeightedSum(l.params, l.refs, l.tensors.map((t, i) => (l.refs[i] === null ? pub(t) ?? null : null)), l.gRef, proof, session, transcript);
+      continue;
+    }
     if (l.kind === 'requant') {
       verifyRequant(l.params, l.refs, l.refs.q === null ? pub(l.tensors.q) ?? null : null, l.gRef, proof, session, transcript);
       continue;

@@ -185,6 +185,29 @@ test('model: ReLU and a sigmoid-like output as table lookups (merged LogUp), wit
   assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: vals }] } })), VerificationError);
 });
 
+test('model: a residual-style WeightedSum of two branches, with an offset', () => {
+  const g = new GraphBuilder('wsum', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [1, 8], scale: 0.05, lo: -127n, hi: 127n });
+  const branch = (tag: string): string => {
+    const w = g.addConstant(`W${tag}`, { dims: [8, 6], data: ints(48, -127, 127) }, 'weight', 0.01, -127n, 127n);
+    const [acc] = g.add('MatMul', ['x', w], { batch: 1, batchA: 1, batchB: 1, m: 1, k: 8, n: 6, biasMode: 0, outDims: [1, 6] }, `fc${tag}`, 'mm');
+    return g.add('Requant', [acc], { mults: [4000n], shift: 16, inner: 1, lo: -127n, hi: 127n }, `fc${tag}`, 'rq', [0.1])[0];
+  };
+  const h1 = branch('1');
+  const h2 = branch('2');
+  const [s] = g.add('WeightedSum', [h1, h2], { coeffs: [1n, -2n], offset: 5n }, 'add', 'sum', [0.1]);
+  g.addOutput({ name: s, onnxName: 's', onnxDtype: 'float32', dims: [1, 6], scale: 0.1 });
+  const graph = g.finish();
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const { proof, outputs } = prove(pk, input(1));
+  const res = verify(vk, proof);
+  assert.deepEqual(res.outputs.get('s'), Array.from(outputs.get(s)!.data, (v) => Number(v) * 0.1));
+  const file = deserializeProofFile(proof);
+  const vals = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();
+  vals[2] += 1n;
+  assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: vals }] } })), VerificationError);
+});
+
 test('model: models outside the proven subset are refused clearly', () => {
   assert.throws(() => planModel(setup(mlp(1)).vk), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
   const { vk } = setup(mlp(1), { weights: 'public' });
