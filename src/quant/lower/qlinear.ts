@@ -42,6 +42,30 @@ function axisDims(rank: number, axis: number, c: number): number[] {
   return Array.from({ length: rank }, (_, i) => (i === axis ? c : 1));
 }
 
+/**
+ * A scale or zero point expanded to one value per element of x: scalar, per axis (1-D of length
+ * dims[axis]) or blocked (x's shape with dims[axis] replaced by ceil(dims[axis] / blockSize)).
+ */
+function perElement(ctx: LowerContext, p: Float64Array, pDims: readonly number[], dims: readonly number[], axis: number, blockSize: number): Float64Array {
+  const n = sizeOf(dims);
+  const out = new Float64Array(n);
+  const st = dims.map((_, i) => sizeOf(dims.slice(i + 1)));
+  const pst = pDims.map((_, i) => sizeOf(pDims.slice(i + 1)));
+  for (let i = 0; i < n; i++) {
+    if (p.length === 1) { out[i] = p[0]; continue; }
+    const ca = Math.floor(i / st[axis]) % dims[axis];
+    if (blockSize <= 0) { out[i] = p[ca]; continue; }
+    let j = 0;
+    for (let d = 0; d < dims.length; d++) {
+      const c = Math.floor(i / st[d]) % dims[d];
+      j += (d === axis ? Math.floor(c / blockSize) : c) * pst[d];
+    }
+    if (!(j < p.length)) refuseNode(ctx, `blocked parameter of dims ${pDims} does not cover input ${dims}`);
+    out[i] = p[j];
+  }
+  return out;
+}
+
 /** q = clamp(requant(acc by ratios per channel) + zp, type range), scale 1. */
 function toQuantized(ctx: LowerContext, acc: string, ratios: readonly number[], inner: number, zp: Tensor | undefined, step: string): QuantValue {
   const [lo, hi] = outRange(ctx, zp);
@@ -65,17 +89,18 @@ const quantizeLinear: Lowering = {
     const x = operand(ctx, xn, 'x');
     const s = numbers(constant(ctx, sn, 'y_scale')!);
     const zp = constant(ctx, zn, 'y_zero_point');
-    if (ctx.node.attrs.block_size && attrInt(ctx.node, 'block_size', 0) > 0) refuseNode(ctx, 'blocked quantization is not supported');
+    const blockSize = attrInt(ctx.node, 'block_size', 0);
     const dims = ctx.irInfo(x.ir).dims;
     let axis = attrInt(ctx.node, 'axis', 1);
     if (axis < 0) axis += dims.length;
     const inner = s.length > 1 ? sizeOf(dims.slice(axis + 1)) : 1;
-    if (zp && sizeOf(zp.dims) > 1) {
-      // Per-axis zero points: requantize per channel, then subtract nothing and add the zero points.
-      const q = requantTo(ctx, x.ir, Array.from(s, (v) => x.scale / v), 1, 'requant', inner, -(2 ** 40), 2 ** 40);
-      const zc = ctx.addConstant('zp', { dims: axisDims(dims.length, axis, sizeOf(zp.dims)), data: bigArray(numbers(zp)) }, 'public');
-      const zb = broadcastTo(ctx, { ir: zc, scale: 1 }, dims, 'zp-bcast');
-      const [r] = ctx.emit('WeightedSum', [q.ir, zb.ir], { coeffs: [1n, 1n], offset: 0n }, { step: 'zp', scales: [1] });
+    if ((zp && sizeOf(zp.dims) > 1) || blockSize > 0) {
+      // Per-element parameters (blocked, or per-axis zero points): one multiplier per element, + zero points.
+      const sFull = perElement(ctx, s, constant(ctx, sn, 'y_scale')!.dims, dims, axis, blockSize);
+      const zFull = zp ? perElement(ctx, numbers(zp), zp.dims, dims, axis, blockSize) : new Float64Array(sFull.length);
+      const q = requantTo(ctx, x.ir, Array.from(sFull, (v) => x.scale / v), 1, 'requant', 1, -(2 ** 40), 2 ** 40);
+      const zc = ctx.addConstant('zp', { dims, data: bigArray(zFull) }, 'public');
+      const [r] = ctx.emit('WeightedSum', [q.ir, zc], { coeffs: [1n, 1n], offset: 0n }, { step: 'zp', scales: [1] });
       const [lo, hi] = outRange(ctx, zp);
       const [c] = ctx.emit('Clip', [r], { lo, hi }, { step: 'saturate', scales: [1] });
       return ctx.define(ctx.node.outputs[0], { ir: c, scale: 1 });
@@ -92,10 +117,21 @@ const dequantizeLinear: Lowering = {
     if (x.scale !== 1) refuseNode(ctx, 'the input of DequantizeLinear must be an integer tensor');
     const s = numbers(constant(ctx, sn, 'x_scale')!);
     const zp = constant(ctx, zn, 'x_zero_point');
-    if (ctx.node.attrs.block_size && attrInt(ctx.node, 'block_size', 0) > 0) refuseNode(ctx, 'blocked quantization is not supported');
+    const blockSize = attrInt(ctx.node, 'block_size', 0);
     const dims = ctx.irInfo(x.ir).dims;
     let axis = attrInt(ctx.node, 'axis', 1);
     if (axis < 0) axis += dims.length;
+    if (blockSize > 0) {
+      // Blocked: x − zp per element, then one multiplier per element to the output scale.
+      const sFull = perElement(ctx, s, constant(ctx, sn, 'x_scale')!.dims, dims, axis, blockSize);
+      let d: QuantValue = x;
+      if (zp) {
+        const zc = ctx.addConstant('zp', { dims, data: bigArray(perElement(ctx, numbers(zp), zp.dims, dims, axis, blockSize)) }, 'public');
+        d = { ir: ctx.emit('WeightedSum', [x.ir, zc], { coeffs: [1n, -1n], offset: 0n }, { step: 'minus-zp', scales: [1] })[0], scale: 1 };
+      }
+      const o = ctx.node.outputs[0];
+      return ctx.define(o, requantTo(ctx, d.ir, Array.from(sFull), outScale(ctx, o), 'requant', 1));
+    }
     const zpDims = zp && sizeOf(zp.dims) > 1 ? axisDims(dims.length, axis, sizeOf(zp.dims)) : undefined;
     const d = minusZeroPoint(ctx, x, zp, 'minus-zp', zpDims);
     const out = ctx.node.outputs[0];
