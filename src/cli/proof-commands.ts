@@ -199,7 +199,8 @@ function proveCommand(program: Command): void {
       if (o.predicate !== undefined) throw new CliInputError('--predicate: not supported yet (this version proves public outputs only)');
       if ((model === undefined) === (o.pk === undefined)) throw new CliInputError('prove takes either --pk <proving key> or a model file (one-shot), not both or neither');
       if (o.calibration !== undefined && (model === undefined || !/\.onnx$/i.test(model))) throw new CliInputError('--calibration applies only to one-shot proving from model.onnx');
-      const steps = new Steps('prove', 12, { silent: silent(o) });
+      // weights: a step's expected share of the time (proving dominates)
+      const steps = new Steps('prove', model === undefined ? 9.5 : 12, { silent: silent(o) });
       try {
         const t0 = performance.now();
         const made = model === undefined ? undefined : keysOnTheFly(model, o, steps);
@@ -212,6 +213,7 @@ function proveCommand(program: Command): void {
         const ms = performance.now() - t0;
         // one-shot: check the proof with the verifier, as a first try should show both halves
         const checked = made === undefined ? undefined : steps.run('verify', 1, () => verify(made.vk, result.proof, { context: o.context }));
+        steps.stop();
         const statement = statementJson(result.statement, pk.vk);
         const lines = [
           ...(made?.notes ?? []),
