@@ -31,28 +31,47 @@ export interface TableLookupShape {
   readonly maskVars: number;
 }
 
+/**
+ * For each range-checked column (check k, column v), the table lookup whose key column is the
+ * same committed tensor, or null. Such a column must be ONE table of the batch (revealed once):
+ * its range check's linear relation then reads the lookup's key column instead of an extra.
+ */
+export function rangeDuplicates(valueRefs: readonly (readonly MaskedRef[])[], lookupKeys: readonly MaskedRef[]): (number | null)[][] {
+  const same = (a: MaskedRef, b: MaskedRef): boolean => a.commitment === b.commitment && a.f[0] === b.f[0];
+  return valueRefs.map((cols) => cols.map((r) => {
+    const l = lookupKeys.findIndex((k) => same(k, r));
+    return l < 0 ? null : l;
+  }));
+}
+
 /** The merged lookup shape: the range checks' relations, then one relation per table lookup. */
-export function mergedRangeShape(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): LookupShape {
+export function mergedRangeShape(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): LookupShape {
   if (shapes.length === 0 && lookups.length === 0) throw new RangeError('ranges: nothing to check');
   const relations: LookupShape['relations'][number][] = [];
   const extras: LookupShape['extras'][number][] = [];
   const checks: LinearCheck[] = [];
-  for (const s of shapes) {
+  const rangeRelations = shapes.reduce((n, s) => n + rangeLookupShape(s).relations.length, 0);
+  shapes.forEach((s, k) => {
     const one = rangeLookupShape(s);
     const relOff = relations.length;
-    const extOff = extras.length;
     relations.push(...one.relations);
-    extras.push(...one.extras);
+    // extra v of this check: a new extra, or the key column of a lookup on the same tensor
+    const sourceOf = one.extras.map((spec, v): ColumnSource => {
+      const l = dups[k]?.[v] ?? null;
+      if (l !== null) return { lookup: [rangeRelations + l, 0, 0] };
+      extras.push(spec);
+      return { extra: extras.length - 1 };
+    });
     for (const c of one.checks) {
       checks.push({
         ...c,
         terms: c.terms.map((t) => {
-          const src: ColumnSource = 'lookup' in t.source ? { lookup: [t.source.lookup[0] + relOff, t.source.lookup[1], t.source.lookup[2]] } : { extra: t.source.extra + extOff };
+          const src: ColumnSource = 'lookup' in t.source ? { lookup: [t.source.lookup[0] + relOff, t.source.lookup[1], t.source.lookup[2]] } : sourceOf[t.source.extra];
           return { ...t, source: src };
         }),
       });
     }
-  }
+  });
   for (const l of lookups) {
     if (l.table.components !== 2) throw new RangeError('ranges: a table lookup needs a (key, value) table');
     relations.push({ table: l.table, columns: [{ numVars: l.numVars, components: 2, maskVars: l.maskVars }] });
@@ -108,10 +127,12 @@ export function proveRanges(
   });
   const c = port.commit(limbs.flat(2).flatMap((l) => l.commitPolys()));
   const refs = limbRefs(shapes, c);
+  const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
+  const keep = <T>(xs: readonly (readonly T[])[]): T[] => xs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
   return proveLookups(
-    mergedRangeShape(shapes, lookups.map((l) => l.shape)),
-    { columns: arrange(shapes, limbs, lookups.map((l) => [l.x, l.y] as const)), extras: values.flat() },
-    { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: valueRefs.flat() },
+    mergedRangeShape(shapes, lookups.map((l) => l.shape), dups),
+    { columns: arrange(shapes, limbs, lookups.map((l) => [l.x, l.y] as const)), extras: keep(values) },
+    { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: keep(valueRefs) },
     port,
     transcript,
     options,
@@ -128,8 +149,10 @@ export function verifyRanges(
 ): void {
   const c = port.commit(null);
   const refs = limbRefs(shapes, c);
-  const merged = mergedRangeShape(shapes, lookups.map((l) => l.shape));
-  verifyLookups(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: valueRefs.flat() }, port, transcript);
+  const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
+  const merged = mergedRangeShape(shapes, lookups.map((l) => l.shape), dups);
+  const extras = valueRefs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
+  verifyLookups(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras }, port, transcript);
 }
 
 /** Sizes of the limb commitment (the LogUp's own two commitments follow it). */
@@ -143,9 +166,9 @@ export function serializeRanges(proof: LookupProof): Uint8Array {
   return w.finish();
 }
 
-export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): LookupProof {
+export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): LookupProof {
   const r = new ByteReader(bytes, 'range checks');
-  const proof = readLookupProof(r, mergedRangeShape(shapes, lookups));
+  const proof = readLookupProof(r, mergedRangeShape(shapes, lookups, dups));
   r.end();
   return proof;
 }
@@ -161,8 +184,8 @@ function nextPow2(n: number): number {
  * 1 mask variable) and g; inverse columns h per looked-up column and q per relation (extension
  * vectors: c0, c1, then their masks) — the layout of src/lookup/logup.ts.
  */
-export function rangeCommitmentSizes(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = []): number[][] {
-  const shape = mergedRangeShape(shapes, lookups);
+export function rangeCommitmentSizes(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): number[][] {
+  const shape = mergedRangeShape(shapes, lookups, dups);
   const gLen = nextPow2(maskLength(lookupRoundDegrees(shape)));
   const ms = [...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 2, 2]), gLen, gLen];
   const hq = [

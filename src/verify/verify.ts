@@ -9,7 +9,7 @@ import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/ma
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
 import { paddedTable } from '../layers/tensor.js';
-import { deserializeRanges, rangeCommitmentSizes, verifyRanges } from '../layers/ranges.js';
+import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
 import type { HashPcs } from '../pcs/index.js';
 import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
@@ -74,7 +74,8 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
-  const expected = [plan.c0Sizes, ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape))];
+  const dups = rangeDuplicates(plan.ranges.map((r) => r.refs), plan.lookups.map((l) => plan.refs.get(l.x)!));
+  const expected = [plan.c0Sizes, ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -118,7 +119,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
 
   const shapes = plan.ranges.map((r) => r.shape);
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
-  const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape));
+  const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape), dups);
   verifyRanges(shapes, rangeProof, plan.ranges.map((r) => r.refs), session, transcript, lookups);
 
   for (const name of plan.committedOutputs) {
