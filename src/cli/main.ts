@@ -56,7 +56,7 @@ function formatValues(v: ArrayLike<number>): string {
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name('zkinfer').description('Zero-knowledge proofs of ML inference: compile, run and inspect integer models')
+  program.name('zkinfer').description('Zero-knowledge proofs of ML inference: compile, run and inspect integer models; set up, prove and verify')
     .option('--debug', 'show stack traces on errors')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
