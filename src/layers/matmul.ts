@@ -11,7 +11,11 @@
 // (the product of two MLEs in a shared variable is not the MLE of the product, so the batch
 // variable is summed, not bound). I is the indicator of the unpadded range of the dimensions
 // the bias is broadcast over (tensor.ts `indicator`). The first sum is C̃(r) (masks vanish on
-// the hypercube), the second Thaler's matmul sumcheck, the third the bias at r. By
+// the hypercube), the second Thaler's matmul sumcheck, the third the bias at r. When B is
+// committed and k < 2^kv, the product also carries the public indicator I_k(κ) of κ < k:
+// nothing forces committed padding to zero (an input's range check only bounds it), so
+// without it a prover could add Σ_{κ ≥ k} A[i,κ]·B[κ,j] to every output (review F1). A public
+// B is the verifier's own zero-padded table and needs no indicator. By
 // Schwartz–Zippel a C ≠ A·B + bias passes with probability ≤ (deg)/|F_p2| per layer.
 // The sumcheck ends in masked claims on A, B, C, bias at full points (maskedClaim), which go to
 // the batched opening, and the claim g(ρ) on the round mask.
@@ -83,6 +87,8 @@ interface Vars {
   nv: number;
   bv: number;
   bBv: number;
+  /** k < 2^kv: the inner dimension has padding entries. */
+  kPadded: boolean;
   aVars: number;
   bVars: number;
   cVars: number;
@@ -107,7 +113,7 @@ function vars(d: MatmulDims): Vars {
   // single-element C or bias: one phantom variable (tensor.ts totalVars), table [v, 0]
   const cPhantom = nv + mv + bv === 0;
   const biasPhantom = d.biasMode !== 0 && biasVars === 0;
-  return { kv, mv, nv, bv, bBv, aVars: kv + mv + bv, bVars: nv + kv + bBv, cVars: cPhantom ? 1 : nv + mv + bv, biasVars: biasPhantom ? 1 : biasVars, cPhantom, biasPhantom };
+  return { kv, mv, nv, bv, bBv, kPadded: d.k < 2 ** kv, aVars: kv + mv + bv, bVars: nv + kv + bBv, cVars: cPhantom ? 1 : nv + mv + bv, biasVars: biasPhantom ? 1 : biasVars, cPhantom, biasPhantom };
 }
 
 /** The dims of A, B, C and bias as tensors (for tensor.ts paddedTable). */
@@ -136,7 +142,7 @@ const inv2pow = (e: number): Fp2 => E.fromBase(F.inv(pow2(e)));
 
 /**
  * The sumcheck's public shape at the point r. Tables: 0 C, 1 A slice, 2 B slice, then the bias
- * (if any), then the public eq(r_b, ·) table over (κ, b) (if B is batched).
+ * (if any), then the public inner weight table eq(r_b, b)·I_k(κ) over (κ, b) (if innerWeighted).
  */
 function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape {
   const v = vars(d);
@@ -169,12 +175,21 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     instances.push({ numVars: v.biasVars, weight: inv2pow(N - v.biasVars), terms: [{ coeff: E.neg(ind), factors: [{ eq: at }, { table: 3 }] }] });
   }
   const product = [{ table: 1 }, { table: 2 }];
-  if (v.bBv > 0) {
+  if (innerWeighted(v, s.b !== null)) {
+    // one public table for both the batch eq and the κ < k indicator: one factor, not two
     product.push({ table: tables.length });
     tables.push({ numVars: inner, kind: 'public', maskVars: null });
   }
   instances.push({ numVars: inner, weight: inv2pow(N - inner), terms: [{ coeff: E.neg(pf), factors: product }] });
   return { tables, instances, claimedSum: E.ZERO, zk: true };
+}
+
+/**
+ * Whether the product term carries the public inner weight table: B batched (eq(r_b, b) binds
+ * A's and B's batch together) or B committed over a padded inner dimension (I_k(κ), F1).
+ */
+function innerWeighted(v: Vars, bCommitted: boolean): boolean {
+  return v.bBv > 0 || (bCommitted && v.kPadded);
 }
 
 /** Which variables of A and B stay free in the product sumcheck (the rest are bound to r). */
@@ -218,17 +233,22 @@ function bindMiddle(a: BaseVec, kv: number, ri: readonly Fp2[], bv: number): Ext
   return out;
 }
 
-/** The public table eq(r_b, b) over (κ, b), constant in κ. */
-function batchEqTable(kv: number, rb: readonly Fp2[]): ExtVec {
+/** The public inner weight table eq(r_b, b)·I_k(κ) over (κ, b) (rb empty: just I_k(κ)). */
+function innerWeightTable(kv: number, k: number, rb: readonly Fp2[]): ExtVec {
   const eq = V.eqTable(rb);
   const out = new BigUint64Array(2 << (kv + rb.length));
   for (let b = 0; b < 1 << rb.length; b++) {
-    for (let k = 0; k < 1 << kv; k++) {
-      out[2 * ((b << kv) + k)] = eq[2 * b];
-      out[2 * ((b << kv) + k) + 1] = eq[2 * b + 1];
+    for (let kappa = 0; kappa < k; kappa++) {
+      out[2 * ((b << kv) + kappa)] = eq[2 * b];
+      out[2 * ((b << kv) + kappa) + 1] = eq[2 * b + 1];
     }
   }
   return out;
+}
+
+/** The MLE of innerWeightTable at (κ-point, b-point): a product, the two sit in disjoint variables. */
+function innerWeightEval(kv: number, k: number, rb: readonly Fp2[], point: readonly Fp2[]): Fp2 {
+  return E.mul(indicator(k, point.slice(0, kv)), eqEval(point.slice(kv), rb));
 }
 
 function drawPoint(d: MatmulDims, t: Transcript): Fp2[] {
@@ -269,7 +289,7 @@ export function proveMatmul(
   const aSlice = maskedSlice(w.a, aValues, fixedOf(free.a, v.bBv > 0 ? p.ri : [...p.ri, ...p.rb]));
   const bSlice = w.b instanceof MaskedPoly ? maskedSlice(w.b, bValues, fixedOf(free.b, p.rj)) : bValues;
   const tables: ProverTable[] = [w.c, aSlice, bSlice, ...(w.bias ? [w.bias] : [])];
-  if (v.bBv > 0) tables.push(batchEqTable(v.kv, p.rb));
+  if (innerWeighted(v, refs.b !== null)) tables.push(innerWeightTable(v.kv, d.k, v.bBv > 0 ? p.rb : []));
   const out = proveSumcheck(shape, tables, g, transcript);
   const full = fullPoints(d, r, out.point);
   // The slices were revealed once each: count the reveal on the committed tensors themselves.
@@ -316,7 +336,7 @@ export function verifyMatmul(
     // B's slice at (κ, b'): B̃(r_j, κ, b'), with the sumcheck's coordinates
     if (table === 2 && publics.b) return evaluate(publics.b, [...full.rj, ...point]);
     if (table === 3 && publics.bias) return evaluate(publics.bias, point);
-    if (table === shape.tables.length - 1 && v.bBv > 0) return eqEval(point.slice(v.kv), r.slice(v.nv + v.mv, v.nv + v.mv + v.bv));
+    if (table === shape.tables.length - 1 && innerWeighted(v, refs.b !== null)) return innerWeightEval(v.kv, d.k, v.bBv > 0 ? full.rb : [], point);
     throw new RangeError(`matmul: table ${table} is not public`);
   });
   full = fullPoints(d, r, out.point);

@@ -9,9 +9,12 @@
 // Model: X (1×3) · Y (3×2), both private inputs in [−2, 1], public output. Every honest output
 // entry is at most 3·4 = 12. The cheater proves output [16, 0].
 //
-// The test asserts the CORRECT behaviour (rejection). It is a `todo` while the bug exists, so
-// the suite stays green and the runner reports it; drop the todo once matmul.ts multiplies the
-// product term by the public indicator of κ < k (or the plan proves zero padding of inputs).
+// The test asserts the CORRECT behaviour (rejection). Fixed (F1): when B is committed and
+// k < 2^kv, matmul.ts multiplies the product term by the public indicator I_k(κ) of κ < k, so
+// padding entries no longer reach the output; the forged proof fails the layer's sumcheck.
+// The cheater's sumcheck prover is told to go on with the false claim (the tests-only option
+// unsafeAllowFalseClaim, which proveMatmul does not pass, is injected through
+// Object.prototype), so the rejection below is the VERIFIER's, not the honest prover's refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../../src/ir/builder.js';
@@ -20,6 +23,7 @@ import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { verify } from '../../src/verify/verify.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
+import { VerificationError } from '../../src/encoding/errors.js';
 import type { BaseVec, ExtVec } from '../../src/field/vec.js';
 
 const P = 0xffffffff00000001n;
@@ -55,17 +59,18 @@ function cheating<T>(outName: string, forged: readonly bigint[], f: () => T, pad
     if (samples === 2 && values.length === 8) values[6] = MINUS2;
     return origSample.call(MaskedPoly, values, numVars, maskVars);
   };
+  // proveSumcheck reads options.unsafeAllowFalseClaim from its default `{}`: inherited here.
+  Object.defineProperty(Object.prototype, 'unsafeAllowFalseClaim', { value: true, configurable: true, writable: true });
   try {
     return f();
   } finally {
     Map.prototype.get = origGet;
     MaskedPoly.sample = origSample;
+    delete (Object.prototype as { unsafeAllowFalseClaim?: boolean }).unsafeAllowFalseClaim;
   }
 }
 
-const BUG = 'BUG (reported in review): MatMul sums over the padded inner dimension and input padding is unconstrained';
-
-test('review: an output no in-range input reaches (16 > 3·2·2) is rejected', { todo: BUG }, () => {
+test('review: an output no in-range input reaches (16 > 3·2·2) is rejected', () => {
   const { graph: gr, out } = graph();
   const { pk, vk } = setup(gr, { weights: 'public' });
   const inputs = new Map<string, IrTensor>([
@@ -75,16 +80,18 @@ test('review: an output no in-range input reaches (16 > 3·2·2) is rejected', {
   // Control: the honest proof of [12, 0] verifies.
   const honest = prove(pk, inputs);
   assert.deepEqual(verify(vk, honest.proof).outputs.get('out'), [12, 0]);
-  // Control: forging the output without the padding trick is caught (so the padding is the cause).
-  // (the honest prover's own sumcheck refuses the false claim, or the verifier rejects)
-  assert.throws(() => verify(vk, cheating(out, [16n, 0n], () => prove(pk, inputs), false).proof));
-  // The cheater's proof claims [16, 0] (today: accepted, with outputs [16, 0]).
+  // Control: forging the output without the padding trick is rejected by the verifier.
+  const plain = cheating(out, [16n, 0n], () => prove(pk, inputs), false);
+  assert.throws(() => verify(vk, plain.proof), VerificationError);
+  // The cheater's proof claims [16, 0] (accepted with outputs [16, 0] before the F1 fix).
   const forged = cheating(out, [16n, 0n], () => prove(pk, inputs));
   let accepted: number[] | undefined;
+  let error: unknown;
   try {
     accepted = verify(vk, forged.proof).outputs.get('out');
-  } catch {
-    accepted = undefined;
+  } catch (e) {
+    error = e;
   }
   assert.equal(accepted, undefined, `a proof of the unreachable output ${JSON.stringify(accepted)} was accepted`);
+  assert.ok(error instanceof VerificationError, `rejected, but not as a VerificationError: ${String(error)}`);
 });
