@@ -3,9 +3,8 @@
 // holds the input twice — as the extra column of its range check and as the key column of the
 // table lookup — so the same MaskedPoly is revealed twice at the same point, and
 // MaskedPoly.noteReveal refuses ("reveal point dependent on earlier reveals"). The refusal is
-// the right ZK behaviour; the bug is the duplicate table. `todo` until the merged shape gives
-// one table (one reveal) per committed tensor, or the input range check is dropped when a
-// lookup on the same tensor already bounds it.
+// the right ZK behaviour; the bug was the duplicate table, fixed in the merged shape: this test
+// keeps it fixed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../../src/ir/builder.js';
@@ -13,7 +12,7 @@ import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { verify } from '../../src/verify/verify.js';
 
-test('review: input → Lookup (ReLU table) proves and verifies', { todo: 'BUG (reported in review): the input is revealed twice in the merged LogUp batch' }, () => {
+test('review: input → Lookup (ReLU table) proves and verifies', () => {
   const g = new GraphBuilder('input-lookup', 8);
   g.addInput({ name: 'x', onnxDtype: 'float32', dims: [1, 4], scale: 1, lo: -8n, hi: 7n });
   const t = g.addConstant('t', { dims: [16], data: BigInt64Array.from({ length: 16 }, (_, j) => BigInt(Math.max(0, j - 8))) }, 'public');
