@@ -1,0 +1,217 @@
+// bench:models — whole-model compile, setup, prove and verify times, proof size and peak memory,
+// against onnxruntime-node inference of the same model, for every model the prover supports:
+// the shared test models that plan (others are listed as refused), the trained MNIST models
+// (src/train ensureModel) and a 784-1024-256-10 ReLU MLP (1.07M parameters) written here.
+// Each model runs in its own child process so its peak RSS (process.resourceUsage().maxRSS)
+// is its own; the parent collects one JSON line per model and writes the section.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import type { Tensor } from '../src/onnx/graph.js';
+import { writeOnnx } from '../src/onnx/write.js';
+import { compile, quantizeInputs } from '../src/quant/compile.js';
+import { prove } from '../src/prove/prove.js';
+import { setup } from '../src/prove/setup.js';
+import { ensureModel } from '../src/train/models.js';
+import { planModel, UnsupportedModelError } from '../src/verify/plan.js';
+import { verify } from '../src/verify/verify.js';
+import { median, writeSection } from './report.js';
+
+const RUNS = 3;
+const CHILD_TIMEOUT_MS = 10 * 60_000;
+const SHARED = join(process.cwd(), '..', 'shared', 'testdata', 'models');
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+/** A 784-1024-256-10 ReLU MLP (1.07M parameters) as ONNX bytes (deterministic weights). */
+function mlp1M(): Uint8Array {
+  const r = lcg(1);
+  const sizes = [784, 1024, 256, 10];
+  const initializers: Record<string, Tensor> = {};
+  const nodes = [];
+  let x = 'x';
+  for (let i = 0; i < 3; i++) {
+    const k = sizes[i];
+    const n = sizes[i + 1];
+    initializers[`w${i}`] = { dtype: 'float32', dims: [k, n], data: Float64Array.from({ length: k * n }, () => (2 * r() - 1) / Math.sqrt(k)) };
+    initializers[`b${i}`] = { dtype: 'float32', dims: [n], data: Float64Array.from({ length: n }, () => (2 * r() - 1) * 0.1) };
+    nodes.push({ opType: 'Gemm', inputs: [x, `w${i}`, `b${i}`], outputs: [`g${i}`] });
+    if (i < 2) {
+      nodes.push({ opType: 'Relu', inputs: [`g${i}`], outputs: [`h${i}`] });
+      x = `h${i}`;
+    } else x = `g${i}`;
+  }
+  return writeOnnx({ inputs: [{ name: 'x', dtype: 'float32', dims: [1, 784] }], outputs: [{ name: x, dtype: 'float32', dims: [1, 10] }], initializers, nodes } as never);
+}
+
+interface Case {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** null: random inputs in [0, 1) of the compiled graph's input shapes. */
+  readonly inputs: Record<string, Tensor> | null;
+}
+
+function caseByName(name: string): Case {
+  if (name === 'mlp-1M') return { name, bytes: mlp1M(), inputs: null };
+  if (name === 'mnist-mlp' || name === 'mnist-cnn') return { name, bytes: readFileSync(ensureModel(name)), inputs: null };
+  const dir = join(SHARED, name);
+  const file = readdirSync(dir).find((f) => f.endsWith('.onnx'))!;
+  const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] };
+  const inputs = Object.fromEntries(Object.entries(spec.sets[0].inputs).map(([k, v]) => [k, { dtype: v.dtype as Tensor['dtype'], dims: v.dims, data: Float64Array.from(v.data) }]));
+  return { name, bytes: readFileSync(join(dir, file)), inputs };
+}
+
+interface Result {
+  readonly name: string;
+  readonly status: 'ok' | 'refused' | 'failed';
+  readonly reason?: string;
+  readonly params?: number;
+  readonly compileMs?: number;
+  readonly setupMs?: number;
+  readonly proveMs?: number;
+  readonly verifyMs?: number;
+  readonly proofBytes?: number;
+  readonly ortMs?: number;
+  readonly maxRssMB?: number;
+}
+
+function timed<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const v = f();
+  return [v, performance.now() - t0];
+}
+
+/** The child: one model, every stage RUNS times, one JSON line on stdout. */
+async function runOne(name: string): Promise<Result> {
+  const c = caseByName(name);
+  const r = lcg(7);
+  const probe = compile(c.bytes, { file: `${name}.onnx` });
+  const inputs = c.inputs ?? Object.fromEntries(probe.inputs.map((i) => [i.name, { dtype: 'float32' as const, dims: [...i.dims], data: Float64Array.from({ length: i.dims.reduce((a, b) => a * b, 1) }, () => r()) }]));
+  const compileTimes: number[] = [];
+  let graph = probe;
+  for (let i = 0; i < RUNS; i++) {
+    const [g, ms] = timed(() => compile(c.bytes, { file: `${name}.onnx`, calibration: [inputs] }));
+    graph = g;
+    compileTimes.push(ms);
+  }
+  // parameters: the constants the compiler marks as weights (not lookup tables or index maps)
+  const params = [...graph.constants].reduce((s, [k, t]) => s + (graph.values.get(k)?.kind === 'weight' ? t.data.length : 0), 0);
+  const setupTimes: number[] = [];
+  let keys = setup(graph, { weights: 'public' });
+  for (let i = 0; i < RUNS; i++) {
+    const [k, ms] = timed(() => setup(graph, { weights: 'public' }));
+    keys = k;
+    setupTimes.push(ms);
+  }
+  try {
+    planModel(keys.vk);
+  } catch (e) {
+    if (e instanceof UnsupportedModelError) return { name, status: 'refused', reason: e.message };
+    throw e;
+  }
+  const { tensors } = quantizeInputs(graph, inputs);
+  const proveTimes: number[] = [];
+  const verifyTimes: number[] = [];
+  let proofBytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const [{ proof }, pms] = timed(() => prove(keys.pk, tensors, { context: 'bench' }));
+    proveTimes.push(pms);
+    proofBytes = proof.length;
+    const [, vms] = timed(() => verify(keys.vk, proof, { context: 'bench' }));
+    verifyTimes.push(vms);
+  }
+  const session = await ort.InferenceSession.create(c.bytes);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [k, t] of Object.entries(inputs)) feeds[k] = new ort.Tensor('float32', Float32Array.from(t.data as Float64Array), t.dims as number[]);
+  await session.run(feeds);
+  const ortTimes: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    ortTimes.push(performance.now() - t0);
+  }
+  return {
+    name,
+    status: 'ok',
+    params,
+    compileMs: median(compileTimes),
+    setupMs: median(setupTimes),
+    proveMs: median(proveTimes),
+    verifyMs: median(verifyTimes),
+    proofBytes,
+    ortMs: median(ortTimes),
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function modelNames(): string[] {
+  const shared = existsSync(SHARED) ? readdirSync(SHARED).filter((m) => existsSync(join(SHARED, m, 'case.json'))).sort() : [];
+  const only = process.env.ZKINFER_BENCH_MODELS;
+  const all = [...shared, 'mnist-mlp', 'mnist-cnn', 'mlp-1M'];
+  return only ? all.filter((m) => only.split(',').includes(m)) : all;
+}
+
+function fmt(x: number | undefined, digits = 0): string {
+  return x === undefined ? '—' : x.toFixed(digits);
+}
+
+function parent(): void {
+  const self = fileURLToPath(import.meta.url);
+  const results: Result[] = [];
+  for (const name of modelNames()) {
+    const child = spawnSync(process.execPath, [self, '--one', name], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 24 });
+    const line = child.stdout?.split('\n').find((l) => l.startsWith('{'));
+    let res: Result;
+    if (line) res = JSON.parse(line) as Result;
+    else {
+      const why = child.error ? child.error.message : (child.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? `exit ${child.status}`;
+      res = { name, status: 'failed', reason: why.slice(0, 160) };
+    }
+    console.log(JSON.stringify(res));
+    results.push(res);
+  }
+  const ok = results.filter((r) => r.status === 'ok');
+  const rows = [
+    '| model | params | compile (ms) | setup (ms) | prove (ms) | verify (ms) | proof (bytes) | peak RSS (MB) | onnxruntime (ms) | prove / onnxruntime |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...ok.map((r) => `| ${r.name} | ${r.params} | ${fmt(r.compileMs, 1)} | ${fmt(r.setupMs, 1)} | ${fmt(r.proveMs)} | ${fmt(r.verifyMs)} | ${r.proofBytes} | ${fmt(r.maxRssMB)} | ${fmt(r.ortMs, 3)} | ${fmt(r.proveMs! / r.ortMs!)}× |`),
+  ];
+  const notProven = results.filter((r) => r.status !== 'ok').map((r) => `- ${r.name}: ${r.status}${r.reason ? ` (${r.reason.replace(/\|/g, '/')})` : ''}`);
+  const find = (n: string): Result | undefined => ok.find((r) => r.name === n);
+  const cnn = find('mnist-cnn');
+  const big = find('mlp-1M');
+  const peak = ok.reduce((m, r) => Math.max(m, r.maxRssMB ?? 0), 0);
+  const met = (b: boolean): string => (b ? 'met' : 'NOT met');
+  const goals = [
+    `- MNIST-class CNN prove ≤ 1 s: ${cnn ? `${fmt(cnn.proveMs)} ms, ${met(cnn.proveMs! <= 1000)}` : 'NOT met (the CNN does not prove yet)'}`,
+    `- MNIST-class CNN verify ≤ 100 ms: ${cnn ? `${fmt(cnn.verifyMs)} ms, ${met(cnn.verifyMs! <= 100)}` : 'NOT met (no CNN proof)'}`,
+    `- proof ≤ 1 MB: largest proof ${Math.max(0, ...ok.map((r) => r.proofBytes ?? 0))} bytes, ${met(ok.every((r) => (r.proofBytes ?? 0) <= 1 << 20))}`,
+    `- 1M-parameter MLP prove ≤ 5 s: ${big ? `${fmt(big.proveMs)} ms, ${met(big.proveMs! <= 5000)}` : 'NOT met (does not prove)'}`,
+    `- peak memory ≤ 2 GB: largest peak RSS ${fmt(peak)} MB, ${met(peak <= 2048)}`,
+  ];
+  writeSection('models', 'Models: compile, setup, prove, verify',
+    `Each model in its own child process (peak RSS = process.resourceUsage().maxRSS of that process, so it includes ` +
+    `Node, the WASM kernels and onnxruntime). Public weights, batch 1. compile/setup/prove/verify: median of ${RUNS} runs ` +
+    '(the first run included, so JIT warm-up counts against one of three); onnxruntime (float, CPU): median of 10 runs after one warm-up. ' +
+    'The machine was loaded (2 cores shared with ~8 concurrent jobs): absolute times are noisy, the ratio against onnxruntime ' +
+    'from the same process is the more stable number.\n\n' + rows.join('\n') +
+    '\n\nGoals of issue 6 against these numbers:\n\n' + goals.join('\n') +
+    (notProven.length ? '\n\nNot proven (refused by the planner, or failed):\n\n' + notProven.join('\n') : ''));
+}
+
+if (process.argv[2] === '--one') {
+  const name = process.argv[3];
+  try {
+    console.log(JSON.stringify(await runOne(name)));
+  } catch (e) {
+    console.log(JSON.stringify({ name, status: 'failed', reason: String((e as Error).message ?? e).slice(0, 160) } satisfies Result));
+  }
+} else parent();
