@@ -180,7 +180,7 @@ function parent(): void {
   }
   const ok = results.filter((r) => r.status === 'ok');
   const rows = [
-    '| model | params | compile (ms) | setup (ms) | prove (ms) | verify (ms) | proof (bytes) | peak RSS (MB) | onnxruntime (ms) | prove / onnxruntime |',
+    '| model | weights | compile (ms) | setup (ms) | prove (ms) | verify (ms) | proof (bytes) | peak RSS (MB) | onnxruntime (ms) | prove / onnxruntime |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...ok.map((r) => `| ${r.name} | ${r.params} | ${fmt(r.compileMs, 1)} | ${fmt(r.setupMs, 1)} | ${fmt(r.proveMs)} | ${fmt(r.verifyMs)} | ${r.proofBytes} | ${fmt(r.maxRssMB)} | ${fmt(r.ortMs, 3)} | ${fmt(r.proveMs! / r.ortMs!)}× |`),
   ];
@@ -199,7 +199,7 @@ function parent(): void {
   ];
   writeSection('models', 'Models: compile, setup, prove, verify',
     `Each model in its own child process (peak RSS = process.resourceUsage().maxRSS of that process, so it includes ` +
-    `Node, the WASM kernels and onnxruntime). Public weights, batch 1. compile/setup/prove/verify: median of ${RUNS} runs ` +
+    `Node, the WASM kernels and onnxruntime). Public weights, batch 1; "weights" counts the constants the compiler marks as model parameters. compile/setup/prove/verify: median of ${RUNS} runs ` +
     '(the first run included, so JIT warm-up counts against one of three); onnxruntime (float, CPU): median of 10 runs after one warm-up. ' +
     'The machine was loaded (2 cores shared with ~8 concurrent jobs): absolute times are noisy, the ratio against onnxruntime ' +
     'from the same process is the more stable number.\n\n' + rows.join('\n') +

@@ -14,13 +14,15 @@
 //    differs from every revealed claim value. Control: the same proof made with the RNG replaced
 //    by zeros (all masks, salts and padding zero — an unmasked prover; verification still
 //    passes) singles out the true candidate (with at most 3 neighbours that share a coarse
-//    column such as the requant quotient). So the check can fail, and does on an
+//    column such as the requant quotient), and a second such proof repeats every commitment
+//    root (the control of the reuse check). So the check can fail, and does on an
 //    unmasked prover.
 //    NOT checked by brute force: the round polynomials (an unmasked prover's rounds would need
 //    the sumcheck rerun per candidate), and the claims against the range-check commitments
 //    (multiplicities, inverse columns); those are covered only by the distribution test.
 // 2. Distribution. Two inputs (x[0] = 5 and x[0] = −100) with the same public output, N proofs
-//    each (N = 6 by default, 60 under ZKINFER_FULL). Every revealed field-element word (layer sumchecks, merged range sumcheck, every
+//    each (N = 6 by default, 60 under ZKINFER_FULL). Every revealed field-element word (layer
+//    sumchecks, merged range sumcheck, every
 //    opening's μ and combined rows, every opened column value pooled per row) is checked per
 //    position: all 2N samples distinct (a low-entropy or input-determined value repeats), the
 //    number of one-bits in the high and low halves within 8 standard deviations of uniform, and
@@ -224,6 +226,9 @@ test('zk model: brute force over 256 private inputs singles out none; an unmaske
   // (a coarse column, e.g. a quotient, may match a few neighbours of the secret as well)
   assert.ok(control.hits.includes(secret) && control.hits.length <= 4, `the unmasked prover narrows the input down to [${control.hits.join(', ')}]`);
   assert.ok(control.constantHits > 0, 'and its input-independent reveals appear in clear too');
+  // control of the reuse check: without fresh randomness, the same input gives the same roots
+  const again = withZeroRandomness(() => prove(pk, inputOf(secret))).proof;
+  assert.deepEqual(commitmentRoots(again), commitmentRoots(unmasked), 'a deterministic prover repeats its roots');
 });
 
 /** The words of one proof, keyed by position; opened column values pooled per (opening, row). */
