@@ -151,7 +151,7 @@ Salted digests of int8 vectors (7 values per element, padded to a power-of-two e
 |---|---|---|---|---|---|
 ${digestRows.join('\n')}
 
-Zero-knowledge digest proof (docs/protocol-poseidon2.md), one thread, without V's commitment and range check (the model proof makes those once for all weights). Witness = packing + the sponge run recording every layer; masks = sampling all masks and committing them (hash PCS, 64 evaluation masks); proof size = the 31 sumcheck batches (the mask commitment's opening is not included):
+Zero-knowledge digest proof (docs/protocol.md (Part 4)), one thread, without V's commitment and range check (the model proof makes those once for all weights). Witness = packing + the sponge run recording every layer; masks = sampling all masks and committing them (hash PCS, 64 evaluation masks); proof size = the 31 sumcheck batches (the mask commitment's opening is not included):
 
 | packed elements | permutations | witness ms | masks + commit ms | prove ms (wall) | prove ms (CPU) | verify ms | proof | runs |
 |---|---|---|---|---|---|---|---|---|
@@ -159,7 +159,7 @@ ${proofRows.join('\n')}
 
 Standalone bundle (V committed, range-checked, digest proved, every commitment opened; 7·2^12 int8 values, 2^9 permutations): prove ${fmt(bundleProve)} ms, verify ${fmt(bundleVerify)} ms, ${(bundle.bytes.length / 1024).toFixed(0)} KiB.
 
-Goal of issue 5: proving the digest of 1 M int8 weights adds ≤ 1 s; **not met**: 1 M int8 values pad to 2^18 packed elements (the 2^18 row), ≈ ${fmt(proofCpu18 / 1000)} s of prover CPU time plus the witness. The prover cost is dominated by the sumcheck engine evaluating eq·u^7 as a product of eight factors, in 12 terms per round (docs/protocol-poseidon2.md, "What is missing").`;
+Goal of issue 5: proving the digest of 1 M int8 weights adds ≤ 1 s; **not met**: 1 M int8 values pad to 2^18 packed elements (the 2^18 row), ≈ ${fmt(proofCpu18 / 1000)} s of prover CPU time plus the witness. The prover cost is dominated by the sumcheck engine evaluating eq·u^7 as a product of eight factors, in 12 terms per round (docs/protocol.md (Part 4), "What is missing").`;
 
 writeSection('hash', 'Poseidon2 hashing (`npm run bench:hash`)', body);
 console.log(body);

@@ -1,4 +1,4 @@
-// The digest proof, prover side (docs/protocol-poseidon2.md): proves that the sponge run of
+// The digest proof, prover side (docs/protocol.md (Part 4)): proves that the sponge run of
 // the witness hashes V (with the salt in K) to the public digest, by one sumcheck per round
 // from the output back to the input, and returns the claims on V, K and the masks that the
 // commitment openings must settle.

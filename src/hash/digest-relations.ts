@@ -1,4 +1,4 @@
-// The layer relations of the digest proof (docs/protocol-poseidon2.md), shared by prover and
+// The layer relations of the digest proof (docs/protocol.md (Part 4)), shared by prover and
 // verifier. Verifier-safe: scalar field arithmetic only, nothing Node-only.
 //
 // Layers of one permutation: u_r = the S-box input of round r (r = 0 … 29), In, Out. Then

@@ -1,4 +1,4 @@
-// The sumcheck batches of the digest proof (docs/protocol-poseidon2.md), built identically by
+// The sumcheck batches of the digest proof (docs/protocol.md (Part 4)), built identically by
 // prover and verifier from the public statement and the transcript's challenges.
 // Verifier-safe: no kernels, nothing Node-only.
 //

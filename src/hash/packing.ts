@@ -13,7 +13,7 @@
 // Each e_j < 2^(k·w) ≤ 2^63 < p, so the map from values to elements is injective for a fixed
 // N. Value slot l of element j is V at index l·M + j: with M and S powers of two, the index's
 // low log2 M bits are j and its high log2 S bits are l, so the packing is a fixed linear map
-// between multilinear tables (the digest proof uses this; see docs/protocol-poseidon2.md).
+// between multilinear tables (the digest proof uses this; see docs/protocol.md (Part 4)).
 // The value vector V, of length S·M, is the vector the proof binds to a commitment.
 import { P } from '../field/goldilocks.js';
 

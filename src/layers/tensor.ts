@@ -1,4 +1,4 @@
-// Tensors as multilinear tables (docs/protocol-model.md §1): every dimension zero-padded to a
+// Tensors as multilinear tables (docs/protocol.md (Part 5) §1): every dimension zero-padded to a
 // power of two on its own, the last dimension owning the lowest variables. A dimension of size
 // 1 has no variable. Signed integers map into F_p as x < 0 ↦ p + x.
 import * as E from '../field/ext.js';

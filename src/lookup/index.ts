@@ -1,5 +1,5 @@
 // Public API of LogUp lookups and range checks (see logup.ts, range.ts and
-// docs/protocol-sumcheck.md §3–4).
+// docs/protocol.md (Part 3) §3–4).
 export { proveLookups, verifyLookups, lookupRoundDegrees, multiplicities, writeLookupProof, readLookupProof } from './logup.js';
 export type { LookupShape, LookupRelation, LookupColumnShape, LinearCheck, ColumnSource, LookupRefs, LookupWitness, LookupProof, CommitPort, LookupProveOptions } from './logup.js';
 export { rangeTable, explicitTable, type PublicTable } from './table.js';

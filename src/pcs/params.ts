@@ -7,7 +7,7 @@
 // no data symbol appears in clear). The code is Reed–Solomon of rate ρ = k/N and minimum
 // distance d = N − k + 1.
 //
-// Soundness (docs/protocol-pcs.md): in the unique-decoding regime with e = ⌊(N − k)/2⌋, each of
+// Soundness (docs/protocol.md (Part 2)): in the unique-decoding regime with e = ⌊(N − k)/2⌋, each of
 // the q column queries lets a cheating prover through with probability at most 1 − (e+1)/N,
 // so q = ⌈bits / −log2(1 − (e+1)/N)⌉. Hiding needs t ≥ q (any ≤ t opened columns of a row are
 // uniform), so t = q after a fixed-point iteration (t changes k, which can change N).
@@ -57,7 +57,7 @@ export interface Shape {
   readonly queryBits: number;
   /**
    * −log2 of the whole opening's soundness error (proven regime): queries, plus N/|F| for the
-   * proximity gap and 2/|F| for the batching and mask-scale challenges (docs/protocol-pcs.md).
+   * proximity gap and 2/|F| for the batching and mask-scale challenges (docs/protocol.md (Part 2)).
    */
   readonly provenBits: number;
 }

@@ -1,4 +1,4 @@
-// The transcript steps that prover and verifier share, in order (docs/protocol-pcs.md):
+// The transcript steps that prover and verifier share, in order (docs/protocol.md (Part 2)):
 //   statement → λ (batching) → μ → β (mask scale), γ (proximity) → rows → column queries.
 import type { Fp2 } from '../field/ext.js';
 import type { ExtVec } from '../field/vec.js';

@@ -1,5 +1,5 @@
 // Prover of the hiding hash-based commitment (Ligero-style tensor opening, see
-// docs/protocol-pcs.md). It has no static Node import either (merkle-build.ts reaches
+// docs/protocol.md (Part 2)). It has no static Node import either (merkle-build.ts reaches
 // node:crypto dynamically when present), so it also runs, more slowly, in browsers.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';

@@ -1,6 +1,6 @@
 // Setup: split a compiled integer graph into a proving key and a verifying key, and compute the
 // model fingerprint — salted Poseidon2 digests of the private parameters, grouped by packing
-// width (docs/protocol-model.md §4). No trusted setup: the salts are the only randomness.
+// width (docs/protocol.md (Part 5) §4). No trusted setup: the salts are the only randomness.
 import { digest, Purpose, randomSalt } from '../hash/digest.js';
 import { absMax, FIELD_HALF, type IrAttr, type IrAttrs, type IrGraph, type IrNode, type IrTensor, type IrValueInfo } from '../ir/types.js';
 import { PRIVATE_ATTRS, type FingerprintGroup, type InputVisibility, type OutputVisibility, type VerifyingKey, type VkNode } from '../verify/vk.js';

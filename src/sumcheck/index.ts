@@ -1,5 +1,5 @@
 // Public API of the (zero-knowledge) sumcheck. See types.ts for the statement a batch proves,
-// mask.ts for the masks, session.ts for commitments and claims, docs/protocol-sumcheck.md for
+// mask.ts for the masks, session.ts for commitments and claims, docs/protocol.md (Part 3) for
 // the protocol and its security argument.
 //
 // Typical use by a layer protocol:

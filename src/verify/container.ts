@@ -35,7 +35,7 @@ export function readHeader(bytes: Uint8Array, kind: FileKind): ByteReader {
   return r;
 }
 
-/** Section tags of a proof, in the order they must appear (docs/protocol-model.md §6). */
+/** Section tags of a proof, in the order they must appear (docs/protocol.md (Part 5) §6). */
 export const SECTION = Object.freeze({
   commitments: 1,
   layers: 2,

@@ -1,4 +1,4 @@
-// The .zkp container: header, statement, tagged sections (docs/protocol-model.md §6). The
+// The .zkp container: header, statement, tagged sections (docs/protocol.md (Part 5) §6). The
 // sections' contents are parsed by their own readers (commitments, layers, fingerprint proof,
 // openings) once the verifier knows the shapes from the verifying key.
 import { ByteWriter } from '../encoding/bytes.js';

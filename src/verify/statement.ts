@@ -1,5 +1,5 @@
 // The public statement of a model proof and its absorption into the transcript, before the
-// first challenge (ARCHITECTURE "The statement"; docs/protocol-model.md §5). Imports nothing
+// first challenge (ARCHITECTURE "The statement"; docs/protocol.md (Part 5) §5). Imports nothing
 // Node-only.
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';

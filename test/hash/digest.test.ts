@@ -114,7 +114,7 @@ test('interleaved block order: permutation b absorbs elements b, b + B, …, b +
   assert.throws(() => interleave(e.slice(1)), /blocks/);
 });
 
-test('IV layout and a pinned regression vector (documented in docs/protocol-poseidon2.md)', () => {
+test('IV layout and a pinned regression vector (documented in docs/protocol.md (Part 4))', () => {
   const options = { format: INT8, purpose: Purpose.modelWeights };
   assert.equal(domainWord(options), 0x7a6b503201010108n);
   assert.deepEqual(digestIv(options, 10, [5n, 6n]), [0x7a6b503201010108n, 10n, 5n, 6n]);

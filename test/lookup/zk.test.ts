@@ -1,5 +1,5 @@
 // Zero-knowledge tests of LogUp range checks (ZK-NOTES "Tests that catch leaks"); they
-// complement the simulator argument in docs/protocol-sumcheck.md.
+// complement the simulator argument in docs/protocol.md (Part 3).
 //
 // Brute force: a 4-row column whose first entry is a private 8-bit value s (the statement
 // "every entry is in [0, 256)" is the same for every s). For each candidate c we recompute,

@@ -1,5 +1,5 @@
 // Zero-knowledge tests of the sumcheck (ZK-NOTES "Tests that catch leaks"). They complement the
-// simulator argument in docs/protocol-sumcheck.md; they do not replace it.
+// simulator argument in docs/protocol.md (Part 3); they do not replace it.
 //
 // Brute force: the private table f holds one 8-bit secret s (the other entries and the public
 // weight table are fixed, and the claimed sum does not depend on s). For every candidate
