@@ -12,10 +12,7 @@
 // combination of inputs with total weight ≤ 64), so it runs on the 32-bit halves of the
 // inputs with plain u64 additions and reduces once per output.
 
-const P: u64 = 0xffffffff00000001;
-/** 2^64 mod p = 2^32 - 1. */
-const EPS: u64 = 0xffffffff;
-const LO32: u64 = 0xffffffff;
+import { P, EPS, LO32, reduce128, mul, add } from './lib/goldilocks';
 
 const T: i32 = 12;
 const HALF_FULL: i32 = 4;
@@ -27,45 +24,6 @@ const OFF_DIAG: usize = OFF_FINAL + (<usize>(HALF_FULL * T) << 3);
 const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
 
 // ---------------------------------------------------------------- field arithmetic
-
-/** hi·2^64 + lo mod p, any 128-bit value: 2^64 ≡ 2^32 - 1 and 2^96 ≡ -1. */
-// @ts-ignore: decorator
-@inline function reduce128(lo: u64, hi: u64): u64 {
-  const hh = hi >> 32;
-  const hl = hi & LO32;
-  let a = lo - hh;
-  // a borrow took 2^64 ≡ EPS too many; subtracting EPS cannot borrow again (a ≥ 2^64 - 2^32).
-  a = select<u64>(a - EPS, a, lo < hh);
-  const b = (hl << 32) - hl;
-  let s = a + b;
-  // a lost carry of 2^64 ≡ EPS; s < b < 2^64 - EPS here, so adding it back cannot carry.
-  s = select<u64>(s + EPS, s, s < b);
-  return select<u64>(s - P, s, s >= P);
-}
-
-// @ts-ignore: decorator
-@inline function mul(a: u64, b: u64): u64 {
-  const a0 = a & LO32;
-  const a1 = a >> 32;
-  const b0 = b & LO32;
-  const b1 = b >> 32;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const p11 = a1 * b1;
-  // (2^32-1)^2 + 2·(2^32-1) = 2^64 - 1: no overflow.
-  const mid = p01 + (p00 >> 32) + (p10 & LO32);
-  const lo = (mid << 32) | (p00 & LO32);
-  const hi = p11 + (mid >> 32) + (p10 >> 32);
-  return reduce128(lo, hi);
-}
-
-// @ts-ignore: decorator
-@inline function add(a: u64, b: u64): u64 {
-  const x = P - b; // in [1, p]
-  const r = a - x;
-  return select<u64>(r + P, r, a < x);
-}
 
 // @ts-ignore: decorator
 @inline function sbox(x: u64): u64 {

@@ -8,65 +8,7 @@
 //
 // Arithmetic is branch-free (select) so the timing of the hot loops does not depend on values.
 
-const P: u64 = 0xffffffff00000001;
-/** 2^64 mod p. */
-const EPS: u64 = 0xffffffff;
-const LO32: u64 = 0xffffffff;
-
-// @ts-ignore: decorator
-@inline function addp(a: u64, b: u64): u64 {
-  const x = P - b;
-  const r = a - x;
-  return select<u64>(r + P, r, a < x);
-}
-
-// @ts-ignore: decorator
-@inline function subp(a: u64, b: u64): u64 {
-  const r = a - b;
-  return select<u64>(r + P, r, a < b);
-}
-
-/** hi·2^64 + lo mod p, using 2^64 ≡ 2^32 - 1 and 2^96 ≡ -1. */
-// @ts-ignore: decorator
-@inline function reduce(lo: u64, hi: u64): u64 {
-  const hh = hi >> 32;
-  const hl = hi & LO32;
-  let t0 = lo - hh;
-  t0 = select<u64>(t0 - EPS, t0, lo < hh);
-  const t1 = (hl << 32) - hl;
-  let t2 = t0 + t1;
-  t2 = select<u64>(t2 + EPS, t2, t2 < t1);
-  return select<u64>(t2 - P, t2, t2 >= P);
-}
-
-// @ts-ignore: decorator
-@inline function mulp(a: u64, b: u64): u64 {
-  const a0 = a & LO32;
-  const a1 = a >> 32;
-  const b0 = b & LO32;
-  const b1 = b >> 32;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const p11 = a1 * b1;
-  const mid = p01 + (p00 >> 32) + (p10 & LO32);
-  const lo = (mid << 32) | (p00 & LO32);
-  const hi = p11 + (mid >> 32) + (p10 >> 32);
-  return reduce(lo, hi);
-}
-
-/** 7·a mod p. */
-// @ts-ignore: decorator
-@inline function mul7(a: u64): u64 {
-  const q0 = (a & LO32) * 7;
-  const q1 = (a >> 32) * 7;
-  const lo = q0 + (q1 << 32);
-  const hi = (q1 >> 32) + u64(lo < q0);
-  const t = (hi << 32) - hi;
-  let s = lo + t;
-  s = select<u64>(s + EPS, s, s < t);
-  return select<u64>(s - P, s, s >= P);
-}
+import { P, EPS, LO32, add as addp, sub as subp, reduce128 as reduce, mul as mulp, mul7 } from './lib/goldilocks';
 
 // Results of extension products (AssemblyScript has no tuples; these become registers).
 let r0: u64 = 0;
