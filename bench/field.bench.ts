@@ -17,7 +17,7 @@ import {
   splitRange,
   type KernelCall,
 } from '../src/field/kernel.js';
-import { median, writeSection } from './report.js';
+import { median, timeWallAndCpu, writeSection } from './report.js';
 
 const RUNS = 9;
 const REF_RUNS = 5;
@@ -42,17 +42,7 @@ interface Timing {
 
 /** Runs `fn` `runs` times after `warmup` untimed runs; medians of wall and CPU time. */
 function measure(fn: () => void, runs: number, warmup = 1): Timing {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1e3);
-  }
+  const { wall, cpu } = timeWallAndCpu(fn, runs, warmup);
   return { wall: median(wall), cpu: median(cpu) };
 }
 

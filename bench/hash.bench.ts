@@ -2,7 +2,7 @@
 // one thread) and digest throughput over packed int8 vectors. Writes the 'hash' section of
 // docs/benchmarks.md.
 import os from 'node:os';
-import { median, timeRuns, writeSection } from './report.js';
+import { median, timeRuns, timeWallAndCpu, writeSection } from './report.js';
 import { permute } from '../src/hash/poseidon2.js';
 import { permuteBatch, permuteBatchTrace, WIDTH } from '../src/hash/poseidon2-wasm.js';
 import { digest, Purpose } from '../src/hash/digest.js';
@@ -18,21 +18,6 @@ import { Transcript } from '../src/transcript/transcript.js';
 
 const RUNS = 7;
 
-/** Wall and CPU milliseconds of each run (CPU = this process's user + system time: what the work costs while other jobs share the cores). */
-function timeBoth(fn: () => void, runs: number, warmup = 1): { wall: number[]; cpu: number[] } {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wall, cpu };
-}
 const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 function states(n: number): BigUint64Array {
@@ -51,20 +36,20 @@ const fmt = (x: number, d = 2) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 // Scalar reference.
 const scalarN = 200;
 const one = Array.from(states(1));
-const scalarT = timeBoth(() => { for (let i = 0; i < scalarN; i++) permute(one); }, 5);
+const scalarT = timeWallAndCpu(() => { for (let i = 0; i < scalarN; i++) permute(one); }, 5);
 const scalarMs = median(scalarT.wall) / scalarN;
 const scalarCpuMs = median(scalarT.cpu) / scalarN;
 
 // WASM batch.
 const batchN = 1 << 16;
 const batchInput = states(batchN);
-const batchT = timeBoth(() => permuteBatch(batchInput), RUNS);
+const batchT = timeWallAndCpu(() => permuteBatch(batchInput), RUNS);
 const batchMs = median(batchT.wall);
 const usPerPerm = (1000 * batchMs) / batchN;
 const usPerPermCpu = (1000 * median(batchT.cpu)) / batchN;
 const traceN = 1 << 14;
 const traceInput = states(traceN);
-const traceT = timeBoth(() => permuteBatchTrace(traceInput), RUNS);
+const traceT = timeWallAndCpu(() => permuteBatchTrace(traceInput), RUNS);
 const traceMs = median(traceT.wall);
 const traceCpuMs = median(traceT.cpu);
 
@@ -78,7 +63,7 @@ for (const logN of [16, 18, 20]) {
   const n = 1 << logN;
   const values = new Int8Array(n).map((_, i) => ((i * 2654435761) >>> 24) - 128);
   const layout = packingLayout(INT8, n);
-  const t = timeBoth(() => digest(values, [1n, 2n], { format: INT8, purpose: Purpose.modelWeights }), RUNS);
+  const t = timeWallAndCpu(() => digest(values, [1n, 2n], { format: INT8, purpose: Purpose.modelWeights }), RUNS);
   const ms = median(t.wall);
   const cpu = median(t.cpu);
   digestRows.push(`| 2^${logN} | ${layout.elements} | ${layout.elements / 8} | ${fmt(ms)} | ${fmt(cpu)} | ${fmt((1000 * cpu) / (layout.elements / 8))} |`);

@@ -24,6 +24,25 @@ export function timeRuns(fn: () => void, runs: number, warmup = 1): number[] {
   return out;
 }
 
+/**
+ * Wall and CPU milliseconds of each of `runs` runs after `warmup` untimed ones. CPU is this
+ * process's user + system time (all threads): what the work costs while other jobs share the cores.
+ */
+export function timeWallAndCpu(fn: () => void, runs: number, warmup = 1): { wall: number[]; cpu: number[] } {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e3);
+  }
+  return { wall, cpu };
+}
+
 export function machineLine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} cores, Node ${process.version}`;

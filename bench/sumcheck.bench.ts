@@ -1,7 +1,7 @@
 // npm run bench:sumcheck — prover time per table element for a product of two multilinears
 // (2^16 … 2^22, zero-knowledge included), lookups per second, proof sizes, verifier times.
 // Writes the 'sumcheck' section of docs/benchmarks.md.
-import { median, writeSection } from './report.js';
+import { median, timeWallAndCpu, writeSection } from './report.js';
 import { Transcript } from '../src/transcript/transcript.js';
 import { proveSumcheck } from '../src/sumcheck/prover.js';
 import { verifySumcheck } from '../src/sumcheck/verifier.js';
@@ -28,17 +28,7 @@ const quick = process.argv.includes('--quick');
  * carries cache and SMT contention).
  */
 function measure(fn: () => void, runs: number): { wall: number; cpu: number } {
-  fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
+  const { wall, cpu } = timeWallAndCpu(fn, runs);
   return { wall: median(wall), cpu: median(cpu) };
 }
 const maxLog = quick ? 18 : 22;
