@@ -96,7 +96,7 @@ export interface CommitPort {
   claim(commitment: number, claim: import('../pcs/types.js').LinearClaim): void;
 }
 
-function validate(shape: LookupShape): void {
+export function validateLookupShape(shape: LookupShape): void {
   if (shape.relations.length === 0 && shape.checks.length === 0) throw new RangeError('lookup: nothing to prove');
   shape.relations.forEach((rel, r) => {
     if (rel.columns.length === 0) throw new RangeError(`lookup: relation ${r} has no columns`);
@@ -280,7 +280,7 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
 }
 
 /** Σ_c β^c·v_c as an extension vector (v_0 alone stays base: returned as null to use it directly). */
-function foldTuple(vs: readonly BaseVec[], beta: Fp2): ExtVec | null {
+export function foldTuple(vs: readonly BaseVec[], beta: Fp2): ExtVec | null {
   if (vs.length === 1) return null;
   const out = new BigUint64Array(2 * vs[0].length);
   const pows = vs.map((_, k) => E.pow(beta, BigInt(k)));
@@ -336,7 +336,7 @@ export interface LookupProveOptions {
 }
 
 export function proveLookups(shape: LookupShape, witness: LookupWitness, refs: LookupRefs, port: CommitPort, transcript: Transcript, options: LookupProveOptions = {}): LookupProof {
-  validate(shape);
+  validateLookupShape(shape);
   const cheat = options.unsafeAllowMisses === true || options.unsafeTamperMultiplicities !== undefined;
   const degrees = lookupRoundDegrees(shape);
   // phase 1: multiplicities and g
@@ -403,7 +403,7 @@ function addClaims(
 
 /** Verifies the lookups; every claim (witness columns included) goes to `port`. */
 export function verifyLookups(shape: LookupShape, proof: LookupProof, refs: LookupRefs, port: CommitPort, transcript: Transcript): void {
-  validate(shape);
+  validateLookupShape(shape);
   const degrees = lookupRoundDegrees(shape);
   const c1 = port.commit(null);
   const beta = anyTuple(shape) ? transcript.challengeExt('logup/beta') : E.ONE;
@@ -433,6 +433,6 @@ export function writeLookupProof(w: ByteWriter, proof: LookupProof): void {
 }
 
 export function readLookupProof(r: ByteReader, shape: LookupShape): LookupProof {
-  validate(shape);
+  validateLookupShape(shape);
   return { sumcheck: readSumcheckProof(r, lookupSumcheckShape(shape)) };
 }

@@ -1,0 +1,85 @@
+// LogUp-GKR prover kernels over Goldilocks and F_p2 = F_p[X]/(X^2 - 7): the leaf denominators
+// and one layer of the fraction tree. The JS side (src/lookup/gkr-kernel.ts) owns the memory.
+//
+// A layer of the tree is a pair of vectors (p, q) of 2^(j+1) entries: the fractions p_i/q_i.
+// Its parent layer has 2^j entries; the child bit is the TOP variable, so the children of node i
+// are i (left) and i + 2^j (right):  p'_i = pL·qR + pR·qL,  q'_i = qL·qR.
+// Extension vectors hold two words per entry (c0, c1); every word is canonical (< p).
+// Branch-free arithmetic, as in sumcheck.ts.
+
+import { add as addp, sub as subp, mul as mulp, mul7 } from './lib/goldilocks';
+
+let r0: u64 = 0;
+let r1: u64 = 0;
+
+// @ts-ignore: decorator
+@inline function extMul(a0: u64, a1: u64, b0: u64, b1: u64): void {
+  const m0 = mulp(a0, b0);
+  const m1 = mulp(a1, b1);
+  const m2 = mulp(addp(a0, a1), addp(b0, b1));
+  r0 = addp(m0, mul7(m1));
+  r1 = subp(subp(m2, m0), m1);
+}
+
+/** out[i] = (c0 + c1 X) − a[i] for a base vector a (n entries); out is an extension vector. */
+export function shiftedBase(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = out + (<usize>i << 4);
+    store<u64>(o, subp(c0, load<u64>(a + (<usize>i << 3))));
+    store<u64>(o, c1, 8);
+  }
+}
+
+/** out[i] = (c0 + c1 X) − a[i] for an extension vector a. */
+export function shiftedExt(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    store<u64>(out + o, subp(c0, load<u64>(a + o)));
+    store<u64>(out + o, subp(c1, load<u64>(a + o, 8)), 8);
+  }
+}
+
+/** out[i] = −a[i] for a base vector (the table side's numerators −m). */
+export function negBase(out: usize, a: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<u64>(out + (<usize>i << 3), subp(0, load<u64>(a + (<usize>i << 3))));
+}
+
+/**
+ * One layer: p (base if pExt = 0, else extension) and q (extension) of 2n entries into outP,
+ * outQ (extension, n entries each). Outputs must not overlap the inputs.
+ */
+export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usize, n: i32): void {
+  const half = <usize>n << 4;
+  if (pExt == 0) {
+    const halfB = <usize>n << 3;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 4;
+      const pl = load<u64>(p + (<usize>i << 3));
+      const pr = load<u64>(p + (<usize>i << 3) + halfB);
+      const ql0 = load<u64>(q + o), ql1 = load<u64>(q + o, 8);
+      const qr0 = load<u64>(q + o + half), qr1 = load<u64>(q + o + half, 8);
+      // pL·qR + pR·qL with base pL, pR
+      store<u64>(outP + o, addp(mulp(pl, qr0), mulp(pr, ql0)));
+      store<u64>(outP + o, addp(mulp(pl, qr1), mulp(pr, ql1)), 8);
+      extMul(ql0, ql1, qr0, qr1);
+      store<u64>(outQ + o, r0);
+      store<u64>(outQ + o, r1, 8);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const pl0 = load<u64>(p + o), pl1 = load<u64>(p + o, 8);
+    const pr0 = load<u64>(p + o + half), pr1 = load<u64>(p + o + half, 8);
+    const ql0 = load<u64>(q + o), ql1 = load<u64>(q + o, 8);
+    const qr0 = load<u64>(q + o + half), qr1 = load<u64>(q + o + half, 8);
+    extMul(pl0, pl1, qr0, qr1);
+    const a0 = r0, a1 = r1;
+    extMul(pr0, pr1, ql0, ql1);
+    store<u64>(outP + o, addp(a0, r0));
+    store<u64>(outP + o, addp(a1, r1), 8);
+    extMul(ql0, ql1, qr0, qr1);
+    store<u64>(outQ + o, r0);
+    store<u64>(outQ + o, r1, 8);
+  }
+}

@@ -1,0 +1,227 @@
+// LogUp-GKR (src/lookup/logup-gkr.ts): completeness on several shapes (claims checked on the
+// committed vectors), reveal counts, and soundness against cheating provers and tampered proofs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as E from '../../src/field/ext.js';
+import * as F from '../../src/field/goldilocks.js';
+import { Transcript } from '../../src/transcript/transcript.js';
+import { VerificationError, FormatError } from '../../src/encoding/errors.js';
+import { ByteReader, ByteWriter } from '../../src/encoding/bytes.js';
+import { MaskedPoly } from '../../src/sumcheck/mask.js';
+import { maskedLayout, specOf } from '../../src/sumcheck/session.js';
+import type { LookupProveOptions, LookupShape, LinearCheck } from '../../src/lookup/logup.js';
+import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrProof, type LookupGkrProof } from '../../src/lookup/logup-gkr.js';
+import { explicitTable, rangeTable } from '../../src/lookup/table.js';
+import { RecordingPort, allClaimsHold } from './port.js';
+
+const FULL = process.env.ZKINFER_FULL !== undefined;
+
+function randomBelow(n: number, bound: number): BigUint64Array {
+  return BigUint64Array.from({ length: n }, () => BigInt(Math.floor(Math.random() * bound)));
+}
+
+interface Case {
+  shape: LookupShape;
+  columns: BigUint64Array[][][]; // [relation][column][component]
+  extras: BigUint64Array[];
+}
+
+interface RunOptions {
+  options?: LookupProveOptions;
+  tamper?: (p: LookupGkrProof) => LookupGkrProof;
+}
+
+/** Proves and verifies; returns whether every claim holds on the committed vectors, and the polys. */
+function run(c: Case, o: RunOptions = {}) {
+  const polys = c.columns.map((cols, r) => cols.map((comps) => comps.map((v) => MaskedPoly.sample(v, c.shape.relations[r].columns[0].numVars, 1))));
+  const extras = c.extras.map((v, i) => MaskedPoly.sample(v, c.shape.extras[i].numVars, c.shape.extras[i].maskVars));
+  const all = [...polys.flat(2), ...extras];
+  const pt = new Transcript('gkr-test');
+  const pp = new RecordingPort(pt);
+  const c0 = pp.commit(all.flatMap((p) => p.commitPolys()));
+  const flatRefs = maskedLayout(c0, all.map(specOf));
+  let k = 0;
+  const refs = { columns: polys.map((cols) => cols.map((comps) => comps.map(() => flatRefs[k++]))), extras: extras.map(() => flatRefs[k++]) };
+  let proof = proveLookupsGkr(c.shape, { columns: polys, extras }, refs, pp, pt, o.options);
+  // the proof survives its canonical bytes
+  const w = new ByteWriter();
+  writeLookupGkrProof(w, proof);
+  const r = new ByteReader(w.finish(), 'gkr proof');
+  proof = readLookupGkrProof(r, c.shape);
+  r.end();
+  if (o.tamper) proof = o.tamper(proof);
+  const vt = new Transcript('gkr-test');
+  const vp = new RecordingPort(vt, pp.digests);
+  vp.commit(null);
+  verifyLookupsGkr(c.shape, proof, refs, vp, vt);
+  if (!allClaimsHold(pp, vp)) throw new VerificationError('test/opening', 'a claim does not hold on the committed vectors');
+  return { polys, extras };
+}
+
+function rangeCase(n: number, bits: number, columns = 1): Case {
+  return {
+    shape: { relations: [{ table: rangeTable(bits), columns: Array.from({ length: columns }, () => ({ numVars: n, components: 1, maskVars: 1 })) }], extras: [], checks: [] },
+    columns: [Array.from({ length: columns }, () => [randomBelow(1 << n, 1 << bits)])],
+    extras: [],
+  };
+}
+
+function squareTable() {
+  const xs = BigUint64Array.from({ length: 256 }, (_, i) => BigInt(i));
+  return explicitTable('square8', [xs, xs.map((x) => (x * x) % 65536n)]);
+}
+
+function tupleCase(n: number): Case {
+  const x = randomBelow(1 << n, 256);
+  return {
+    shape: { relations: [{ table: squareTable(), columns: [{ numVars: n, components: 2, maskVars: 1 }] }], extras: [], checks: [] },
+    columns: [[[x, x.map((v) => (v * v) % 65536n)]]],
+    extras: [],
+  };
+}
+
+/** Two relations of different sizes and a linear check tying an extra column to two limbs. */
+function mixedCase(): Case {
+  const lo = randomBelow(1 << 5, 256);
+  const hi = randomBelow(1 << 5, 16);
+  const value = lo.map((l, i) => l + 256n * hi[i]);
+  const check: LinearCheck = {
+    numVars: 5,
+    constant: E.ZERO,
+    terms: [
+      { source: { extra: 0 }, coeff: E.ONE },
+      { source: { lookup: [0, 0, 0] }, coeff: E.neg(E.ONE) },
+      { source: { lookup: [1, 0, 0] }, coeff: E.neg(E.fromBase(256n)) },
+    ],
+  };
+  return {
+    shape: {
+      relations: [
+        { table: rangeTable(8), columns: [{ numVars: 5, components: 1, maskVars: 1 }, { numVars: 5, components: 1, maskVars: 1 }] },
+        { table: rangeTable(4), columns: [{ numVars: 5, components: 1, maskVars: 1 }] },
+        { table: squareTable(), columns: [{ numVars: 3, components: 2, maskVars: 1 }] },
+      ],
+      extras: [{ numVars: 5, maskVars: 1, ext: false }],
+      checks: [check],
+    },
+    columns: [[[lo], [randomBelow(32, 256)]], [[hi]], tupleCase(3).columns[0]],
+    extras: [value],
+  };
+}
+
+const sizes = FULL ? [1, 2, 4, 8, 12, 16, 18] : [1, 2, 4, 8, 12];
+for (const n of sizes) {
+  test(`logup-gkr: 2^${n} lookups into [0, 2^8)`, () => {
+    const { polys } = run(rangeCase(n, 8));
+    assert.equal(polys[0][0][0].reveals, 1, 'the looked-up column is revealed once');
+  });
+}
+
+test('logup-gkr: a 2^16 table, 2^16 lookups and 3 columns of 2^10', () => {
+  run(rangeCase(FULL ? 16 : 12, 16));
+  run(rangeCase(10, 16, 3));
+});
+
+test('logup-gkr: tuples (x, x² mod 2^16) into a function table', () => {
+  run(tupleCase(FULL ? 14 : 9));
+});
+
+test('logup-gkr: several relations of different sizes with a linear check', () => {
+  const { polys, extras } = run(mixedCase());
+  assert.equal(extras[0].reveals, 1);
+  assert.ok(polys.flat(2).every((p) => p.reveals === 1));
+});
+
+// ---- soundness
+
+const rejects = (fn: () => unknown) => assert.throws(fn, VerificationError);
+
+test('logup-gkr sound: a value outside the table (miss by one element) is rejected', () => {
+  const c = rangeCase(4, 8);
+  c.columns[0][0][0][5] = 256n;
+  assert.throws(() => run(c), /not in table/);
+  rejects(() => run(c, { options: { unsafeAllowMisses: true } }));
+  const t = tupleCase(5);
+  t.columns[0][0][1][3] = (t.columns[0][0][1][3] + 1n) % 65536n; // f(x) off by one
+  rejects(() => run(t, { options: { unsafeAllowMisses: true } }));
+});
+
+test('logup-gkr sound: a wrong multiplicity is rejected', () => {
+  const c = rangeCase(4, 8);
+  const moved = (_r: number, m: BigUint64Array) => {
+    const out = m.slice();
+    const j = out.findIndex((x) => x > 0n);
+    out[j] -= 1n;
+    out[(j + 1) % out.length] += 1n; // same total, one count moved
+    return out;
+  };
+  rejects(() => run(c, { options: { unsafeTamperMultiplicities: moved } }));
+  const c2 = mixedCase();
+  rejects(() => run(c2, { options: { unsafeTamperMultiplicities: (r, m) => (r === 1 ? moved(r, m) : m) } }));
+});
+
+test('logup-gkr sound: a linear check that fails on one row is rejected', () => {
+  const c = mixedCase();
+  c.extras[0][7] = F.add(c.extras[0][7], 1n);
+  assert.throws(() => run(c), /claimed sum/, 'the honest prover refuses');
+  rejects(() => run(c, { options: { unsafeAllowMisses: true } }));
+});
+
+function bump(x: readonly [bigint, bigint]): [bigint, bigint] {
+  return [F.add(x[0], 1n), x[1]];
+}
+
+test('logup-gkr sound: a wrong root claim, layer message, layer value or final evaluation is rejected', () => {
+  const c = rangeCase(5, 8); // 2^5 + 2^8 leaves → 2^9: root, 8 layers, link
+  const edit = (k: number, f: (s: LookupGkrProof['sumchecks'][number]) => LookupGkrProof['sumchecks'][number]) => (p: LookupGkrProof) => ({
+    sumchecks: p.sumchecks.map((s, i) => (i === k ? f(s) : s)),
+  });
+  run(c, { tamper: (p) => (assert.equal(p.sumchecks.length, 10), p) });
+  for (const k of [0, 1, 4, 9]) {
+    // the mask's sum (changes the claimed sum the sumcheck starts from)
+    rejects(() => run(c, { tamper: edit(k, (s) => ({ ...s, maskSum: bump(s.maskSum!) })) }));
+    // a round message
+    rejects(() => run(c, { tamper: edit(k, (s) => ({ ...s, rounds: s.rounds.map((r, j) => (j === 0 ? [bump(r[0]), ...r.slice(1)] : r)) })) }));
+    // a revealed value (a layer value, or a committed column's at the link)
+    rejects(() => run(c, { tamper: edit(k, (s) => ({ ...s, values: s.values.map((v, j) => (j === 0 ? bump(v) : v)) })) }));
+    // g(r)
+    rejects(() => run(c, { tamper: edit(k, (s) => ({ ...s, maskValue: bump(s.maskValue!) })) }));
+  }
+  // a wrong companion value (the mask term of the previous layer's claims, opened by the PCS)
+  rejects(() => run(c, { tamper: edit(3, (s) => ({ ...s, values: s.values.map((v, j) => (j === 5 ? bump(v) : v)) })) }));
+});
+
+test(`logup-gkr sound: ${FULL ? 1000 : 100} randomly corrupted serialized proofs are all rejected`, () => {
+  const c = rangeCase(3, 4);
+  const polys = c.columns.map((cols) => cols.map((comps) => comps.map((v) => MaskedPoly.sample(v, 3, 1))));
+  const pt = new Transcript('gkr-corrupt');
+  const pp = new RecordingPort(pt);
+  const c0 = pp.commit(polys.flat(2).flatMap((p) => p.commitPolys()));
+  const refs = { columns: [[maskedLayout(c0, [specOf(polys[0][0][0])])]], extras: [] };
+  const proof = proveLookupsGkr(c.shape, { columns: polys, extras: [] }, refs, pp, pt);
+  const w = new ByteWriter();
+  writeLookupGkrProof(w, proof);
+  const bytes = w.finish();
+  const verify = (b: Uint8Array) => {
+    const r = new ByteReader(b, 'gkr proof');
+    const p = readLookupGkrProof(r, c.shape);
+    r.end();
+    const vt = new Transcript('gkr-corrupt');
+    const vp = new RecordingPort(vt, pp.digests);
+    vp.commit(null);
+    verifyLookupsGkr(c.shape, p, refs, vp, vt);
+    if (!allClaimsHold(pp, vp)) throw new VerificationError('test/opening', 'a claim does not hold');
+  };
+  verify(bytes);
+  const count = FULL ? 1000 : 100;
+  for (let i = 0; i < count; i++) {
+    let bad: Uint8Array;
+    if (i % 10 === 9) bad = i % 20 === 9 ? bytes.slice(0, Math.floor(Math.random() * bytes.length)) : new Uint8Array([...bytes, 0]);
+    else {
+      bad = bytes.slice();
+      const flips = 1 + Math.floor(Math.random() * 3);
+      for (let f = 0; f < flips; f++) bad[Math.floor(Math.random() * bad.length)] ^= 1 << Math.floor(Math.random() * 8);
+    }
+    assert.throws(() => verify(bad), (e) => e instanceof FormatError || e instanceof VerificationError, `corruption ${i} accepted`);
+  }
+});
