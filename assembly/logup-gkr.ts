@@ -83,3 +83,28 @@ export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usiz
     store<u64>(outQ + o, r1, 8);
   }
 }
+
+/** out[i] = v for n base words. */
+export function fillBase(out: usize, n: i32, v: u64): void {
+  for (let i = 0; i < n; i++) store<u64>(out + (<usize>i << 3), v);
+}
+
+/** out[i] = c0 + c1 X for n extension entries. */
+export function fillExt(out: usize, n: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < n; i++) {
+    store<u64>(out + (<usize>i << 4), c0);
+    store<u64>(out + (<usize>i << 4), c1, 8);
+  }
+}
+
+/** out[i] = a[i] + (c0 + c1 X)·b[i]: a base (aExt = 0) or extension, b extension; n entries. */
+export function axpy(out: usize, a: usize, aExt: i32, b: usize, c0: u64, c1: u64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    extMul(c0, c1, load<u64>(b + o), load<u64>(b + o, 8));
+    const a0 = aExt != 0 ? load<u64>(a + o) : load<u64>(a + (<usize>i << 3));
+    const a1: u64 = aExt != 0 ? load<u64>(a + o, 8) : 0;
+    store<u64>(out + o, addp(a0, r0));
+    store<u64>(out + o, addp(a1, r1), 8);
+  }
+}

@@ -1,5 +1,10 @@
-// Loads the LogUp-GKR kernels (assembly/logup-gkr.ts): leaf denominators and the layers of the
-// fraction tree. Prover-only: the verifier never loads this module.
+// Loads the LogUp-GKR kernels (assembly/logup-gkr.ts) and lays the whole fraction tree out in
+// their memory, so the layers are computed in place (no copy per layer). Prover-only: the
+// verifier never loads this module.
+//
+// Memory (bytes from `base`): leaf p (base, 8·2^D), leaf q (16·2^D), layers J = D − 1 … 1 (p and
+// q, 16·2^J each), one scratch region of 16·2^(D−1) (inputs copied in, the combined table
+// L_p + λ·L_q). The views handed out stay valid until the next `GkrTree` is allocated.
 import { wasmBase64 } from '../gen/logup-gkr.wasm.js';
 import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
@@ -10,6 +15,9 @@ interface Exports {
   shiftedExt(out: number, a: number, n: number, c0: bigint, c1: bigint): void;
   negBase(out: number, a: number, n: number): void;
   fracLayer(outP: number, outQ: number, p: number, pExt: number, q: number, n: number): void;
+  fillBase(out: number, n: number, v: bigint): void;
+  fillExt(out: number, n: number, c0: bigint, c1: bigint): void;
+  axpy(out: number, a: number, aExt: number, b: number, c0: bigint, c1: bigint, n: number): void;
 }
 
 const PAGE = 65536;
@@ -21,62 +29,100 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-class GkrKernel {
-  private readonly x: Exports;
-  private readonly base: number;
+let instance: Exports | null = null;
 
-  constructor() {
+function kernel(): Exports {
+  if (instance === null) {
     const module = new WebAssembly.Module(decodeBase64(wasmBase64));
-    this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-    this.base = Math.ceil(this.x.memory.buffer.byteLength / 64) * 64;
+    instance = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
   }
+  return instance;
+}
 
-  /** Ensures `bytes` bytes above the static area; returns the first address. */
-  private reserve(bytes: number): number {
-    const have = this.x.memory.buffer.byteLength;
-    if (this.base + bytes > have) this.x.memory.grow(Math.ceil((this.base + bytes - have) / PAGE));
-    return this.base;
+/** A layer of the tree: p (base words at the leaves, extension above) and q (extension). */
+export interface TreeLayer {
+  readonly p: BigUint64Array;
+  readonly pExt: boolean;
+  readonly q: ExtVec;
+}
+
+export class GkrTree {
+  private readonly x = kernel();
+  private readonly base: number;
+  private readonly leafP: number;
+  private readonly leafQ: number;
+  private readonly layerAt: number[] = [];
+  private readonly scratch: number;
+
+  constructor(readonly D: number) {
+    const x = this.x;
+    this.base = Math.ceil(x.memory.buffer.byteLength / 64) * 64;
+    const size = 2 ** D;
+    let at = this.base;
+    this.leafP = at;
+    at += 8 * size;
+    this.leafQ = at;
+    at += 16 * size;
+    for (let J = D - 1; J >= 1; J--) {
+      this.layerAt[J] = at;
+      at += 32 * 2 ** J;
+    }
+    this.scratch = at;
+    at += 16 * 2 ** (D - 1);
+    const have = x.memory.buffer.byteLength;
+    if (at > have) x.memory.grow(Math.ceil((at - have) / PAGE));
+    // every leaf starts as the zero fraction 0/1 (sections overwrite theirs)
+    x.fillBase(this.leafP, size, 0n);
+    x.fillExt(this.leafQ, size, 1n, 0n);
   }
 
   private words(ptr: number, n: number): BigUint64Array {
     return new BigUint64Array(this.x.memory.buffer, ptr, n);
   }
 
-  /** α − a_i for a base vector (or an extension vector when `ext`), as an extension vector. */
-  shifted(a: BigUint64Array, ext: boolean, alpha: Fp2): ExtVec {
+  /** Leaf numerators at [offset, offset + n): all equal to v (1 for a looked-up column). */
+  fillNumerators(offset: number, n: number, v: bigint): void {
+    this.x.fillBase(this.leafP + 8 * offset, n, v);
+  }
+
+  /** Leaf numerators −m at `offset` (a table's multiplicities). */
+  setNegated(offset: number, m: BaseVec): void {
+    const s = this.scratch;
+    this.words(s, m.length).set(m);
+    this.x.negBase(this.leafP + 8 * offset, s, m.length);
+  }
+
+  /** Leaf denominators α − a at `offset` (a base vector, or an extension vector when `ext`). */
+  setShifted(offset: number, a: BigUint64Array, ext: boolean, alpha: Fp2): void {
     const n = ext ? a.length >> 1 : a.length;
-    const at = this.reserve(8 * a.length + 16 * n);
-    const out = at + 8 * a.length;
-    this.words(at, a.length).set(a);
-    if (ext) this.x.shiftedExt(out, at, n, alpha[0], alpha[1]);
-    else this.x.shiftedBase(out, at, n, alpha[0], alpha[1]);
-    return this.words(out, 2 * n).slice();
+    this.words(this.scratch, a.length).set(a);
+    const out = this.leafQ + 16 * offset;
+    if (ext) this.x.shiftedExt(out, this.scratch, n, alpha[0], alpha[1]);
+    else this.x.shiftedBase(out, this.scratch, n, alpha[0], alpha[1]);
   }
 
-  negate(a: BaseVec): BaseVec {
-    const at = this.reserve(16 * a.length);
-    this.words(at, a.length).set(a);
-    this.x.negBase(at + 8 * a.length, at, a.length);
-    return this.words(at + 8 * a.length, a.length).slice();
+  /** Computes layers D − 1 … 1 from the leaves. */
+  build(): void {
+    for (let J = this.D - 1; J >= 1; J--) {
+      const child = J + 1 === this.D ? { p: this.leafP, q: this.leafQ, ext: 0 } : { p: this.layerAt[J + 1], q: this.layerAt[J + 1] + 16 * 2 ** (J + 1), ext: 1 };
+      this.x.fracLayer(this.layerAt[J], this.layerAt[J] + 16 * 2 ** J, child.p, child.ext, child.q, 2 ** J);
+    }
   }
 
-  /** The parent layer of (p, q) (2n entries each; p base or extension, q extension). */
-  layer(p: BigUint64Array, pExt: boolean, q: ExtVec): { p: ExtVec; q: ExtVec } {
-    const n = q.length >> 2;
-    const at = this.reserve(8 * p.length + 8 * q.length + 32 * n);
-    const qp = at + 8 * p.length;
-    const outP = qp + 8 * q.length;
-    const outQ = outP + 16 * n;
-    this.words(at, p.length).set(p);
-    this.words(qp, q.length).set(q);
-    this.x.fracLayer(outP, outQ, at, pExt ? 1 : 0, qp, n);
-    return { p: this.words(outP, 2 * n).slice(), q: this.words(outQ, 2 * n).slice() };
+  /** Layer J (1 ≤ J ≤ D) as views into the kernel memory. */
+  layer(J: number): TreeLayer {
+    const n = 2 ** J;
+    if (J === this.D) return { p: this.words(this.leafP, n), pExt: false, q: this.words(this.leafQ, 2 * n) };
+    return { p: this.words(this.layerAt[J], 2 * n), pExt: true, q: this.words(this.layerAt[J] + 16 * n, 2 * n) };
   }
-}
 
-let shared: GkrKernel | null = null;
-
-export function gkrKernel(): GkrKernel {
-  shared ??= new GkrKernel();
-  return shared;
+  /** L_p + λ·L_q for the halves of layer J + 1 (a view of the scratch region, valid until the next call). */
+  combinedLeft(J: number, lambda: Fp2): ExtVec {
+    const n = 2 ** J;
+    const child = this.layer(J + 1);
+    const pPtr = J + 1 === this.D ? this.leafP : this.layerAt[J + 1];
+    const qPtr = J + 1 === this.D ? this.leafQ : this.layerAt[J + 1] + 32 * n;
+    this.x.axpy(this.scratch, pPtr, child.pExt ? 1 : 0, qPtr, lambda[0], lambda[1], n);
+    return this.words(this.scratch, 2 * n);
+  }
 }

@@ -50,7 +50,7 @@ import type { GMaskRef, MaskedRef } from '../sumcheck/session.js';
 import { gMaskClaim, maskedClaim, maskedLayout } from '../sumcheck/session.js';
 import type { CommitPort, LookupProveOptions, LookupRefs, LookupShape, LookupWitness } from './logup.js';
 import { foldTuple, multiplicities, validateLookupShape } from './logup.js';
-import { gkrKernel } from './gkr-kernel.js';
+import { GkrTree } from './gkr-kernel.js';
 
 /** Mask variables of the multiplicities (revealed once). */
 const M_MASK_VARS = 1;
@@ -142,25 +142,30 @@ function rootShape(): BatchShape {
   };
 }
 
-/** Layer J's sumcheck: tables [L_p, R_p, L_q, R_q, companions of the incoming masks]. */
+/**
+ * Layer J's sumcheck: tables [T, R_p, L_q, R_q, companions of the incoming masks]. For J ≥ 2 the
+ * p and q claims share one point and T = L_p + λ·L_q, so the sum is two products,
+ * eq·T·R_q + eq·R_p·L_q (= eq·(L_p·R_q + R_p·L_q) + λ·eq·L_q·R_q); for J = 1 (claims at r_0 and
+ * 1 − r_0 after the root) T = L_p and the three products are separate.
+ */
 function layerShape(J: number, inc: Incoming, lambda: Fp2): BatchShape {
   const eqP = { eq: inc.pointP };
-  const eqQ = { eq: inc.pointQ };
-  const main: InstanceShape = {
-    numVars: J,
-    weight: E.ONE,
-    terms: [
-      { coeff: E.ONE, factors: [eqP, { table: 0 }, { table: 3 }] },
-      { coeff: E.ONE, factors: [eqP, { table: 1 }, { table: 2 }] },
-      { coeff: lambda, factors: [eqQ, { table: 2 }, { table: 3 }] },
-    ],
-  };
+  const terms: Term[] = [
+    { coeff: E.ONE, factors: [eqP, { table: 0 }, { table: 3 }] },
+    { coeff: E.ONE, factors: [eqP, { table: 1 }, { table: 2 }] },
+  ];
+  if (J === 1) terms.push({ coeff: lambda, factors: [{ eq: inc.pointQ }, { table: 2 }, { table: 3 }] });
   return {
     tables: [MASKED_LAYER(J), MASKED_LAYER(J), MASKED_LAYER(J), MASKED_LAYER(J), ...inc.masks.map(() => COMPANION)],
-    instances: [main, maskInstance(inc, lambda, 4, J)],
+    instances: [{ numVars: J, weight: E.ONE, terms }, maskInstance(inc, lambda, 4, J)],
     claimedSum: E.add(inc.valueP, E.mul(lambda, inc.valueQ)),
     zk: true,
   };
+}
+
+/** [L̂_p, R̂_p, L̂_q, R̂_q](r) from the layer sumcheck's four revealed values (undoes T = L_p + λ·L_q). */
+function halvesOf(J: number, lambda: Fp2, v: readonly Fp2[]): Fp2[] {
+  return [J === 1 ? v[0] : E.sub(v[0], E.mul(lambda, v[2])), v[1], v[2], v[3]];
 }
 
 interface LinkChallenges {
@@ -364,28 +369,35 @@ export function lookupGkrCommitmentSizes(shape: LookupShape): number[] {
 
 // ---- prover
 
-/** The leaf vectors: p (base: 1, −m or 0) and q (extension: α − a, α − t or 1). */
-function leaves(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): { p: BaseVec; q: ExtVec } {
-  const K = gkrKernel();
-  const size = 2 ** pl.D;
-  const p = new BigUint64Array(size);
-  const q = new BigUint64Array(2 * size);
-  for (let i = 0; i < size; i++) q[2 * i] = 1n; // padding 0/1 (sections overwrite)
+/** The tree of fractions: leaves p (1, −m or 0) and q (α − a, α − t or 1), then every layer. */
+function buildTree(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): GkrTree {
+  const tree = new GkrTree(pl.D);
   for (const s of pl.sections) {
-    const alpha = alphas[s.relation];
     let vs: readonly BaseVec[];
     if (s.kind === 'column') {
       vs = witness.columns[s.relation][s.column].map((m) => m.values as BaseVec);
-      p.fill(1n, s.offset, s.offset + 2 ** s.numVars);
+      tree.fillNumerators(s.offset, 2 ** s.numVars, 1n);
     } else {
       const table = shape.relations[s.relation].table;
       vs = Array.from({ length: table.components }, (_, c) => table.values(c));
-      p.set(K.negate(ms[s.relation]), s.offset);
+      tree.setNegated(s.offset, ms[s.relation]);
     }
     const folded = foldTuple(vs, beta);
-    q.set(folded === null ? K.shifted(vs[0], false, alpha) : K.shifted(folded, true, alpha), 2 * s.offset);
+    tree.setShifted(s.offset, folded ?? vs[0], folded !== null, alphas[s.relation]);
   }
-  return { p, q };
+  tree.build();
+  return tree;
+}
+
+/** a + λ·b for two small extension vectors (masks). */
+function combineMasks(a: ExtVec, b: ExtVec, lambda: Fp2): ExtVec {
+  const out = new BigUint64Array(a.length);
+  for (let i = 0; i < a.length; i += 2) {
+    const x = E.add([a[i], a[i + 1]], E.mul(lambda, [b[i], b[i + 1]]));
+    out[i] = x[0];
+    out[i + 1] = x[1];
+  }
+  return out;
 }
 
 function swapPair(q: ExtVec): ExtVec {
@@ -410,18 +422,14 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   const layout = helperLayout(shape, c, D, degrees);
   const { beta, alphas } = drawAlphas(shape, transcript);
 
-  // the tree: layers[J] for J = 1 … D (layers[D] = leaves, p base there)
-  const K = gkrKernel();
-  const layers: { p: BigUint64Array; q: ExtVec }[] = [];
-  layers[D] = leaves(shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta);
-  for (let J = D - 1; J >= 1; J--) layers[J] = K.layer(layers[J + 1].p, J + 1 < D, layers[J + 1].q);
+  const tree = buildTree(shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta);
 
   const proofs: SumcheckProof[] = [];
   const claimCompanion = (i: number, point: readonly Fp2[], value: Fp2) => port.claim(c, maskedClaim(layout.companionRefs[i], point, value));
   // root
   const root = proveSumcheck(
     rootShape(),
-    [new MaskedPoly(layers[1].p, 1, 1, companions[0].values), new MaskedPoly(swapPair(layers[1].q), 1, 1, companions[1].values)],
+    [new MaskedPoly(tree.layer(1).p.slice(), 1, 1, companions[0].values), new MaskedPoly(swapPair(tree.layer(1).q), 1, 1, companions[1].values)],
     gs[0],
     transcript,
     { unsafeAllowFalseClaim: cheat },
@@ -432,15 +440,20 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   // layers 1 … D − 1
   for (let J = 1; J < D; J++) {
     const lambda = transcript.challengeExt('logup-gkr/lambda');
-    const child = layers[J + 1];
+    const child = tree.layer(J + 1);
     const half = 2 ** J;
-    const w = J + 1 < D ? 2 : 1; // words per entry of p
+    const w = child.pExt ? 2 : 1; // words per entry of p
     const v = virtualIndex(J);
+    const mask = (i: number) => companions[v + i].values;
+    // T = L_p + λ·L_q (J ≥ 2) with the mask M_Lp + λ·M_Lq, so T̂ = L̂_p + λ·L̂_q
+    const first = J === 1
+      ? new MaskedPoly(child.p.subarray(0, w * half), J, 1, mask(0))
+      : new MaskedPoly(tree.combinedLeft(J, lambda), J, 1, combineMasks(mask(0), mask(2), lambda));
     const tables: ProverTable[] = [
-      new MaskedPoly(child.p.subarray(0, w * half), J, 1, companions[v].values),
-      new MaskedPoly(child.p.subarray(w * half), J, 1, companions[v + 1].values),
-      new MaskedPoly(child.q.subarray(0, 2 * half), J, 1, companions[v + 2].values),
-      new MaskedPoly(child.q.subarray(2 * half), J, 1, companions[v + 3].values),
+      first,
+      new MaskedPoly(child.p.subarray(w * half), J, 1, mask(1)),
+      new MaskedPoly(child.q.subarray(0, 2 * half), J, 1, mask(2)),
+      new MaskedPoly(child.q.subarray(2 * half), J, 1, mask(3)),
       ...inc.masks.map((m) => companions[m.companion]),
     ];
     const out = proveSumcheck(layerShape(J, inc, lambda), tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat });
@@ -448,7 +461,7 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
     inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
     port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.proof.maskValue!));
     const mu = transcript.challengeExt('logup-gkr/mu');
-    inc = nextIncoming(J, out.point, out.values.slice(0, 4), mu);
+    inc = nextIncoming(J, out.point, halvesOf(J, lambda, out.values), mu);
   }
   // link
   const ch = drawLink(shape, transcript, alphas, beta);
@@ -508,7 +521,7 @@ export function verifyLookupsGkr(shape: LookupShape, proof: LookupGkrProof, refs
     inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
     port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.maskValue!));
     const mu = transcript.challengeExt('logup-gkr/mu');
-    inc = nextIncoming(J, out.point, out.claims.slice(0, 4).map((x) => x.value), mu);
+    inc = nextIncoming(J, out.point, halvesOf(J, lambda, out.claims.map((x) => x.value)), mu);
   }
   const ch = drawLink(shape, transcript, alphas, beta);
   const link = verifySumcheck(linkShape(shape, pl, inc, ch), proof.sumchecks[D], transcript, noPublic);
