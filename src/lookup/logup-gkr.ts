@@ -37,7 +37,7 @@ import type { BaseVec, ExtVec } from '../field/vec.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { VerificationError } from '../encoding/errors.js';
-import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
+import { MaskedPoly, SumcheckMask, maskLength } from '../sumcheck/mask.js';
 import { pow2, zEval } from '../sumcheck/poly.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
@@ -54,6 +54,21 @@ import { GkrTree } from './gkr-kernel.js';
 
 /** Mask variables of the multiplicities (revealed once). */
 const M_MASK_VARS = 1;
+
+export interface LookupGkrProveOptions extends LookupProveOptions {
+  /** Tests only (the zero-knowledge test's control): every mask of this protocol is zero. */
+  readonly unsafeZeroMasks?: boolean;
+}
+
+/** The verifier's challenges, returned for composition and tests. */
+export interface LookupGkrChallenges {
+  readonly alphas: readonly Fp2[];
+  readonly beta: Fp2;
+  /** λ of layers 1 … D − 1, then the link's. */
+  readonly lambdas: readonly Fp2[];
+  /** The point of each of the D + 1 sumchecks. */
+  readonly points: readonly (readonly Fp2[])[];
+}
 
 export interface LookupGkrProof {
   /** Root, layers 1 … D − 1, link: D + 1 sumchecks. */
@@ -404,9 +419,10 @@ function swapPair(q: ExtVec): ExtVec {
   return BigUint64Array.from([q[2], q[3], q[0], q[1]]);
 }
 
-export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs: LookupRefs, port: CommitPort, transcript: Transcript, options: LookupProveOptions = {}): LookupGkrProof {
+export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs: LookupRefs, port: CommitPort, transcript: Transcript, options: LookupGkrProveOptions = {}): LookupGkrProof {
   validateLookupShape(shape);
   const cheat = options.unsafeAllowMisses === true || options.unsafeTamperMultiplicities !== undefined;
+  const zero = options.unsafeZeroMasks === true;
   const pl = plan(shape);
   const D = pl.D;
   const degrees = lookupGkrDegrees(shape);
@@ -414,10 +430,10 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   const ms = shape.relations.map((rel, r) => {
     let m = multiplicities(rel, witness.columns[r], options.unsafeAllowMisses === true);
     if (options.unsafeTamperMultiplicities) m = options.unsafeTamperMultiplicities(r, m);
-    return MaskedPoly.sample(m, rel.table.numVars, M_MASK_VARS);
+    return zero ? new MaskedPoly(m, rel.table.numVars, M_MASK_VARS, new BigUint64Array(4)) : MaskedPoly.sample(m, rel.table.numVars, M_MASK_VARS);
   });
-  const companions = Array.from({ length: companionCount(D) }, () => MaskedPoly.sample(randomExt(2), 1, 0));
-  const gs = degrees.map((d) => SumcheckMask.sample(d));
+  const companions = Array.from({ length: companionCount(D) }, () => (zero ? new MaskedPoly(new BigUint64Array(4), 1, 0, new BigUint64Array(2)) : MaskedPoly.sample(randomExt(2), 1, 0)));
+  const gs = degrees.map((d) => (zero ? new SumcheckMask(d, new BigUint64Array(2 * maskLength(d))) : SumcheckMask.sample(d)));
   const c = port.commit([...ms.flatMap((m) => m.commitPolys()), ...companions.flatMap((m) => m.commitPolys()), ...gs.flatMap((g) => g.polys())]);
   const layout = helperLayout(shape, c, D, degrees);
   const { beta, alphas } = drawAlphas(shape, transcript);
@@ -498,7 +514,7 @@ function linkClaims(
 
 // ---- verifier
 
-export function verifyLookupsGkr(shape: LookupShape, proof: LookupGkrProof, refs: LookupRefs, port: CommitPort, transcript: Transcript): void {
+export function verifyLookupsGkr(shape: LookupShape, proof: LookupGkrProof, refs: LookupRefs, port: CommitPort, transcript: Transcript): LookupGkrChallenges {
   validateLookupShape(shape);
   const pl = plan(shape);
   const D = pl.D;
@@ -514,10 +530,14 @@ export function verifyLookupsGkr(shape: LookupShape, proof: LookupGkrProof, refs
 
   const root = verifySumcheck(rootShape(), proof.sumchecks[0], transcript, noPublic);
   port.claim(c, gMaskClaim(layout.gRefs[0], root.point, root.maskValue!));
+  const lambdas: Fp2[] = [];
+  const points: (readonly Fp2[])[] = [root.point];
   let inc = rootIncoming(root.point[0], root.claims[0].value, root.claims[1].value);
   for (let J = 1; J < D; J++) {
     const lambda = transcript.challengeExt('logup-gkr/lambda');
     const out = verifySumcheck(layerShape(J, inc, lambda), proof.sumchecks[J], transcript, noPublic);
+    lambdas.push(lambda);
+    points.push(out.point);
     inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
     port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.maskValue!));
     const mu = transcript.challengeExt('logup-gkr/mu');
@@ -527,6 +547,7 @@ export function verifyLookupsGkr(shape: LookupShape, proof: LookupGkrProof, refs
   const link = verifySumcheck(linkShape(shape, pl, inc, ch), proof.sumchecks[D], transcript, noPublic);
   linkClaims(shape, refs, layout, linkIndex(shape), inc, link.claims, port);
   port.claim(c, gMaskClaim(layout.gRefs[D], link.point, link.maskValue!));
+  return { alphas, beta, lambdas: [...lambdas, ch.lambda], points: [...points, link.point] };
 }
 
 // ---- bytes: the D + 1 sumcheck proofs in order (the shape fixes every count)
