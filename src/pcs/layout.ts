@@ -11,7 +11,9 @@
 //   - MLE term on a vector of ≥ 2 rows at point r: rows eq(r_hi, ·) on its rows, columns
 //     eq(r_lo, ·) with r_lo = r[0 .. log n), r_hi the rest (little-endian: index = row·n + col);
 //   - MLE term on a vector inside one row: that unit row, columns eq(r, ·) at its offset;
-//   - dense-weight term: one unit-row piece per row the weights touch.
+//   - dense-weight term: one unit-row piece per row the weights touch;
+//   - layout term (the MLE of the whole matrix, read row-major as one vector, at a point s of
+//     layoutVars coordinates): rows eq(s_hi, ·) on every data row, columns eq(s_lo, ·).
 // Entries at positions ≥ the vector's size get weight 0 in every term, so a claim is about the
 // zero-padded vector whatever the committed padding holds (the verifier never relies on the
 // prover having put zeros there); an MLE term on a multi-row vector whose size is not a
@@ -66,6 +68,13 @@ export function makeLayout(sizes: readonly number[], params: HashPcsParams): Lay
   return { shape: chooseShape(offset, params), placements, total: offset };
 }
 
+/** Variables of the whole matrix read as one vector: log2 of m·n rounded up to a power of two. */
+export function layoutVars(layout: Layout): number {
+  let v = layout.shape.rowLog;
+  while (2 ** v < layout.shape.m * layout.shape.n) v++;
+  return v;
+}
+
 /** One row combination: row weights on rows [rowStart, rowStart + rows), column weights on all n columns. */
 export interface RowCombo {
   readonly key: string;
@@ -86,6 +95,14 @@ export function checkClaims(layout: Layout, claims: readonly LinearClaim[]): voi
     if (!E.isCanonical(c.value)) throw new RangeError(`claim ${ci}: value is not canonical`);
     c.terms.forEach((t, ti) => {
       const where = `claim ${ci} term ${ti}`;
+      if ('layoutPoint' in t) {
+        if (!E.isCanonical(t.coeff)) throw new RangeError(`${where}: coefficient is not canonical`);
+        if (t.layoutPoint.length !== layoutVars(layout)) throw new RangeError(`${where}: the layout has ${layoutVars(layout)} variables, the point ${t.layoutPoint.length}`);
+        t.layoutPoint.forEach((x) => {
+          if (!E.isCanonical(x)) throw new RangeError(`${where}: point coordinate is not canonical`);
+        });
+        return;
+      }
       if (!Number.isInteger(t.poly) || t.poly < 0 || t.poly >= layout.placements.length) throw new RangeError(`${where}: no committed vector ${t.poly}`);
       if (!E.isCanonical(t.coeff)) throw new RangeError(`${where}: coefficient is not canonical`);
       const pl = layout.placements[t.poly];
@@ -123,6 +140,17 @@ export function rowCombos(layout: Layout, claims: readonly LinearClaim[], lambda
   };
   claims.forEach((c, ci) => {
     for (const t of c.terms) {
+      if ('layoutPoint' in t) {
+        const hi = t.layoutPoint.slice(rowLog);
+        const key = `all:${pointKey(hi)}`;
+        let cmb = combos.get(key);
+        if (cmb === undefined) {
+          cmb = { rowStart: 0, rowWeights: V.eqTable(hi).slice(0, 2 * layout.shape.m), colWeights: new BigUint64Array(2 * n) };
+          combos.set(key, cmb);
+        }
+        addAt(cmb.colWeights, 0, V.eqTable(t.layoutPoint.slice(0, rowLog)), E.mul(lambdas[ci], t.coeff));
+        continue;
+      }
       const pl = layout.placements[t.poly];
       const scale = E.mul(lambdas[ci], t.coeff);
       const row = Math.floor(pl.offset / n);
@@ -170,6 +198,10 @@ export function comboCount(layout: Layout, claims: readonly LinearClaim[]): numb
   const { n, rowLog } = layout.shape;
   for (const c of claims) {
     for (const t of c.terms) {
+      if ('layoutPoint' in t) {
+        keys.add(`all:${pointKey(t.layoutPoint.slice(rowLog))}`);
+        continue;
+      }
       const pl = layout.placements[t.poly];
       const row = Math.floor(pl.offset / n);
       if ('point' in t) {
@@ -197,6 +229,11 @@ export function absorbStatement(transcript: Transcript, commitment: Commitment, 
   for (const c of claims) {
     w.u32(c.terms.length);
     for (const t of c.terms) {
+      if ('layoutPoint' in t) {
+        w.u32(0xffffffff).ext(t.coeff).u8(2).u32(t.layoutPoint.length);
+        for (const x of t.layoutPoint) w.ext(x);
+        continue;
+      }
       w.u32(t.poly).ext(t.coeff);
       if ('point' in t) {
         w.u8(0).u32(t.point.length);

@@ -1,15 +1,15 @@
 // The hash-based hiding commitment as a CommitmentScheme (src/pcs/types.ts).
 import type { BaseVec } from '../field/vec.js';
 import type { Transcript } from '../transcript/transcript.js';
-import type { Commitment, CommitmentScheme, LinearClaim } from './types.js';
+import type { Commitment, Concatenation, ConcatenatingScheme, LinearClaim } from './types.js';
 import { DEFAULT_PARAMS, checkParams, type HashPcsParams, type Shape } from './params.js';
 import { commit, open, type HashPcsState } from './prover.js';
 import { layoutFor, verify } from './verifier.js';
-import { checkClaims, comboCount } from './layout.js';
+import { checkClaims, comboCount, layoutVars, makeLayout } from './layout.js';
 import { SALT_BYTES, deserializeProof, serializeProof, type HashPcsProof } from './proof.js';
 import { FormatError } from '../encoding/errors.js';
 
-export class HashPcs implements CommitmentScheme<HashPcsState, HashPcsProof> {
+export class HashPcs implements ConcatenatingScheme<HashPcsState, HashPcsProof> {
   readonly name = 'ligero-sha256-goldilocks/v1';
   readonly params: HashPcsParams;
 
@@ -29,6 +29,12 @@ export class HashPcs implements CommitmentScheme<HashPcsState, HashPcsProof> {
 
   verify(commitment: Commitment, claims: readonly LinearClaim[], proof: HashPcsProof, transcript: Transcript): void {
     verify(this.params, commitment, claims, proof, transcript);
+  }
+
+  /** The matrix read row-major as one vector (layout.ts): vector offsets and its variables. */
+  concatenation(sizes: readonly number[]): Concatenation {
+    const layout = makeLayout(sizes, this.params);
+    return { offsets: layout.placements.map((p) => p.offset), numVars: layoutVars(layout) };
   }
 
   /** The matrix shape, code and query count a commitment to vectors of these sizes uses. */

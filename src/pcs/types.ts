@@ -5,7 +5,9 @@
 // little-endian, zero-padded to a power of two). It is opened exactly once, for a batch of
 // linear claims; each claim is Σ_t coeff_t · L_t(poly_t) = value, where L_t is the
 // multilinear evaluation at an F_p2 point or an explicit dense functional (for small masks
-// whose evaluation is not an MLE evaluation). The opening reveals each claim's value and
+// whose evaluation is not an MLE evaluation), or — for a scheme that concatenates its vectors
+// into one multilinear polynomial (ConcatenatingScheme) — the evaluation of that whole
+// concatenation at a point (what a claim reduction, src/sumcheck/reduce.ts, ends in). The opening reveals each claim's value and
 // nothing else about the committed vectors (beyond what the hiding bound allows): a claim
 // f(r) + Z(r)·R(r) never reveals f(r) alone.
 import type { Fp2 } from '../field/ext.js';
@@ -14,7 +16,8 @@ import type { Transcript } from '../transcript/transcript.js';
 
 export type ClaimTerm =
   | { readonly poly: number; readonly coeff: Fp2; readonly point: readonly Fp2[] }
-  | { readonly poly: number; readonly coeff: Fp2; readonly weights: ExtVec };
+  | { readonly poly: number; readonly coeff: Fp2; readonly weights: ExtVec }
+  | { readonly coeff: Fp2; readonly layoutPoint: readonly Fp2[] };
 
 export interface LinearClaim {
   readonly terms: readonly ClaimTerm[];
@@ -38,4 +41,21 @@ export interface CommitmentScheme<ProverState, OpeningProof> {
   verify(commitment: Commitment, claims: readonly LinearClaim[], proof: OpeningProof, transcript: Transcript): void;
   serializeProof(proof: OpeningProof): Uint8Array;
   deserializeProof(bytes: Uint8Array, commitment: Commitment, claims: readonly LinearClaim[]): OpeningProof;
+}
+
+/**
+ * Where a scheme puts each committed vector in ONE multilinear polynomial over all of them:
+ * vector p occupies entries [offsets[p], offsets[p] + sizes[p]) of a table of 2^numVars
+ * entries, each offset a multiple of the vector's padded size 2^⌈log2 size⌉ (so vector p's
+ * MLE is the concatenation's MLE with its top variables fixed to the bits of offset/2^ℓ_p).
+ * Entries outside every vector hold whatever was committed there (an honest prover: zero).
+ */
+export interface Concatenation {
+  readonly offsets: readonly number[];
+  readonly numVars: number;
+}
+
+/** A scheme that can open `layoutPoint` claim terms on the concatenation of its vectors. */
+export interface ConcatenatingScheme<ProverState, OpeningProof> extends CommitmentScheme<ProverState, OpeningProof> {
+  concatenation(sizes: readonly number[]): Concatenation;
 }

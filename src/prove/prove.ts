@@ -12,12 +12,11 @@ import { proveWeightedSum } from '../layers/weighted-sum.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { proveRanges, serializeRanges } from '../layers/ranges.js';
-import type { HashPcs } from '../pcs/index.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
-import { MODEL_PCS, planModel } from '../verify/plan.js';
+import { MODEL_PCS, planModel, type ModelPcs } from '../verify/plan.js';
 import { serializeProofFile } from '../verify/proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from '../verify/statement.js';
 import { verifyingKeyHash } from '../verify/vk.js';
@@ -27,7 +26,7 @@ export interface ProveOptions {
   /** The verifier's context string (a proof is valid only under the same context). */
   readonly context?: string;
   /** The commitment scheme (default: the hash-based PCS with its proven parameters). */
-  readonly pcs?: HashPcs;
+  readonly pcs?: ModelPcs;
 }
 
 export interface ProveResult {

@@ -21,3 +21,4 @@ export type { MaskedRef, GMaskRef, MaskedSpec } from './session.js';
 export { eqEval, zEval, interpolateAt } from './poly.js';
 export { randomizeClaimsShape } from './claims.js';
 export { randomBase, randomExt } from './random.js';
+export { ReducingPcs, type ReducedProof, type ReducingState } from './reduce.js';

@@ -11,7 +11,8 @@ import type { RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { VerifyingKey, VkNode } from './vk.js';
-import { HashPcs } from '../pcs/index.js';
+import { HashPcs, type HashPcsProof, type HashPcsState } from '../pcs/index.js';
+import { ReducingPcs } from '../sumcheck/reduce.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
 import type { TableLookupShape } from '../layers/ranges.js';
 import { P } from '../field/goldilocks.js';
@@ -23,11 +24,13 @@ export class UnsupportedModelError extends Error {
 }
 
 /**
- * The commitment scheme of model proofs: the hash PCS with its proven parameters and enough
- * evaluation masks for the many distinct claim points of one model commitment (each mask costs
- * two rows). Fixed by the proof format version.
+ * The commitment scheme of model proofs: the hash PCS with its proven parameters behind the
+ * claim reduction (src/sumcheck/reduce.ts), so every commitment is opened at one point of its
+ * concatenation: one row combination for the matrix and at most three for the rows holding
+ * the small reduction masks, hence four evaluation masks. Fixed by the proof format version.
  */
-export const MODEL_PCS: HashPcs = new HashPcs({ evalMasks: 64 });
+export type ModelPcs = ReducingPcs<HashPcsState, HashPcsProof>;
+export const MODEL_PCS: ModelPcs = new ReducingPcs(new HashPcs({ evalMasks: 4 }));
 
 /** Mask variables of every committed tensor: capacity 4 reveals (producer, consumers, range check). */
 export const TENSOR_MASK_VARS = 2;

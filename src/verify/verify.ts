@@ -10,12 +10,11 @@ import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
-import type { HashPcs } from '../pcs/index.js';
 import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
-import { MODEL_PCS, planModel } from './plan.js';
+import { MODEL_PCS, planModel, type ModelPcs } from './plan.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -23,7 +22,7 @@ import { verifyingKeyHash, type VerifyingKey } from './vk.js';
 export interface VerifyOptions {
   /** Must equal the context the proof was made for (default ''). */
   readonly context?: string;
-  readonly pcs?: HashPcs;
+  readonly pcs?: ModelPcs;
 }
 
 export interface VerifyResult {

@@ -64,6 +64,7 @@ function mlePadded(v: BaseVec, point: readonly Fp2[]): Fp2 {
 export function claimHolds(vectors: readonly BaseVec[], c: LinearClaim): boolean {
   let acc: Fp2 = E.ZERO;
   for (const t of c.terms) {
+    if ('layoutPoint' in t) throw new Error('claimHolds: layout terms are not recorded here');
     const v = vectors[t.poly];
     let x: Fp2;
     if ('point' in t) x = mlePadded(v, t.point);

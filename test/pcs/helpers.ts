@@ -35,6 +35,7 @@ export function denseValue(v: BigUint64Array, w: BigUint64Array): Fp2 {
 }
 
 export function termValue(polys: readonly BigUint64Array[], t: ClaimTerm): Fp2 {
+  if ('layoutPoint' in t) throw new Error('termValue: a layout term needs the scheme\'s concatenation');
   const v = polys[t.poly];
   const raw = 'point' in t ? evaluate(v, t.point) : denseValue(v, t.weights);
   return E.mul(t.coeff, raw);

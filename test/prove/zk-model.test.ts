@@ -22,8 +22,8 @@
 //    (multiplicities, inverse columns); those are covered only by the distribution test.
 // 2. Distribution. Two inputs (x[0] = 5 and x[0] = −100) with the same public output, N proofs
 //    each (N = 6 by default, 60 under ZKINFER_FULL). Every revealed field-element word (layer
-//    sumchecks, merged range sumcheck, every
-//    opening's μ and combined rows, every opened column value pooled per row) is checked per
+//    sumchecks, merged range sumcheck, every claim reduction's sumcheck (G, rounds, L̂(s), g(s)),
+//    every opening's μ and combined rows, every opened column value pooled per row) is checked per
 //    position: all 2N samples distinct (a low-entropy or input-determined value repeats), the
 //    number of one-bits in the high and low halves within 8 standard deviations of uniform, and
 //    the one-bit counts of the A and B samples within 8 standard deviations of each other (a
@@ -53,6 +53,7 @@ import { evaluate } from '../../src/poly/mle.js';
 import { graphOf, type ProvingKey } from '../../src/prove/keys.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
+import type { ReducedProof } from '../../src/sumcheck/reduce.js';
 import { VerifierSession } from '../../src/sumcheck/session.js';
 import { SECTION } from '../../src/verify/container.js';
 import { MODEL_PCS, planModel, type ModelPlan } from '../../src/verify/plan.js';
@@ -95,9 +96,9 @@ interface Recorded {
 }
 
 /** Verifies while recording every claim the verifier adds and every parsed opening. */
-function verifyRecording(vk: VerifyingKey, proof: Uint8Array, context = ''): { claims: Recorded[]; openings: HashPcsProof[] } {
+function verifyRecording(vk: VerifyingKey, proof: Uint8Array, context = ''): { claims: Recorded[]; openings: ReducedProof<HashPcsProof>[] } {
   const claims: Recorded[] = [];
-  const openings: HashPcsProof[] = [];
+  const openings: ReducedProof<HashPcsProof>[] = [];
   const original = VerifierSession.prototype.claim;
   VerifierSession.prototype.claim = function (this: VerifierSession<unknown, unknown>, commitment: number, c: LinearClaim): void {
     claims.push({ commitment, claim: c });
@@ -253,7 +254,14 @@ function revealedWords(vk: VerifyingKey, proof: Uint8Array): Map<string, bigint[
   const rv = new DataView(ranges.buffer, ranges.byteOffset, ranges.byteLength);
   for (let j = 0; j < ranges.length; j += 8) add(`ranges/${j}`, rv.getBigUint64(j, true));
   const { openings } = verifyRecording(vk, proof);
-  openings.forEach((o, i) => {
+  openings.forEach((reduced, i) => {
+    // the claim reduction's sumcheck: G, rounds, L̂(s), g(s)
+    const sc = reduced.sumcheck;
+    [sc.maskSum!, ...sc.rounds.flat(), ...sc.values, sc.maskValue!].forEach((x, j) => {
+      add(`reduce${i}/${j}/c0`, x[0]);
+      add(`reduce${i}/${j}/c1`, x[1]);
+    });
+    const o = reduced.base;
     add(`open${i}/mu0`, o.maskSum[0]);
     add(`open${i}/mu1`, o.maskSum[1]);
     o.rows.forEach((row, k) => row.forEach((w, j) => add(`open${i}/row${k}/${j}`, w)));
