@@ -1,7 +1,7 @@
 // MatMul / Gemm layer: C[b,i,j] = Σ_κ A[b,i,κ]·B[b',κ,j] + bias, b' = b (batchB = batch) or 0
 // (batchB = 1: shared weights); bias per column j (biasMode 1) or per row (b,i) (biasMode 2).
 //
-// Every tensor is a committed masked polynomial (or, for C, a public table), laid out as in
+// Every tensor is a committed masked polynomial or a public table, laid out as in
 // tensor.ts: A over [κ | i | b], B over [j | κ | b'], C over [j | i | b] (low to high).
 // The verifier draws a random point r = (r_j, r_i, r_b) and one zero-knowledge batched sumcheck
 // proves, with claimed sum ZERO (so no value of C, A·B or the bias is revealed),
@@ -55,7 +55,8 @@ export interface MatmulDims {
  * bias for public weights, C for a public output); a bias exists iff biasMode ≠ 0.
  */
 export interface MatmulRefs {
-  readonly a: MaskedRef;
+  /** null: A is public (public weights on the left, as a convolution's [Cout, C·K] filter matrix). */
+  readonly a: MaskedRef | null;
   readonly b: MaskedRef | null;
   readonly c: MaskedRef | null;
   readonly bias: MaskedRef | null;
@@ -63,7 +64,7 @@ export interface MatmulRefs {
 
 /** Each tensor masked (private, committed) or as its public padded table. */
 export interface MatmulWitness {
-  readonly a: MaskedPoly;
+  readonly a: MaskedPoly | BaseVec;
   readonly b: MaskedPoly | BaseVec;
   readonly c: MaskedPoly | BaseVec;
   readonly bias: MaskedPoly | BaseVec | null;
@@ -71,6 +72,7 @@ export interface MatmulWitness {
 
 /** The padded tables of the public tensors (verifier side); each present iff its ref is null. */
 export interface MatmulPublics {
+  readonly a?: BaseVec;
   readonly b?: BaseVec;
   readonly c?: BaseVec;
   readonly bias?: BaseVec;
@@ -132,7 +134,7 @@ interface Spec {
 }
 
 interface LayerSpecs {
-  readonly a: Spec;
+  readonly a: Spec | null;
   readonly b: Spec | null;
   readonly c: Spec | null;
   readonly bias: Spec | null;
@@ -146,7 +148,7 @@ const inv2pow = (e: number): Fp2 => E.fromBase(F.inv(pow2(e)));
  */
 function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape {
   const v = vars(d);
-  if (s.a.numVars !== v.aVars || (s.b && s.b.numVars !== v.bVars) || (s.c && s.c.numVars !== v.cVars) || (s.bias && s.bias.numVars !== v.biasVars)) {
+  if ((s.a && s.a.numVars !== v.aVars) || (s.b && s.b.numVars !== v.bVars) || (s.c && s.c.numVars !== v.cVars) || (s.bias && s.bias.numVars !== v.biasVars)) {
     throw new RangeError('matmul: committed tensor sizes do not match the layer dims');
   }
   if (s.bias !== null && d.biasMode === 0) throw new RangeError('matmul: a bias reference without a bias');
@@ -160,7 +162,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
   const free = freeVars(v);
   const tables: TableShape[] = [
     s.c ? { numVars: v.cVars, kind: 'committed', maskVars: s.c.maskVars } : { numVars: v.cVars, kind: 'public', maskVars: null },
-    { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.a.maskVars, free.a) },
+    s.a ? { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.a.maskVars, free.a) } : { numVars: inner, kind: 'public', maskVars: null },
     s.b ? { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.b.maskVars, free.b) } : { numVars: inner, kind: 'public', maskVars: null },
   ];
   const instances: InstanceShape[] = [
@@ -175,7 +177,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     instances.push({ numVars: v.biasVars, weight: inv2pow(N - v.biasVars), terms: [{ coeff: E.neg(ind), factors: [{ eq: at }, { table: 3 }] }] });
   }
   const product = [{ table: 1 }, { table: 2 }];
-  if (innerWeighted(v, s.b !== null)) {
+  if (innerWeighted(v, s.a !== null, s.b !== null)) {
     // one public table for both the batch eq and the κ < k indicator: one factor, not two
     product.push({ table: tables.length });
     tables.push({ numVars: inner, kind: 'public', maskVars: null });
@@ -186,10 +188,12 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
 
 /**
  * Whether the product term carries the public inner weight table: B batched (eq(r_b, b) binds
- * A's and B's batch together) or B committed over a padded inner dimension (I_k(κ), F1).
+ * A's and B's batch together) or both operands committed over a padded inner dimension
+ * (I_k(κ), F1). A public operand is the verifier's own zero-padded table: the product
+ * vanishes on the padding whatever the other operand holds there.
  */
-function innerWeighted(v: Vars, bCommitted: boolean): boolean {
-  return v.bBv > 0 || (bCommitted && v.kPadded);
+function innerWeighted(v: Vars, aCommitted: boolean, bCommitted: boolean): boolean {
+  return v.bBv > 0 || (aCommitted && bCommitted && v.kPadded);
 }
 
 /** Which variables of A and B stay free in the product sumcheck (the rest are bound to r). */
@@ -204,7 +208,7 @@ function freeVars(v: Vars): { a: boolean[]; b: boolean[] } {
 function specsOf(refs: MatmulRefs): LayerSpecs {
   const sp = (x: MaskedRef): Spec => ({ numVars: x.numVars, maskVars: x.maskVars });
   for (const x of [refs.a, refs.b, refs.c, refs.bias]) if (x && x.f.length !== 1) throw new RangeError('matmul: tensors are base-field polynomials');
-  return { a: sp(refs.a), b: refs.b ? sp(refs.b) : null, c: refs.c ? sp(refs.c) : null, bias: refs.bias ? sp(refs.bias) : null };
+  return { a: refs.a ? sp(refs.a) : null, b: refs.b ? sp(refs.b) : null, c: refs.c ? sp(refs.c) : null, bias: refs.bias ? sp(refs.bias) : null };
 }
 
 /** Round degrees of the layer's sumcheck: sample its mask g for these before committing. */
@@ -266,11 +270,12 @@ export function proveMatmul(
 ): SumcheckProof {
   const v = vars(d);
   const specs = specsOf(refs);
-  if (w.a.numVars !== v.aVars || w.a.maskVars !== specs.a.maskVars || w.a.isExt) throw new RangeError('matmul: A does not match its reference');
+  if (w.a instanceof MaskedPoly && (w.a.numVars !== v.aVars || w.a.maskVars !== specs.a?.maskVars || w.a.isExt)) throw new RangeError('matmul: A does not match its reference');
   if (w.b instanceof MaskedPoly && (w.b.numVars !== v.bVars || w.b.maskVars !== specs.b?.maskVars || w.b.isExt)) throw new RangeError('matmul: B does not match its reference');
   const masked = (x: unknown, ref: MaskedRef | null, what: string): void => {
     if ((x instanceof MaskedPoly) !== (ref !== null)) throw new RangeError(`matmul: ${what} must be masked exactly when it is committed`);
   };
+  masked(w.a, refs.a, 'A');
   masked(w.b, refs.b, 'B');
   masked(w.c, refs.c, 'C');
   if ((w.bias !== null) !== (d.biasMode !== 0)) throw new RangeError('matmul: bias presence and biasMode disagree');
@@ -284,19 +289,20 @@ export function proveMatmul(
     return mask.map((isFree) => (isFree ? null : coords[next++]));
   };
   // Â and B̂ with the row/column (and, for shared B, batch) variables bound: Thaler's tables.
-  const aValues = v.bBv > 0 ? bindMiddle(w.a.values, v.kv, p.ri, v.bv) : bindHigh(w.a.values, [...p.ri, ...p.rb]);
+  const aTable = w.a instanceof MaskedPoly ? w.a.values : w.a;
+  const aValues = v.bBv > 0 ? bindMiddle(aTable, v.kv, p.ri, v.bv) : bindHigh(aTable, [...p.ri, ...p.rb]);
   const bValues = bindLow(w.b instanceof MaskedPoly ? w.b.values : w.b, p.rj);
-  const aSlice = maskedSlice(w.a, aValues, fixedOf(free.a, v.bBv > 0 ? p.ri : [...p.ri, ...p.rb]));
+  const aSlice = w.a instanceof MaskedPoly ? maskedSlice(w.a, aValues, fixedOf(free.a, v.bBv > 0 ? p.ri : [...p.ri, ...p.rb])) : aValues;
   const bSlice = w.b instanceof MaskedPoly ? maskedSlice(w.b, bValues, fixedOf(free.b, p.rj)) : bValues;
   const tables: ProverTable[] = [w.c, aSlice, bSlice, ...(w.bias ? [w.bias] : [])];
-  if (innerWeighted(v, refs.b !== null)) tables.push(innerWeightTable(v.kv, d.k, v.bBv > 0 ? p.rb : []));
+  if (innerWeighted(v, refs.a !== null, refs.b !== null)) tables.push(innerWeightTable(v.kv, d.k, v.bBv > 0 ? p.rb : []));
   const out = proveSumcheck(shape, tables, g, transcript);
   const full = fullPoints(d, r, out.point);
   // The slices were revealed once each: count the reveal on the committed tensors themselves.
-  w.a.noteReveal(full.a);
+  if (w.a instanceof MaskedPoly) w.a.noteReveal(full.a);
   if (w.b instanceof MaskedPoly) w.b.noteReveal(full.b);
   const value = (table: number): Fp2 => out.values[table];
-  sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, value(1)));
+  if (refs.a) sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, value(1)));
   if (refs.b) sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, value(2)));
   if (refs.c) sink.claim(refs.c.commitment, maskedClaim(refs.c, out.point.slice(0, v.cVars), value(0)));
   if (refs.bias) sink.claim(refs.bias.commitment, maskedClaim(refs.bias, out.point.slice(0, v.biasVars), value(3)));
@@ -322,6 +328,7 @@ export function verifyMatmul(
     if (present && (t === undefined) === (ref === null)) throw new RangeError(`matmul: ${what} must be exactly one of committed or public`);
     if (t !== undefined && t.length !== 1 << nv) throw new RangeError(`matmul: public ${what} of ${t.length} entries, expected ${1 << nv}`);
   };
+  check(publics.a, refs.a, true, v.aVars, 'A');
   check(publics.b, refs.b, true, v.bVars, 'B');
   check(publics.c, refs.c, true, v.cVars, 'C');
   check(publics.bias, refs.bias, d.biasMode !== 0, v.biasVars, 'bias');
@@ -333,15 +340,17 @@ export function verifyMatmul(
   let full = fullPoints(d, r, []);
   const out = verifySumcheck(shape, proof, transcript, (table, point) => {
     if (table === 0 && publics.c) return evaluate(publics.c, point);
+    // A's slice at (κ, b): Ã(κ, r_i, b) with batched B, Ã(κ, r_i, r_b) with shared B
+    if (table === 1 && publics.a) return evaluate(publics.a, [...point.slice(0, v.kv), ...full.ri, ...(v.bBv > 0 ? point.slice(v.kv) : full.rb)]);
     // B's slice at (κ, b'): B̃(r_j, κ, b'), with the sumcheck's coordinates
     if (table === 2 && publics.b) return evaluate(publics.b, [...full.rj, ...point]);
     if (table === 3 && publics.bias) return evaluate(publics.bias, point);
-    if (table === shape.tables.length - 1 && innerWeighted(v, refs.b !== null)) return innerWeightEval(v.kv, d.k, v.bBv > 0 ? full.rb : [], point);
+    if (table === shape.tables.length - 1 && innerWeighted(v, refs.a !== null, refs.b !== null)) return innerWeightEval(v.kv, d.k, v.bBv > 0 ? full.rb : [], point);
     throw new RangeError(`matmul: table ${table} is not public`);
   });
   full = fullPoints(d, r, out.point);
   const byTable = new Map(out.claims.map((c) => [c.table, c.value]));
-  sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, byTable.get(1)!));
+  if (refs.a) sink.claim(refs.a.commitment, maskedClaim(refs.a, full.a, byTable.get(1)!));
   if (refs.b) sink.claim(refs.b.commitment, maskedClaim(refs.b, full.b, byTable.get(2)!));
   if (refs.c) sink.claim(refs.c.commitment, maskedClaim(refs.c, out.point.slice(0, v.cVars), byTable.get(0)!));
   if (refs.bias) sink.claim(refs.bias.commitment, maskedClaim(refs.bias, out.point.slice(0, v.biasVars), byTable.get(3)!));

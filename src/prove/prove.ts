@@ -9,6 +9,8 @@ import { execute } from '../ir/execute.js';
 import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
 import { proveWeightedSum } from '../layers/weighted-sum.js';
+import { proveGather, type GatherWitness } from '../layers/gather.js';
+import { ClaimRouter } from '../layers/virtual.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { proveRanges, serializeRanges } from '../layers/ranges.js';
@@ -50,6 +52,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const pcs = options.pcs ?? MODEL_PCS;
   const plan = planModel(vk);
   const values = execute(graphOf(pk), inputs);
+  for (const [copy, x] of plan.relayouts) values.set(copy, values.get(x)!);
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {
     if (l.kind !== 'requant') continue;
@@ -77,8 +80,19 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     const ref = plan.refs.get(t.name)!;
     masked.set(t.name, MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
   }
+  // virtual tensors: ŷ = y + Z·R for the consumers, only R (masked once more) committed
+  const virtualMasks = new Map<string, MaskedPoly>();
+  for (const v of plan.virtuals) {
+    const y = MaskedPoly.sample(paddedTable(values.get(v.name)!.data, v.dims), v.numVars, v.maskVars);
+    masked.set(v.name, y);
+    virtualMasks.set(v.name, MaskedPoly.sample(y.mask, v.maskVars, 0));
+  }
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
-  const polys = [...plan.committed.flatMap((t) => masked.get(t.name)!.commitPolys()), ...gMasks.flatMap((g) => g.polys())];
+  const polys = [
+    ...plan.committed.flatMap((t) => masked.get(t.name)!.commitPolys()),
+    ...plan.virtuals.flatMap((v) => virtualMasks.get(v.name)!.commitPolys()),
+    ...gMasks.flatMap((g) => g.polys()),
+  ];
   const c0 = session.commit(polys);
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
 
@@ -86,29 +100,37 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const table = (name: string): MaskedPoly | BigUint64Array => {
     const m = masked.get(name);
     if (m) return m;
-    const info = vk.values.find((v) => v.name === name)!;
-    return paddedTable(values.get(name)!.data, info.dims);
-
+    return paddedTable((plan.publics.get(name) ?? values.get(name)!).data, plan.dims.get(name)!);
   };
+  // claims on virtual tensors go to their producing Gather, the others to the PCS
+  const sink = new ClaimRouter(session);
   plan.layers.forEach((l, i) => {
+    if (l.kind === 'gather') {
+      const y = l.tensors.y;
+      const out = l.refs.out.kind === 'virtual' ? { virtualMask: virtualMasks.get(y)! } : table(y);
+      const claims = l.refs.out.kind === 'virtual' ? sink.take(plan.refs.get(y)!.commitment) : [];
+      const w: GatherWitness = { sources: l.tensors.sources.map((s) => masked.get(s)!), out };
+      layers.blob(serializeSumcheckProof(proveGather(l.map, l.refs, w, claims, gMasks[i], l.gRef, sink, transcript)));
+      return;
+    }
     if (l.kind === 'wsum') {
-      const proof = proveWeightedSum(l.params, l.refs, l.tensors.map(table), gMasks[i], l.gRef, session, transcript);
+      const proof = proveWeightedSum(l.params, l.refs, l.tensors.map(table), gMasks[i], l.gRef, sink, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }
     if (l.kind === 'requant') {
       const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, masked.get(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedPoly>;
-      const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols }, gMasks[i], l.gRef, session, transcript);
+      const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols }, gMasks[i], l.gRef, sink, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }
     const w: MatmulWitness = {
-      a: masked.get(l.tensors.a)!,
+      a: table(l.tensors.a),
       b: table(l.tensors.b),
       c: table(l.tensors.c),
       bias: l.tensors.bias === null ? null : table(l.tensors.bias),
     };
-    const proof = proveMatmul(l.dims, l.refs, w, gMasks[i], l.gRef, session, transcript);
+    const proof = proveMatmul(l.dims, l.refs, w, gMasks[i], l.gRef, sink, transcript);
     layers.blob(serializeSumcheckProof(proof));
   });
 
@@ -121,10 +143,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   for (const name of plan.committedOutputs) {
     const ref = plan.refs.get(name)!;
     const point = transcript.challengeExts('model/output-point', ref.numVars);
-    const o = vk.outputs.find((x) => x.name === name)!;
-    session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(paddedTable(values.get(name)!.data, o.dims), point) });
+    session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(paddedTable(values.get(name)!.data, plan.dims.get(name)!), point) });
   }
 
+  if (!sink.drained) throw new Error('prove: a virtual tensor has claims no Gather proved');
   const openings = session.finish();
   const commitments = new ByteWriter();
   writeCommitments(commitments, session.commitments);

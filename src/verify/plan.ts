@@ -5,7 +5,7 @@
 import { FIELD_HALF, absMax, type IrValueInfo } from '../ir/types.js';
 import { matmulDegrees, matmulTensorDims, type MatmulDims, type MatmulRefs } from '../layers/matmul.js';
 import { channelAxis, REQUANT_COLUMNS, requantDegrees, requantRangeBits, type RequantColumn, type RequantParams, type RequantRefs } from '../layers/requant.js';
-import { totalVars } from '../layers/tensor.js';
+import { paddedTable, totalVars } from '../layers/tensor.js';
 import { weightedSumDegrees, type WeightedSumParams, type WeightedSumRefs } from '../layers/weighted-sum.js';
 import type { RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
@@ -16,6 +16,13 @@ import { ReducingPcs } from '../sumcheck/reduce.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
 import type { TableLookupShape } from '../layers/ranges.js';
 import { P } from '../field/goldilocks.js';
+import type { IrTensor } from '../ir/types.js';
+import { gatherDegrees, type GatherOutput, type GatherRefs } from '../layers/gather.js';
+import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
+
+import { virtualRef } from '../layers/virtual.js';
+import { maxColumnL1, maxRowL1 } from './plan-bounds.js';
+import { claimCounts, gatherIndex, publicGather, tensorRange, type GatherPlan, type VirtualTensor } from './plan-gather.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
@@ -72,7 +79,13 @@ export interface WeightedSumPlan {
   readonly gRef: GMaskRef;
 }
 
-export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan;
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan;
+
+/** A virtual tensor's consumer-facing reference (`ref`, routed claims) and its committed mask R (`mask`). */
+export interface VirtualPlan extends VirtualTensor {
+  readonly ref: MaskedRef;
+  readonly mask: MaskedRef;
+}
 
 /** One range proof over committed columns of the same size. */
 export interface RangePlan {
@@ -102,6 +115,14 @@ export interface ModelPlan {
   readonly ranges: readonly RangePlan[];
   /** Sizes of commitment 0's vectors, as the PCS commitment must declare them. */
   readonly c0Sizes: readonly number[];
+  /** Commitment 0 after the committed tensors: each virtual tensor's mask R (before the round masks). */
+  readonly virtuals: readonly VirtualPlan[];
+  /** Public tensors the plan derives (Gathers of public constants), beside the key's constants. */
+  readonly publics: ReadonlyMap<string, IrTensor>;
+  /** The physical dims (layout of the table) of every value. */
+  readonly dims: ReadonlyMap<string, readonly number[]>;
+  /** Relaid copies of private tensors (virtual, proven by a Gather the plan adds): copy → source. */
+  readonly relayouts: ReadonlyMap<string, string>;
 }
 
 function nextPow2(n: number): number {
@@ -145,13 +166,24 @@ function planInner(vk: VerifyingKey): ModelPlan {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
   for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
+  // Value infos with each tensor's PHYSICAL dims: the layout of its committed table. Elementwise
+  // ops keep their input's layout, a MatMul output has the product's [batch, m, n] layout, and
+  // a Reshape is free (the same table: reshapes keep the row-major order of real elements).
   const info = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
+  const sizeOf = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+  /** Gives `name` the layout `dims` (same element count, same row-major order); false if the counts differ. */
+  const relayout = (name: string, dims: readonly number[]): boolean => {
+    const v = info.get(name);
+    if (!v || sizeOf(v.dims) !== sizeOf(dims)) return false;
+    info.set(name, { ...v, dims });
+    return true;
+  };
   const outputs = new Set(vk.outputs.map((o) => o.name));
   if (outputs.size !== vk.outputs.length) unsupported('an output is listed twice');
 
@@ -182,14 +214,33 @@ function planInner(vk: VerifyingKey): ModelPlan {
   }
 
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
+  // Gather outputs computed from public constants only: public tensors the verifier derives
+  const publics = new Map<string, IrTensor>();
+  const isPublic = (name: string): boolean => vk.publicConstants.has(name) || publics.has(name);
+  const reshapeOf = new Map(vk.nodes.filter((m) => m.op === 'Reshape').map((m) => [m.outputs[0], m.inputs[0]]));
+  const root = (name: string): string => {
+    let x = name;
+    for (let i = 0; i < vk.nodes.length && reshapeOf.has(x); i++) x = reshapeOf.get(x)!;
+    return x;
+  };
+  const claims = claimCounts(vk, root);
+  const outputRoots = new Set(vk.outputs.map((o) => root(o.name)));
+  const virtuals: VirtualTensor[] = [];
+  /** Relaid copies of private tensors (virtual Gathers the plan adds): copy → source. */
+  const relayouts = new Map<string, string>();
   type Draft =
     | { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] }
     | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] }
-    | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] };
+    | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] }
+    | { kind: 'gather'; node: VkNode; y: string; slots: string[]; idx: Int32Array; fill: bigint };
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
   for (const n of vk.nodes) {
+    if (n.op === 'Gather') {
+      planGather(n);
+      continue;
+    }
     if (n.op === 'Requant' || n.op === 'Clip') {
       layerDims.push(planRequant(n));
       continue;
@@ -203,7 +254,9 @@ function planInner(vk: VerifyingKey): ModelPlan {
       const out = n.outputs[0];
       const oi = info.get(out);
       if (!oi || n.outputs.length !== 1) unsupported(`${n.name}: WeightedSum output`);
-      for (const x of xs) if (!sameLayout(info.get(x)?.dims ?? [], oi!.dims)) unsupported(`${n.name}: broadcasting sums are not proven yet`);
+      const x0 = info.get(xs[0])?.dims ?? [];
+      for (const x of xs) if (!sameLayout(info.get(x)?.dims ?? [], x0)) unsupported(`${n.name}: broadcasting sums are not proven yet`);
+      if (!relayout(out, x0)) unsupported(`${n.name}: broadcasting sums are not proven yet`);
       const raw = n.attrs.coeffs;
       if (!Array.isArray(raw) || raw.length !== xs.length) unsupported(`${n.name}: coefficients`);
       const coeffs = (raw as readonly (number | bigint)[]).map((c) => BigInt(c));
@@ -216,16 +269,16 @@ function planInner(vk: VerifyingKey): ModelPlan {
       });
       if (bound >= FIELD_HALF) unsupported(`${n.name}: sum bound reaches p/2`);
       proven.set(out, -bound, bound);
-      if (!outputs.has(out)) committed.push({ name: out, dims: oi!.dims, numVars: totalVars(oi!.dims) });
-      layerDims.push({ kind: 'wsum', node: n, params: { dims: oi!.dims, coeffs, offset }, tensors: [out, ...xs] });
+      if (!outputs.has(out)) committed.push({ name: out, dims: x0, numVars: totalVars(x0) });
+      layerDims.push({ kind: 'wsum', node: n, params: { dims: x0, coeffs, offset }, tensors: [out, ...xs] });
       continue;
     }
     if (n.op === 'Reshape') {
       const x = resolve(n.inputs[0]);
       const y = n.outputs[0];
       const xi = info.get(x);
-      if (!xi || n.outputs.length !== 1 || !sameLayout(xi.dims, info.get(y)?.dims ?? [])) unsupported(`${n.name}: a reshape that changes the padded layout is not proven yet`);
-      if (vk.publicConstants.has(x)) unsupported(`${n.name}: reshape of a public constant`);
+      if (!xi || n.outputs.length !== 1 || !relayout(y, xi.dims)) unsupported(`${n.name}: reshape to another element count`);
+      if (isPublic(x)) unsupported(`${n.name}: reshape of a public constant`);
       const range = interval.get(x) ?? unsupported(`${n.name}: input not available before use`);
       alias.set(y, x);
       proven.set(y, range[0], range[1]);
@@ -236,27 +289,93 @@ function planInner(vk: VerifyingKey): ModelPlan {
     if (biasMode !== 0 && biasMode !== 1 && biasMode !== 2) unsupported(`${n.name}: biasMode ${biasMode}`);
     const dims: MatmulDims = { batch: num(n, 'batch'), batchB: num(n, 'batchB'), m: num(n, 'm'), k: num(n, 'k'), n: num(n, 'n'), biasMode: biasMode as 0 | 1 | 2 };
     if (num(n, 'batchA') !== dims.batch) unsupported(`${n.name}: a broadcast left operand (batchA ≠ batch) is not supported yet`);
-    const [a, b, bias] = n.inputs.map(resolve);
     if (n.outputs.length !== 1) unsupported(`${n.name}: MatMul with ${n.outputs.length} outputs`);
     const c = n.outputs[0];
-    if (vk.publicConstants.has(a)) unsupported(`${n.name}: a public left operand is not supported yet`);
     const td = matmulTensorDims(dims);
-    const views: [string | undefined, number[] | null][] = [[a, td.a], [b, td.b], [c, td.c], [bias, td.bias]];
-    for (const [name, view] of views) {
-      if (name === undefined || view === null) continue;
-      const v = info.get(name);
-      if (!v) unsupported(`${n.name}: unknown value ${name}`);
-      if (!sameLayout(v!.dims, view)) unsupported(`${n.name}: value ${name} of dims [${v!.dims}] is used as [${view}] (a relayout is not proven yet)`);
-    }
+    // each operand in the layout the product reads: a public one is the verifier's own table
+    // (a copy laid out as read), a private one in another layout is relaid by a virtual Gather
+    const operand = (x: string | undefined, view: number[] | null): string | undefined => {
+      if (x === undefined || view === null) return x;
+      const v = info.get(x) ?? unsupported(`${n.name}: unknown value ${x}`);
+      if (sameLayout(v.dims, view)) return x;
+      const y = `${x}#as[${view.join(',')}]#${info.size}`;
+      info.set(y, { ...v, name: y, dims: view });
+      const range = interval.get(x) ?? unsupported(`${n.name}: operand ${x} not available before use`);
+      proven.set(y, range[0], range[1]);
+      const t = vk.publicConstants.get(x) ?? publics.get(x);
+      if (t) {
+        publics.set(y, { dims: view, data: t.data });
+        return y;
+      }
+      const size = sizeOf(view);
+      if (size !== sizeOf(v.dims)) unsupported(`${n.name}: operand ${x} of dims [${v.dims}] is used as [${view}]`);
+      const numVars = totalVars(view);
+      virtuals.push({ name: y, dims: view, numVars, maskVars: Math.min(TENSOR_MASK_VARS, numVars) });
+      relayouts.set(y, x);
+      const node: VkNode = { op: 'Gather', name: `${n.name}/relayout-${x}`, source: n.source, inputs: [x], outputs: [y], attrs: {}, privateAttrs: [], bounds: {} };
+      layerDims.push({ kind: 'gather', node, y, slots: [x], idx: Int32Array.from({ length: size }, (_, i) => i), fill: 0n });
+      return y;
+    };
+    const [a0, b0, bias0] = n.inputs.map(resolve);
+    const a = operand(a0, td.a)!;
+    const b = operand(b0, td.b)!;
+    const bias = operand(bias0, td.bias);
     // proven bound of the output: k·|A|·|B| + |bias|
     const pa = proven.get(a);
     const pb = proven.get(b);
     if (pa === undefined || pb === undefined) unsupported(`${n.name}: operand not available before use`);
-    const acc = BigInt(dims.k) * pa! * pb! + (bias ? proven.get(bias) ?? unsupported(`${n.name}: bias not available`) : 0n);
+    // with a public operand: its exact L1 norms (plan-bounds.ts) instead of k·|A|·|B|
+    const pubA = vk.publicConstants.get(a) ?? publics.get(a);
+    const pubB = vk.publicConstants.get(b) ?? publics.get(b);
+    let prod = BigInt(dims.k) * pa! * pb!;
+    if (pubB) prod = [prod, maxColumnL1(pubB.data, dims.batchB, dims.k, dims.n) * pa!].reduce((x, y) => (x < y ? x : y));
+    if (pubA) prod = [prod, maxRowL1(pubA.data, dims.batch * dims.m, dims.k) * pb!].reduce((x, y) => (x < y ? x : y));
+    const acc = prod + (bias ? proven.get(bias) ?? unsupported(`${n.name}: bias not available`) : 0n);
     if (acc >= FIELD_HALF) unsupported(`${n.name}: accumulator bound ${acc} reaches p/2 under the proven input ranges`);
     proven.set(c, -acc, acc);
-    if (!outputs.has(c)) committed.push({ name: c, dims: info.get(c)!.dims, numVars: totalVars(info.get(c)!.dims) });
+    if (!relayout(c, td.c)) unsupported(`${n.name}: output dims do not hold [${td.c}]`);
+    if (!outputs.has(c)) committed.push({ name: c, dims: td.c, numVars: totalVars(td.c) });
     layerDims.push({ kind: 'matmul', node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
+  }
+
+  function planGather(n: VkNode): void {
+    const y = n.outputs[0];
+    const idxName = n.inputs[n.inputs.length - 1];
+    const idxTable = vk.publicConstants.get(idxName);
+    if (!idxTable || n.outputs.length !== 1 || n.inputs.length < 2) unsupported(`${n.name}: Gather needs sources and a public index table`);
+    const slots = n.inputs.slice(0, -1).map(resolve);
+    const yi = info.get(y) ?? unsupported(`${n.name}: unknown output`);
+    const fillAttr = n.attrs.fill;
+    const fill = fillAttr === undefined ? 0n : typeof fillAttr === 'bigint' ? fillAttr : typeof fillAttr === 'number' && Number.isSafeInteger(fillAttr) ? BigInt(fillAttr) : unsupported(`${n.name}: fill`);
+    const idx = gatherIndex(idxTable!);
+    if (idx.length !== sizeOf(yi.dims)) unsupported(`${n.name}: ${idx.length} indices for ${sizeOf(yi.dims)} outputs`);
+    let usesFill = false;
+    for (let i = 0; i < idx.length && !usesFill; i++) usesFill = idx[i] < 0;
+    const sourcesRange = slots.map((x) => interval.get(x) ?? unsupported(`${n.name}: source ${x} not available before use`));
+    let lo = usesFill ? fill : sourcesRange[0][0];
+    let hi = usesFill ? fill : sourcesRange[0][1];
+    for (const [a, b] of sourcesRange) {
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
+    }
+    if (slots.every(isPublic)) {
+      const data = publicGather(idx, slots.map((x) => (vk.publicConstants.get(x) ?? publics.get(x))!.data), fill);
+      publics.set(y, { dims: yi.dims, data });
+      const [plo, phi] = tensorRange(data);
+      proven.set(y, plo, phi);
+      return;
+    }
+    proven.set(y, lo, hi);
+    const numVars = totalVars(yi.dims);
+    const maskVars = Math.min(TENSOR_MASK_VARS, numVars);
+    const uses = claims.get(y) ?? 0;
+    // an output is proven against the statement's values; an output's reshape source is committed
+    if (!outputs.has(y) && !outputRoots.has(y)) {
+      if (uses === 0) return; // read by nothing: nothing to prove
+      if (uses <= 2 ** maskVars) virtuals.push({ name: y, dims: yi.dims, numVars, maskVars });
+      else committed.push({ name: y, dims: yi.dims, numVars });
+    } else if (!outputs.has(y)) committed.push({ name: y, dims: yi.dims, numVars });
+    layerDims.push({ kind: 'gather', node: n, y, slots, idx, fill });
   }
 
   function planLookup(n: VkNode): { node: VkNode; x: string; y: string; table: PublicTable } {
@@ -268,7 +387,7 @@ function planInner(vk: VerifyingKey): ModelPlan {
     const lo = n.attrs.tableLo;
     const tableLo = typeof lo === 'bigint' ? lo : typeof lo === 'number' && Number.isSafeInteger(lo) ? BigInt(lo) : unsupported(`${n.name}: tableLo`);
     const xi = info.get(x);
-    if (!xi || !sameLayout(xi.dims, info.get(y)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
+    if (!xi || !relayout(y, xi.dims)) unsupported(`${n.name}: input and output shapes differ`);
     const size = t!.data.length;
     const range = interval.get(x) ?? unsupported(`${n.name}: input not available before use`);
     // every value x can take must be a key; padding keys lie beyond
@@ -304,7 +423,7 @@ function planInner(vk: VerifyingKey): ModelPlan {
     const x = resolve(n.inputs[0]);
     const q = n.outputs[0];
     const xi = info.get(x);
-    if (!xi || !sameLayout(xi.dims, info.get(q)?.dims ?? [])) unsupported(`${n.name}: input and output shapes differ`);
+    if (!xi || !relayout(q, xi.dims)) unsupported(`${n.name}: input and output shapes differ`);
     const raw = n.op === 'Clip' ? [1n] : n.attrs.mults;
     if (!Array.isArray(raw) || raw.length === 0) unsupported(`${n.name}: no multipliers`);
     const mults = (raw as readonly (number | bigint)[]).map((m) => BigInt(m));
@@ -343,12 +462,20 @@ function planInner(vk: VerifyingKey): ModelPlan {
 
   const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: Math.min(TENSOR_MASK_VARS, t.numVars), ext: false })));
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
+  const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
+  // virtual tensors: only R (an extension table over the top variables, with its own one-coefficient mask)
+  const virtualPlans: VirtualPlan[] = virtuals.map((v, k) => {
+    const [mask] = maskedLayout(0, [{ numVars: v.maskVars, maskVars: 0, ext: true }], sizes.length);
+    sizes.push(1 << v.maskVars, 1 << v.maskVars, 1, 1);
+    const vref = virtualRef(k, v.numVars, v.maskVars, [mask.f[0], mask.f[1]]);
+    refs.set(v.name, vref);
+    return { ...v, mask, ref: vref };
+  });
   for (const [y, x] of alias) {
     const r = refs.get(x);
     if (r) refs.set(y, r);
     else if (outputs.has(y)) unsupported(`output ${y} reshapes a tensor that is not committed`);
   }
-  const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
   let next = sizes.length;
   const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
   const gRefFor = (degrees: number[]): GMaskRef => {
@@ -363,8 +490,23 @@ function planInner(vk: VerifyingKey): ModelPlan {
       const wrefs = l.tensors.map((t) => ref(t));
       return { ...l, refs: wrefs, gRef: gRefFor(weightedSumDegrees(l.params, wrefs)) };
     }
+    if (l.kind === 'gather') {
+      const distinct = [...new Set(l.slots.filter((x) => !isPublic(x)))];
+      const slots: GatherSlot[] = l.slots.map((x) => {
+        const t = vk.publicConstants.get(x) ?? publics.get(x);
+        const dims = info.get(x)!.dims;
+        return { dims, source: t ? null : distinct.indexOf(x), table: t ? paddedTable(t.data, dims) : null };
+      });
+      const map = buildGatherMap(info.get(l.y)!.dims, l.idx, slots, distinct.map((x) => totalVars(info.get(x)!.dims)), l.fill);
+      const sources = distinct.map((x) => ref(x) ?? unsupported(`${l.node.name}: source ${x} is a model output (not committed)`));
+      const vm = virtualPlans.find((v) => v.name === l.y);
+      const out: GatherOutput = outputs.has(l.y) ? { kind: 'public' } : vm ? { kind: 'virtual', mask: vm.mask } : { kind: 'committed', ref: ref(l.y)! };
+      const grefs: GatherRefs = { sources, out };
+      return { kind: 'gather', node: l.node, map, tensors: { y: l.y, sources: distinct }, refs: grefs, gRef: gRefFor(gatherDegrees(map, grefs)) };
+    }
     if (l.kind === 'matmul') {
-      const mrefs: MatmulRefs = { a: ref(l.tensors.a)!, b: ref(l.tensors.b), c: ref(l.tensors.c), bias: ref(l.tensors.bias) };
+      // a public A: public weights, or a model output the statement holds (review F5)
+      const mrefs: MatmulRefs = { a: ref(l.tensors.a), b: ref(l.tensors.b), c: ref(l.tensors.c), bias: ref(l.tensors.bias) };
       return { ...l, refs: mrefs, gRef: gRefFor(matmulDegrees(l.dims, mrefs)) };
     }
     const x = ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public requant input is not supported`);
@@ -387,5 +529,6 @@ function planInner(vk: VerifyingKey): ModelPlan {
     if (xr.maskVars !== yr.maskVars) unsupported(`${l.node.name}: x and y masks differ`);
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars } };
   });
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs };
+  const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts };
 }

@@ -8,6 +8,8 @@ import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
+import { gatherProofShape, verifyGather } from '../layers/gather.js';
+import { ClaimRouter } from '../layers/virtual.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
 import type { Commitment } from '../pcs/types.js';
@@ -86,35 +88,50 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const outputTables = new Map(vk.outputs.map((o, i) => {
     const out = statement.outputs[i];
     if (out.kind !== 'public') throw new VerificationError('statement/outputs', 'a private output without a supported predicate');
-    return [o.name, paddedTable(out.values, o.dims)] as const;
+    return [o.name, paddedTable(out.values, plan.dims.get(o.name)!)] as const;
   }));
   const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
+  // claims on virtual tensors go to their producing Gather, the others to the PCS
+  const sink = new ClaimRouter(session);
   for (const l of plan.layers) {
     const body = new ByteReader(layers.blob(1 << 28, `layer ${l.node.name}`), `layer ${l.node.name}`);
-    const proof = readSumcheckProof(body, l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs) : l.kind === 'requant' ? requantProofShape(l.params, l.refs) : weightedSumProofShape(l.params, l.refs));
+    const shape =
+      l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs)
+      : l.kind === 'requant' ? requantProofShape(l.params, l.refs)
+      : l.kind === 'gather' ? gatherProofShape(l.map, l.refs)
+      : weightedSumProofShape(l.params, l.refs);
+    const proof = readSumcheckProof(body, shape);
     body.end();
     const pub = (name: string | null): BigUint64Array | undefined => {
       if (name === null) return undefined;
-      const t = vk.publicConstants.get(name);
-      if (t) return paddedTable(t.data, t.dims);
+      const t = vk.publicConstants.get(name) ?? plan.publics.get(name);
+      if (t) return paddedTable(t.data, plan.dims.get(name) ?? t.dims);
       return outputTables.get(name);
     };
+    if (l.kind === 'gather') {
+      const virtual = l.refs.out.kind === 'virtual';
+      const claims = virtual ? sink.take(plan.refs.get(l.tensors.y)!.commitment) : [];
+      verifyGather(l.map, l.refs, l.refs.out.kind === 'public' ? outputTables.get(l.tensors.y)! : null, claims, l.gRef, proof, sink, transcript);
+      continue;
+    }
     if (l.kind === 'wsum') {
-      verifyWeightedSum(l.params, l.refs, l.tensors.map((t, i) => (l.refs[i] === null ? pub(t) ?? null : null)), l.gRef, proof, session, transcript);
+      verifyWeightedSum(l.params, l.refs, l.tensors.map((t, i) => (l.refs[i] === null ? pub(t) ?? null : null)), l.gRef, proof, sink, transcript);
       continue;
     }
     if (l.kind === 'requant') {
-      verifyRequant(l.params, l.refs, l.refs.q === null ? pub(l.tensors.q) ?? null : null, l.gRef, proof, session, transcript);
+      verifyRequant(l.params, l.refs, l.refs.q === null ? pub(l.tensors.q) ?? null : null, l.gRef, proof, sink, transcript);
       continue;
     }
     const publics: MatmulPublics = {
+      ...(l.refs.a === null ? { a: pub(l.tensors.a) } : {}),
       ...(l.refs.b === null ? { b: pub(l.tensors.b) } : {}),
       ...(l.refs.c === null ? { c: pub(l.tensors.c) } : {}),
       ...(l.refs.bias === null && l.tensors.bias !== null ? { bias: pub(l.tensors.bias) } : {}),
     };
-    verifyMatmul(l.dims, l.refs, publics, l.gRef, proof, session, transcript);
+    verifyMatmul(l.dims, l.refs, publics, l.gRef, proof, sink, transcript);
   }
   layers.end();
+  if (!sink.drained) throw new RangeError('verify: a virtual tensor has claims no Gather proved (plan error)');
 
   const shapes = plan.ranges.map((r) => r.shape);
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));

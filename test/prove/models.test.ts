@@ -14,7 +14,7 @@ import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
 import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
 
-const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-1l_tanh'];
+const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-1l_tanh', 'ezkl-1l_pad', 'ezkl-1l_flatten'];
 
 test('shared models: every model in the proven subset proves and verifies; the others are refused clearly', { skip: skipReason }, () => {
   if (!haveTestdata) return;
