@@ -35,6 +35,7 @@ class Oracle {
     assert.equal(commitment, 0);
     let acc: Fp2 = E.ZERO;
     for (const t of c.terms) {
+      if (!('poly' in t)) throw new Error('a layer claims single vectors only');
       const v = this.vectors[t.poly];
       let x: Fp2;
       if ('point' in t) x = evaluate(v, t.point);

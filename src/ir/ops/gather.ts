@@ -13,7 +13,7 @@ function indexTable(node: IrNode, consts: ConstantLookup) {
 export const gatherOp: OpDef = {
   op: 'Gather',
   semantics: 'out[i] = S[idx[i]] where S is the concatenation of the sources, or fill where idx[i] = −1 (idx public)',
-  proof: 'free index map: a claim on out becomes claims on the sources at the mapped point (eq table permuted by idx)',
+  proof: 'sumcheck of the sources against the public weight table W_r(j) = Σ_{i: idx[i] = j} eq(r, i) (src/layers/gather.ts); virtual when only sumchecks read it',
   infer(node, inputs, consts) {
     const idx = indexTable(node, consts);
     const outDims = ints(node, 'outDims');
