@@ -8,7 +8,7 @@ import {
   attrFromProto, int64ToNumber, proto, tensorFromProto,
   type IModelProto, type INodeProto, type IValueInfoProto,
 } from './proto.js';
-import { canonicalDomain, DEFAULT_OPSET_RANGE, isSupportedOp } from './supported.js';
+import { canonicalDomain, DEFAULT_OPSET_RANGE, isSupportedOp, SINCE_VERSION_AT_OPSET_9 } from './supported.js';
 import { tensorFrom, stringTensor } from './tensor.js';
 
 export interface LoadOptions {
@@ -55,10 +55,31 @@ function readOpsets(model: IModelProto, site: ImportSite): Record<string, number
   const opsets: Record<string, number> = {};
   for (const o of model.opsetImport ?? []) opsets[canonicalDomain(o.domain)] = int64ToNumber(o.version as number);
   const def = opsets[''];
+  if (def !== undefined && def >= 1 && def < DEFAULT_OPSET_RANGE.min) return opsets; // checked per node (olderOpsetAsNine)
   if (def !== undefined && (def < DEFAULT_OPSET_RANGE.min || def > DEFAULT_OPSET_RANGE.max)) {
     throw importError({ ...site, field: 'opset_import' }, `default-domain opset ${def} is not supported (expected ${DEFAULT_OPSET_RANGE.min}–${DEFAULT_OPSET_RANGE.max}; convert the model with onnx.version_converter)`);
   }
   return opsets;
+}
+
+/**
+ * A model at a default-domain opset below 9 is read as opset 9 when every default-domain node's
+ * op has had the same definition since the model's opset (SINCE_VERSION_AT_OPSET_9); otherwise
+ * the first op whose definition differs is refused by name.
+ */
+function olderOpsetAsNine(opsets: Record<string, number>, nodes: readonly INodeProto[], site: ImportSite): Record<string, number> {
+  const def = opsets[''];
+  if (def === undefined || def >= DEFAULT_OPSET_RANGE.min) return opsets;
+  for (const np of nodes) {
+    const op = np.opType ?? '';
+    if (canonicalDomain(np.domain) !== '' || op === 'Constant') continue;
+    const since = SINCE_VERSION_AT_OPSET_9[op];
+    if (since === undefined || since > def) {
+      throw importError({ ...site, node: np.name ?? op, op, field: 'opset_import' },
+        `default-domain opset ${def}: ${op} ${since === undefined ? 'is not read below opset 9' : `changed at opset ${since}`}, so the model is not supported at this opset (expected ${DEFAULT_OPSET_RANGE.min}–${DEFAULT_OPSET_RANGE.max}; convert the model with onnx.version_converter)`);
+    }
+  }
+  return { ...opsets, '': DEFAULT_OPSET_RANGE.min };
 }
 
 function valueInfoOf(vi: IValueInfoProto, site: ImportSite, bind: (param: string) => number, mustBeStatic: boolean): ValueInfo | undefined {
@@ -191,8 +212,8 @@ export function topoSort(nodes: readonly Node[], available: ReadonlySet<string>,
 export function loadOnnx(bytes: Uint8Array, opts: LoadOptions = {}): Graph {
   const site: ImportSite = opts.file !== undefined ? { file: opts.file } : {};
   const model = decodeModel(bytes, site);
-  const opsets = readOpsets(model, site);
   const g = model.graph!;
+  const opsets = olderOpsetAsNine(readOpsets(model, site), g.node ?? [], site);
   if ((g.sparseInitializer?.length ?? 0) > 0) throw importError({ ...site, field: 'sparse_initializer' }, 'sparse initializers are not supported');
 
   const initializers = new Map<string, Tensor>();

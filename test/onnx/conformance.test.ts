@@ -13,8 +13,7 @@ import { skipReason } from './testdata.js';
  * Known failures, by design or by test data:
  * - averagepool_2d_ceil_last_window_starts_on_pad: the expected values are rounded to 4 decimals in
  *   the test file (0.1511 for 1.3595/9 = 0.151056), beyond any float tolerance;
- * - batchnorm_*_training_mode: training-mode BatchNormalization is refused (inference only);
- * - not_2d/3d/4d: the files declare opset 1, below the supported 9–25.
+ * - batchnorm_*_training_mode: training-mode BatchNormalization is refused (inference only).
  */
 const EXPECTED_PASS: Readonly<Record<string, readonly string[]>> = {
   Abs: ['abs'],
@@ -129,6 +128,7 @@ const EXPECTED_PASS: Readonly<Record<string, readonly string[]>> = {
   Mul: ['mul', 'mul_bcast', 'mul_example', 'mul_int16', 'mul_int8', 'mul_uint16', 'mul_uint32', 'mul_uint64',
     'mul_uint8'],
   Neg: ['neg', 'neg_example'],
+  Not: ['not_2d', 'not_3d', 'not_4d'],
   PRelu: ['prelu_broadcast', 'prelu_example'],
   Pad: ['constant_pad', 'constant_pad_axes', 'constant_pad_negative_axes', 'edge_pad', 'reflect_pad', 'wrap_pad'],
   Pow: ['pow', 'pow_bcast_array', 'pow_bcast_scalar', 'pow_example', 'pow_types_float32_int32',

@@ -110,8 +110,13 @@ test('symbolic dims bind to 1 by default, to user values, and conflicting user d
 });
 
 test('an unsupported opset is refused with the supported range', () => {
-  const bytes = writeOnnx({ ...relu, opsets: { '': 7 } });
-  expectImportError(() => loadOnnx(bytes, { file: 'old.onnx' }), /opset 7/, /9–25/);
+  const bytes = writeOnnx({ ...relu, opsets: { '': 30 } });
+  expectImportError(() => loadOnnx(bytes, { file: 'new.onnx' }), /opset 30/, /9–25/);
+  // Below opset 9 a model is read as opset 9 only when its ops have not changed since its opset.
+  const reluOnly: WriteModel = { ...relu, initializers: {}, nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['y'] }] };
+  expectImportError(() => loadOnnx(writeOnnx({ ...reluOnly, opsets: { '': 5 } }), { file: 'old.onnx' }), /opset 5/, /Relu changed at opset 6/, /9–25/);
+  expectImportError(() => loadOnnx(writeOnnx({ ...relu, opsets: { '': 7 } }), { file: 'old.onnx' }), /node 'MatMul_0' \(MatMul\)/, /not read below opset 9/);
+  assert.equal(loadOnnx(writeOnnx({ ...reluOnly, opsets: { '': 7 } })).opsets[''], 9);
 });
 
 test('an unsupported attribute value is refused at import, naming node, op and value', () => {
