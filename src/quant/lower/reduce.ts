@@ -37,6 +37,31 @@ function reduceOver(ctx: LowerContext, v: QuantValue, axes: readonly number[], m
   return cur;
 }
 
+/** The lowest / highest value of an ONNX integer type (the identity of max / min over an empty set). */
+const TYPE_EXTREMES: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  bool: [0n, 1n], int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], uint16: [0n, 65535n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n], uint32: [0n, 2n ** 32n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n], uint64: [0n, 2n ** 64n - 1n],
+};
+
+/**
+ * A reduction over an empty set is ONNX's identity value, whatever the (empty) data: 0 for a sum,
+ * the type's lowest value for a max and its highest for a min. It is a public constant, emitted
+ * as a Gather whose every index is −1 (fill = the identity).
+ */
+function emptyReduction(ctx: LowerContext, x: QuantValue, mode: 'sum' | 'max' | 'min', mean: boolean, out: string): void {
+  if (mean) refuseNode(ctx, 'the mean of an empty set is NaN in ONNX, which no fixed-point value represents');
+  const dtype = ctx.info(out).dtype;
+  let fill = 0n;
+  if (mode !== 'sum') {
+    const ext = TYPE_EXTREMES[dtype];
+    if (!ext) refuseNode(ctx, `the ${mode} of an empty set is ${mode === 'max' ? '−∞' : '+∞'} for ${dtype} in ONNX, which no fixed-point value represents`);
+    fill = mode === 'max' ? ext[0] : ext[1];
+  }
+  const dims = ctx.info(out).dims;
+  const scale = mode === 'sum' ? outScale(ctx, out) : 1;
+  ctx.define(out, { ir: gather(ctx, [x.ir], new Int32Array(sizeOf(dims)).fill(-1), dims, 'empty-set', scale, fill), scale });
+}
+
 function reduceLowering(opType: string, mode: 'sum' | 'max' | 'min', mean: boolean): Lowering {
   return {
     domain: '', opType,
@@ -45,6 +70,7 @@ function reduceLowering(opType: string, mode: 'sum' | 'max' | 'min', mean: boole
       const dims = ctx.irInfo(x.ir).dims;
       const axes = reduceAxes(ctx, dims.length);
       const out = ctx.node.outputs[0];
+      if (axes.some((a) => dims[a] === 0)) return emptyReduction(ctx, x, mode, mean, out);
       let r = reduceOver(ctx, x, axes, mode);
       if (mode === 'sum') {
         const count = axes.reduce((p, a) => p * dims[a], 1);
@@ -101,8 +127,13 @@ function pool(ctx: LowerContext, mode: 'max' | 'avg'): void {
   const idx = new Int32Array(n * c * nO * nK);
   for (let b = 0; b < n * c; b++) for (let j = 0; j < nO * nK; j++) idx[b * nO * nK + j] = win[j] < 0 ? -1 : b * nS + win[j];
   const info = ctx.irInfo(x.ir);
-  const cols = gather(ctx, [x.ir], idx, [n, c, nO, nK], 'windows', x.scale, mode === 'max' ? info.lo : 0n);
+  const indicesOut = mode === 'max' ? node.outputs[1] : undefined;
+  // Padding reads as the lowest value (max) or 0 (sum); with an Indices output, one below the
+  // lowest, so that the argmax never selects a padding slot (every window holds an element).
+  const fill = mode === 'max' ? (indicesOut ? info.lo - 1n : info.lo) : 0n;
+  const cols = gather(ctx, [x.ir], idx, [n, c, nO, nK], 'windows', x.scale, fill);
   const [r] = ctx.emit('Reduce', [cols], { axis: 3, mode: mode === 'max' ? 'max' : 'sum' }, { step: mode, scales: [x.scale] });
+  if (indicesOut) ctx.define(indicesOut, maxPoolIndices(ctx, cols, win, dims, nO, nK, ctx.info(indicesOut).dims));
   let v: QuantValue = { ir: r, scale: x.scale };
   if (mode === 'avg') {
     const includePad = attrInt(node, 'count_include_pad', 0) === 1;
@@ -115,6 +146,37 @@ function pool(ctx: LowerContext, mode: 'max' | 'avg'): void {
     v = requantTo(ctx, r, counts.map((k) => x.scale / k), s, 'requant');
   }
   ctx.define(out, reshape(ctx, v, outDims, 'reshape'));
+}
+
+/**
+ * MaxPool's Indices output: the argmax slot of each window (first on ties, as ONNX scans the
+ * window) mapped to the flat input index n·C·S + c·S + spatial index (row-major, or column-major
+ * with storage_order = 1) by a public table, read with GatherDynamic (an indexed lookup).
+ */
+function maxPoolIndices(ctx: LowerContext, cols: string, win: Int32Array, dims: readonly number[], nO: number, nK: number,
+  outDims: readonly number[]): QuantValue {
+  const [n, c] = dims;
+  const spatial = dims.slice(2);
+  const nS = sizeOf(spatial);
+  const columnMajor = attrInt(ctx.node, 'storage_order', 0) === 1;
+  const rowStrides = spatial.map((_, d) => sizeOf(spatial.slice(d + 1)));
+  const colStrides = spatial.map((_, d) => sizeOf(spatial.slice(0, d)));
+  const flat = (s: number): number => {
+    if (!columnMajor) return s;
+    let f = 0;
+    for (let d = 0; d < spatial.length; d++) f += (Math.floor(s / rowStrides[d]) % spatial[d]) * colStrides[d];
+    return f;
+  };
+  const table = new Int32Array(n * c * nO * nK);
+  for (let b = 0; b < n * c; b++) {
+    // Padding slots are never selected; −1 marks them.
+    for (let j = 0; j < nO * nK; j++) table[b * nO * nK + j] = win[j] < 0 ? -1 : b * nS + flat(win[j]);
+  }
+  const [arg] = ctx.emit('Reduce', [cols], { axis: 3, mode: 'argmax' }, { step: 'argmax', scales: [1] });
+  const argCol = reshape(ctx, { ir: arg, scale: 1 }, [n * c * nO, 1], 'argmax-col');
+  const t = ctx.addConstant('index-map', { dims: [n * c * nO, nK], data: bigArray(table) }, 'public');
+  const [ix] = ctx.emit('GatherDynamic', [t, argCol.ir], { axis: 1, elements: 1 }, { step: 'indices', scales: [1] });
+  return reshape(ctx, { ir: ix, scale: 1 }, outDims, 'indices-shape');
 }
 
 function globalPool(ctx: LowerContext, mode: 'max' | 'avg'): void {

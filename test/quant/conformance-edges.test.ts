@@ -1,0 +1,66 @@
+// Edge cases of ONNX semantics that the onnx-node conformance tests exercise, checked on small
+// models built here: exact integer results where ONNX defines them, a precise refusal otherwise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeOnnx, attr } from '../../src/onnx/write.js';
+import type { Tensor } from '../../src/onnx/graph.js';
+import { compile, loadModel, runCompiled } from '../../src/quant/compile.js';
+import { evaluateFloat } from '../../src/onnx/float-eval.js';
+import { CompileError } from '../../src/ir/types.js';
+
+function reduceModel(op: string, dtype: 'float32' | 'int32' | 'uint8', dims: number[], axes: number[]): Uint8Array {
+  const outDims = dims.map((d, i) => (axes.includes(i) ? 1 : d));
+  return writeOnnx({
+    opsets: { '': 18 },
+    inputs: [{ name: 'x', dtype, dims }],
+    outputs: [{ name: 'y', dtype, dims: outDims }],
+    initializers: { axes: { dtype: 'int64', dims: [axes.length], data: BigInt64Array.from(axes.map(BigInt)) } },
+    nodes: [{ name: 'r', opType: op, inputs: ['x', 'axes'], outputs: ['y'], attrs: { keepdims: attr.int(1) } }],
+  });
+}
+
+const empty = (dtype: string): Tensor => ({ dtype: dtype as Tensor['dtype'], dims: [2, 0, 3], data: new Float64Array(0) });
+
+test('reductions over an empty set give ONNX identity values', () => {
+  const cases: [string, 'float32' | 'int32' | 'uint8', number][] = [
+    ['ReduceSum', 'float32', 0], ['ReduceSum', 'int32', 0],
+    ['ReduceMax', 'int32', -(2 ** 31)], ['ReduceMin', 'int32', 2 ** 31 - 1],
+    ['ReduceMax', 'uint8', 0], ['ReduceMin', 'uint8', 255],
+  ];
+  for (const [op, dtype, want] of cases) {
+    const g = compile(reduceModel(op, dtype, [2, 0, 3], [1]), { calibration: [{ x: empty(dtype) }] });
+    const y = runCompiled(g, { x: empty(dtype) }).outputs.get('y')!;
+    assert.deepEqual(Array.from(y), new Array(6).fill(want), `${op} ${dtype}`);
+  }
+});
+
+test('empty-set reductions without a fixed-point identity are refused with the reason', () => {
+  const refusals: [string, RegExp][] = [['ReduceMax', /max of an empty set is −∞ for float32/], ['ReduceMin', /\+∞/], ['ReduceMean', /mean of an empty set is NaN/]];
+  for (const [op, why] of refusals) {
+    assert.throws(() => compile(reduceModel(op, 'float32', [2, 0, 3], [1]), { calibration: [{ x: empty('float32') }] }),
+      (e: unknown) => e instanceof CompileError && why.test(e.message) && e.message.includes(`(${op})`));
+  }
+});
+
+test('MaxPool Indices: first maximum of each window, flat row- or column-major index, never a padding slot', () => {
+  // Values on an integer grid with ties; channel 1 is constant at the calibrated minimum, so its
+  // padded windows tie with the padding value unless padding reads below every element.
+  const dims = [2, 2, 4, 5];
+  const data = Float64Array.from({ length: 80 }, (_, i) => (Math.floor(i / 20) % 2 === 1 ? -7 : ((i * 5) % 11) - 5));
+  data[0] = 7;
+  for (const storageOrder of [0, 1]) {
+    const bytes = writeOnnx({
+      opsets: { '': 18 },
+      inputs: [{ name: 'x', dtype: 'float32', dims }],
+      outputs: [{ name: 'y', dtype: 'float32' }, { name: 'z', dtype: 'int64' }],
+      nodes: [{ name: 'pool', opType: 'MaxPool', inputs: ['x'], outputs: ['y', 'z'], attrs: {
+        kernel_shape: attr.ints([3, 2]), pads: attr.ints([1, 1, 1, 0]), strides: attr.ints([1, 2]), storage_order: attr.int(storageOrder),
+      } }],
+    });
+    const x: Tensor = { dtype: 'float32', dims, data };
+    const g = compile(bytes, { calibration: [{ x }] });
+    const r = runCompiled(g, { x });
+    const want = evaluateFloat(loadModel(bytes), { x }).get('z')!;
+    assert.deepEqual(Array.from(r.outputs.get('z')!), Array.from(want.data as ArrayLike<number>, Number), `storage_order ${storageOrder}`);
+  }
+});
