@@ -169,6 +169,8 @@ export interface LowerContext {
   readonly bits: number;
   /** 2^(bits−1) − 1: the largest magnitude of a quantized activation or weight. */
   readonly qmax: number;
+  /** The model's default-domain opset (ops whose semantics changed read it). */
+  readonly opset: number;
   /** ONNX value info (dtype, dims) of any value. */
   info(onnxName: string): OnnxValueInfo;
   /** The float constant behind an ONNX input (initializer or folded), or undefined if it is computed. */

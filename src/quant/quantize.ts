@@ -3,6 +3,7 @@
 // ONNX node is lowered by its `Lowering` onto IR ops whose bounds the builder checks.
 import type { Graph, Tensor, ValueInfo } from '../onnx/graph.js';
 import { evaluateFloat, evaluateNode } from '../onnx/float-eval.js';
+import { DEFAULT_OPSET_RANGE } from '../onnx/supported.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { mlLowerings } from '../ir/ml/index.js';
 import {
@@ -124,7 +125,7 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
       throw new CompileError(`node ${node.name}: op ${node.domain ? node.domain + '.' : ''}${node.opType} is not supported by the quantizer (see docs/ops.md)`);
     }
     const ctx: LowerContext = {
-      node, bits, qmax,
+      node, bits, qmax, opset: graph.opsets[''] ?? DEFAULT_OPSET_RANGE.max,
       info(name) {
         const v = valueInfo.get(name);
         if (!v) throw new CompileError(`node ${node.name}: no value info for ${name}`);

@@ -12,8 +12,7 @@ import { skipReason } from './testdata.js';
 /**
  * Known failures, by design or by test data:
  * - averagepool_2d_ceil_last_window_starts_on_pad: the expected values are rounded to 4 decimals in
- *   the test file (0.1511 for 1.3595/9 = 0.151056), beyond any float tolerance;
- * - batchnorm_*_training_mode: training-mode BatchNormalization is refused (inference only).
+ *   the test file (0.1511 for 1.3595/9 = 0.151056), beyond any float tolerance.
  */
 const EXPECTED_PASS: Readonly<Record<string, readonly string[]>> = {
   Abs: ['abs'],
@@ -43,7 +42,7 @@ const EXPECTED_PASS: Readonly<Record<string, readonly string[]>> = {
     'averagepool_3d_dilations_large_count_include_pad_is_0_ceil_mode_is_True',
     'averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_False',
     'averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_True', 'averagepool_3d_dilations_small'],
-  BatchNormalization: ['batchnorm_epsilon', 'batchnorm_example'],
+  BatchNormalization: ['batchnorm_epsilon', 'batchnorm_epsilon_training_mode', 'batchnorm_example', 'batchnorm_example_training_mode'],
   Cast: ['cast_DOUBLE_to_FLOAT', 'cast_FLOAT_to_DOUBLE'],
   Ceil: ['ceil', 'ceil_example'],
   Clip: ['clip', 'clip_default_inbounds', 'clip_default_int8_inbounds', 'clip_default_int8_max',

@@ -64,3 +64,27 @@ test('MaxPool Indices: first maximum of each window, flat row- or column-major i
     assert.deepEqual(Array.from(r.outputs.get('z')!), Array.from(want.data as ArrayLike<number>, Number), `storage_order ${storageOrder}`);
   }
 });
+
+test('Softmax and LogSoftmax: wide input spans keep exp(0) exact; opset < 13 normalizes over every axis from `axis` on', () => {
+  const dims = [2, 3, 4];
+  // Spans of 15 in a row: a table symmetric around 0 would put exp(15) at the top and round exp(0) to 0.
+  const data = Float64Array.from({ length: 24 }, (_, i) => ((i * 7) % 16) - 8 + (i % 3) * 0.25);
+  for (const [op, opset, axis] of [['Softmax', 13, -1], ['Softmax', 11, 1], ['LogSoftmax', 11, 1], ['LogSoftmax', 13, 2]] as const) {
+    const bytes = writeOnnx({
+      opsets: { '': opset },
+      inputs: [{ name: 'x', dtype: 'float32', dims }],
+      outputs: [{ name: 'y', dtype: 'float32', dims }],
+      nodes: [{ name: 'sm', opType: op, inputs: ['x'], outputs: ['y'], attrs: { axis: attr.int(axis) } }],
+    });
+    const x: Tensor = { dtype: 'float32', dims, data };
+    const got = runCompiled(compile(bytes, { calibration: [{ x }] }), { x }).outputs.get('y')!;
+    const want = evaluateFloat(loadModel(bytes), { x }).get('y')!.data as Float64Array;
+    // A few output steps: 2^-11 for Softmax, (range / 2047) for LogSoftmax.
+    let range = 0;
+    for (const w of want) range = Math.max(range, Math.abs(w));
+    const tol = 4 * (op === 'Softmax' ? 2 ** -11 : range / 2047);
+    for (let i = 0; i < want.length; i++) {
+      assert.ok(Math.abs(got[i] - want[i]) <= tol, `${op} opset ${opset} axis ${axis} [${i}]: ${got[i]} vs ${want[i]}`);
+    }
+  }
+});

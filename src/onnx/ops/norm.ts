@@ -1,4 +1,4 @@
-// Normalizations: BatchNormalization (inference), LayerNormalization, InstanceNormalization,
+// Normalizations: BatchNormalization (inference and training mode), LayerNormalization, InstanceNormalization,
 // Softmax and LogSoftmax (with the pre-13 "flatten to 2-D" semantics).
 import { broadcastIndex, f64, normAxis, sizeOf, tensorFrom } from '../tensor.js';
 import { attrFloat, attrInt, need } from './attrs.js';
@@ -11,16 +11,33 @@ const batchNorm: OpEval = (inputs, { node }) => {
   const mean = f64(need(inputs, 3, 'input_mean'));
   const variance = f64(need(inputs, 4, 'input_var'));
   const eps = attrFloat(node, 'epsilon', 1e-5);
-  if (attrInt(node, 'training_mode', 0) !== 0) throw new Error('training_mode=1 is not supported (inference only)');
   const C = x.dims.length > 1 ? x.dims[1]! : 1;
   const inner = sizeOf(x.dims.slice(2));
   const xs = f64(x);
+  const training = attrInt(node, 'training_mode', 0) !== 0;
+  // Training mode normalizes by the batch statistics (mean and population variance over every
+  // axis but the channel) and outputs running statistics blended with them by `momentum`.
+  const batchMean = new Float64Array(C);
+  const batchVar = new Float64Array(C);
+  if (training) {
+    const count = xs.length / C;
+    for (let i = 0; i < xs.length; i++) batchMean[Math.floor(i / inner) % C] += xs[i]!;
+    for (let c = 0; c < C; c++) batchMean[c] /= count;
+    for (let i = 0; i < xs.length; i++) { const c = Math.floor(i / inner) % C; batchVar[c] += (xs[i]! - batchMean[c]!) ** 2; }
+    for (let c = 0; c < C; c++) batchVar[c] /= count;
+  }
+  const m = training ? batchMean : mean;
+  const v = training ? batchVar : variance;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     const c = Math.floor(i / inner) % C;
-    out[i] = ((xs[i]! - mean[c]!) / Math.sqrt(variance[c]! + eps)) * scale[c]! + bias[c]!;
+    out[i] = ((xs[i]! - m[c]!) / Math.sqrt(v[c]! + eps)) * scale[c]! + bias[c]!;
   }
-  return [tensorFrom(x.dtype, x.dims, out)];
+  if (!training) return [tensorFrom(x.dtype, x.dims, out)];
+  const momentum = attrFloat(node, 'momentum', 0.9);
+  const runMean = mean.map((mi, c) => mi * momentum + batchMean[c]! * (1 - momentum));
+  const runVar = variance.map((vi, c) => vi * momentum + batchVar[c]! * (1 - momentum));
+  return [tensorFrom(x.dtype, x.dims, out), tensorFrom(x.dtype, [C], runMean), tensorFrom(x.dtype, [C], runVar)];
 };
 
 const layerNorm: OpEval = (inputs, { node }) => {

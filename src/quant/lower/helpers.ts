@@ -198,15 +198,15 @@ export function operand(ctx: LowerContext, name: string, step: string): QuantVal
 }
 
 /**
- * A nonlinearity as a table: requantizes x to the table's input scale so that [−range, range]
- * maps onto [−qmax, qmax], and looks up round(f(j·s_in) / s_out) with s_out covering f's range on
- * that domain. Returns the output at scale s_out.
+ * A nonlinearity as a table over the domain [dLo, dHi] (dLo ≤ 0 ≤ dHi): requantizes x to the
+ * input scale s_in = max(|dLo|, |dHi|) / qmax, clamped to the domain, and looks up
+ * round(f(j·s_in) / s_out) with s_out covering f's range on that domain. Returns the output at scale s_out.
  */
-export function tableOf(ctx: LowerContext, x: QuantValue, fn: (v: number) => number, fnName: string, range: number,
+export function tableOf(ctx: LowerContext, x: QuantValue, fn: (v: number) => number, fnName: string, dLo: number, dHi: number,
   step: string): QuantValue {
   const q = ctx.qmax;
-  const sIn = range / q;
-  const xin = requantTo(ctx, x.ir, [x.scale], sIn, `${step}-in`);
+  const sIn = Math.max(-dLo, dHi) / q;
+  const xin = requantTo(ctx, x.ir, [x.scale], sIn, `${step}-in`, 1, Math.round(dLo / sIn), Math.round(dHi / sIn));
   const info = ctx.irInfo(xin.ir);
   const lo = Number(info.lo);
   const hi = Number(info.hi);

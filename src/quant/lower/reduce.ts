@@ -2,7 +2,7 @@
 // Sqrt / Lookup: each step is one provable relation.
 import type { Tensor } from '../../onnx/graph.js';
 import { sizeOf, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
-import { bigArray, broadcastTo, gather, integers, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp, tableOf } from './helpers.js';
+import { bigArray, broadcastTo, gather, integers, numbers, operand, outScale, quantizeAt, refuseNode, requantTo, roundHalfUp, tableOf } from './helpers.js';
 import { attrFloat, attrInt, windowIndex, windowSpec } from './windows.js';
 
 function reshape(ctx: LowerContext, v: QuantValue, dims: readonly number[], step: string): QuantValue {
@@ -190,33 +190,51 @@ function globalPool(ctx: LowerContext, mode: 'max' | 'avg'): void {
   ctx.define(out, reshape(ctx, v, ctx.info(out).dims, 'reshape'));
 }
 
-/** Softmax along `axis`: e = exp-table(x − max), out = round(e·2^k / (Σe + 1)), scale 2^−k. */
+/**
+ * Softmax along `axis`: e = exp-table(x − max) over the one-sided domain [−span, 0] (so exp(0)
+ * maps to qmax), out = round(e·2^k / (Σe + 1)), scale 2^−k. LogSoftmax: (x − max) − log-table(Σe),
+ * both requantized to the output scale (Σ exp(x − max) ∈ [1, n], so its log lies in [0, log n]).
+ * Opsets before 13 coerce the input to 2-D at `axis` and normalize over every axis from `axis` on.
+ */
 function softmax(ctx: LowerContext, log: boolean): void {
   const node = ctx.node;
-  const x = ctx.input(node.inputs[0]);
+  const x0 = ctx.input(node.inputs[0]);
+  const dims0 = ctx.irInfo(x0.ir).dims;
+  const coerce = ctx.opset < 13;
+  let axis = attrInt(node, 'axis', coerce ? 1 : -1);
+  if (axis < 0) axis += dims0.length;
+  const x = coerce ? reshape(ctx, x0, [sizeOf(dims0.slice(0, axis)), sizeOf(dims0.slice(axis))], 'coerce-2d') : x0;
+  if (coerce) axis = 1;
   const dims = ctx.irInfo(x.ir).dims;
-  const opset = 13;
-  let axis = attrInt(node, 'axis', -1);
-  if (axis < 0) axis += dims.length;
-  void opset;
-  // Older opsets (< 13) flatten at `axis`; with the default axis = rank − 1 both agree.
   const reducedDims = dims.map((d, i) => (i === axis ? 1 : d));
   const [m] = ctx.emit('Reduce', [x.ir], { axis, mode: 'max' }, { step: 'max', scales: [x.scale] });
   const mb = broadcastTo(ctx, reshape(ctx, { ir: m, scale: x.scale }, reducedDims, 'max-keep'), dims, 'max-bcast');
   const [d] = ctx.emit('WeightedSum', [x.ir, mb.ir], { coeffs: [1n, -1n], offset: 0n }, { step: 'shift', scales: [x.scale] });
   const r = ctx.range(node.inputs[0]);
+  // exp(−20)·2^23 < 0.02: beyond a span of 20 every table entry rounds to 0 at any precision.
   const span = Math.min(Math.max(1e-6, r.max - r.min), 20);
-  const e = tableOf(ctx, { ir: d, scale: x.scale }, Math.exp, 'exp', span, 'exp');
+  const e = tableOf(ctx, { ir: d, scale: x.scale }, Math.exp, 'exp', -span, 0, 'exp');
   const [s] = ctx.emit('Reduce', [e.ir], { axis, mode: 'sum' }, { step: 'sum', scales: [e.scale] });
-  // + 1 keeps the denominator ≥ 1 by its static bound (the maximum's term is exp(0) = 1 anyway).
+  // + 1 keeps the denominator ≥ 1 by its static bound (the maximum's term is exp(0) anyway).
   const [s1] = ctx.emit('WeightedSum', [s], { coeffs: [1n], offset: 1n }, { step: 'sum+1', scales: [e.scale] });
-  const sb = broadcastTo(ctx, reshape(ctx, { ir: s1, scale: e.scale }, reducedDims, 'sum-keep'), dims, 'sum-bcast');
-  const k = ctx.bits - 1;
-  const [q] = ctx.emit('Div', [e.ir, sb.ir], { shift: k, inner: 1 }, { step: 'div', scales: [2 ** -k] });
   const out = node.outputs[0];
-  if (!log) return ctx.define(out, { ir: q, scale: 2 ** -k });
-  const floor = 2 ** -(k + 1);
-  ctx.define(out, tableOf(ctx, { ir: q, scale: 2 ** -k }, (p) => Math.log(Math.max(p, floor)), 'log', 1, 'log'));
+  let y: QuantValue;
+  if (log) {
+    // Σe·s_e ∈ [1, n]; the table clamps below at 1 (its domain starts at 0).
+    const lse = tableOf(ctx, { ir: s, scale: e.scale }, (v) => Math.log(Math.max(v, 1)), 'log', 0, dims[axis], 'log');
+    const ys = outScale(ctx, out);
+    const dq = requantTo(ctx, d, [x.scale], ys, 'shift-out', 1, -ctx.qmax, 0);
+    const lq = requantTo(ctx, lse.ir, [lse.scale], ys, 'log-out', 1, 0, ctx.qmax);
+    const lb = broadcastTo(ctx, reshape(ctx, lq, reducedDims, 'log-keep'), dims, 'log-bcast');
+    const [r] = ctx.emit('WeightedSum', [dq.ir, lb.ir], { coeffs: [1n, -1n], offset: 0n }, { step: 'log-softmax', scales: [ys] });
+    y = { ir: r, scale: ys };
+  } else {
+    const sb = broadcastTo(ctx, reshape(ctx, { ir: s1, scale: e.scale }, reducedDims, 'sum-keep'), dims, 'sum-bcast');
+    const k = ctx.bits - 1;
+    const [q] = ctx.emit('Div', [e.ir, sb.ir], { shift: k, inner: 1 }, { step: 'div', scales: [2 ** -k] });
+    y = { ir: q, scale: 2 ** -k };
+  }
+  ctx.define(out, coerce ? reshape(ctx, y, dims0, 'uncoerce') : y);
 }
 
 /** y = x·a_c + b_c per channel (axis 1), a and b constants: BatchNormalization in inference mode. */
@@ -241,15 +259,54 @@ function affine(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float64Arr
   ctx.define(out, requantTo(ctx, s, [accScale], outScale(ctx, out), 'requant'));
 }
 
+/**
+ * BatchNormalization in training mode: normalized by the batch statistics of each channel (the
+ * channel axis moved first, then the LayerNormalization steps over N·S elements per channel), and
+ * the running statistics momentum·input + (1 − momentum)·batch as optional outputs.
+ */
+function batchNormTraining(ctx: LowerContext, g: Float64Array, b: Float64Array, m: Float64Array, v: Float64Array): void {
+  const node = ctx.node;
+  const x = ctx.input(node.inputs[0]);
+  const dims = ctx.irInfo(x.ir).dims;
+  const [nb, c] = dims;
+  const s = sizeOf(dims.slice(2));
+  const n = nb * s;
+  // [N, C, S] → [C, N·S] and back: inverse index maps.
+  const toChannels = new Int32Array(c * n);
+  const fromChannels = new Int32Array(c * n);
+  for (let ci = 0; ci < c; ci++) for (let bi = 0; bi < nb; bi++) for (let si = 0; si < s; si++) {
+    toChannels[ci * n + bi * s + si] = (bi * c + ci) * s + si;
+    fromChannels[(bi * c + ci) * s + si] = ci * n + bi * s + si;
+  }
+  const xc: QuantValue = { ir: gather(ctx, [x.ir], toChannels, [c, n], 'channels-first', x.scale), scale: x.scale };
+  const st = normalize(ctx, xc, c, n, attrFloat(node, 'epsilon', 1e-5), g, b, c, n);
+  const [y, meanOut, varOut] = node.outputs;
+  const yq = outScale(ctx, y);
+  const yc = affineFull(ctx, st.z, st.gamma, st.beta, yq);
+  ctx.define(y, { ir: gather(ctx, [yc.ir], fromChannels, dims, 'channels-back', yq), scale: yq });
+  const momentum = attrFloat(node, 'momentum', 0.9);
+  // Batch mean = Σx / n at scale s_x; population variance = Σd² / n³ at scale s_x² (d = n·x − Σx).
+  const running = (stat: string, statScale: number, input: Float64Array, out: string, step: string): void => {
+    const os = outScale(ctx, out);
+    const part = requantTo(ctx, stat, [statScale * (1 - momentum)], os, `${step}-batch`);
+    const keep = quantizeAt(ctx, input.map((u) => u * momentum), `${step}-input`, [os]);
+    const [r] = ctx.emit('WeightedSum', [part.ir, keep], { coeffs: [1n, 1n], offset: 0n }, { step, scales: [os] });
+    ctx.define(out, { ir: r, scale: os });
+  };
+  if (meanOut) running(st.sum, x.scale / n, m, meanOut, 'running-mean');
+  if (varOut) running(st.sumSquares, (x.scale * x.scale) / n ** 3, v, varOut, 'running-var');
+}
+
 const batchNorm: Lowering = {
   domain: '', opType: 'BatchNormalization',
   lower(ctx) {
     const [xn, gn, bn, mn, vn] = ctx.node.inputs;
     const [g, b, m, v] = [gn, bn, mn, vn].map((n) => {
       const c = ctx.constantOf(n);
-      if (!c) refuseNode(ctx, `input ${n} must be a constant (inference mode)`);
+      if (!c) refuseNode(ctx, `input ${n} must be a constant`);
       return numbers(c);
     });
+    if (attrInt(ctx.node, 'training_mode', 0) === 1) return batchNormTraining(ctx, g, b, m, v);
     const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
     const a = g.map((gi, i) => gi / Math.sqrt(v[i] + eps));
     const shift = b.map((bi, i) => bi - m[i] * a[i]);
@@ -257,13 +314,26 @@ const batchNorm: Lowering = {
   },
 };
 
+/** What `normalize` computes: z = d·2^k / s, the per-group Σx, Σd² and s, and γ, β laid out over z. */
+interface Normalized {
+  readonly z: QuantValue;
+  /** Σx per group, at scale s_x. */
+  readonly sum: string;
+  /** Σd² per group (d = n·x − Σx), at scale s_x² / n². */
+  readonly sumSquares: string;
+  /** round(sqrt(Σd² + E)) per group. */
+  readonly s: string;
+  readonly gamma: Float64Array;
+  readonly beta: Float64Array;
+}
+
 /**
  * Normalization over contiguous groups of n elements: d = n·x − Σx, s = round(sqrt(Σd² + E)),
- * z = d·2^k / s (scale √n / 2^k), then y = z·γ + β (γ, β over `paramDims`).
+ * z = d·2^k / s (scale √n / 2^k, dims of x); γ, β are laid out over the elements by index
+ * (i / paramInner) mod paramPeriod for y = z·γ + β (affineFull).
  */
 function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, eps: number, gamma: Float64Array, beta: Float64Array | undefined,
-  paramPeriod: number, paramInner: number, out: string): void {
-  const dims = ctx.irInfo(x.ir).dims;
+  paramPeriod: number, paramInner: number): Normalized {
   const flat = reshape(ctx, x, [groups, n], 'groups');
   const [sum] = ctx.emit('Reduce', [flat.ir], { axis: 1, mode: 'sum' }, { step: 'sum', scales: [x.scale] });
   const sumB = broadcastTo(ctx, reshape(ctx, { ir: sum, scale: x.scale }, [groups, 1], 'sum-keep'), [groups, n], 'sum-bcast');
@@ -274,9 +344,8 @@ function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, 
   const [ve] = ctx.emit('WeightedSum', [v], { coeffs: [1n], offset: BigInt(e) }, { step: 'eps' });
   const [s] = ctx.emit('Sqrt', [ve], {}, { step: 'sqrt' });
   const k = ctx.bits + 2;
-  const [z] = ctx.emit('Div', [d, s], { shift: k, inner: n }, { step: 'div', scales: [Math.sqrt(n) / 2 ** k] });
   const zScale = Math.sqrt(n) / 2 ** k;
-  // γ and β laid out over the normalized elements: index (i / paramInner) mod paramPeriod.
+  const [z] = ctx.emit('Div', [d, s], { shift: k, inner: n }, { step: 'div', scales: [zScale] });
   const total = groups * n;
   const gFull = new Float64Array(total);
   const bFull = new Float64Array(total);
@@ -285,27 +354,33 @@ function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, 
     gFull[i] = gamma[j];
     bFull[i] = beta ? beta[j] : 0;
   }
-  void dims;
   const zr = reshape(ctx, { ir: z, scale: zScale }, ctx.irInfo(x.ir).dims, 'unflatten');
-  affineFull(ctx, zr, gFull, bFull, out);
+  return { z: zr, sum, sumSquares: v, s, gamma: gFull, beta: bFull };
+}
+
+/** LayerNormalization / InstanceNormalization: y = normalize(x)·γ + β, and LayerNormalization's optional outputs. */
+function normalizeOut(ctx: LowerContext, x: QuantValue, groups: number, n: number, eps: number, gamma: Float64Array, beta: Float64Array | undefined,
+  paramPeriod: number, paramInner: number): void {
+  const st = normalize(ctx, x, groups, n, eps, gamma, beta, paramPeriod, paramInner);
+  const [out, meanOut, invOut] = ctx.node.outputs;
+  ctx.define(out, affineFull(ctx, st.z, st.gamma, st.beta, outScale(ctx, out)));
   // LayerNormalization's optional outputs: Mean = Σx / n, InvStdDev = n^1.5 / (s·s_x).
-  const [, meanOut, invOut] = ctx.node.outputs;
   if (meanOut) {
-    const m = requantTo(ctx, sum, [x.scale / n], outScale(ctx, meanOut), 'mean');
+    const m = requantTo(ctx, st.sum, [x.scale / n], outScale(ctx, meanOut), 'mean');
     ctx.define(meanOut, reshape(ctx, m, ctx.info(meanOut).dims, 'mean-shape'));
   }
   if (invOut) {
     const kInv = 2 * ctx.bits + Math.ceil(1.5 * Math.log2(n)) + 2;
     const one = ctx.addConstant('one', { dims: [groups], data: new BigInt64Array(groups).fill(1n) }, 'public');
     const invScale = n ** 1.5 / (2 ** kInv * x.scale);
-    const [inv] = ctx.emit('Div', [one, s], { shift: kInv, inner: 1 }, { step: 'inv-std', scales: [invScale] });
+    const [inv] = ctx.emit('Div', [one, st.s], { shift: kInv, inner: 1 }, { step: 'inv-std', scales: [invScale] });
     const r = requantTo(ctx, inv, [invScale], outScale(ctx, invOut), 'inv-std-requant');
     ctx.define(invOut, reshape(ctx, r, ctx.info(invOut).dims, 'inv-std-shape'));
   }
 }
 
-/** y = x·a + b elementwise with full-size constants a, b. */
-function affineFull(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float64Array, out: string): void {
+/** y = x·a + b elementwise with full-size constants a, b, requantized to `yScale`. */
+function affineFull(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float64Array, yScale: number): QuantValue {
   const dims = ctx.irInfo(x.ir).dims;
   let am = 0;
   for (const v of a) am = Math.max(am, Math.abs(v));
@@ -318,7 +393,7 @@ function affineFull(ctx: LowerContext, x: QuantValue, a: Float64Array, b: Float6
   const bc = ctx.addConstant('beta', { dims, data: bigArray(bq) }, 'weight', BigInt(-bound), BigInt(bound));
   const [p] = ctx.emit('Mul', [x.ir, aq], {}, { step: 'mul-gamma', scales: [accScale] });
   const [s] = ctx.emit('WeightedSum', [p, bc], { coeffs: [1n, 1n], offset: 0n }, { step: 'add-beta', scales: [accScale] });
-  ctx.define(out, requantTo(ctx, s, [accScale], outScale(ctx, out), 'requant'));
+  return requantTo(ctx, s, [accScale], yScale, 'requant');
 }
 
 const layerNorm: Lowering = {
@@ -340,9 +415,9 @@ const layerNorm: Lowering = {
       const bv = b ? numbers(b) : undefined;
       const bf = new Float64Array(n);
       for (let i = 0; i < n; i++) { full[i] = gv[i % gv.length]; bf[i] = bv ? bv[i % bv.length] : 0; }
-      return normalize(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), full, bf, n, 1, ctx.node.outputs[0]);
+      return normalizeOut(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), full, bf, n, 1);
     }
-    normalize(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), gv, b ? numbers(b) : undefined, n, 1, ctx.node.outputs[0]);
+    normalizeOut(ctx, x, sizeOf(dims) / n, n, attrFloat(ctx.node, 'epsilon', 1e-5), gv, b ? numbers(b) : undefined, n, 1);
   },
 };
 
@@ -356,7 +431,7 @@ const instanceNorm: Lowering = {
     const b = ctx.constantOf(bn);
     if (!g || !b) refuseNode(ctx, 'scale and bias must be constants');
     const hw = sizeOf(dims.slice(2));
-    normalize(ctx, x, dims[0] * dims[1], hw, attrFloat(ctx.node, 'epsilon', 1e-5), numbers(g), numbers(b), dims[1], hw, ctx.node.outputs[0]);
+    normalizeOut(ctx, x, dims[0] * dims[1], hw, attrFloat(ctx.node, 'epsilon', 1e-5), numbers(g), numbers(b), dims[1], hw);
   },
 };
 
