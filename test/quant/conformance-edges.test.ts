@@ -88,3 +88,49 @@ test('Softmax and LogSoftmax: wide input spans keep exp(0) exact; opset < 13 nor
     }
   }
 });
+
+test('integer Add/Sub/Mul/Neg wrap around modulo 2^w like ONNX; uint32 products via 16-bit limbs', () => {
+  const wrap = (v: bigint, w: number, signed: boolean): number => {
+    const m = BigInt.asUintN(w, v);
+    return Number(signed ? BigInt.asIntN(w, m) : m);
+  };
+  const cases: [string, 'int8' | 'uint8' | 'int16' | 'int32' | 'uint32', number, boolean, (a: bigint, b: bigint) => bigint][] = [
+    ['Add', 'int8', 8, true, (a, b) => a + b], ['Sub', 'uint8', 8, false, (a, b) => a - b], ['Mul', 'int8', 8, true, (a, b) => a * b],
+    ['Mul', 'int32', 32, true, (a, b) => a * b], ['Mul', 'uint32', 32, false, (a, b) => a * b], ['Sub', 'uint32', 32, false, (a, b) => a - b],
+    ['Neg', 'int16', 16, true, (a) => -a],
+  ];
+  const samples: Record<string, number[][]> = {
+    int8: [[127, -128, 100, -7, 0, 64], [1, -1, 100, 9, -128, 2]],
+    uint8: [[0, 5, 255, 3, 200, 1], [1, 10, 0, 3, 201, 255]],
+    int16: [[-32768, 32767, 0, -5, 1, 12345], [0, 0, 0, 0, 0, 0]],
+    int32: [[2147483647, -2147483648, 65536, -3, 123456789, 7], [2, -1, 65536, 5, 987654321, -9]],
+    uint32: [[4294967295, 65535, 65536, 3000000000, 0, 123456789], [4294967295, 65537, 65536, 7, 9, 987654321]],
+  };
+  for (const [op, dtype, w, signed, f] of cases) {
+    const unary = op === 'Neg';
+    const bytes = writeOnnx({
+      opsets: { '': 14 },
+      inputs: unary ? [{ name: 'a', dtype, dims: [6] }] : [{ name: 'a', dtype, dims: [6] }, { name: 'b', dtype, dims: [6] }],
+      outputs: [{ name: 'y', dtype, dims: [6] }],
+      nodes: [{ name: 'op', opType: op, inputs: unary ? ['a'] : ['a', 'b'], outputs: ['y'] }],
+    });
+    const [av, bv] = samples[dtype];
+    const t = (v: number[]): Tensor => ({ dtype, dims: [6], data: Float64Array.from(v) });
+    const inputs: Record<string, Tensor> = unary ? { a: t(av) } : { a: t(av), b: t(bv) };
+    const got = runCompiled(compile(bytes, { calibration: [inputs] }), inputs).outputs.get('y')!;
+    const want = av.map((a, i) => wrap(f(BigInt(a), BigInt(bv[i])), w, signed));
+    assert.deepEqual(Array.from(got), want, `${op} ${dtype}`);
+  }
+});
+
+test('uint64 results that may leave [0, 2^64) are refused: the wrapped value lies beyond p/2', () => {
+  for (const op of ['Mul', 'Sub']) {
+    const bytes = writeOnnx({
+      opsets: { '': 14 },
+      inputs: [{ name: 'a', dtype: 'uint64', dims: [2] }, { name: 'b', dtype: 'uint64', dims: [2] }],
+      outputs: [{ name: 'y', dtype: 'uint64', dims: [2] }],
+      nodes: [{ name: 'op', opType: op, inputs: ['a', 'b'], outputs: ['y'] }],
+    });
+    assert.throws(() => compile(bytes), (e: unknown) => e instanceof CompileError && /uint64/.test(e.message) && /p\/2/.test(e.message));
+  }
+});

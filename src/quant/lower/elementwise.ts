@@ -9,6 +9,7 @@ import {
   bigArray, broadcastShape, broadcastTo, numbers, operand, outScale, refuseNode, requantTo, roundHalfUp,
 } from './helpers.js';
 import { attrFloat } from './windows.js';
+import { integerTypeRange, productFromLimbs, wrapToType } from './integer-wrap.js';
 
 /** Bits of extra precision of the common scale of a sum. */
 const SUM_GUARD_BITS = 10;
@@ -45,7 +46,7 @@ const add: Lowering = {
   domain: '', opType: 'Add',
   lower(ctx) {
     const [a, b] = ctx.node.inputs;
-    ctx.define(ctx.node.outputs[0], linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, 1], ctx.node.outputs[0]));
+    ctx.define(ctx.node.outputs[0], asOutputType(ctx, linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, 1], ctx.node.outputs[0]), ctx.node.outputs[0]));
   },
 };
 
@@ -53,7 +54,7 @@ const sub: Lowering = {
   domain: '', opType: 'Sub',
   lower(ctx) {
     const [a, b] = ctx.node.inputs;
-    ctx.define(ctx.node.outputs[0], linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, -1], ctx.node.outputs[0]));
+    ctx.define(ctx.node.outputs[0], asOutputType(ctx, linearCombination(ctx, [operand(ctx, a, 'a'), operand(ctx, b, 'b')], [1, -1], ctx.node.outputs[0]), ctx.node.outputs[0]));
   },
 };
 
@@ -63,16 +64,45 @@ function naryLinear(opType: 'Sum' | 'Mean'): Lowering {
     lower(ctx) {
       const ins = ctx.node.inputs.filter((n) => n !== '');
       const c = opType === 'Mean' ? 1 / ins.length : 1;
-      ctx.define(ctx.node.outputs[0], linearCombination(ctx, ins.map((n, i) => operand(ctx, n, `x${i}`)), ins.map(() => c), ctx.node.outputs[0]));
+      ctx.define(ctx.node.outputs[0], asOutputType(ctx, linearCombination(ctx, ins.map((n, i) => operand(ctx, n, `x${i}`)), ins.map(() => c), ctx.node.outputs[0]), ctx.node.outputs[0]));
     },
   };
 }
 
-/** a·b then requantization of the product (scale s_a·s_b) to the output scale. */
+/** An exact integer result as the ONNX integer type of `out` (wrapping around), or unchanged. */
+function asOutputType(ctx: LowerContext, v: QuantValue, out: string): QuantValue {
+  if (v.scale !== 1 || !integerTypeRange(ctx.info(out).dtype)) return v;
+  return { ir: wrapToType(ctx, v.ir, ctx.info(out).dtype, 'type'), scale: 1 };
+}
+
+/**
+ * a·b then requantization of the product (scale s_a·s_b) to the output scale. Integer operands
+ * and output: the exact product modulo the type; for 32-bit types from 16-bit limbs, since
+ * (2^32 − 1)² reaches p/2 and a 2^62 product leaves no room to reduce it.
+ */
 function product(ctx: LowerContext, a: QuantValue, b: QuantValue, out: string): QuantValue {
   const dims = outDims(ctx);
   const ea = broadcastTo(ctx, a, dims, 'bcast-a');
   const eb = broadcastTo(ctx, b, dims, 'bcast-b');
+  const dtype = ctx.info(out).dtype;
+  const typeRange = integerTypeRange(dtype);
+  if (typeRange && a.scale === 1 && b.scale === 1) {
+    const ia = ctx.irInfo(ea.ir);
+    const ib = ctx.irInfo(eb.ir);
+    const bound = absMax(ia.lo, ia.hi) * absMax(ib.lo, ib.hi);
+    const width = typeRange[1] - typeRange[0] + 1n;
+    let p: string;
+    if ((bound <= typeRange[1] && -bound >= typeRange[0]) || width <= 1n << 16n) {
+      // No wrap-around, or one whose terms stay below 2^32.
+      [p] = ctx.emit('Mul', [ea.ir, eb.ir], {}, { step: 'mul', scales: [1] });
+    } else if (width === 1n << 32n) {
+      // 32-bit types: the product of the operands' uint32 representatives, modulo 2^32, from limbs.
+      p = productFromLimbs(ctx, wrapToType(ctx, ea.ir, 'uint32', 'a-unsigned'), wrapToType(ctx, eb.ir, 'uint32', 'b-unsigned'));
+    } else {
+      refuseNode(ctx, `the exact ${dtype} product of operands in [${ia.lo}, ${ia.hi}] and [${ib.lo}, ${ib.hi}] may reach 2^64 (64-bit inputs are range-checked to 32 bits); ONNX keeps it modulo 2^64, beyond p/2, which no IR value holds`);
+    }
+    return asOutputType(ctx, { ir: p, scale: 1 }, out);
+  }
   const [p] = ctx.emit('Mul', [ea.ir, eb.ir], {}, { step: 'mul', scales: [a.scale * b.scale] });
   return requantTo(ctx, p, [a.scale * b.scale], outScale(ctx, out), 'requant');
 }
@@ -198,7 +228,7 @@ const neg: Lowering = {
   lower(ctx) {
     const x = ctx.input(ctx.node.inputs[0]);
     const [r] = ctx.emit('WeightedSum', [x.ir], { coeffs: [-1n], offset: 0n }, { step: 'neg', scales: [x.scale] });
-    ctx.define(ctx.node.outputs[0], { ir: r, scale: x.scale });
+    ctx.define(ctx.node.outputs[0], asOutputType(ctx, { ir: r, scale: x.scale }, ctx.node.outputs[0]));
   },
 };
 
