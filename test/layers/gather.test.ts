@@ -281,3 +281,10 @@ test('gather: sources are read only at real positions (padding of a committed so
   // the honest output still verifies: padding entries have weight 0 in W
   assert.equal(verifyRun(cs, r).failures, 0);
 });
+
+test('gather: a round mask of other degrees than the layer needs is rejected', () => {
+  const cs = makeCase('windows');
+  const r = run(cs, 'committed');
+  const gRef = { ...r.gRef, degrees: r.gRef.degrees.map((d, i) => (i === 0 ? d + 1 : d)) };
+  assert.throws(() => verifyRun(cs, { ...r, gRef }), (e: unknown) => e instanceof VerificationError && e.check === 'gather/mask');
+});

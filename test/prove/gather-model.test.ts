@@ -76,3 +76,39 @@ test('gather model: tampered public outputs and corrupted proofs are rejected', 
   }
   assert.equal(rejected, 40);
 });
+
+/** A 3×3 convolution with padding 1 over a 5×5 image, two filters: im2col Gather → MatMul (A public). */
+function convGraph() {
+  const g = new GraphBuilder('conv', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [1, 1, 5, 5], scale: 1, lo: -100n, hi: 100n });
+  const idx: number[] = [];
+  for (let k = 0; k < 9; k++) for (let o = 0; o < 25; o++) {
+    const i = Math.floor(o / 5) + Math.floor(k / 3) - 1;
+    const j = (o % 5) + (k % 3) - 1;
+    idx.push(i < 0 || j < 0 || i >= 5 || j >= 5 ? -1 : i * 5 + j);
+  }
+  const ix = g.addConstant('im2col-index', { dims: [225], data: BigInt64Array.from(idx, BigInt) }, 'public');
+  const [cols] = g.add('Gather', ['x', ix], { outDims: [1, 9, 25], fill: 0n }, 'conv', 'im2col');
+  const w = g.addConstant('w', { dims: [2, 1, 3, 3], data: BigInt64Array.from({ length: 18 }, (_, i) => BigInt((i % 5) - 2)) }, 'weight');
+  const b = g.addConstant('b', { dims: [2], data: BigInt64Array.from([7n, -3n]) }, 'weight');
+  const [acc] = g.add('MatMul', [w, cols, b], { batch: 1, batchA: 1, batchB: 1, m: 2, k: 9, n: 25, biasMode: 2, outDims: [1, 2, 5, 5] }, 'conv', 'matmul');
+  g.addOutput({ name: acc, onnxName: 'y', onnxDtype: 'float32', dims: [1, 2, 5, 5], scale: 1 });
+  return { graph: g.finish(), cols };
+}
+
+test('gather model: a convolution (public filter matrix on the left, virtual im2col) proves; a tampered output is rejected', () => {
+  const { graph: gr, cols } = convGraph();
+  const { pk, vk } = setup(gr, { weights: 'public' });
+  const plan = planModel(vk);
+  assert.deepEqual(plan.virtuals.map((v) => v.name), [cols], 'the im2col tensor is virtual');
+  const x = new Map<string, IrTensor>([['x', { dims: [1, 1, 5, 5], data: BigInt64Array.from({ length: 25 }, (_, i) => BigInt(((i * 37) % 201) - 100)) }]]);
+  const { proof } = prove(pk, x, { context: 'conv' });
+  const res = verify(vk, proof, { context: 'conv' });
+  assert.deepEqual(res.outputs.get('y'), Array.from(execute(gr, x).get(gr.outputs[0].name)!.data, Number));
+  const file = deserializeProofFile(proof);
+  const o = file.statement.outputs[0] as { kind: 'public'; values: BigInt64Array };
+  const values = o.values.slice();
+  values[12] -= 1n;
+  const forged = serializeProofFile({ statement: { ...file.statement, outputs: [{ ...o, values }] }, sections: file.sections });
+  assert.throws(() => verify(vk, forged, { context: 'conv' }), VerificationError);
+});

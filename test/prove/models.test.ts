@@ -13,6 +13,8 @@ import { setup } from '../../src/prove/setup.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
 import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+import { ensureModel } from '../../src/train/models.js';
+import { loadMnist, MNIST_PIXELS } from '../../src/train/mnist-data.js';
 
 const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-1l_tanh', 'ezkl-1l_pad', 'ezkl-1l_flatten'];
 
@@ -56,4 +58,20 @@ test('shared models: every model in the proven subset proves and verifies; the o
   console.log(`# refused: ${refused.length}`);
   for (const r of refused) console.log(`#   ${r}`);
   if (names.some((m) => DEFAULT.includes(m))) assert.ok(proven.length >= Math.min(DEFAULT.length, names.length), 'the default models prove');
+});
+
+test('trained MNIST CNN: a held-out digit proves and verifies; the im2col and flatten relayout are virtual (never committed)', () => {
+  const graph = compile(readFileSync(ensureModel('mnist-cnn')), { file: 'mnist-cnn.onnx' });
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const plan = planModel(vk);
+  assert.ok(plan.virtuals.some((v) => v.name.endsWith('im2col')), 'im2col is virtual');
+  assert.ok(!plan.committed.some((t) => t.name.endsWith('im2col')), 'im2col is not committed');
+  const { test: held } = loadMnist();
+  const image = { dtype: 'float32' as const, dims: [1, 1, 28, 28], data: Float64Array.from(held.images.subarray(0, MNIST_PIXELS)) };
+  const { tensors } = quantizeInputs(graph, { [graph.inputs[0].name]: image });
+  const { proof } = prove(pk, tensors, { context: 'mnist' });
+  const res = verify(vk, proof, { context: 'mnist' });
+  const o = graph.outputs[0];
+  assert.deepEqual(res.outputs.get(o.onnxName), Array.from(execute(graph, tensors).get(o.name)!.data, (v) => Number(v) * o.scale));
+  console.log(`# mnist-cnn proof: ${proof.length} bytes`);
 });
