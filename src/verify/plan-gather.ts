@@ -58,17 +58,6 @@ export function publicGather(idx: Int32Array, sources: readonly BigInt64Array[],
   return out;
 }
 
-/** Exact [min, max] of a public tensor (plan time, once per public constant). */
-export function tensorRange(data: BigInt64Array): [bigint, bigint] {
-  let lo = data.length > 0 ? data[0] : 0n;
-  let hi = lo;
-  for (const v of data) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
-}
-
 /** Ops whose layer consumes each input through one masked claim per input slot (a sumcheck). */
 const CLAIM_CONSUMERS = new Set(['MatMul', 'Requant', 'Clip', 'WeightedSum', 'Gather']);
 

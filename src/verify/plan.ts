@@ -22,7 +22,7 @@ import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
 
 import { virtualRef } from '../layers/virtual.js';
 import { maxColumnL1, maxRowL1 } from './plan-bounds.js';
-import { claimCounts, gatherIndex, publicGather, tensorRange, type GatherPlan, type VirtualTensor } from './plan-gather.js';
+import { claimCounts, gatherIndex, publicGather, type GatherPlan, type VirtualTensor } from './plan-gather.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
@@ -361,11 +361,10 @@ function planInner(vk: VerifyingKey): ModelPlan {
     if (slots.every(isPublic)) {
       const data = publicGather(idx, slots.map((x) => (vk.publicConstants.get(x) ?? publics.get(x))!.data), fill);
       publics.set(y, { dims: yi.dims, data });
-      const [plo, phi] = tensorRange(data);
-      proven.set(y, plo, phi);
-      return;
     }
+    // every output element is a source element or the fill
     proven.set(y, lo, hi);
+    if (publics.has(y)) return;
     const numVars = totalVars(yi.dims);
     const maskVars = Math.min(TENSOR_MASK_VARS, numVars);
     const uses = claims.get(y) ?? 0;

@@ -112,3 +112,22 @@ test('gather model: a convolution (public filter matrix on the left, virtual im2
   const forged = serializeProofFile({ statement: { ...file.statement, outputs: [{ ...o, values }] }, sections: file.sections });
   assert.throws(() => verify(vk, forged, { context: 'conv' }), VerificationError);
 });
+
+test('gather model: a Gather of public constants is a public tensor the verifier derives (a transposed weight)', () => {
+  const g = new GraphBuilder('public-gather', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [2, 3], scale: 1, lo: -50n, hi: 50n });
+  const w = g.addConstant('w', { dims: [4, 3], data: BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i - 6)) }, 'weight');
+  const idx: number[] = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) idx.push(j * 3 + i);
+  const ix = g.addConstant('t-index', { dims: [12], data: BigInt64Array.from(idx, BigInt) }, 'public');
+  const [wt] = g.add('Gather', [w, ix], { outDims: [3, 4], fill: 0n }, 'transB', 'transB');
+  const [o] = g.add('MatMul', ['x', wt], { batch: 1, batchA: 1, batchB: 1, m: 2, k: 3, n: 4, biasMode: 0, outDims: [2, 4] }, 'mm', 'mm');
+  g.addOutput({ name: o, onnxName: 'o', onnxDtype: 'float32', dims: [2, 4], scale: 1 });
+  const gr = g.finish();
+  const { pk, vk } = setup(gr, { weights: 'public' });
+  const plan = planModel(vk);
+  assert.ok(plan.publics.has(wt) && !plan.layers.some((l) => l.kind === 'gather'), 'no Gather layer: the transposed weight is public');
+  const x = new Map<string, IrTensor>([['x', { dims: [2, 3], data: BigInt64Array.from([1n, -2n, 3n, 4n, 0n, -5n]) }]]);
+  const res = verify(vk, prove(pk, x).proof);
+  assert.deepEqual(res.outputs.get('o'), Array.from(execute(gr, x).get(o)!.data, Number));
+});
