@@ -39,6 +39,15 @@ const BLOCK: i32 = 128;
  * `scratch` needs (d+1)·BLOCK·16 bytes; `out` holds d+1 extension elements.
  */
 export function roundTerm(desc: usize, k: i32, pairOffset: i32, nPairs: i32, d: i32, skipOne: i32, scratch: usize, out: usize): void {
+  roundTermWeighted(desc, k, pairOffset, nPairs, d, skipOne, 0, scratch, out);
+}
+
+/**
+ * roundTerm with a weight per pair: out[t] += Σ_i w_i · Π_j f_j(t), w an extension table
+ * indexed like the pairs (w_i at weights + 16·(pairOffset + i)); weights = 0 means w_i = 1.
+ * The eq-factored prover (Gruen) passes eq(ρ_{>k}, ·) here instead of folding an eq table.
+ */
+export function roundTermWeighted(desc: usize, k: i32, pairOffset: i32, nPairs: i32, d: i32, skipOne: i32, weights: usize, scratch: usize, out: usize): void {
   const tStart = skipOne != 0 ? 2 : 1;
   const stride = <usize>BLOCK << 4;
   for (let b0 = 0; b0 < nPairs; b0 += BLOCK) {
@@ -118,7 +127,22 @@ export function roundTerm(desc: usize, k: i32, pairOffset: i32, nPairs: i32, d: 
       let s0 = load<u64>(o);
       let s1 = load<u64>(o, 8);
       const base = scratch + stride * <usize>t;
-      if (accExt) {
+      if (weights != 0) {
+        const wb = weights + (<usize>first << 4);
+        for (let i = 0; i < bn; i++) {
+          const s = base + (<usize>i << 4);
+          const w = wb + (<usize>i << 4);
+          if (accExt) {
+            extMul(load<u64>(s), load<u64>(s, 8), load<u64>(w), load<u64>(w, 8));
+            s0 = addp(s0, r0);
+            s1 = addp(s1, r1);
+          } else {
+            const v = load<u64>(s);
+            s0 = addp(s0, mulp(v, load<u64>(w)));
+            s1 = addp(s1, mulp(v, load<u64>(w, 8)));
+          }
+        }
+      } else if (accExt) {
         for (let i = 0; i < bn; i++) {
           const s = base + (<usize>i << 4);
           s0 = addp(s0, load<u64>(s));
@@ -419,5 +443,199 @@ export function roundProd3(a: usize, aExt: i32, b: usize, c: usize, nPairs: i32,
   if (d >= 3) {
     store<u64>(out, addp(load<u64>(out, 48), s30), 48);
     store<u64>(out, addp(load<u64>(out, 56), s31), 56);
+  }
+}
+
+/** (a0 + a1 X)^2 with X^2 = 7: three base products. */
+// @ts-ignore: decorator
+@inline function extSqr(a0: u64, a1: u64): void {
+  const m0 = mulp(a0, a0);
+  const m1 = mulp(a1, a1);
+  const m2 = mulp(a0, a1);
+  r0 = addp(m0, mul7(m1));
+  r1 = addp(m2, m2);
+}
+
+/** x^e in the base field for 1 ≤ e ≤ 2^16 (left-to-right square and multiply on e's bits). */
+// @ts-ignore: decorator
+@inline function basePow(x: u64, e: i32, top: i32): u64 {
+  let y = x;
+  for (let bit = top - 1; bit >= 0; bit--) {
+    y = mulp(y, y);
+    if ((e >> bit) & 1) y = mulp(y, x);
+  }
+  return y;
+}
+
+/** (x0 + x1 X)^e into (r0, r1), as basePow. */
+// @ts-ignore: decorator
+@inline function extPow(x0: u64, x1: u64, e: i32, top: i32): void {
+  let y0 = x0;
+  let y1 = x1;
+  for (let bit = top - 1; bit >= 0; bit--) {
+    extSqr(y0, y1);
+    y0 = r0;
+    y1 = r1;
+    if ((e >> bit) & 1) {
+      extMul(y0, y1, x0, x1);
+      y0 = r0;
+      y1 = r1;
+    }
+  }
+  r0 = y0;
+  r1 = y1;
+}
+
+/** x^7 (the S-box): x², x³, x⁶, x⁷. */
+// @ts-ignore: decorator
+@inline function basePow7(x: u64): u64 {
+  const x2 = mulp(x, x);
+  const x3 = mulp(x2, x);
+  const x6 = mulp(x3, x3);
+  return mulp(x6, x);
+}
+
+// @ts-ignore: decorator
+@inline function extPow7(x0: u64, x1: u64): void {
+  extSqr(x0, x1);
+  extMul(r0, r1, x0, x1);
+  const y0 = r0, y1 = r1;
+  extSqr(y0, y1);
+  extMul(r0, r1, x0, x1);
+}
+
+/** Index of the highest set bit of e > 0. */
+function topBit(e: i32): i32 {
+  return 31 - clz<i32>(e);
+}
+
+/**
+ * The power factor: acc[t] += Σ_i w_i · f_i(t)^e for t = 0, 2, 3, …, dq (and t = 1 when
+ * withOne ≠ 0), f_i(t) = lo_i + t·(hi_i − lo_i) from the pair i of table a (base or
+ * extension), w an extension table of nPairs entries (w = 0: every w_i = 1). The table is read
+ * once per pair and raised to e by square and multiply, instead of being multiplied as e
+ * separate factors. acc holds dq + 1 extension entries.
+ */
+export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
+  const top = topBit(e);
+  for (let i = 0; i < nPairs; i++) {
+    let v0: u64, v1: u64 = 0, d0: u64, d1: u64 = 0;
+    if (aExt != 0) {
+      const pa = a + (<usize>i << 5);
+      v0 = load<u64>(pa);
+      v1 = load<u64>(pa, 8);
+      d0 = subp(load<u64>(pa, 16), v0);
+      d1 = subp(load<u64>(pa, 24), v1);
+    } else {
+      const pa = a + (<usize>i << 4);
+      v0 = load<u64>(pa);
+      d0 = subp(load<u64>(pa, 8), v0);
+    }
+    let w0: u64 = 1, w1: u64 = 0;
+    if (w != 0) {
+      w0 = load<u64>(w + (<usize>i << 4));
+      w1 = load<u64>(w + (<usize>i << 4), 8);
+    }
+    for (let t = 0; t <= dq; t++) {
+      if (t != 1 || withOne != 0) {
+        const o = acc + (<usize>t << 4);
+        if (aExt != 0) {
+          if (e == 7) extPow7(v0, v1);
+          else extPow(v0, v1, e, top);
+          extMul(r0, r1, w0, w1);
+        } else {
+          const p = e == 7 ? basePow7(v0) : basePow(v0, e, top);
+          r0 = mulp(p, w0);
+          r1 = mulp(p, w1);
+        }
+        store<u64>(o, addp(load<u64>(o), r0));
+        store<u64>(o, addp(load<u64>(o, 8), r1), 8);
+      }
+      v0 = addp(v0, d0);
+      v1 = addp(v1, d1);
+    }
+  }
+}
+
+/**
+ * Two factors with a weight: acc[t] += Σ_i w_i · f_i(t)·g_i(t) for t = 0, 2 (and 1 when
+ * withOne ≠ 0); f, g base or extension tables (when only one is, it must be g), w extension.
+ */
+export function roundProd2Weighted(a: usize, aExt: i32, b: usize, bExt: i32, w: usize, nPairs: i32, withOne: i32, acc: usize): void {
+  let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0;
+  for (let i = 0; i < nPairs; i++) {
+    const pw = w + (<usize>i << 4);
+    const w0 = load<u64>(pw), w1 = load<u64>(pw, 8);
+    let alo0: u64, alo1: u64 = 0, ahi0: u64, ahi1: u64 = 0;
+    if (aExt != 0) {
+      const pa = a + (<usize>i << 5);
+      alo0 = load<u64>(pa); alo1 = load<u64>(pa, 8); ahi0 = load<u64>(pa, 16); ahi1 = load<u64>(pa, 24);
+    } else {
+      const pa = a + (<usize>i << 4);
+      alo0 = load<u64>(pa); ahi0 = load<u64>(pa, 8);
+    }
+    let blo0: u64, blo1: u64 = 0, bhi0: u64, bhi1: u64 = 0;
+    if (bExt != 0) {
+      const pb = b + (<usize>i << 5);
+      blo0 = load<u64>(pb); blo1 = load<u64>(pb, 8); bhi0 = load<u64>(pb, 16); bhi1 = load<u64>(pb, 24);
+    } else {
+      const pb = b + (<usize>i << 4);
+      blo0 = load<u64>(pb); bhi0 = load<u64>(pb, 8);
+    }
+    const a20 = addp(ahi0, subp(ahi0, alo0)), a21 = addp(ahi1, subp(ahi1, alo1));
+    const b20 = addp(bhi0, subp(bhi0, blo0)), b21 = addp(bhi1, subp(bhi1, blo1));
+    if (bExt == 0) {
+      // both base: products in the base field, then one base-by-extension product each
+      const p0 = mulp(alo0, blo0);
+      s00 = addp(s00, mulp(p0, w0));
+      s01 = addp(s01, mulp(p0, w1));
+      if (withOne != 0) {
+        const p1 = mulp(ahi0, bhi0);
+        s10 = addp(s10, mulp(p1, w0));
+        s11 = addp(s11, mulp(p1, w1));
+      }
+      const p2 = mulp(a20, b20);
+      s20 = addp(s20, mulp(p2, w0));
+      s21 = addp(s21, mulp(p2, w1));
+    } else {
+      let p0: u64, p1: u64;
+      if (aExt != 0) { extMul(alo0, alo1, blo0, blo1); p0 = r0; p1 = r1; } else { p0 = mulp(alo0, blo0); p1 = mulp(alo0, blo1); }
+      extMul(p0, p1, w0, w1);
+      s00 = addp(s00, r0);
+      s01 = addp(s01, r1);
+      if (withOne != 0) {
+        if (aExt != 0) { extMul(ahi0, ahi1, bhi0, bhi1); p0 = r0; p1 = r1; } else { p0 = mulp(ahi0, bhi0); p1 = mulp(ahi0, bhi1); }
+        extMul(p0, p1, w0, w1);
+        s10 = addp(s10, r0);
+        s11 = addp(s11, r1);
+      }
+      if (aExt != 0) { extMul(a20, a21, b20, b21); p0 = r0; p1 = r1; } else { p0 = mulp(a20, b20); p1 = mulp(a20, b21); }
+      extMul(p0, p1, w0, w1);
+      s20 = addp(s20, r0);
+      s21 = addp(s21, r1);
+    }
+  }
+  store<u64>(acc, addp(load<u64>(acc), s00));
+  store<u64>(acc, addp(load<u64>(acc, 8), s01), 8);
+  if (withOne != 0) {
+    store<u64>(acc, addp(load<u64>(acc, 16), s10), 16);
+    store<u64>(acc, addp(load<u64>(acc, 24), s11), 24);
+  }
+  store<u64>(acc, addp(load<u64>(acc, 32), s20), 32);
+  store<u64>(acc, addp(load<u64>(acc, 40), s21), 40);
+}
+
+/**
+ * a[i] = a[2i] + a[2i+1] for i < m, extension entries, in place: eq(ρ_{>k}, ·) becomes
+ * eq(ρ_{>k+1}, ·), since eq(ρ_{k+1}, 0) + eq(ρ_{k+1}, 1) = 1.
+ */
+export function sumPairsExtInPlace(a: usize, m: i32): void {
+  for (let i = 0; i < m; i++) {
+    const src = a + (<usize>i << 5);
+    const dst = a + (<usize>i << 4);
+    const x0 = addp(load<u64>(src), load<u64>(src, 16));
+    const x1 = addp(load<u64>(src, 8), load<u64>(src, 24));
+    store<u64>(dst, x0);
+    store<u64>(dst, x1, 8);
   }
 }

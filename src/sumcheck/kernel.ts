@@ -22,6 +22,10 @@ interface Exports {
   roundProd2(a: number, aExt: number, b: number, bExt: number, nPairs: number, withOne: number, out: number): void;
   deinterleave(out0: number, out1: number, src: number, n: number): void;
   roundProd3(a: number, aExt: number, b: number, c: number, nPairs: number, d: number, withOne: number, out: number): void;
+  roundTermWeighted(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: number, weights: number, scratch: number, out: number): void;
+  roundPowWeighted(a: number, aExt: number, e: number, w: number, nPairs: number, dq: number, withOne: number, acc: number): void;
+  roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
+  sumPairsExtInPlace(a: number, m: number): void;
 }
 
 const PAGE = 65536;
@@ -122,6 +126,26 @@ export class SumcheckKernel {
   /** roundTerm for three factors, d ≤ 3, b and c extension tables. */
   roundProd3(a: number, aExt: boolean, b: number, c: number, nPairs: number, d: number, skipOne: boolean, out: number): void {
     this.x.roundProd3(a, aExt ? 1 : 0, b, c, nPairs, d, skipOne ? 0 : 1, out);
+  }
+
+  /** roundTerm with a weight per pair (an extension table of nPairs entries at `weights`). */
+  roundTermWeighted(desc: number, k: number, nPairs: number, d: number, skipOne: boolean, weights: number, scratch: number, out: number): void {
+    this.x.roundTermWeighted(desc, k, 0, nPairs, d, skipOne ? 1 : 0, weights, scratch, out);
+  }
+
+  /** out[t] += Σ_i w_i·a_i(t)^e for t = 0..dq (t = 1 skipped when skipOne); w = 0 for no weights. */
+  roundPowWeighted(a: number, aExt: boolean, e: number, w: number, nPairs: number, dq: number, skipOne: boolean, out: number): void {
+    this.x.roundPowWeighted(a, aExt ? 1 : 0, e, w, nPairs, dq, skipOne ? 0 : 1, out);
+  }
+
+  /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */
+  roundProd2Weighted(a: number, aExt: boolean, b: number, bExt: boolean, w: number, nPairs: number, skipOne: boolean, out: number): void {
+    this.x.roundProd2Weighted(a, aExt ? 1 : 0, b, bExt ? 1 : 0, w, nPairs, skipOne ? 0 : 1, out);
+  }
+
+  /** a[i] ← a[2i] + a[2i+1] for i < m (extension entries, in place). */
+  sumPairsExt(ptr: number, m: number): void {
+    this.x.sumPairsExtInPlace(ptr, m);
   }
 
   foldBase(ptr: number, pairs: number, r: Fp2): void {

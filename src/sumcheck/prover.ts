@@ -15,11 +15,12 @@ import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { sumcheckKernel, BLOCK } from './kernel.js';
+import { EqState, factoredRoundEvals, planInstance, type InstancePlan, type TableState } from './factored.js';
 import { MaskedPoly, SumcheckMask } from './mask.js';
 import { extendEvals, interpolateAt, mleEvalSmall, extElements, pow2, zEval } from './poly.js';
 import type { SumcheckProof } from './proof.js';
 import { absorbProofHead, absorbRound, absorbTail } from './proof.js';
-import type { BatchShape, EvalClaim, Factor } from './types.js';
+import type { BatchShape, EvalClaim, Factor, Term } from './types.js';
 import { batchVars, instanceDegrees, isEqFactor, roundDegrees, validateShape } from './types.js';
 
 /** A table for the prover: plain values (base or extension) or a masked private polynomial. */
@@ -33,13 +34,6 @@ export interface ProverOutput {
   readonly claims: readonly EvalClaim[];
   /** Final values of every table (committed: f̂; public: f) in table order. */
   readonly values: readonly Fp2[];
-}
-
-interface TableState {
-  ptr: number;
-  isExt: boolean;
-  numVars: number;
-  masked: MaskedPoly | null;
 }
 
 function keyOf(point: readonly Fp2[]): string {
@@ -82,16 +76,24 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
       if (values.length !== size && values.length !== 2 * size) throw new RangeError(`proveSumcheck: table ${j} has ${values.length} words for ${ts.numVars} variables`);
       return { ptr: K.put(values), isExt: values.length === 2 * size, numVars: ts.numVars, masked };
     });
-    // eq tables, one per distinct point per size
+    // A term's first eq factor is factored out of the round polynomial (factored.ts), one
+    // EqState per distinct point; a further eq factor of the same term is an ordinary table.
+    const eqStates = new Map<string, EqState>();
+    const eqOf = (point: readonly Fp2[]): EqState => {
+      let e = eqStates.get(keyOf(point));
+      if (e === undefined) eqStates.set(keyOf(point), (e = new EqState(point, K)));
+      return e;
+    };
     const eqTables = new Map<string, TableState>();
-    for (const inst of shape.instances) {
-      for (const term of inst.terms) {
-        for (const f of term.factors) {
-          if (isEqFactor(f) && !eqTables.has(keyOf(f.eq))) eqTables.set(keyOf(f.eq), { ptr: K.eqTable(f.eq), isExt: true, numVars: f.eq.length, masked: null });
-        }
-      }
-    }
-    const stateOf = (f: Factor): TableState => (isEqFactor(f) ? eqTables.get(keyOf(f.eq))! : state[f.table]);
+    const stateOf = (f: Factor): TableState => {
+      if (!isEqFactor(f)) return state[f.table];
+      let t = eqTables.get(keyOf(f.eq));
+      if (t === undefined) eqTables.set(keyOf(f.eq), (t = { ptr: K.eqTable(f.eq), isExt: true, numVars: f.eq.length, masked: null }));
+      return t;
+    };
+    const plans: InstancePlan[] = shape.instances.map((inst) => planInstance(inst.terms, eqOf, stateOf));
+    /** eq(ρ, r) once every variable of ρ is bound (the same for a factored and a table eq). */
+    const eqValue = (point: readonly Fp2[]): Fp2 => eqStates.get(keyOf(point))?.prefix ?? K.readExt(eqTables.get(keyOf(point))!.ptr, 0);
     const maxTerms = Math.max(...shape.instances.map((i) => Math.max(...i.terms.map((t) => t.factors.length))));
     const maxDeg = Math.max(1, ...degrees);
     const desc = K.alloc(8 * maxTerms);
@@ -121,7 +123,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
       for (const term of inst.terms) {
         let prod = term.coeff;
         for (const f of term.factors) {
-          prod = E.mul(prod, isEqFactor(f) ? K.readExt(eqTables.get(keyOf(f.eq))!.ptr, 0) : finalValues[f.table]!);
+          prod = E.mul(prod, isEqFactor(f) ? eqValue(f.eq) : finalValues[f.table]!);
         }
         acc = E.add(acc, prod);
       }
@@ -145,8 +147,12 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
           scale = pow2(n - k - 1);
         } else {
           scale = pow2(n - inst.numVars);
-          if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, stateOf, K);
-          else evals = kernelRoundEvals(inst.terms, k, inst.numVars, instanceDegrees(shape, inst).normal, claims[i], stateOf, K, desc, scratch, out);
+          const D = instanceDegrees(shape, inst).normal;
+          if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, stateOf, eqStates, K);
+          else {
+            const plainEvals = (terms: readonly Term[], claim: Fp2 | null) => kernelRoundEvals(terms, k, inst.numVars, D, claim, stateOf, K, desc, scratch, out);
+            evals = factoredRoundEvals(K, plans[i], k, inst.numVars, D, claims[i], { desc, scratch, out }, plainEvals);
+          }
           active.set(i, evals);
         }
         const ext = extendEvals(evals, D);
@@ -174,6 +180,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
           s.isExt = true;
         }
       }
+      for (const e of eqStates.values()) e.bind(k, r, K);
       shape.tables.forEach((t, j) => {
         if (t.numVars === k + 1) finalValues[j] = finalOf(j);
       });
@@ -201,7 +208,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
 
 /** Values at 0..d of one instance's round polynomial from the kernels (all but its last round). */
 function kernelRoundEvals(
-  terms: BatchShape['instances'][number]['terms'],
+  terms: readonly Term[],
   k: number,
   ni: number,
   d: number,
@@ -250,9 +257,16 @@ function lastRoundEvals(
   k: number,
   point: readonly Fp2[],
   stateOf: (f: Factor) => TableState,
+  eqStates: ReadonlyMap<string, EqState>,
   K: ReturnType<typeof sumcheckKernel>,
 ): Fp2[] {
   const inst = shape.instances[i];
+  // a factored eq: eq(ρ, (r_{<k}, t)) = c_k·eq(ρ_k, t)
+  const eqUni = (e: EqState) => (t: Fp2) => E.mul(e.prefix, e.linear(k, t));
+  const factorUni = (f: Factor): ((t: Fp2) => Fp2) => {
+    const e = isEqFactor(f) ? eqStates.get(keyOf(f.eq)) : undefined;
+    return e ? eqUni(e) : uni(stateOf(f));
+  };
   const D = instanceDegrees(shape, inst).last;
   const zPrefix = zEval(point.slice(0, k));
   const read = (s: TableState, idx: number): Fp2 => (s.isExt ? K.readExt(s.ptr, idx) : E.fromBase(K.readBase(s.ptr, idx)));
@@ -284,7 +298,7 @@ function lastRoundEvals(
     let acc: Fp2 = E.ZERO;
     for (const term of inst.terms) {
       let prod = term.coeff;
-      for (const f of term.factors) prod = E.mul(prod, uni(stateOf(f))(x));
+      for (const f of term.factors) prod = E.mul(prod, factorUni(f)(x));
       acc = E.add(acc, prod);
     }
     out.push(acc);

@@ -1,0 +1,214 @@
+// Eq-factored round polynomials with power factors: how the prover evaluates the terms that
+// carry an eq(ρ, ·) factor, without changing a single value it sends.
+//
+// Gruen ("Some improvements for the PIOP for ZeroCheck", 2024, §3): for a term eq(ρ, x)·G(x),
+// round k's polynomial is
+//     s(X) = Σ_{x'} eq(ρ, (r_{<k}, X, x'))·G(r_{<k}, X, x') = c_k · eq(ρ_k, X) · q(X),
+//     c_k = Π_{j<k} eq(ρ_j, r_j),   q(X) = Σ_{x'} eq(ρ_{>k}, x')·G(r_{<k}, X, x'),
+// so the kernels evaluate q, one degree lower than s, with eq(ρ_{>k}, ·) as a weight per pair:
+// no eq table is multiplied in as a factor or folded (the suffix table halves by summing pairs,
+// since eq(ρ_j, 0) + eq(ρ_j, 1) = 1), and the linear factor eq(ρ_k, X) is applied to d + 1
+// scalars. Terms that share ρ are one group sharing one q.
+//
+// Power factors: equal table factors of a term (the digest proof's S-box u^7) are one factor
+// with an exponent, so the kernel reads u once per pair and raises it by square and multiply
+// instead of multiplying seven copies.
+//
+// The value at 1 of one part of the round polynomial follows from the running claim
+// (s(0) + s(1) = claim): of the terms without eq if there are any, else of one group q, where
+// q(1) = ((claim − rest)/c_k − (1 − ρ_k)·q(0))/ρ_k needs c_k·ρ_k ≠ 0.
+import * as E from '../field/ext.js';
+import type { Fp2 } from '../field/ext.js';
+import type { SumcheckKernel } from './kernel.js';
+import type { MaskedPoly } from './mask.js';
+import { extendEvals } from './poly.js';
+import type { Factor, Term } from './types.js';
+import { isEqFactor } from './types.js';
+
+/** A table in the kernel memory during one proof. */
+export interface TableState {
+  ptr: number;
+  isExt: boolean;
+  numVars: number;
+  masked: MaskedPoly | null;
+}
+
+/** eq(ρ, ·) as a factored factor: the running prefix c_k and the suffix table eq(ρ_{>k}, ·). */
+export class EqState {
+  /** c_k = Π_{j<k} eq(ρ_j, r_j) after k rounds; eq(ρ, r) once every variable is bound. */
+  prefix: Fp2 = E.ONE;
+  /** eq(ρ_{>k}, ·): 2^(n−k−1) extension entries in round k. */
+  readonly suffix: number;
+
+  constructor(readonly point: readonly Fp2[], K: SumcheckKernel) {
+    this.suffix = K.eqTable(point.slice(1));
+  }
+
+  get numVars(): number {
+    return this.point.length;
+  }
+
+  /** eq(ρ_k, t) = (1 − ρ_k) + t·(2ρ_k − 1). */
+  linear(k: number, t: Fp2): Fp2 {
+    const rho = this.point[k];
+    return E.add(E.sub(E.ONE, rho), E.mul(t, E.sub(E.add(rho, rho), E.ONE)));
+  }
+
+  /** Binds variable k to r (a no-op for k past this point's variables). */
+  bind(k: number, r: Fp2, K: SumcheckKernel): void {
+    if (k >= this.numVars) return;
+    this.prefix = E.mul(this.prefix, this.linear(k, r));
+    if (k + 2 <= this.numVars) K.sumPairsExt(this.suffix, 1 << (this.numVars - k - 2));
+  }
+}
+
+interface PowerFactor {
+  readonly state: TableState;
+  readonly exp: number;
+}
+
+interface FactoredTerm {
+  readonly coeff: Fp2;
+  readonly powers: readonly PowerFactor[];
+  /** Degree without the eq factor: Σ exponents. */
+  readonly degree: number;
+}
+
+interface Group {
+  readonly eq: EqState;
+  readonly terms: readonly FactoredTerm[];
+  /** Degree of q: the largest term degree. */
+  readonly degree: number;
+}
+
+/** One instance's terms: grouped by their (first) eq point, and the terms without eq. */
+export interface InstancePlan {
+  readonly groups: readonly Group[];
+  readonly plain: readonly Term[];
+}
+
+/**
+ * Groups an instance's terms. `eqOf` gives the factored eq of a term's first eq factor; any
+ * further eq factor of the term stays an ordinary (folded) table through `stateOf`.
+ */
+export function planInstance(terms: readonly Term[], eqOf: (point: readonly Fp2[]) => EqState, stateOf: (f: Factor) => TableState): InstancePlan {
+  const groups = new Map<EqState, FactoredTerm[]>();
+  const plain: Term[] = [];
+  for (const term of terms) {
+    const first = term.factors.findIndex(isEqFactor);
+    if (first < 0) {
+      plain.push(term);
+      continue;
+    }
+    const eq = eqOf((term.factors[first] as { eq: readonly Fp2[] }).eq);
+    const exps = new Map<TableState, number>();
+    term.factors.forEach((f, j) => {
+      if (j === first) return;
+      const s = stateOf(f);
+      exps.set(s, (exps.get(s) ?? 0) + 1);
+    });
+    const powers = [...exps].map(([state, exp]) => ({ state, exp }));
+    const list = groups.get(eq) ?? [];
+    list.push({ coeff: term.coeff, powers, degree: term.factors.length - 1 });
+    groups.set(eq, list);
+  }
+  return {
+    groups: [...groups].map(([eq, ts]) => ({ eq, terms: ts, degree: Math.max(...ts.map((t) => t.degree)) })),
+    plain,
+  };
+}
+
+/** Kernel buffers of one proof: factor descriptors, roundTerm scratch, one output row. */
+export interface RoundBuffers {
+  readonly desc: number;
+  readonly scratch: number;
+  readonly out: number;
+}
+
+/** Values at t = 0..degree of Σ_i w_i·Π f_i(t)^e (t = 1 left zero when skipOne). */
+function termValues(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): Fp2[] {
+  const d = term.degree;
+  if (d === 0) return [K.extSum(w, nPairs)];
+  K.words(buf.out, 2 * (d + 1)).fill(0n);
+  const ps = term.powers;
+  if (ps.length === 1) {
+    K.roundPowWeighted(ps[0].state.ptr, ps[0].state.isExt, ps[0].exp, w, nPairs, d, skipOne, buf.out);
+  } else if (ps.length === 2 && d === 2) {
+    const [a, b] = ps[0].state.isExt ? [ps[1].state, ps[0].state] : [ps[0].state, ps[1].state];
+    K.roundProd2Weighted(a.ptr, a.isExt, b.ptr, b.isExt, w, nPairs, skipOne, buf.out);
+  } else {
+    const fs = ps.flatMap((p) => new Array<TableState>(p.exp).fill(p.state)).sort((a, b) => Number(a.isExt) - Number(b.isExt));
+    const dv = K.u32s(buf.desc, 2 * fs.length);
+    fs.forEach((s, j) => {
+      dv[2 * j] = s.ptr;
+      dv[2 * j + 1] = s.isExt ? 1 : 0;
+    });
+    K.roundTermWeighted(buf.desc, fs.length, nPairs, d, skipOne, w, buf.scratch, buf.out);
+  }
+  return Array.from({ length: d + 1 }, (_, t) => K.readExt(buf.out, t));
+}
+
+/**
+ * Values at 0..D of one instance's round polynomial in round k (not its last round).
+ * `plainEvals(terms, claim)` evaluates the terms without eq at 0..D, deriving the value at 1
+ * from `claim` when it is not null (the prover's unfactored kernel path).
+ */
+export function factoredRoundEvals(
+  K: SumcheckKernel,
+  plan: InstancePlan,
+  k: number,
+  ni: number,
+  D: number,
+  claim: Fp2 | null,
+  buf: RoundBuffers,
+  plainEvals: (terms: readonly Term[], claim: Fp2 | null) => Fp2[],
+): Fp2[] {
+  const nPairs = 1 << (ni - k - 1);
+  // The part whose value at 1 follows from the claim.
+  let derived: Group | 'plain' | null = null;
+  if (claim !== null) {
+    if (plan.plain.length > 0) derived = 'plain';
+    else {
+      let best = -1;
+      for (const g of plan.groups) {
+        const cost = g.degree * g.terms.length;
+        if (g.degree >= 1 && cost > best && !E.eq(g.eq.prefix, E.ZERO) && !E.eq(g.eq.point[k], E.ZERO)) {
+          derived = g;
+          best = cost;
+        }
+      }
+    }
+  }
+  let total: Fp2[] = new Array<Fp2>(D + 1).fill(E.ZERO);
+  let known01: Fp2 = E.ZERO; // s(0) + s(1) of every part computed so far
+  const ordered = derived !== null && derived !== 'plain' ? [...plan.groups.filter((g) => g !== derived), derived] : plan.groups;
+  for (const g of ordered) {
+    const skip = g === derived;
+    const full: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO);
+    const partial: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO); // terms without their value at 1
+    for (const term of g.terms) {
+      const skipTerm = skip && term.degree === g.degree;
+      const vals = termValues(K, term, g.eq.suffix, nPairs, skipTerm, buf);
+      const into = skipTerm ? partial : full;
+      const ext = skipTerm ? vals : extendEvals(vals, g.degree);
+      for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], E.mul(term.coeff, ext[t]));
+    }
+    let q = full.map((x, t) => E.add(x, partial[t]));
+    const c = g.eq.prefix;
+    if (skip) {
+      const rho = g.eq.point[k];
+      const rest = E.mul(E.sub(claim!, known01), E.inv(c));
+      const q1 = E.mul(E.sub(rest, E.mul(E.sub(E.ONE, rho), q[0])), E.inv(rho));
+      q = q.map((x, t) => (t === 1 ? q1 : x));
+    }
+    const qD = extendEvals(q, D);
+    const s = qD.map((x, t) => E.mul(E.mul(c, g.eq.linear(k, E.fromBase(BigInt(t)))), x));
+    known01 = E.add(known01, E.add(s[0], s[1]));
+    total = total.map((x, t) => E.add(x, s[t]));
+  }
+  if (plan.plain.length > 0) {
+    const p = plainEvals(plan.plain, derived === 'plain' ? E.sub(claim!, known01) : null);
+    total = total.map((x, t) => E.add(x, p[t]));
+  }
+  return total;
+}
