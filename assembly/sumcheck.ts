@@ -639,3 +639,36 @@ export function sumPairsExtInPlace(a: usize, m: i32): void {
     store<u64>(dst, x1, 8);
   }
 }
+
+/**
+ * Out-of-place folds for the worker pool: entry i of `out` ← lo + c·(hi − lo) of pair i of `a`.
+ * The in-place folds cannot be split across threads (entry i overwrites words that pair i/2
+ * reads), so a pooled table folds into a second buffer and the two swap every round.
+ */
+export function foldBaseTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const p = a + (<usize>i << 4);
+    const lo = load<u64>(p);
+    const diff = subp(load<u64>(p, 8), lo);
+    const o = out + (<usize>i << 4);
+    store<u64>(o, addp(lo, mulp(c0, diff)));
+    store<u64>(o, mulp(c1, diff), 8);
+  }
+}
+
+export function foldExtTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < m; i++) {
+    const src = a + (<usize>i << 5);
+    const lo0 = load<u64>(src);
+    const lo1 = load<u64>(src, 8);
+    extMul(subp(load<u64>(src, 16), lo0), subp(load<u64>(src, 24), lo1), c0, c1);
+    const dst = out + (<usize>i << 4);
+    store<u64>(dst, addp(lo0, r0));
+    store<u64>(dst, addp(lo1, r1), 8);
+  }
+}
+
+/** First byte past the module's static data (the JS side allocates from here). */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -31,6 +31,8 @@ export interface TableState {
   isExt: boolean;
   numVars: number;
   masked: MaskedPoly | null;
+  /** Second buffer for pooled folds (SumcheckKernel.foldTable). */
+  spare?: number;
 }
 
 /** eq(ρ, ·) as a factored factor: the running prefix c_k and the suffix table eq(ρ_{>k}, ·). */
@@ -118,24 +120,29 @@ export function planInstance(terms: readonly Term[], eqOf: (point: readonly Fp2[
   };
 }
 
-/** Kernel buffers of one proof: factor descriptors, roundTerm scratch, one output row. */
+/** Kernel buffers of one proof: factor descriptors and roundTerm scratch. */
 export interface RoundBuffers {
   readonly desc: number;
   readonly scratch: number;
-  readonly out: number;
 }
 
-/** Values at t = 0..degree of Σ_i w_i·Π f_i(t)^e (t = 1 left zero when skipOne). */
-function termValues(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): Fp2[] {
+/**
+ * Queues Σ_i w_i·Π f_i(t)^e at t = 0..degree (t = 1 left zero when skipOne) into a fresh
+ * output; the returned reader gives the values after K.flush().
+ */
+function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): () => Fp2[] {
   const d = term.degree;
-  if (d === 0) return [K.extSum(w, nPairs)];
-  K.words(buf.out, 2 * (d + 1)).fill(0n);
+  if (d === 0) {
+    const sum = K.extSum(w, nPairs);
+    return () => [sum];
+  }
+  const out = K.allocZero(16 * (d + 1));
   const ps = term.powers;
   if (ps.length === 1) {
-    K.roundPowWeighted(ps[0].state.ptr, ps[0].state.isExt, ps[0].exp, w, nPairs, d, skipOne, buf.out);
+    K.roundPowWeighted(ps[0].state.ptr, ps[0].state.isExt, ps[0].exp, w, nPairs, d, skipOne, out);
   } else if (ps.length === 2 && d === 2) {
     const [a, b] = ps[0].state.isExt ? [ps[1].state, ps[0].state] : [ps[0].state, ps[1].state];
-    K.roundProd2Weighted(a.ptr, a.isExt, b.ptr, b.isExt, w, nPairs, skipOne, buf.out);
+    K.roundProd2Weighted(a.ptr, a.isExt, b.ptr, b.isExt, w, nPairs, skipOne, out);
   } else {
     const fs = ps.flatMap((p) => new Array<TableState>(p.exp).fill(p.state)).sort((a, b) => Number(a.isExt) - Number(b.isExt));
     const dv = K.u32s(buf.desc, 2 * fs.length);
@@ -143,15 +150,16 @@ function termValues(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: nu
       dv[2 * j] = s.ptr;
       dv[2 * j + 1] = s.isExt ? 1 : 0;
     });
-    K.roundTermWeighted(buf.desc, fs.length, nPairs, d, skipOne, w, buf.scratch, buf.out);
+    K.roundTermWeighted(buf.desc, fs.length, nPairs, d, skipOne, w, buf.scratch, out);
   }
-  return Array.from({ length: d + 1 }, (_, t) => K.readExt(buf.out, t));
+  return () => Array.from({ length: d + 1 }, (_, t) => K.readExt(out, t));
 }
 
 /**
  * Values at 0..D of one instance's round polynomial in round k (not its last round).
- * `plainEvals(terms, claim)` evaluates the terms without eq at 0..D, deriving the value at 1
- * from `claim` when it is not null (the prover's unfactored kernel path).
+ * `queuePlain(terms, skipOne)` queues the terms without eq (the prover's unfactored kernel
+ * path) and returns a reader of their values at 0..D after K.flush(), given the claim on them
+ * when skipOne. Every kernel of the round is queued before one flush (one pool run).
  */
 export function factoredRoundEvals(
   K: SumcheckKernel,
@@ -161,7 +169,7 @@ export function factoredRoundEvals(
   D: number,
   claim: Fp2 | null,
   buf: RoundBuffers,
-  plainEvals: (terms: readonly Term[], claim: Fp2 | null) => Fp2[],
+  queuePlain: (terms: readonly Term[], skipOne: boolean) => (claim: Fp2 | null) => Fp2[],
 ): Fp2[] {
   const nPairs = 1 << (ni - k - 1);
   // The part whose value at 1 follows from the claim.
@@ -182,17 +190,20 @@ export function factoredRoundEvals(
   let total: Fp2[] = new Array<Fp2>(D + 1).fill(E.ZERO);
   let known01: Fp2 = E.ZERO; // s(0) + s(1) of every part computed so far
   const ordered = derived !== null && derived !== 'plain' ? [...plan.groups.filter((g) => g !== derived), derived] : plan.groups;
-  for (const g of ordered) {
+  const readers = ordered.map((g) => g.terms.map((term) => queueTerm(K, term, g.eq.suffix, nPairs, g === derived && term.degree === g.degree, buf)));
+  const plainReader = plan.plain.length > 0 ? queuePlain(plan.plain, derived === 'plain') : null;
+  K.flush();
+  ordered.forEach((g, gi) => {
     const skip = g === derived;
     const full: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO);
     const partial: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO); // terms without their value at 1
-    for (const term of g.terms) {
+    g.terms.forEach((term, ti) => {
       const skipTerm = skip && term.degree === g.degree;
-      const vals = termValues(K, term, g.eq.suffix, nPairs, skipTerm, buf);
+      const vals = readers[gi][ti]();
       const into = skipTerm ? partial : full;
       const ext = skipTerm ? vals : extendEvals(vals, g.degree);
       for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], E.mul(term.coeff, ext[t]));
-    }
+    });
     let q = full.map((x, t) => E.add(x, partial[t]));
     const c = g.eq.prefix;
     if (skip) {
@@ -205,9 +216,9 @@ export function factoredRoundEvals(
     const s = qD.map((x, t) => E.mul(E.mul(c, g.eq.linear(k, E.fromBase(BigInt(t)))), x));
     known01 = E.add(known01, E.add(s[0], s[1]));
     total = total.map((x, t) => E.add(x, s[t]));
-  }
-  if (plan.plain.length > 0) {
-    const p = plainEvals(plan.plain, derived === 'plain' ? E.sub(claim!, known01) : null);
+  });
+  if (plainReader !== null) {
+    const p = plainReader(derived === 'plain' ? E.sub(claim!, known01) : null);
     total = total.map((x, t) => E.add(x, p[t]));
   }
   return total;

@@ -5,12 +5,28 @@
 // pointers, copies out the few values it needs, and releases back to the mark. Provers nest
 // (the lookup prover calls the sumcheck prover) because release is stack-ordered.
 //
+// Threads: with more than one thread (ZKINFER_THREADS, else the machine's parallelism; see
+// src/field/kernel.ts) and SharedArrayBuffer, the module built against a shared memory
+// (assembly/sumcheck-shared.ts) runs on a worker pool. Round kernels and folds over at least
+// POOL_MIN_PAIRS pairs are then cut into chunks that are queued; `flush()` runs the queue on the
+// pool (this thread helping) and adds the chunks' partial sums into each call's output. Callers
+// call flush() before reading a round kernel's output or a folded table; without a pool every
+// call runs at once and flush() does nothing. Results are identical either way.
+//
 // Prover-only: the verifier never loads this module.
 import { wasmBase64 } from '../gen/sumcheck.wasm.js';
+import { wasmBase64 as sharedBase64 } from '../gen/sumcheck-shared.wasm.js';
 import type { Fp2 } from '../field/ext.js';
+import { P } from '../field/goldilocks.js';
+import { fieldThreads } from '../field/kernel.js';
+import { createNodePool } from '../field/pool-node.js';
+import type { KernelCall, KernelPool } from '../field/pool.js';
 
 interface Exports {
-  memory: WebAssembly.Memory;
+  memory?: WebAssembly.Memory;
+  heapBase(): number;
+  foldBaseTo(out: number, a: number, m: number, c0: bigint, c1: bigint): void;
+  foldExtTo(out: number, a: number, m: number, c0: bigint, c1: bigint): void;
   roundTerm(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: number, scratch: number, out: number): void;
   foldBaseInPlace(a: number, m: number, c0: bigint, c1: bigint): void;
   foldExtInPlace(a: number, m: number, c0: bigint, c1: bigint): void;
@@ -30,6 +46,35 @@ interface Exports {
 
 const PAGE = 65536;
 const ALIGN = 64;
+const MAX_PAGES = 65536; // the --maximumMemory of the shared build
+/** Round kernels and folds over at least this many pairs go to the pool (when there is one). */
+export const POOL_MIN_PAIRS = 1 << 13;
+const MIN_CHUNK_PAIRS = 1 << 11;
+const CHUNKS_PER_THREAD = 4;
+
+/** A table the pool may fold: its pointer moves between two buffers (see foldTable). */
+export interface FoldableTable {
+  ptr: number;
+  isExt: boolean;
+  /** The second buffer, allocated on the first pooled fold. */
+  spare?: number;
+}
+
+interface Reduction {
+  readonly out: number;
+  readonly entries: number;
+  readonly parts: readonly number[];
+}
+
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** Pairs per block in roundTerm (must match BLOCK in assembly/sumcheck.ts). */
 export const BLOCK = 128;
 
@@ -54,17 +99,105 @@ function preferOptimizingCompiler(): void {
 
 export class SumcheckKernel {
   private readonly x: Exports;
+  private readonly memory: WebAssembly.Memory;
+  private readonly module: WebAssembly.Module;
   private top: number;
   private readonly base: number;
+  private pool: KernelPool | null = null;
+  private poolTried = false;
+  private queue: KernelCall[] = [];
+  private reductions: Reduction[] = [];
+  private pooledFlushes = 0;
 
-  constructor() {
+  /** `threads` (≥ 1): threads for large rounds, this one included; 1 = no pool. */
+  constructor(readonly threads: number = fieldThreads()) {
     preferOptimizingCompiler();
-    const module = new WebAssembly.Module(decodeBase64(wasmBase64));
-    const instance = new WebAssembly.Instance(module, {});
-    this.x = instance.exports as unknown as Exports;
+    const shared = threads > 1 && sharedMemoryAvailable();
+    this.module = new WebAssembly.Module(decodeBase64(shared ? sharedBase64 : wasmBase64));
+    if (shared) {
+      this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+      this.x = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    } else {
+      this.x = new WebAssembly.Instance(this.module, {}).exports as unknown as Exports;
+      this.memory = this.x.memory!;
+    }
     // Nothing of the module's own data lives above its static area; start past it, aligned.
-    this.base = Math.ceil(this.x.memory.buffer.byteLength / ALIGN) * ALIGN;
+    this.base = Math.ceil(this.x.heapBase() / ALIGN) * ALIGN;
     this.top = this.base;
+  }
+
+  /** Flushes that ran on the pool so far (lets tests check the parallel path ran). */
+  get pooledRuns(): number {
+    return this.pooledFlushes;
+  }
+
+  /** Stops the pool's workers (a later large round starts them again). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+    this.poolTried = false;
+  }
+
+  private activePool(): KernelPool | null {
+    if (!this.poolTried) {
+      this.poolTried = true;
+      if (this.threads > 1 && this.memory.buffer instanceof SharedArrayBuffer) this.pool = createNodePool(this.module, this.memory, this.threads - 1);
+    }
+    return this.pool;
+  }
+
+  /** Chunks [first, count) for a call over nPairs pairs, or null to run it here at once. */
+  private chunks(nPairs: number): [number, number][] | null {
+    if (nPairs < POOL_MIN_PAIRS || this.activePool() === null) return null;
+    const shares = Math.max(2, Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor(nPairs / MIN_CHUNK_PAIRS)));
+    const out: [number, number][] = [];
+    for (let s = 0; s < shares; s++) {
+      const a = Math.floor((nPairs * s) / shares);
+      const b = Math.floor((nPairs * (s + 1)) / shares);
+      if (b > a) out.push([a, b - a]);
+    }
+    return out;
+  }
+
+  /**
+   * Queues a round kernel over nPairs pairs in chunks, each accumulating into its own zeroed
+   * copy of `out` (entries extension entries), or returns false when it should run here.
+   */
+  private queueRound(nPairs: number, out: number, entries: number, call: (first: number, count: number, part: number) => KernelCall): boolean {
+    const cs = this.chunks(nPairs);
+    if (cs === null) return false;
+    const parts = cs.map(([first, count]) => {
+      const part = this.allocZero(16 * entries);
+      this.queue.push(call(first, count, part));
+      return part;
+    });
+    this.reductions.push({ out, entries, parts });
+    return true;
+  }
+
+  /** Runs every queued call (on the pool) and adds the partial sums into their outputs. */
+  flush(): void {
+    if (this.queue.length === 0) return;
+    const calls = this.queue;
+    const reductions = this.reductions;
+    this.queue = [];
+    this.reductions = [];
+    const fns = this.x as unknown as Record<string, (...args: (number | bigint)[]) => unknown>;
+    const pool = this.activePool();
+    if (pool === null) calls.forEach((c) => fns[c.fn](...c.args));
+    else {
+      this.pooledFlushes++;
+      pool.run(calls, (c) => {
+        fns[c.fn](...c.args);
+      });
+    }
+    for (const r of reductions) {
+      const out = this.rawWords(r.out, 2 * r.entries);
+      for (const part of r.parts) {
+        const w = this.rawWords(part, 2 * r.entries);
+        for (let i = 0; i < out.length; i++) out[i] = (out[i] + w[i]) % P;
+      }
+    }
   }
 
   mark(): number {
@@ -72,6 +205,7 @@ export class SumcheckKernel {
   }
 
   release(mark: number): void {
+    this.flush(); // queued calls may write into the region being released
     if (mark < this.base || mark > this.top) throw new RangeError('SumcheckKernel.release: mark out of order');
     this.top = mark;
   }
@@ -80,28 +214,41 @@ export class SumcheckKernel {
   alloc(bytes: number): number {
     const ptr = this.top;
     const end = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
-    const have = this.x.memory.buffer.byteLength;
+    const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
-      this.x.memory.grow(pages); // throws a RangeError when the engine refuses
+      this.memory.grow(pages); // throws a RangeError when the engine refuses
     }
     this.top = end;
     return ptr;
   }
 
-  /** A fresh view of `words` u64 words at `ptr` (views die when the memory grows). */
+  /** A fresh view of `words` u64 words at `ptr` (views die when the memory grows); flushes first. */
   words(ptr: number, words: number): BigUint64Array {
-    return new BigUint64Array(this.x.memory.buffer, ptr, words);
+    this.flush();
+    return this.rawWords(ptr, words);
   }
 
+  private rawWords(ptr: number, words: number): BigUint64Array {
+    return new BigUint64Array(this.memory.buffer, ptr, words);
+  }
+
+  /** alloc, zero-filled (without a flush: round kernels accumulate into such outputs). */
+  allocZero(bytes: number): number {
+    const ptr = this.alloc(bytes);
+    this.rawWords(ptr, Math.ceil(bytes / 8)).fill(0n);
+    return ptr;
+  }
+
+  /** A view for writing descriptors (no flush: queued calls copy what they need). */
   u32s(ptr: number, n: number): Uint32Array {
-    return new Uint32Array(this.x.memory.buffer, ptr, n);
+    return new Uint32Array(this.memory.buffer, ptr, n);
   }
 
   /** Copies `v` into a fresh region and returns its pointer. */
   put(v: BigUint64Array): number {
     const ptr = this.alloc(8 * v.length);
-    this.words(ptr, v.length).set(v);
+    this.rawWords(ptr, v.length).set(v);
     return ptr;
   }
 
@@ -114,33 +261,87 @@ export class SumcheckKernel {
     return this.words(ptr + 8 * i, 1)[0];
   }
 
+  // Round kernels: each adds into `out` the values at t = 0..d over nPairs pairs; queued in
+  // chunks on a pool (read `out` after flush()). Pair i of a base table is 16 bytes at
+  // ptr + 16i, of an extension table 32 bytes at ptr + 32i; weights are 16 bytes per pair.
+
   roundTerm(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: boolean, scratch: number, out: number): void {
-    this.x.roundTerm(desc, k, pairOffset, nPairs, d, skipOne ? 1 : 0, scratch, out);
+    this.roundTermWeighted(desc, k, nPairs, d, skipOne, 0, scratch, out, pairOffset);
   }
 
   /** roundTerm for two factors and degree 2 (b must be the extension one if only one is). */
   roundProd2(a: number, aExt: boolean, b: number, bExt: boolean, nPairs: number, skipOne: boolean, out: number): void {
-    this.x.roundProd2(a, aExt ? 1 : 0, b, bExt ? 1 : 0, nPairs, skipOne ? 0 : 1, out);
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundProd2',
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, b + pairBytes(bExt) * first, bExt ? 1 : 0, count, skipOne ? 0 : 1, o],
+    });
+    if (!this.queueRound(nPairs, out, 3, call)) this.x.roundProd2(a, aExt ? 1 : 0, b, bExt ? 1 : 0, nPairs, skipOne ? 0 : 1, out);
   }
 
   /** roundTerm for three factors, d ≤ 3, b and c extension tables. */
   roundProd3(a: number, aExt: boolean, b: number, c: number, nPairs: number, d: number, skipOne: boolean, out: number): void {
-    this.x.roundProd3(a, aExt ? 1 : 0, b, c, nPairs, d, skipOne ? 0 : 1, out);
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundProd3',
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, b + 32 * first, c + 32 * first, count, d, skipOne ? 0 : 1, o],
+    });
+    if (!this.queueRound(nPairs, out, d + 1, call)) this.x.roundProd3(a, aExt ? 1 : 0, b, c, nPairs, d, skipOne ? 0 : 1, out);
   }
 
-  /** roundTerm with a weight per pair (an extension table of nPairs entries at `weights`). */
-  roundTermWeighted(desc: number, k: number, nPairs: number, d: number, skipOne: boolean, weights: number, scratch: number, out: number): void {
-    this.x.roundTermWeighted(desc, k, 0, nPairs, d, skipOne ? 1 : 0, weights, scratch, out);
+  /**
+   * roundTerm with a weight per pair (an extension table at `weights`, 0 for none). `desc`
+   * and `scratch` (see assembly/sumcheck.ts) must stay untouched until flush(); a pooled call
+   * gets one scratch region per chunk.
+   */
+  roundTermWeighted(desc: number, k: number, nPairs: number, d: number, skipOne: boolean, weights: number, scratch: number, out: number, pairOffset = 0): void {
+    let descCopy = 0; // the caller reuses desc for its next term before flush()
+    const call = (first: number, count: number, o: number): KernelCall => {
+      if (descCopy === 0) {
+        descCopy = this.alloc(8 * k);
+        this.u32s(descCopy, 2 * k).set(this.u32s(desc, 2 * k));
+      }
+      return { fn: 'roundTermWeighted', args: [descCopy, k, pairOffset + first, count, d, skipOne ? 1 : 0, weights, this.alloc((d + 1) * BLOCK * 16), o] };
+    };
+    if (!this.queueRound(nPairs, out, d + 1, call)) this.x.roundTermWeighted(desc, k, pairOffset, nPairs, d, skipOne ? 1 : 0, weights, scratch, out);
   }
 
   /** out[t] += Σ_i w_i·a_i(t)^e for t = 0..dq (t = 1 skipped when skipOne); w = 0 for no weights. */
   roundPowWeighted(a: number, aExt: boolean, e: number, w: number, nPairs: number, dq: number, skipOne: boolean, out: number): void {
-    this.x.roundPowWeighted(a, aExt ? 1 : 0, e, w, nPairs, dq, skipOne ? 0 : 1, out);
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundPowWeighted',
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w === 0 ? 0 : w + 16 * first, count, dq, skipOne ? 0 : 1, o],
+    });
+    if (!this.queueRound(nPairs, out, dq + 1, call)) this.x.roundPowWeighted(a, aExt ? 1 : 0, e, w, nPairs, dq, skipOne ? 0 : 1, out);
   }
 
   /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */
   roundProd2Weighted(a: number, aExt: boolean, b: number, bExt: boolean, w: number, nPairs: number, skipOne: boolean, out: number): void {
-    this.x.roundProd2Weighted(a, aExt ? 1 : 0, b, bExt ? 1 : 0, w, nPairs, skipOne ? 0 : 1, out);
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundProd2Weighted',
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, b + pairBytes(bExt) * first, bExt ? 1 : 0, w + 16 * first, count, skipOne ? 0 : 1, o],
+    });
+    if (!this.queueRound(nPairs, out, 3, call)) this.x.roundProd2Weighted(a, aExt ? 1 : 0, b, bExt ? 1 : 0, w, nPairs, skipOne ? 0 : 1, out);
+  }
+
+  /**
+   * Binds the lowest variable of a table of 2·pairs entries to r: in place, or, when the pool
+   * takes it, into the table's second buffer (queued; the pointers swap now, the data is there
+   * after flush()). The table is an extension table afterwards.
+   */
+  foldTable(t: FoldableTable, pairs: number, r: Fp2): void {
+    const cs = this.chunks(pairs);
+    if (cs === null) {
+      if (t.isExt) this.foldExt(t.ptr, pairs, r);
+      else this.foldBase(t.ptr, pairs, r);
+    } else {
+      t.spare ??= this.alloc(16 * pairs); // the largest fold output this table will see
+      const src = t.ptr;
+      const dst = t.spare;
+      const fn = t.isExt ? 'foldExtTo' : 'foldBaseTo';
+      for (const [first, count] of cs) this.queue.push({ fn, args: [dst + 16 * first, src + pairBytes(t.isExt) * first, count, r[0], r[1]] });
+      t.ptr = dst;
+      t.spare = src;
+    }
+    t.isExt = true;
   }
 
   /** a[i] ← a[2i] + a[2i+1] for i < m (extension entries, in place). */
@@ -204,10 +405,24 @@ export class SumcheckKernel {
   }
 }
 
+function pairBytes(isExt: boolean): number {
+  return isExt ? 32 : 16;
+}
+
 let shared: SumcheckKernel | null = null;
 
 /** The process-wide kernel instance (created on first use). */
 export function sumcheckKernel(): SumcheckKernel {
   shared ??= new SumcheckKernel();
   return shared;
+}
+
+/**
+ * Replaces the process-wide kernel by one with `threads` threads (≥ 1; 1 = no pool), stopping
+ * the old one's workers. Only between proofs: tables of a running proof live in the old memory.
+ */
+export function setSumcheckThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setSumcheckThreads: ${threads} is not a positive integer`);
+  shared?.close();
+  shared = new SumcheckKernel(threads);
 }

@@ -98,7 +98,6 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
     const maxDeg = Math.max(1, ...degrees);
     const desc = K.alloc(8 * maxTerms);
     const scratch = K.alloc((maxDeg + 1) * BLOCK * 16);
-    const out = K.alloc((maxDeg + 1) * 16);
 
     // ---- head: claimed sum and the mask's sum
     const maskSum = mask ? mask.sum() : null;
@@ -150,8 +149,8 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
           const D = instanceDegrees(shape, inst).normal;
           if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, stateOf, eqStates, K);
           else {
-            const plainEvals = (terms: readonly Term[], claim: Fp2 | null) => kernelRoundEvals(terms, k, inst.numVars, D, claim, stateOf, K, desc, scratch, out);
-            evals = factoredRoundEvals(K, plans[i], k, inst.numVars, D, claims[i], { desc, scratch, out }, plainEvals);
+            const queuePlain = (terms: readonly Term[], skipOne: boolean) => queueRoundTerms(terms, k, inst.numVars, D, skipOne, stateOf, K, desc, scratch);
+            evals = factoredRoundEvals(K, plans[i], k, inst.numVars, D, claims[i], { desc, scratch }, queuePlain);
           }
           active.set(i, evals);
         }
@@ -173,13 +172,9 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
       point.push(r);
       // fold every table that still has variables
       for (const s of [...state, ...eqTables.values()]) {
-        if (s.numVars > k) {
-          const pairs = 1 << (s.numVars - k - 1);
-          if (s.isExt) K.foldExt(s.ptr, pairs, r);
-          else K.foldBase(s.ptr, pairs, r);
-          s.isExt = true;
-        }
+        if (s.numVars > k) K.foldTable(s, 1 << (s.numVars - k - 1), r);
       }
+      K.flush();
       for (const e of eqStates.values()) e.bind(k, r, K);
       shape.tables.forEach((t, j) => {
         if (t.numVars === k + 1) finalValues[j] = finalOf(j);
@@ -206,25 +201,26 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
   }
 }
 
-/** Values at 0..d of one instance's round polynomial from the kernels (all but its last round). */
-function kernelRoundEvals(
+/**
+ * Queues one instance's terms (without a factored eq) for round k on the kernels, each into a
+ * fresh output, and returns a reader of their summed values at 0..d after K.flush(); with
+ * skipOne the value at 1 is not computed but derived from the claim given to the reader.
+ */
+function queueRoundTerms(
   terms: readonly Term[],
   k: number,
   ni: number,
   d: number,
-  claim: Fp2 | null,
+  skipOne: boolean,
   stateOf: (f: Factor) => TableState,
   K: ReturnType<typeof sumcheckKernel>,
   desc: number,
   scratch: number,
-  out: number,
-): Fp2[] {
+): (claim: Fp2 | null) => Fp2[] {
   const nPairs = 1 << (ni - k - 1);
-  const skipOne = claim !== null;
-  const acc: Fp2[] = Array.from({ length: d + 1 }, () => E.ZERO);
-  for (const term of terms) {
+  const outs = terms.map((term) => {
     const fs = term.factors.map(stateOf).sort((a, b) => Number(a.isExt) - Number(b.isExt));
-    K.words(out, 2 * (d + 1)).fill(0n);
+    const out = K.allocZero((d + 1) * 16);
     if (fs.length === 2 && d === 2) {
       K.roundProd2(fs[0].ptr, fs[0].isExt, fs[1].ptr, fs[1].isExt, nPairs, skipOne, out);
     } else if (fs.length === 3 && d <= 3 && d >= 1 && fs[1].isExt && fs[2].isExt) {
@@ -237,13 +233,19 @@ function kernelRoundEvals(
       });
       K.roundTerm(desc, fs.length, 0, nPairs, d, skipOne, scratch, out);
     }
-    for (let t = 0; t <= d; t++) {
-      if (skipOne && t === 1) continue;
-      acc[t] = E.add(acc[t], E.mul(term.coeff, K.readExt(out, t)));
-    }
-  }
-  if (skipOne) acc[1] = E.sub(claim, acc[0]);
-  return acc;
+    return out;
+  });
+  return (claim) => {
+    const acc: Fp2[] = Array.from({ length: d + 1 }, () => E.ZERO);
+    terms.forEach((term, j) => {
+      for (let t = 0; t <= d; t++) {
+        if (skipOne && t === 1) continue;
+        acc[t] = E.add(acc[t], E.mul(term.coeff, K.readExt(outs[j], t)));
+      }
+    });
+    if (skipOne) acc[1] = E.sub(claim!, acc[0]);
+    return acc;
+  };
 }
 
 /**
