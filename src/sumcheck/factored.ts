@@ -127,6 +127,20 @@ export interface RoundBuffers {
 }
 
 /**
+ * A single power factor u^e with e ≥ 3 runs in coefficient form (roundPowCoeffs: for e = 7,
+ * 20 extension products per pair instead of 35), which yields every value, the one at 1 too.
+ */
+function inCoefficients(term: FactoredTerm): boolean {
+  return term.powers.length === 1 && term.degree >= 3;
+}
+
+function binomial(n: number, k: number): bigint {
+  let r = 1n;
+  for (let i = 0; i < k; i++) r = (r * BigInt(n - i)) / BigInt(i + 1);
+  return r;
+}
+
+/**
  * Queues Σ_i w_i·Π f_i(t)^e at t = 0..degree (t = 1 left zero when skipOne) into a fresh
  * output; the returned reader gives the values after K.flush().
  */
@@ -138,6 +152,18 @@ function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: num
   }
   const out = K.allocZero(16 * (d + 1));
   const ps = term.powers;
+  if (inCoefficients(term)) {
+    K.roundPowCoeffs(ps[0].state.ptr, ps[0].state.isExt, d, w, nPairs, out);
+    return () => {
+      // q(t) = Σ_j C(d, j)·c_j·t^j at t = 0..d
+      const c = Array.from({ length: d + 1 }, (_, j) => E.mulBase(K.readExt(out, j), binomial(d, j)));
+      return Array.from({ length: d + 1 }, (_, t) => {
+        let acc: Fp2 = E.ZERO;
+        for (let j = d; j >= 0; j--) acc = E.add(E.mulBase(acc, BigInt(t)), c[j]);
+        return acc;
+      });
+    };
+  }
   if (ps.length === 1) {
     K.roundPowWeighted(ps[0].state.ptr, ps[0].state.isExt, ps[0].exp, w, nPairs, d, skipOne, out);
   } else if (ps.length === 2 && d === 2) {
@@ -190,7 +216,8 @@ export function factoredRoundEvals(
   let total: Fp2[] = new Array<Fp2>(D + 1).fill(E.ZERO);
   let known01: Fp2 = E.ZERO; // s(0) + s(1) of every part computed so far
   const ordered = derived !== null && derived !== 'plain' ? [...plan.groups.filter((g) => g !== derived), derived] : plan.groups;
-  const readers = ordered.map((g) => g.terms.map((term) => queueTerm(K, term, g.eq.suffix, nPairs, g === derived && term.degree === g.degree, buf)));
+  const skips = (g: Group, term: FactoredTerm): boolean => g === derived && term.degree === g.degree && !inCoefficients(term);
+  const readers = ordered.map((g) => g.terms.map((term) => queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf)));
   const plainReader = plan.plain.length > 0 ? queuePlain(plan.plain, derived === 'plain') : null;
   K.flush();
   ordered.forEach((g, gi) => {
@@ -198,7 +225,7 @@ export function factoredRoundEvals(
     const full: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO);
     const partial: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO); // terms without their value at 1
     g.terms.forEach((term, ti) => {
-      const skipTerm = skip && term.degree === g.degree;
+      const skipTerm = skips(g, term);
       const vals = readers[gi][ti]();
       const into = skipTerm ? partial : full;
       const ext = skipTerm ? vals : extendEvals(vals, g.degree);

@@ -40,6 +40,7 @@ interface Exports {
   roundProd3(a: number, aExt: number, b: number, c: number, nPairs: number, d: number, withOne: number, out: number): void;
   roundTermWeighted(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: number, weights: number, scratch: number, out: number): void;
   roundPowWeighted(a: number, aExt: number, e: number, w: number, nPairs: number, dq: number, withOne: number, acc: number): void;
+  roundPowCoeffs(a: number, aExt: number, e: number, w: number, nPairs: number, scratch: number, acc: number): void;
   roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
   sumPairsExtInPlace(a: number, m: number): void;
 }
@@ -313,6 +314,18 @@ export class SumcheckKernel {
     if (!this.queueRound(nPairs, out, dq + 1, call)) this.x.roundPowWeighted(a, aExt ? 1 : 0, e, w, nPairs, dq, skipOne ? 0 : 1, out);
   }
 
+  /**
+   * out[j] += Σ_i w_i·lo_i^(e−j)·(hi_i − lo_i)^j for j = 0..e (w required): the power factor's
+   * weighted sum in coefficient form, Σ_i w_i·a_i(t)^e = Σ_j C(e, j)·out[j]·t^j.
+   */
+  roundPowCoeffs(a: number, aExt: boolean, e: number, w: number, nPairs: number, out: number): void {
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundPowCoeffs',
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, this.alloc(32 * (e + 1)), o],
+    });
+    if (!this.queueRound(nPairs, out, e + 1, call)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(32 * (e + 1)), out);
+  }
+
   /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */
   roundProd2Weighted(a: number, aExt: boolean, b: number, bExt: boolean, w: number, nPairs: number, skipOne: boolean, out: number): void {
     const call = (first: number, count: number, o: number): KernelCall => ({
@@ -417,12 +430,17 @@ export function sumcheckKernel(): SumcheckKernel {
   return shared;
 }
 
+const byThreads = new Map<number, SumcheckKernel>();
+
 /**
- * Replaces the process-wide kernel by one with `threads` threads (≥ 1; 1 = no pool), stopping
- * the old one's workers. Only between proofs: tables of a running proof live in the old memory.
+ * Makes the process-wide kernel one with `threads` threads (≥ 1; 1 = no pool). Kernels are
+ * kept per thread count, so switching back and forth (tests, benchmarks) reuses a warm module
+ * and pool. Only between proofs: tables of a running proof live in the current kernel's memory.
  */
 export function setSumcheckThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setSumcheckThreads: ${threads} is not a positive integer`);
-  shared?.close();
-  shared = new SumcheckKernel(threads);
+  if (shared !== null && !byThreads.has(shared.threads)) byThreads.set(shared.threads, shared);
+  let k = byThreads.get(threads);
+  if (k === undefined) byThreads.set(threads, (k = new SumcheckKernel(threads)));
+  shared = k;
 }

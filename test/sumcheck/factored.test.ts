@@ -192,3 +192,33 @@ test('roundPowWeighted = BigInt on edge values (base and extension tables, e = 1
     }
   }
 });
+
+/** The coefficient-form power kernel against BigInt: Σ_i w_i·lo_i^(e−j)·(hi_i − lo_i)^j. */
+test('roundPowCoeffs = BigInt on edge values (base and extension tables, e = 1 … 9)', () => {
+  const K = sumcheckKernel();
+  for (const ext of [false, true]) {
+    for (let e = 1; e <= 9; e++) {
+      const nv = 4;
+      const table = edgeTable(nv, ext);
+      const w = edgeTable(nv - 1, true);
+      const mark = K.mark();
+      try {
+        const a = K.put(table);
+        const wp = K.put(w);
+        const out = K.allocZero(16 * (e + 1));
+        K.roundPowCoeffs(a, ext, e, wp, 1 << (nv - 1), out);
+        for (let j = 0; j <= e; j++) {
+          let acc: Fp2 = E.ZERO;
+          for (let i = 0; i < 1 << (nv - 1); i++) {
+            const lo = entry(table, nv, 2 * i);
+            const d = E.sub(entry(table, nv, 2 * i + 1), lo);
+            acc = E.add(acc, E.mul([w[2 * i], w[2 * i + 1]], E.mul(E.pow(lo, BigInt(e - j)), E.pow(d, BigInt(j)))));
+          }
+          assert.deepEqual(K.readExt(out, j), acc, `ext ${ext} e ${e} j ${j}`);
+        }
+      } finally {
+        K.release(mark);
+      }
+    }
+  }
+});
