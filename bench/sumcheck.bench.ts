@@ -14,8 +14,10 @@ import { randomBase } from '../src/sumcheck/random.js';
 import * as E from '../src/field/ext.js';
 import type { Fp2 } from '../src/field/ext.js';
 import { MaskedPoly as MP } from '../src/sumcheck/mask.js';
-import { ProverSession, maskedLayout, specOf } from '../src/sumcheck/session.js';
-import { proveLookups, type CommitPort, type LookupShape } from '../src/lookup/logup.js';
+import { ProverSession, VerifierSession, maskedLayout, specOf } from '../src/sumcheck/session.js';
+import { proveLookups, verifyLookups, readLookupProof, writeLookupProof, type CommitPort, type LookupShape } from '../src/lookup/logup.js';
+import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrProof } from '../src/lookup/logup-gkr.js';
+import { ByteReader, ByteWriter } from '../src/encoding/bytes.js';
 import { rangeTable } from '../src/lookup/table.js';
 import { HashPcs } from '../src/pcs/index.js';
 import { proveRangeStandalone, verifyRangeStandalone } from '../src/lookup/standalone.js';
@@ -87,50 +89,79 @@ for (let log = 16; log <= maxLog; log += 2) {
 }
 
 /**
- * LogUp rate: 2^n lookups of 16-bit values into the 2^16 range table, committed-inverse
- * variant. The looked-up column's own commitment is excluded (it happens before the timer);
- * "with PCS" includes committing m, g, h, q with the hiding PCS and opening all four claims
- * batches; "prover only" replaces the commitments by a port that only absorbs a constant.
+ * LogUp rates: 2^n lookups of 16-bit values into the 2^16 range table, both variants
+ * (LogUp-GKR and committed inverse columns), zero-knowledge. The looked-up column's own
+ * commitment is excluded (it happens before the timer); "with PCS" includes committing the
+ * variant's helper vectors with the hiding PCS and opening every commitment (the column's
+ * opening included); "prover only" replaces the commitments by a port that only absorbs a
+ * constant. Proof bytes: the lookup proof, the helper commitments' roots and every opening.
  */
+type Variant = 'gkr' | 'inverses';
+
+function lookupOnce(variant: Variant, n: number, values: BigUint64Array, pcs: HashPcs, withPcs: boolean) {
+  const shape: LookupShape = { relations: [{ table: rangeTable(16), columns: [{ numVars: n, components: 1, maskVars: 1 }] }], extras: [], checks: [] };
+  const col = MP.sample(values, n, 1);
+  const t = new Transcript('bench-lookup');
+  const session = new ProverSession(pcs, t);
+  let port: CommitPort;
+  if (withPcs) {
+    session.commit(col.commitPolys()); // the looked-up column: not measured
+    port = session;
+  } else {
+    port = { commit: (_p: readonly BaseVec[] | null) => (t.absorbString('c', 'x'), 0), claim: () => {} };
+  }
+  const refs = { columns: [[maskedLayout(0, [specOf(col)])]], extras: [] };
+  const witness = { columns: [[[col]]], extras: [] };
+  const c0 = process.cpuUsage();
+  const w = new ByteWriter();
+  if (variant === 'gkr') writeLookupGkrProof(w, proveLookupsGkr(shape, witness, refs, port, t));
+  else writeLookupProof(w, proveLookups(shape, witness, refs, port, t));
+  const openings = withPcs ? session.finish() : [];
+  const c = process.cpuUsage(c0);
+  const ms = (c.user + c.system) / 1000;
+  if (!withPcs) return { ms, bytes: 0, verifyMs: 0 };
+  const proofBytes = w.finish();
+  const openingBytes = openings.map((o) => pcs.serializeProof(o));
+  const bytes = proofBytes.length + openingBytes.reduce((a, b) => a + b.length, 0) + session.commitments.slice(1).reduce((a, cm) => a + cm.root.length + 4 * cm.sizes.length, 0);
+  // the verifier: replay, check every layer and every opening
+  const verifyMs = measure(() => {
+    const vt = new Transcript('bench-lookup');
+    const vs = new VerifierSession(pcs, vt, session.commitments);
+    vs.receive();
+    const r = new ByteReader(proofBytes, 'lookup proof');
+    if (variant === 'gkr') verifyLookupsGkr(shape, readLookupGkrProof(r, shape), refs, vs, vt);
+    else verifyLookups(shape, readLookupProof(r, shape), refs, vs, vt);
+    vs.finish(openingBytes.map((b, i) => pcs.deserializeProof(b, session.commitments[i], vs.claimsOf(i))));
+  }, 3).cpu;
+  return { ms, bytes, verifyMs };
+}
+
 function benchLookups(quickRun: boolean): string {
   const pcs = new HashPcs({ evalMasks: 8 });
-  const out = ['| lookups | table | prover only, CPU (ms) | M lookups/s | with PCS commit+open, CPU (ms) | M lookups/s |', '|---|---|---|---|---|---|'];
-  for (const n of quickRun ? [16, 18] : [16, 18, 20]) {
+  const out = [
+    '| lookups | variant | prover only, CPU (ms) | M lookups/s | with PCS commit+open, CPU (ms) | M lookups/s | proof bytes | verifier CPU (ms) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const n of quickRun ? [16, 18] : [16, 18, 20, 22]) {
     const values = BigUint64Array.from({ length: 1 << n }, () => BigInt(Math.floor(Math.random() * 65536)));
-    const shape: LookupShape = { relations: [{ table: rangeTable(16), columns: [{ numVars: n, components: 1, maskVars: 1 }] }], extras: [], checks: [] };
-    const once = (withPcs: boolean): number => {
-      const col = MP.sample(values, n, 1);
-      const t = new Transcript('bench-lookup');
-      const session = new ProverSession(pcs, t);
-      let port: CommitPort;
-      if (withPcs) {
-        session.commit(col.commitPolys()); // the looked-up column: not measured
-        port = session;
-      } else {
-        port = { commit: (_p: readonly BaseVec[] | null) => (t.absorbString('c', 'x'), 0), claim: () => {} };
-      }
-      const refs = maskedLayout(0, [specOf(col)]);
-      const c0 = process.cpuUsage();
-      proveLookups(shape, { columns: [[[col]]], extras: [] }, { columns: [[refs]], extras: [] }, port, t);
-      if (withPcs) session.finish();
-      const c = process.cpuUsage(c0);
-      return (c.user + c.system) / 1000;
-    };
-    const runs = n >= 20 ? 3 : 5;
-    once(false);
-    const plain = median(Array.from({ length: runs }, () => once(false)));
-    const full = median(Array.from({ length: runs }, () => once(true)));
-    const rate = (ms: number) => ((1 << n) / (ms / 1000) / 1e6).toFixed(2);
-    const line = `| 2^${n} | 2^16 | ${plain.toFixed(0)} | ${rate(plain)} | ${full.toFixed(0)} | ${rate(full)} |`;
-    console.log(line);
-    out.push(line);
+    const runs = n >= 22 ? 2 : n >= 20 ? 3 : 5;
+    for (const variant of ['gkr', 'inverses'] as const) {
+      lookupOnce(variant, n, values, pcs, false); // warm-up
+      const plain = median(Array.from({ length: runs }, () => lookupOnce(variant, n, values, pcs, false).ms));
+      const full = Array.from({ length: runs }, () => lookupOnce(variant, n, values, pcs, true));
+      const fullMs = median(full.map((f) => f.ms));
+      const rate = (ms: number) => ((1 << n) / (ms / 1000) / 1e6).toFixed(2);
+      const line = `| 2^${n} | ${variant === 'gkr' ? 'LogUp-GKR' : 'committed inverses'} | ${plain.toFixed(0)} | ${rate(plain)} | ${fullMs.toFixed(0)} | ${rate(fullMs)} | ${full[0].bytes} | ${median(full.map((f) => f.verifyMs)).toFixed(0)} |`;
+      console.log(line);
+      out.push(line);
+    }
   }
   // a complete standalone range proof: size and verifier time
   const s = { numVars: 12, columns: 1, bits: 32, signed: true, limbBits: 16, valueMaskVars: 1 };
   const vals = BigUint64Array.from({ length: 1 << 12 }, () => BigInt(Math.floor(Math.random() * 2 ** 31)));
   const bytes = proveRangeStandalone(pcs, s, [vals]);
   const vms = measure(() => verifyRangeStandalone(pcs, s, bytes), 3).cpu;
-  out.push('', `Standalone ZK range proof (2^12 signed 32-bit values, 16-bit limbs, 4 PCS commitments): ${bytes.length} bytes, verifier ${vms.toFixed(0)} ms CPU.`);
+  out.push('', `Standalone ZK range proof (2^12 signed 32-bit values, 16-bit limbs, committed inverses, 4 PCS commitments): ${bytes.length} bytes, verifier ${vms.toFixed(0)} ms CPU.`);
   console.log(out[out.length - 1]);
   return out.join('\n');
 }
@@ -152,8 +183,12 @@ applying the masks (g and f + Z·R) but not the PCS commitment of the tables or 
 
 ${rows.join('\n')}
 
-LogUp with committed inverse columns, 2^n 16-bit lookups into the 2^16 range table,
-zero-knowledge, one thread:
+LogUp lookups, both variants (docs/protocol.md Part 3 §3 and §3b), zero-knowledge, one thread:
+2^n 16-bit values looked up in the 2^16 range table. The looked-up column's own commitment is
+excluded; "with PCS" commits the variant's helper vectors (LogUp-GKR: multiplicities, layer masks
+and one g per layer in one commitment; committed inverses: multiplicities + g, then h and q) and
+opens every commitment, the column's included. Proof bytes: lookup proof + helper roots +
+openings. LogUp-GKR pads the leaves (2^n + 2^16) to a power of two: 2^(n+1) for n ≥ 16.
 
 ${lookupRows}
 `,

@@ -2,9 +2,10 @@
 // their memory, so the layers are computed in place (no copy per layer). Prover-only: the
 // verifier never loads this module.
 //
-// Memory (bytes from `base`): leaf p (base, 8·2^D), leaf q (16·2^D), layers J = D − 1 … 1 (p and
+// Memory (bytes from the module's heap start): leaf p (base, 8·2^D), leaf q (16·2^D), layers J = D − 1 … 1 (p and
 // q, 16·2^J each), one scratch region of 16·2^(D−1) (inputs copied in, the combined table
-// L_p + λ·L_q). The views handed out stay valid until the next `GkrTree` is allocated.
+// L_p + λ·L_q). The views handed out stay valid until the next `GkrTree` is allocated (a new tree reuses
+// the same memory).
 import { wasmBase64 } from '../gen/logup-gkr.wasm.js';
 import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
@@ -29,12 +30,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-let instance: Exports | null = null;
+let instance: { x: Exports; heap: number } | null = null;
 
-function kernel(): Exports {
+/** The module and the first free address past its static data (the same for every tree: one tree at a time). */
+function kernel(): { x: Exports; heap: number } {
   if (instance === null) {
     const module = new WebAssembly.Module(decodeBase64(wasmBase64));
-    instance = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    const x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    instance = { x, heap: Math.ceil(x.memory.buffer.byteLength / 64) * 64 };
   }
   return instance;
 }
@@ -47,18 +50,17 @@ export interface TreeLayer {
 }
 
 export class GkrTree {
-  private readonly x = kernel();
-  private readonly base: number;
+  private readonly x: Exports;
   private readonly leafP: number;
   private readonly leafQ: number;
   private readonly layerAt: number[] = [];
   private readonly scratch: number;
 
   constructor(readonly D: number) {
-    const x = this.x;
-    this.base = Math.ceil(x.memory.buffer.byteLength / 64) * 64;
+    const { x, heap } = kernel();
+    this.x = x;
     const size = 2 ** D;
-    let at = this.base;
+    let at = heap;
     this.leafP = at;
     at += 8 * size;
     this.leafQ = at;
