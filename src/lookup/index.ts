@@ -5,3 +5,5 @@ export type { LookupShape, LookupRelation, LookupColumnShape, LinearCheck, Colum
 export { rangeTable, explicitTable, type PublicTable } from './table.js';
 export { proveRange, verifyRange, rangeLookupShape, decompose, limbCount, serializeRangeProof, deserializeRangeProof, type RangeShape, type RangeProof } from './range.js';
 export { proveRangeStandalone, verifyRangeStandalone, rangeCommitmentSizes } from './standalone.js';
+export { proveLookupsGkr, verifyLookupsGkr, writeLookupGkrProof, readLookupGkrProof, lookupGkrDegrees, lookupGkrCommitmentSizes } from './logup-gkr.js';
+export type { LookupGkrProof, LookupGkrChallenges, LookupGkrProveOptions } from './logup-gkr.js';

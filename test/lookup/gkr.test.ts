@@ -8,9 +8,10 @@ import { Transcript } from '../../src/transcript/transcript.js';
 import { VerificationError, FormatError } from '../../src/encoding/errors.js';
 import { ByteReader, ByteWriter } from '../../src/encoding/bytes.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
-import { maskedLayout, specOf } from '../../src/sumcheck/session.js';
+import { ProverSession, VerifierSession, maskedLayout, specOf } from '../../src/sumcheck/session.js';
 import type { LookupProveOptions, LookupShape, LinearCheck } from '../../src/lookup/logup.js';
-import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrProof, type LookupGkrProof } from '../../src/lookup/logup-gkr.js';
+import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrProof, lookupGkrCommitmentSizes, type LookupGkrProof } from '../../src/lookup/logup-gkr.js';
+import { HashPcs } from '../../src/pcs/index.js';
 import { explicitTable, rangeTable } from '../../src/lookup/table.js';
 import { RecordingPort, allClaimsHold } from './port.js';
 
@@ -109,7 +110,7 @@ function mixedCase(): Case {
   };
 }
 
-const sizes = FULL ? [1, 2, 4, 8, 12, 16, 18] : [1, 2, 4, 8, 12];
+const sizes = FULL ? [1, 2, 4, 8, 12, 16, 18, 20] : [1, 2, 4, 8, 12];
 for (const n of sizes) {
   test(`logup-gkr: 2^${n} lookups into [0, 2^8)`, () => {
     const { polys } = run(rangeCase(n, 8));
@@ -224,4 +225,36 @@ test(`logup-gkr sound: ${FULL ? 1000 : 100} randomly corrupted serialized proofs
     }
     assert.throws(() => verify(bad), (e) => e instanceof FormatError || e instanceof VerificationError, `corruption ${i} accepted`);
   }
+});
+
+// ---- with the real hiding PCS: one helper commitment of the expected sizes, fresh roots
+
+function pcsRun(c: Case, options: LookupProveOptions = {}) {
+  const pcs = new HashPcs({ evalMasks: 8 });
+  const n = c.shape.relations[0].columns[0].numVars;
+  const col = MaskedPoly.sample(c.columns[0][0][0], n, 1);
+  const pt = new Transcript('gkr-pcs');
+  const session = new ProverSession(pcs, pt);
+  const c0 = session.commit(col.commitPolys());
+  const refs = { columns: [[maskedLayout(c0, [specOf(col)])]], extras: [] };
+  const proof = proveLookupsGkr(c.shape, { columns: [[[col]]], extras: [] }, refs, session, pt, options);
+  const openings = session.finish().map((o) => pcs.serializeProof(o));
+  const vt = new Transcript('gkr-pcs');
+  const vs = new VerifierSession(pcs, vt, session.commitments);
+  vs.receive();
+  verifyLookupsGkr(c.shape, proof, refs, vs, vt);
+  vs.finish(openings.map((b, i) => pcs.deserializeProof(b, session.commitments[i], vs.claimsOf(i))));
+  return session.commitments;
+}
+
+test('logup-gkr with the PCS: verifies, one helper commitment of the published sizes, fresh roots', () => {
+  const c = rangeCase(10, 16);
+  const a = pcsRun(c);
+  const b = pcsRun(c);
+  assert.equal(a.length, 2);
+  assert.deepEqual(a[1].sizes, lookupGkrCommitmentSizes(c.shape));
+  assert.notDeepEqual(a[1].root, b[1].root);
+  const bad = rangeCase(6, 8);
+  bad.columns[0][0][0][3] = 300n;
+  rejects(() => pcsRun(bad, { unsafeAllowMisses: true }));
 });
