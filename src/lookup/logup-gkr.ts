@@ -38,7 +38,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import type { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { VerificationError } from '../encoding/errors.js';
 import { MaskedPoly, SumcheckMask, maskLength } from '../sumcheck/mask.js';
-import { pow2, zEval } from '../sumcheck/poly.js';
+import { zEval } from '../sumcheck/poly.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { readSumcheckProof, writeSumcheckProof } from '../sumcheck/proof.js';
@@ -139,13 +139,22 @@ function companionCount(D: number): number {
 const MASKED_LAYER = (J: number): TableShape => ({ numVars: J, kind: 'committed', maskVars: 1 });
 const COMPANION: TableShape = { numVars: 1, kind: 'committed', maskVars: 0 };
 
+const INV2 = F.inv(2n);
+const invPow2Cache: bigint[] = [1n];
+
+/** 2^−e (memoized: every shape of every layer needs one). */
+function invPow2(e: number): bigint {
+  for (let k = invPow2Cache.length; k <= e; k++) invPow2Cache.push(F.mul(invPow2Cache[k - 1], INV2));
+  return invPow2Cache[e];
+}
+
 /** Σ_w eq(t_i, w)·M̂_i(w) over the incoming mask terms, as a one-variable instance (tables from `first`). */
 function maskInstance(inc: Incoming, lambda: Fp2, first: number, n: number): InstanceShape {
   const terms: Term[] = inc.masks.map((m, i) => ({
     coeff: m.part === 'p' ? m.weight : E.mul(lambda, m.weight),
     factors: [{ eq: [m.t] }, { table: first + i }],
   }));
-  return { numVars: 1, weight: E.fromBase(F.inv(pow2(n - 1))), terms };
+  return { numVars: 1, weight: E.fromBase(invPow2(n - 1)), terms };
 }
 
 function rootShape(): BatchShape {
@@ -234,7 +243,7 @@ function linkShape(shape: LookupShape, pl: Plan, inc: Incoming, ch: LinkChalleng
   inc.masks.forEach(() => tables.push(COMPANION));
 
   const N = Math.max(1, ...pl.sections.map((s) => s.numVars), ...shape.checks.map((c) => c.numVars));
-  const scale = (n: number, w: Fp2): Fp2 => E.mulBase(w, F.inv(pow2(N - n)));
+  const scale = (n: number, w: Fp2): Fp2 => E.mulBase(w, invPow2(N - n));
   const lambda = ch.lambda;
   // public part of Σ_y eq(ρ, y)·(p + λq)(y): constants and the public table
   let pub: Fp2 = lambda; // padding leaves 0/1 carry λ·(1 − Σ_s weight_s)
