@@ -1,18 +1,19 @@
 // All range checks and table lookups (nonlinear ops) of a model proof in ONE LogUp argument: the lookup shapes of several range
 // checks (src/lookup/range.ts, possibly of different sizes and widths) are concatenated —
 // relations, extras (the checked value columns) and the linear limb checks, re-indexed — so the
-// whole model pays three commitments (limbs; multiplicities and g; inverses) and three
-// openings for its range checks instead of three per check.
+// whole model pays two commitments (limbs; LogUp-GKR's multiplicities, layer masks and g's) and
+// two openings for its range checks instead of per check.
 //
 // The limb arrangement mirrors range.ts: per value column v, limbs 0..L−2 (or all L when the
 // top limb is a full limb) are columns v·main + i of the shape's first relation, the short top
 // limb is column v of its second relation.
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import type { BaseVec } from '../field/vec.js';
-import type { ColumnSource, CommitPort, LinearCheck, LookupProof, LookupProveOptions, LookupShape } from '../lookup/logup.js';
-import { lookupRoundDegrees, proveLookups, readLookupProof, verifyLookups, writeLookupProof } from '../lookup/logup.js';
+import type { ColumnSource, CommitPort, LinearCheck, LookupProveOptions, LookupShape } from '../lookup/logup.js';
+import type { LookupGkrProof } from '../lookup/logup-gkr.js';
+import { lookupGkrCommitmentSizes, proveLookupsGkr, readLookupGkrProof, verifyLookupsGkr, writeLookupGkrProof } from '../lookup/logup-gkr.js';
 import { decompose, limbCount, rangeLookupShape, type RangeShape } from '../lookup/range.js';
-import { MaskedPoly, maskLength } from '../sumcheck/mask.js';
+import { MaskedPoly } from '../sumcheck/mask.js';
 import { maskedLayout, type MaskedRef } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { PublicTable } from '../lookup/table.js';
@@ -120,7 +121,7 @@ export function proveRanges(
   transcript: Transcript,
   options: LookupProveOptions = {},
   lookups: readonly { readonly shape: TableLookupShape; readonly x: MaskedPoly; readonly y: MaskedPoly; readonly xRef: MaskedRef; readonly yRef: MaskedRef }[] = [],
-): LookupProof {
+): LookupGkrProof {
   const limbs = shapes.map((s, k) => {
     if (values[k].length !== s.columns || valueRefs[k].length !== s.columns) throw new RangeError(`ranges: check ${k} has ${values[k].length} columns for ${s.columns}`);
     return values[k].map((v) => decompose(s, v.values, options.unsafeAllowMisses === true).map((l: BaseVec) => MaskedPoly.sample(l, s.numVars, limbMaskVars(s))));
@@ -129,7 +130,7 @@ export function proveRanges(
   const refs = limbRefs(shapes, c);
   const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
   const keep = <T>(xs: readonly (readonly T[])[]): T[] => xs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
-  return proveLookups(
+  return proveLookupsGkr(
     mergedRangeShape(shapes, lookups.map((l) => l.shape), dups),
     { columns: arrange(shapes, limbs, lookups.map((l) => [l.x, l.y] as const)), extras: keep(values) },
     { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: keep(valueRefs) },
@@ -141,7 +142,7 @@ export function proveRanges(
 
 export function verifyRanges(
   shapes: readonly RangeShape[],
-  proof: LookupProof,
+  proof: LookupGkrProof,
   valueRefs: readonly (readonly MaskedRef[])[],
   port: CommitPort,
   transcript: Transcript,
@@ -152,7 +153,7 @@ export function verifyRanges(
   const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
   const merged = mergedRangeShape(shapes, lookups.map((l) => l.shape), dups);
   const extras = valueRefs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
-  verifyLookups(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras }, port, transcript);
+  verifyLookupsGkr(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras }, port, transcript);
 }
 
 /** Sizes of the limb commitment (the LogUp's own two commitments follow it). */
@@ -160,37 +161,23 @@ export function rangeLimbSizes(shapes: readonly RangeShape[]): number[] {
   return shapes.flatMap((s) => Array.from({ length: s.columns * limbCount(s).limbs }, () => [1 << s.numVars, 1 << limbMaskVars(s), 1 << limbMaskVars(s)]).flat());
 }
 
-export function serializeRanges(proof: LookupProof): Uint8Array {
+export function serializeRanges(proof: LookupGkrProof): Uint8Array {
   const w = new ByteWriter();
-  writeLookupProof(w, proof);
+  writeLookupGkrProof(w, proof);
   return w.finish();
 }
 
-export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): LookupProof {
+export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): LookupGkrProof {
   const r = new ByteReader(bytes, 'range checks');
-  const proof = readLookupProof(r, mergedRangeShape(shapes, lookups, dups));
+  const proof = readLookupGkrProof(r, mergedRangeShape(shapes, lookups, dups));
   r.end();
   return proof;
 }
 
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
-
 /**
- * Sizes of the three commitments of the merged range checks: limbs; multiplicities (masked,
- * 1 mask variable) and g; inverse columns h per looked-up column and q per relation (extension
- * vectors: c0, c1, then their masks) — the layout of src/lookup/logup.ts.
+ * Sizes of the two commitments of the merged range checks: limbs; then LogUp-GKR's one helper
+ * commitment (multiplicities, layer masks, one g per sumcheck) — src/lookup/logup-gkr.ts.
  */
 export function rangeCommitmentSizes(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): number[][] {
-  const shape = mergedRangeShape(shapes, lookups, dups);
-  const gLen = nextPow2(maskLength(lookupRoundDegrees(shape)));
-  const ms = [...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 2, 2]), gLen, gLen];
-  const hq = [
-    ...shape.relations.flatMap((rel) => rel.columns.flatMap((c) => [1 << c.numVars, 1 << c.numVars, 2, 2])),
-    ...shape.relations.flatMap((rel) => [1 << rel.table.numVars, 1 << rel.table.numVars, 2, 2]),
-  ];
-  return [rangeLimbSizes(shapes), ms, hq];
+  return [rangeLimbSizes(shapes), lookupGkrCommitmentSizes(mergedRangeShape(shapes, lookups, dups))];
 }
