@@ -21,7 +21,7 @@ export { CompileError, type IrGraph, type IrTensor, type IrValueInfo, type IrNod
 
 // setup, prove, verify
 export { setup, type SetupOptions, type SetupResult } from './prove/setup.js';
-export { prove, type ProveOptions, type ProveResult } from './prove/prove.js';
+export { prove, FalsePredicateError, type ProveOptions, type ProveResult } from './prove/prove.js';
 export { verify, type VerifyOptions, type VerifyResult } from './verify/verify.js';
 export { UnsupportedModelError } from './verify/plan.js';
 
@@ -31,6 +31,8 @@ export { serializeVerifyingKey, deserializeVerifyingKey, verifyingKeyHash, type 
 export { serializeProofFile, deserializeProofFile, type ProofFile } from './verify/proof-file.js';
 export { FORMAT_VERSION } from './verify/container.js';
 export { thresholdToInteger, type Statement, type OutputStatement, type Predicate } from './verify/statement.js';
+export { parsePredicate, compilePredicate, describePredicate, type PredicateSpec } from './verify/predicate-spec.js';
+export { selectOutputs } from './ir/select-outputs.js';
 export { FormatError, VerificationError } from './encoding/errors.js';
 
 // the ONNX front end

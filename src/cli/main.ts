@@ -68,13 +68,20 @@ export function buildProgram(): Command {
     .option('--calibration <file>', 'calibration inputs (JSON: one input set, a list of sets, or EZKL input_data)')
     .option('--bits <n>', `precision in bits (4..24; default ${DEFAULT_BITS})`)
     .option('--dim <name=value...>', 'bind a symbolic input dim (dim_param), e.g. --dim batch=8 (default 1)')
+    .option('--input-range <name=lo:hi...>', 'declare an integer input narrower than its type, e.g. --input-range features=0:32767 (the prover range-checks it)')
     .option('--json', 'machine-readable output')
-    .action((model: string, o: { output?: string; calibration?: string; bits?: string; dim?: string[]; json?: boolean }) => {
+    .action((model: string, o: { output?: string; calibration?: string; bits?: string; dim?: string[]; inputRange?: string[]; json?: boolean }) => {
       const dims: Record<string, number> = {};
       for (const d of o.dim ?? []) {
         const m = /^([^=]+)=(\d+)$/.exec(d);
         if (!m || Number(m[2]) < 1) throw new UsageError(`--dim expects name=positive integer, got ${d}`);
         dims[m[1]] = Number(m[2]);
+      }
+      const inputRanges: Record<string, readonly [bigint, bigint]> = {};
+      for (const r of o.inputRange ?? []) {
+        const m = /^([^=]+)=(-?\d+):(-?\d+)$/.exec(r);
+        if (!m) throw new UsageError(`--input-range expects name=lo:hi (integers), got ${r}`);
+        inputRanges[m[1]] = [BigInt(m[2]), BigInt(m[3])];
       }
       const bits = o.bits === undefined ? DEFAULT_BITS : Number(o.bits);
       if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new UsageError(`--bits must be an integer from 4 to 24, got ${o.bits}`);
@@ -84,7 +91,7 @@ export function buildProgram(): Command {
         const graph = loadModel(readFile(model, 'model'), basename(model), dims);
         tick('loaded');
         const calibration = o.calibration ? parseInputs(readText(o.calibration, 'calibration file'), graph.inputs, o.calibration) : undefined;
-        const ir = compileGraph(graph, { bits, calibration });
+        const ir = compileGraph(graph, { bits, calibration, inputRanges });
         tick('quantized');
         writeFileSync(out, writeCompiled(ir));
         tick('written');

@@ -21,6 +21,8 @@ import { planModel, UnsupportedModelError } from '../verify/plan.js';
 import { deserializeProofFile } from '../verify/proof-file.js';
 import { verify } from '../verify/verify.js';
 import { deserializeVerifyingKey, serializeVerifyingKey, type VerifyingKey } from '../verify/vk.js';
+import { parsePredicate } from '../verify/predicate-spec.js';
+import { selectOutputs } from '../ir/select-outputs.js';
 import { Steps } from './progress.js';
 import { outputLines, statementJson } from './statement-json.js';
 
@@ -91,8 +93,11 @@ function sizeText(n: number): string {
 }
 
 /** Keys for a graph; refuses at setup time what the prover cannot prove yet (exit 2). */
-function makeKeys(graph: IrGraph, weights: 'private' | 'public'): { pk: ProvingKey; vk: VerifyingKey } {
-  const keys = setup(graph, { weights });
+function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs: readonly string[] = []): { pk: ProvingKey; vk: VerifyingKey } {
+  const unknown = privateOutputs.filter((n) => !graph.outputs.some((o) => o.onnxName === n || o.name === n));
+  if (unknown.length > 0) throw new CliInputError(`--private-outputs: no output named ${unknown.join(', ')} (outputs: ${graph.outputs.map((o) => o.onnxName).join(', ')})`);
+  const outputs = Object.fromEntries(graph.outputs.filter((o) => privateOutputs.includes(o.onnxName) || privateOutputs.includes(o.name)).map((o) => [o.name, 'private' as const]));
+  const keys = setup(graph, { weights, outputs });
   try {
     planModel(keys.vk);
   } catch (e) {
@@ -119,7 +124,11 @@ function formatVisibility(v: string | undefined): 'private' | 'public' {
 interface SetupFlags extends OutputFlags {
   readonly output?: string;
   readonly weights?: string;
+  readonly outputs?: string;
+  readonly privateOutputs?: string;
 }
+
+const nameList = (v: string | undefined): string[] => (v === undefined ? [] : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
 
 function setupCommand(program: Command): void {
   program.command('setup')
@@ -127,12 +136,15 @@ function setupCommand(program: Command): void {
     .argument('<model>', 'model.zkc (from zkinfer compile)')
     .option('-o, --output <dir>', "directory for the keys (default: the model's directory)")
     .option('--weights <visibility>', 'private: committed in every proof and fingerprinted (not supported by the prover yet); public: the verifying key holds them', 'private')
+    .option('--outputs <names>', 'keep only these outputs (comma-separated); what no kept output needs is neither proven nor in the keys')
+    .option('--private-outputs <names>', 'outputs proven only through a predicate given at prove time (comma-separated), e.g. probabilities')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print nothing but errors')
     .action((model: string, o: SetupFlags, cmd: Command) => guarded(cmd, () => {
       const weights = formatVisibility(o.weights);
-      const graph = readCompiled(readBytes(model, 'compiled model'), model);
-      const { pk, vk } = makeKeys(graph, weights);
+      const compiled = readCompiled(readBytes(model, 'compiled model'), model);
+      const graph = o.outputs === undefined ? compiled : selectOutputs(compiled, nameList(o.outputs));
+      const { pk, vk } = makeKeys(graph, weights, nameList(o.privateOutputs));
       const paths = keyPaths(o.output ?? dirname(model), modelBase(model));
       const pkBytes = serializeProvingKey(pk);
       const vkBytes = serializeVerifyingKey(vk);
@@ -148,13 +160,13 @@ interface ProveFlags extends OutputFlags {
   readonly pk?: string;
   readonly input: string;
   readonly context: string;
-  readonly predicate?: string;
+  readonly predicate?: string[];
   readonly output: string;
   readonly calibration?: string;
 }
 
 /** One-shot mode: compile (if ONNX) and set up with public weights, writing the files beside the proof. */
-function keysOnTheFly(model: string, o: ProveFlags, steps: Steps): { pk: ProvingKey; vk: VerifyingKey; notes: string[]; files: Record<string, string> } {
+function keysOnTheFly(model: string, o: ProveFlags, steps: Steps, privateOutputs: readonly string[]): { pk: ProvingKey; vk: VerifyingKey; notes: string[]; files: Record<string, string> } {
   const dir = dirname(o.output);
   const base = modelBase(model);
   const files: Record<string, string> = {};
@@ -174,7 +186,7 @@ function keysOnTheFly(model: string, o: ProveFlags, steps: Steps): { pk: Proving
   } else {
     throw new CliInputError(`${model}: expected a model.onnx or model.zkc (or use --pk with a proving key)`);
   }
-  const { pk, vk } = steps.run('setup', 1, () => makeKeys(graph, 'public'));
+  const { pk, vk } = steps.run('setup', 1, () => makeKeys(graph, 'public', privateOutputs));
   const paths = keyPaths(dir, base);
   writeOut(paths.pk, serializeProvingKey(pk));
   writeOut(paths.vk, serializeVerifyingKey(vk));
@@ -190,25 +202,25 @@ function proveCommand(program: Command): void {
     .option('--pk <file>', 'proving key (from zkinfer setup)')
     .requiredOption('--input <file>', 'input JSON: {"<input name>": [numbers]} or {"input_data": [[...]]}')
     .option('--context <string>', "the verifier's context string (the proof verifies only under the same context)", '')
-    .option('--predicate <expr>', 'prove a predicate on the output instead of revealing it (not supported yet)')
+    .option('--predicate <expr...>', 'for each private output of the key: prove "name[i] >= value", "argmax(name) == k" or "name[i] in {a, b}" instead of revealing it')
     .option('-o, --output <file>', 'proof file', 'proof.zkp')
     .option('--calibration <file>', 'one-shot from ONNX only: calibration inputs (default: synthetic inputs in [-1, 1])')
     .option('--json', 'machine-readable output (the statement)')
     .option('--quiet', 'print nothing but errors')
     .action((model: string | undefined, o: ProveFlags, cmd: Command) => guarded(cmd, () => {
-      if (o.predicate !== undefined) throw new CliInputError('--predicate: not supported yet (this version proves public outputs only)');
+      const predicates = (o.predicate ?? []).map(parsePredicate);
       if ((model === undefined) === (o.pk === undefined)) throw new CliInputError('prove takes either --pk <proving key> or a model file (one-shot), not both or neither');
       if (o.calibration !== undefined && (model === undefined || !/\.onnx$/i.test(model))) throw new CliInputError('--calibration applies only to one-shot proving from model.onnx');
       // weights: a step's expected share of the time (proving dominates)
       const steps = new Steps('prove', model === undefined ? 9.5 : 12, { silent: silent(o) });
       try {
         const t0 = performance.now();
-        const made = model === undefined ? undefined : keysOnTheFly(model, o, steps);
+        const made = model === undefined ? undefined : keysOnTheFly(model, o, steps, predicates.map((p) => p.output));
         const pk = made?.pk ?? steps.run('load key', 0.5, () => deserializeProvingKey(readBytes(o.pk!, 'proving key')));
         if (made === undefined) planModel(pk.vk); // a key this version cannot prove: refuse before the work
         const graph = graphOf(pk);
         const { tensors, clamped } = readInput(o.input, graph);
-        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context }));
+        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context, predicates }));
         writeOut(o.output, result.proof);
         const ms = performance.now() - t0;
         // one-shot: check the proof with the verifier, as a first try should show both halves

@@ -3,6 +3,7 @@
 // (they may exceed 2^53); public outputs are also shown dequantized (integer × scale).
 import type { Statement } from '../verify/statement.js';
 import type { VerifyingKey } from '../verify/vk.js';
+import { describePredicate } from '../verify/predicate-spec.js';
 
 export interface OutputJson {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface OutputJson {
   readonly integers?: string[];
   /** Present for outputs proven only through a predicate. */
   readonly predicate?: Record<string, unknown>;
+  /** The predicate in the output's real values (and its integer threshold). */
+  readonly proven?: string;
 }
 
 export interface StatementJson {
@@ -46,7 +49,7 @@ export function statementJson(s: Statement, vk: VerifyingKey): StatementJson {
       const base = { name: info.onnxName, dims: info.dims, scale: info.scale };
       if (o.kind === 'public') return { ...base, values: Array.from(o.values, (x) => Number(x) * info.scale), integers: Array.from(o.values, String) };
       const p = o.predicate;
-      return { ...base, predicate: JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown> };
+      return { ...base, proven: describePredicate(p, info), predicate: JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown> };
     }),
   };
 }
@@ -58,5 +61,5 @@ function formatValues(v: readonly number[]): string {
 
 /** One line per output: `name: [values]` or `name: predicate {…}`. */
 export function outputLines(s: StatementJson): string[] {
-  return s.outputs.map((o) => (o.values ? `${o.name}: ${formatValues(o.values)}` : `${o.name}: predicate ${JSON.stringify(o.predicate)}`));
+  return s.outputs.map((o) => (o.values ? `${o.name}: ${formatValues(o.values)}` : `${o.name}: private, proven ${o.proven ?? JSON.stringify(o.predicate)}`));
 }

@@ -7,14 +7,19 @@
 //   R1: x·M + h·I − 2^s·q′ − r = 0       (I: indicator of the unpadded entries)
 //   R2: u1 − q + lo·I = 0                 (u1 = q − lo)
 //   R3: u2 + q − hi·I = 0                 (u2 = hi − q)
-//   R4: w − (q′ − q)·(2q − (lo+hi)·I) = 0
+//   R4: w − (q′ − q)·(2q − (lo+hi)·I)·(hi − lo)⁻¹ = 0   (the inverse taken in F_p)
 //   R5: (q′ − q)·u1·u2 = 0
 //   R6: r = 0                             (only for s = 0: Clip is Requant with M = 1, s = 0)
 // and range checks (src/lookup/range.ts, run by the caller) prove r ∈ [0, 2^s), q′ in a signed
 // range, and u1, u2, w ≥ 0 (in [0, 2^b)). Then over the integers (every term < p/2, checked by
-// `requantBounds`): lo ≤ q ≤ hi (R2, R3); q′ = q unless q ∈ {lo, hi} (R5); q = hi ≠ q′ forces
-// q′ ≥ hi and q = lo ≠ q′ forces q′ ≤ lo (R4 with w ≥ 0, hi > lo); so q = clamp(q′); and R1
-// with 0 ≤ r < 2^s makes q′ the rounded quotient. Nothing but masked values is revealed.
+// `requantRangeBits`): lo ≤ q ≤ hi (R2, R3); q′ = q unless q ∈ {lo, hi} (R5: a product is 0 mod p
+// only if a factor is, and each factor is below p in absolute value); then R4 reads w ≡ 0
+// (q′ = q), w ≡ q′ − hi (q = hi) or w ≡ lo − q′ (q = lo), integers of absolute value at most
+// |q′| + max(|lo|, |hi|) < p/2, so w ∈ [0, 2^b) makes them equal and forces q′ ≥ hi, resp.
+// q′ ≤ lo; so q = clamp(q′). (Dividing by hi − lo keeps w as small as q′: the product form
+// (q′ − q)·(2q − lo − hi) would need |q′|·(hi − lo) < p/2, which wide accumulators such as an
+// MlAffine's do not meet.) R1 with 0 ≤ r < 2^s makes q′ the rounded quotient. Nothing but
+// masked values is revealed.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as F from '../field/goldilocks.js';
@@ -128,7 +133,7 @@ export function requantColumns(p: RequantParams, x: BigInt64Array): Record<Requa
     out.q[i] = q;
     out.u1[i] = q - p.lo;
     out.u2[i] = p.hi - q;
-    out.w[i] = (qp - q) * (2n * q - p.lo - p.hi);
+    out.w[i] = ((qp - q) * (2n * q - p.lo - p.hi)) / (p.hi - p.lo); // exact: 0, qp − hi or lo − qp
   }
   return out;
 }
@@ -161,6 +166,7 @@ function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'
   const eq: Factor = { eq: z };
   const t = (coeff: Fp2, ...tables: number[]): Term => ({ coeff, factors: [eq, ...tables.map((table) => ({ table }))] });
   const lohi = c(p.lo + p.hi);
+  const l4s = E.mulBase(l4, F.inv(field(p.hi - p.lo))); // λ4·(hi − lo)⁻¹
   const terms: Term[] = [
     t(l1, T.x, T.m),
     t(E.mul(l1, E.fromBase(h)), T.ind),
@@ -173,10 +179,10 @@ function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'
     t(l3, T.q),
     t(E.neg(E.mul(l3, c(p.hi))), T.ind),
     t(l4, T.w),
-    t(E.neg(E.mulBase(l4, 2n)), T.qp, T.q),
-    t(E.mul(l4, lohi), T.qp, T.ind),
-    t(E.mulBase(l4, 2n), T.q, T.q),
-    t(E.neg(E.mul(l4, lohi)), T.q, T.ind),
+    t(E.neg(E.mulBase(l4s, 2n)), T.qp, T.q),
+    t(E.mul(l4s, lohi), T.qp, T.ind),
+    t(E.mulBase(l4s, 2n), T.q, T.q),
+    t(E.neg(E.mul(l4s, lohi)), T.q, T.ind),
     t(l5, T.qp, T.u1, T.u2),
     t(E.neg(l5), T.q, T.u1, T.u2),
     ...(p.shift === 0 ? [t(l6, T.r)] : []),
@@ -247,7 +253,7 @@ export function requantRangeBits(p: RequantParams, xBound: bigint): { r: number;
   let qp = 1;
   while (1n << BigInt(qp - 1) <= qBound) qp++;
   const span = p.hi - p.lo;
-  const wMax = ((1n << BigInt(qp - 1)) + (p.lo < 0n ? -p.lo : p.lo) + (p.hi < 0n ? -p.hi : p.hi)) * 2n * span + 1n;
+  const wMax = (1n << BigInt(qp - 1)) + (p.lo < 0n ? -p.lo : p.lo) + (p.hi < 0n ? -p.hi : p.hi);
   let nonneg = 1;
   while (1n << BigInt(nonneg) <= (wMax > span ? wMax : span)) nonneg++;
   // every relation term below p/2: x·M + h, 2^s·q′, r, and w's factors

@@ -3,6 +3,7 @@
 // (outputs back to inputs), range-check the private inputs, open each commitment once.
 // The plan (src/verify/plan.ts) is derived from the verifying key, so the verifier rebuilds it.
 import { ByteWriter } from '../encoding/bytes.js';
+import { FormatError } from '../encoding/errors.js';
 import * as E from '../field/ext.js';
 import { evaluate } from '../poly/mle.js';
 import { execute } from '../ir/execute.js';
@@ -11,6 +12,9 @@ import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
 import { proveWeightedSum } from '../layers/weighted-sum.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
+import { proveAffine } from '../layers/affine.js';
+import { predicateSlack, provePredicate } from '../layers/predicate.js';
+import { compilePredicate, predicateOutput, type PredicateSpec } from '../verify/predicate-spec.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
 import { proveRanges, serializeRanges } from '../layers/ranges.js';
@@ -20,7 +24,7 @@ import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
 import { MODEL_PCS, planModel, type ModelPcs } from '../verify/plan.js';
 import { serializeProofFile } from '../verify/proof-file.js';
-import { checkStatement, statementTranscript, type Statement } from '../verify/statement.js';
+import { checkStatement, predicateHolds, statementTranscript, type OutputStatement, type Statement } from '../verify/statement.js';
 import { verifyingKeyHash } from '../verify/vk.js';
 import { graphOf, type ProvingKey } from './keys.js';
 
@@ -29,6 +33,13 @@ export interface ProveOptions {
   readonly context?: string;
   /** The commitment scheme (default: the hash-based PCS with its proven parameters). */
   readonly pcs?: ModelPcs;
+  /** One predicate per private output (the key's private outputs are proven only through them). */
+  readonly predicates?: readonly PredicateSpec[];
+}
+
+/** The input makes a requested predicate false: there is no proof to make. */
+export class FalsePredicateError extends Error {
+  override name = 'FalsePredicateError';
 }
 
 export interface ProveResult {
@@ -50,8 +61,17 @@ export function writeCommitments(w: ByteWriter, list: readonly { root: Uint8Arra
 export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {
   const vk = pk.vk;
   const pcs = options.pcs ?? MODEL_PCS;
-  const plan = planModel(vk);
   const values = execute(graphOf(pk), inputs);
+  const statement: Statement = {
+    vkHash: verifyingKeyHash(vk),
+    context: options.context ?? '',
+    fingerprint: vk.fingerprint.map((g) => g.digest),
+    publicInputs: vk.inputs.map(() => null),
+    outputs: outputStatements(vk.outputs, options.predicates ?? [], (name) => values.get(name)!.data),
+    attested: [],
+  };
+  checkStatement(statement, vk);
+  const plan = planModel(vk, statement.outputs);
   for (const [copy, x] of plan.relayouts) values.set(copy, values.get(x)!);
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {
@@ -61,16 +81,11 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     if (cols.q.length !== q.length || cols.q.some((v, i) => v !== q[i])) throw new Error(`prove: ${l.node.name}: the requant relation disagrees with the executor`);
     for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
   }
+  for (const l of plan.layers) {
+    if (l.kind !== 'predicate' || l.tensors.slack === null) continue;
+    values.set(l.tensors.slack, { dims: l.params.dims, data: predicateSlack(l.params, values.get(l.tensors.output)!.data)! });
+  }
 
-  const statement: Statement = {
-    vkHash: verifyingKeyHash(vk),
-    context: options.context ?? '',
-    fingerprint: vk.fingerprint.map((g) => g.digest),
-    publicInputs: vk.inputs.map(() => null),
-    outputs: vk.outputs.map((o) => ({ kind: 'public', values: values.get(o.name)!.data })),
-    attested: [],
-  };
-  checkStatement(statement, vk);
   const transcript = statementTranscript(statement);
   const session = new ProverSession(pcs, transcript);
 
@@ -111,6 +126,16 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       const claims = l.refs.out.kind === 'virtual' ? sink.take(plan.refs.get(y)!.commitment) : [];
       const w: GatherWitness = { sources: l.tensors.sources.map((s) => masked.get(s)!), out };
       layers.blob(serializeSumcheckProof(proveGather(l.map, l.refs, w, claims, gMasks[i], l.gRef, sink, transcript)));
+      return;
+    }
+    if (l.kind === 'predicate') {
+      const proof = provePredicate(l.params, l.refs, { out: masked.get(l.tensors.out)!, slack: l.tensors.slack === null ? null : masked.get(l.tensors.slack)! }, gMasks[i], l.gRef, sink, transcript);
+      layers.blob(serializeSumcheckProof(proof));
+      return;
+    }
+    if (l.kind === 'affine') {
+      const proof = proveAffine(l.params, l.refs, { out: table(l.tensors.out), x: masked.get(l.tensors.x)! }, gMasks[i], l.gRef, sink, transcript);
+      layers.blob(serializeSumcheckProof(proof));
       return;
     }
     if (l.kind === 'wsum') {
@@ -161,4 +186,23 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   ]);
   const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));
   return { proof: serializeProofFile({ statement, sections }), statement, outputs };
+}
+
+/** Public outputs by value; each private output by the predicate that names it (which must hold). */
+function outputStatements(outputs: ProvingKey['vk']['outputs'], specs: readonly PredicateSpec[], value: (name: string) => BigInt64Array): OutputStatement[] {
+  const byOutput = new Map<number, PredicateSpec>();
+  for (const spec of specs) {
+    const i = predicateOutput(spec, outputs);
+    if (outputs[i].visibility === 'public') throw new FormatError(`predicate on ${spec.output}: the output is public in this key (set up with it private to prove a predicate instead)`);
+    if (byOutput.has(i)) throw new FormatError(`two predicates on output ${spec.output}`);
+    byOutput.set(i, spec);
+  }
+  return outputs.map((o, i): OutputStatement => {
+    if (o.visibility === 'public') return { kind: 'public', values: value(o.name) };
+    const spec = byOutput.get(i);
+    if (spec === undefined) throw new FormatError(`output ${o.onnxName} is private in this key: give a predicate on it`);
+    const predicate = compilePredicate(spec, o);
+    if (!predicateHolds(predicate, value(o.name))) throw new FalsePredicateError(`the predicate on ${o.onnxName} is false for this input`);
+    return { kind: 'predicate', predicate };
+  });
 }

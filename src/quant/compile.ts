@@ -20,6 +20,11 @@ export interface CompileOptions {
    * they become constants of the model and are no longer runtime inputs.
    */
   readonly constants?: Readonly<Record<string, Tensor>>;
+  /**
+   * Declared ranges of integer inputs, narrower than their type (inclusive). The prover range-
+   * checks inputs to these, and every bound downstream is computed from them.
+   */
+  readonly inputRanges?: Readonly<Record<string, readonly [bigint, bigint]>>;
 }
 
 /** Turns the named graph inputs into initializers. */
@@ -52,7 +57,7 @@ export function syntheticSamples(graph: Graph, count = 4): Record<string, Tensor
 export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGraph {
   if (options.constants) graph = bindInputs(graph, options.constants);
   const samples = options.calibration && options.calibration.length > 0 ? options.calibration : syntheticSamples(graph);
-  return quantize(graph, calibrate(graph, samples), { bits: options.bits ?? DEFAULT_BITS });
+  return quantize(graph, calibrate(graph, samples), { bits: options.bits ?? DEFAULT_BITS, ...(options.inputRanges ? { inputRanges: options.inputRanges } : {}) });
 }
 
 export function compile(onnxBytes: Uint8Array, options: CompileOptions = {}): IrGraph {

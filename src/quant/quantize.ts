@@ -16,6 +16,8 @@ import { isFloatDtype, integerBounds } from './dtypes.js';
 export interface QuantizeOptions {
   /** Precision: activations and weights are `bits`-bit signed integers (4..24). */
   readonly bits: number;
+  /** Narrower declared ranges of integer inputs (inclusive), e.g. features known to fit 16 bits. */
+  readonly inputRanges?: Readonly<Record<string, readonly [bigint, bigint]>>;
 }
 
 export const DEFAULT_BITS = 12;
@@ -72,6 +74,10 @@ export function scaleFor(range: CalibrationRange, qmax: number): number {
 export function quantize(graph: Graph, calibration: Calibration, options: QuantizeOptions): IrGraph {
   const { ranges, valueInfo } = calibration;
   const bits = options.bits;
+  for (const name of Object.keys(options.inputRanges ?? {})) {
+    const inp = graph.inputs.find((i) => i.name === name);
+    if (!inp || isFloatDtype(inp.dtype)) throw new CompileError(`input range for ${name}: not an integer input of the model`);
+  }
   if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new CompileError(`--bits must be an integer in [4, 24], got ${bits}`);
   const qmax = 2 ** (bits - 1) - 1;
   const b = new GraphBuilder(graph.name || 'model', bits);
@@ -85,7 +91,9 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
       b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale, lo: BigInt(-qmax), hi: BigInt(qmax) });
       quant.set(inp.name, { ir: inp.name, scale });
     } else {
-      const [lo, hi] = integerBounds(inp.dtype, inp.name);
+      const [tlo, thi] = integerBounds(inp.dtype, inp.name);
+      const [lo, hi] = options.inputRanges?.[inp.name] ?? [tlo, thi];
+      if (lo > hi || lo < tlo || hi > thi) throw new CompileError(`input ${inp.name}: range [${lo}, ${hi}] is not within its type's [${tlo}, ${thi}]`);
       b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale: 1, lo, hi });
       quant.set(inp.name, { ir: inp.name, scale: 1 });
     }

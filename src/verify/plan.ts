@@ -13,6 +13,10 @@ import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session
 import type { VerifyingKey, VkNode } from './vk.js';
 import { HashPcs, type HashPcsProof, type HashPcsState } from '../pcs/index.js';
 import { ReducingPcs } from '../sumcheck/reduce.js';
+import { affineDegrees, type AffineParams, type AffineRefs } from '../layers/affine.js';
+import { predicateDegrees, type PredicateParams, type PredicateRefs } from '../layers/predicate.js';
+import { planAffine, planPredicate, type PlanContext } from './plan-ml.js';
+import type { OutputStatement } from './statement.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
 import type { TableLookupShape } from '../layers/ranges.js';
 import { P } from '../field/goldilocks.js';
@@ -79,7 +83,26 @@ export interface WeightedSumPlan {
   readonly gRef: GMaskRef;
 }
 
-export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan;
+export interface AffinePlan {
+  readonly kind: 'affine';
+  readonly node: VkNode;
+  readonly params: AffineParams;
+  readonly tensors: { readonly x: string; readonly out: string };
+  readonly refs: AffineRefs;
+  readonly gRef: GMaskRef;
+}
+
+/** A public predicate on a private output (proven first, before the model's layers). */
+export interface PredicatePlan {
+  readonly kind: 'predicate';
+  readonly params: PredicateParams;
+  /** The output's IR name, the committed tensor it resolves to, the slack column. */
+  readonly tensors: { readonly output: string; readonly out: string; readonly slack: string | null };
+  readonly refs: PredicateRefs;
+  readonly gRef: GMaskRef;
+}
+
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan;
 
 /** A virtual tensor's consumer-facing reference (`ref`, routed claims) and its committed mask R (`mask`). */
 export interface VirtualPlan extends VirtualTensor {
@@ -151,9 +174,14 @@ function signedBits(lo: bigint, hi: bigint): number {
   return k;
 }
 
-export function planModel(vk: VerifyingKey): ModelPlan {
+/**
+ * `outputs`: the statement's output entries, whose predicates add their relations to the plan
+ * (prover and verifier pass them; without them a key with private outputs plans its layers
+ * only, which is enough to check that the model is supported).
+ */
+export function planModel(vk: VerifyingKey, outputs?: readonly OutputStatement[]): ModelPlan {
   try {
-    return planInner(vk);
+    return planInner(vk, outputs);
   } catch (e) {
     // a layer refusing a shape (single-element tensors, k = 1, …) is a limit of this version
     if (e instanceof RangeError) throw new UnsupportedModelError(`model ${vk.name}: ${e.message}`);
@@ -161,17 +189,16 @@ export function planModel(vk: VerifyingKey): ModelPlan {
   }
 }
 
-function planInner(vk: VerifyingKey): ModelPlan {
+function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement[]): ModelPlan {
   const unsupported = (m: string): never => {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
   for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
-  for (const o of vk.outputs) if (o.visibility !== 'public') unsupported(`private output ${o.name} with a predicate is not supported yet`);
   // Value infos with each tensor's PHYSICAL dims: the layout of its committed table. Elementwise
   // ops keep their input's layout, a MatMul output has the product's [batch, m, n] layout, and
   // a Reshape is free (the same table: reshapes keep the row-major order of real elements).
@@ -184,8 +211,9 @@ function planInner(vk: VerifyingKey): ModelPlan {
     info.set(name, { ...v, dims });
     return true;
   };
-  const outputs = new Set(vk.outputs.map((o) => o.name));
-  if (outputs.size !== vk.outputs.length) unsupported('an output is listed twice');
+  if (new Set(vk.outputs.map((o) => o.name)).size !== vk.outputs.length) unsupported('an output is listed twice');
+  // public outputs are the verifier's tables; private ones are committed like activations
+  const outputs = new Set(vk.outputs.filter((o) => o.visibility === 'public').map((o) => o.name));
 
   // Ranges the proof establishes (not the compiler's declarations): a private input is proven
   // in its signed k-bit range; public constants are exact; a MatMul output is bounded from its
@@ -232,13 +260,21 @@ function planInner(vk: VerifyingKey): ModelPlan {
     | { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] }
     | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] }
     | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] }
-    | { kind: 'gather'; node: VkNode; y: string; slots: string[]; idx: Int32Array; fill: bigint };
+    | { kind: 'gather'; node: VkNode; y: string; slots: string[]; idx: Int32Array; fill: bigint }
+    | ReturnType<typeof planAffine>;
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
+  const ctx: PlanContext = { resolve, info, publicConstants: vk.publicConstants, interval: (name) => interval.get(name), setInterval: (name, lo, hi) => proven.set(name, lo, hi), unsupported };
   for (const n of vk.nodes) {
     if (n.op === 'Gather') {
       planGather(n);
+      continue;
+    }
+    if (n.op === 'MlAffine') {
+      const d = planAffine(n, ctx);
+      if (!outputs.has(d.tensors.out)) committed.push({ name: d.tensors.out, dims: d.params.dims, numVars: totalVars(d.params.dims) });
+      layerDims.push(d);
       continue;
     }
     if (n.op === 'Requant' || n.op === 'Clip') {
@@ -458,6 +494,18 @@ function planInner(vk: VerifyingKey): ModelPlan {
     return { kind: 'requant', node: n, params, tensors: { x, q, cols } };
   }
   for (const o of vk.outputs) if (!proven.has(o.name) || vk.inputs.some((i) => i.name === o.name)) unsupported(`output ${o.name} is not computed by a proven node`);
+  // predicates on private outputs: a committed slack column each (range-checked), one relation each
+  const predicateDrafts = statementOutputs === undefined ? [] : vk.outputs.flatMap((o, i) => {
+    if (o.visibility === 'public') return [];
+    const st = statementOutputs[i];
+    if (st === undefined || st.kind !== 'predicate') return unsupported(`private output ${o.name} needs a predicate in the statement`);
+    const d = planPredicate(o, resolve(o.name), st.predicate, ctx);
+    if (d.tensors.slack !== null) {
+      committed.push({ name: d.tensors.slack, dims: o.dims, numVars: totalVars(o.dims) });
+      ranges.push({ label: `predicate on ${o.name}`, columns: [d.tensors.slack], bits: d.slackBits, signed: false, numVars: totalVars(o.dims) });
+    }
+    return [d];
+  });
 
   const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: Math.min(TENSOR_MASK_VARS, t.numVars), ext: false })));
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
@@ -484,7 +532,16 @@ function planInner(vk: VerifyingKey): ModelPlan {
     next += 2;
     return gRef;
   };
-  const layers: LayerPlan[] = [...layerDims].reverse().map((l): LayerPlan => {
+  const predicateLayers: LayerPlan[] = predicateDrafts.map((d) => {
+    const out = ref(d.tensors.out) ?? unsupported(`output ${d.tensors.output} is private but not committed`);
+    const prefs: PredicateRefs = { out, slack: ref(d.tensors.slack) };
+    return { kind: 'predicate', params: d.params, tensors: d.tensors, refs: prefs, gRef: gRefFor(predicateDegrees(d.params, prefs)) };
+  });
+  const layers: LayerPlan[] = [...predicateLayers, ...[...layerDims].reverse().map((l): LayerPlan => {
+    if (l.kind === 'affine') {
+      const arefs: AffineRefs = { out: ref(l.tensors.out), x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public affine input is not supported`) };
+      return { ...l, refs: arefs, gRef: gRefFor(affineDegrees(l.params, arefs)) };
+    }
     if (l.kind === 'wsum') {
       const wrefs = l.tensors.map((t) => ref(t));
       return { ...l, refs: wrefs, gRef: gRefFor(weightedSumDegrees(l.params, wrefs)) };
@@ -511,7 +568,7 @@ function planInner(vk: VerifyingKey): ModelPlan {
     const x = ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public requant input is not supported`);
     const rrefs: RequantRefs = { x, q: ref(l.tensors.q), cols: Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, ref(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedRef> };
     return { ...l, refs: rrefs, gRef: gRefFor(requantDegrees(l.params, rrefs)) };
-  });
+  })];
   const rangePlans: RangePlan[] = ranges.map((r) => {
     const crefs = r.columns.map((c) => refs.get(c)!);
     if (crefs.some((c) => c.maskVars !== crefs[0].maskVars)) unsupported(`${r.label}: columns with different masks`);

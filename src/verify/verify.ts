@@ -10,13 +10,16 @@ import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
 import { gatherProofShape, verifyGather } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
+import { affineProofShape, verifyAffine } from '../layers/affine.js';
+import { predicateProofShape, verifyPredicate } from '../layers/predicate.js';
+import type { BatchShape } from '../sumcheck/types.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
 import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
-import { MODEL_PCS, planModel, type ModelPcs } from './plan.js';
+import { MODEL_PCS, planModel, type LayerPlan, type ModelPcs } from './plan.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -71,7 +74,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   } catch (e) {
     throw new VerificationError('statement/shape', (e as Error).message);
   }
-  const plan = planModel(vk);
+  const plan = planModel(vk, statement.outputs);
   for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
@@ -85,22 +88,17 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const session = new VerifierSession(pcs, transcript, commitments);
   session.receive();
 
-  const outputTables = new Map(vk.outputs.map((o, i) => {
+  const outputTables = new Map(vk.outputs.flatMap((o, i) => {
     const out = statement.outputs[i];
-    if (out.kind !== 'public') throw new VerificationError('statement/outputs', 'a private output without a supported predicate');
-    return [o.name, paddedTable(out.values, plan.dims.get(o.name)!)] as const;
+    return out.kind === 'public' ? [[o.name, paddedTable(out.values, plan.dims.get(o.name)!)] as const] : [];
   }));
   const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
   // claims on virtual tensors go to their producing Gather, the others to the PCS
   const sink = new ClaimRouter(session);
   for (const l of plan.layers) {
-    const body = new ByteReader(layers.blob(1 << 28, `layer ${l.node.name}`), `layer ${l.node.name}`);
-    const shape =
-      l.kind === 'matmul' ? matmulProofShape(l.dims, l.refs)
-      : l.kind === 'requant' ? requantProofShape(l.params, l.refs)
-      : l.kind === 'gather' ? gatherProofShape(l.map, l.refs)
-      : weightedSumProofShape(l.params, l.refs);
-    const proof = readSumcheckProof(body, shape);
+    const name = l.kind === 'predicate' ? `predicate on ${l.tensors.output}` : l.node.name;
+    const body = new ByteReader(layers.blob(1 << 28, `layer ${name}`), `layer ${name}`);
+    const proof = readSumcheckProof(body, layerProofShape(l));
     body.end();
     const pub = (name: string | null): BigUint64Array | undefined => {
       if (name === null) return undefined;
@@ -112,6 +110,14 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       const virtual = l.refs.out.kind === 'virtual';
       const claims = virtual ? sink.take(plan.refs.get(l.tensors.y)!.commitment) : [];
       verifyGather(l.map, l.refs, l.refs.out.kind === 'public' ? outputTables.get(l.tensors.y)! : null, claims, l.gRef, proof, sink, transcript);
+      continue;
+    }
+    if (l.kind === 'predicate') {
+      verifyPredicate(l.params, l.refs, l.gRef, proof, sink, transcript);
+      continue;
+    }
+    if (l.kind === 'affine') {
+      verifyAffine(l.params, l.refs, l.refs.out === null ? pub(l.tensors.out) ?? null : null, l.gRef, proof, sink, transcript);
       continue;
     }
     if (l.kind === 'wsum') {
@@ -157,4 +163,21 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
     return [o.onnxName, out.kind === 'public' ? Array.from(out.values, (x) => Number(x) * o.scale) : []] as const;
   }));
   return { statement, outputs };
+}
+
+function layerProofShape(l: LayerPlan): BatchShape {
+  switch (l.kind) {
+    case 'matmul':
+      return matmulProofShape(l.dims, l.refs);
+    case 'requant':
+      return requantProofShape(l.params, l.refs);
+    case 'wsum':
+      return weightedSumProofShape(l.params, l.refs);
+    case 'gather':
+      return gatherProofShape(l.map, l.refs);
+    case 'affine':
+      return affineProofShape(l.params, l.refs);
+    case 'predicate':
+      return predicateProofShape(l.params, l.refs);
+  }
 }

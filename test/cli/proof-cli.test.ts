@@ -142,11 +142,12 @@ test('unusable files exit 2 with one line: malformed vk, proof, input; a key for
   assert.match(d.err, /\n\s+at /);
 });
 
-test('what is not built is refused, not pretended: private weights, --predicate; option misuse', () => {
+test('what is not built is refused, not pretended: private weights, malformed or misplaced --predicate; option misuse', () => {
   const p = provenOnce();
   expectExit(cli('setup', p.zkc, '-o', join(dir, 'private')), 2, /not supported yet: .*private weights.*--weights public/);
   assert.ok(!existsSync(join(dir, 'private', 'tiny.vk')), 'no keys written for an unsupported setup');
-  expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'argmax=0'), 2, /--predicate: not supported yet/);
+  expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'argmax=0'), 2, /expected "name\[i\] >= value"/);
+  expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'scores[0] >= 0'), 2, /public in this key/);
   expectExit(cli('prove', MODEL, '--pk', p.pk, '--input', INPUT), 2, /either --pk .* or a model file/);
   expectExit(cli('prove', '--input', INPUT), 2, /either --pk .* or a model file/);
   expectExit(cli('setup', p.zkc, '--weights', 'secret'), 2, /--weights must be private or public/);
@@ -162,4 +163,24 @@ test('one-shot: prove model.onnx --input compiles, sets up, proves and checks; v
   const v = cli('verify', '--vk', j.files.verifyingKey, '--json', out);
   assert.equal(v.code, 0, v.err);
   assert.deepEqual(JSON.parse(v.out).statement.outputs, j.statement.outputs);
+});
+
+test('a private output: setup --private-outputs, prove --predicate, verify prints the predicate; a false one has no proof', () => {
+  const p = provenOnce();
+  const keys = join(dir, 'private-out');
+  assert.equal(cli('setup', p.zkc, '--weights', 'public', '--private-outputs', 'scores', '-o', keys).code, 0);
+  const best = p.expected.indexOf(Math.max(...p.expected));
+  const proof = join(dir, 'predicate.zkp');
+  const r = cli('prove', '--pk', join(keys, 'tiny.pk'), '--input', INPUT, '--predicate', `argmax(scores) == ${best}`, '-o', proof);
+  assert.equal(r.code, 0, r.err);
+  const v = cli('verify', '--vk', join(keys, 'tiny.vk'), proof);
+  assert.equal(v.code, 0, v.err);
+  assert.match(v.out, new RegExp(`scores: private, proven argmax\\(scores\\) == ${best}`));
+  assert.doesNotMatch(v.out, /\[.*\d.*\]/, 'no output values printed');
+  const j = JSON.parse(cli('verify', '--vk', join(keys, 'tiny.vk'), '--json', proof).out);
+  assert.deepEqual(j.statement.outputs[0].predicate, { kind: 'argmax', label: best });
+  const wrong = cli('prove', '--pk', join(keys, 'tiny.pk'), '--input', INPUT, '--predicate', `argmax(scores) == ${(best + 1) % p.expected.length}`, '-o', join(dir, 'false.zkp'));
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.err, /predicate on scores is false/);
+  assert.ok(!existsSync(join(dir, 'false.zkp')));
 });

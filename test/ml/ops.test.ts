@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { integerTest } from '../../src/quant/ml/tree-ensemble.js';
 import { ceilRatio, floorRatio, ratio, roundRatio } from '../../src/quant/ml/exact.js';
 import { treeEnsembleOp, TREE_MODE_EQ } from '../../src/ir/ml/tree-ensemble.js';
-import { affineOp, tile } from '../../src/ir/ml/affine.js';
+import { affineOp } from '../../src/ir/ml/affine.js';
+import { tile } from '../../src/ir/ml/tile.js';
 import { CompileError, type IrNode, type IrTensor, type IrValueInfo } from '../../src/ir/types.js';
 import { Prng } from '../../src/train/prng.js';
 

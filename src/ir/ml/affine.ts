@@ -4,6 +4,7 @@
 import * as K from '../kernels.js';
 import { int } from '../attrs.js';
 import { absMax, refuse, sizeOf, type OpDef } from '../types.js';
+import { tile } from './tile.js';
 
 export const affineOp: OpDef = {
   op: 'MlAffine',
@@ -36,12 +37,3 @@ export const affineOp: OpDef = {
     return [{ dims: x!.dims, data: K.weightedSum([prod, tile(c!.data, inner, n)], [1n, 1n], 0n, n) }];
   },
 };
-
-/** out[i] = v[(i / inner) mod |v|] for i < n. */
-export function tile(v: BigInt64Array, inner: number, n: number): BigInt64Array {
-  const out = new BigInt64Array(n);
-  const period = Math.min(n, v.length * inner);
-  for (let ch = 0; ch * inner < period; ch++) out.fill(v[ch]!, ch * inner, Math.min(period, (ch + 1) * inner));
-  for (let filled = period; filled < n; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, n - filled));
-  return out;
-}

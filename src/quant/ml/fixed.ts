@@ -23,14 +23,15 @@ export function gatherIndex(ctx: LowerContext, sources: readonly string[], idx: 
 
 /**
  * Requantizes v to `outScale`, clamped to [lo, hi]: multiplier M and shift s with
- * M / 2^s ≈ v.scale / outScale, M as large as keeps B_in·M + 2^(s−1) below 2^62.
+ * M / 2^s ≈ v.scale / outScale, M as large as keeps B_in·M below 2^59 (the Requant proof takes
+ * its terms below p/8, docs/protocol.md).
  */
 export function requantToScale(ctx: LowerContext, v: QuantValue, outScale: number, step: string, lo: number, hi: number): QuantValue {
   const info = ctx.irInfo(v.ir);
   const bIn = absMax(info.lo, info.hi);
   const r = v.scale / outScale;
   if (!(r > 0) || !Number.isFinite(r)) throw new CompileError(`node ${ctx.node.name}: invalid rescale ratio ${r}`);
-  const mCap = Number((2n ** 61n) / (bIn > 0n ? bIn : 1n));
+  const mCap = Number((2n ** 59n) / (bIn > 0n ? bIn : 1n));
   let shift = Math.floor(Math.log2(Math.min(mCap, 2 ** 40) / r));
   shift = Math.max(0, Math.min(62, shift));
   const m = BigInt(Math.max(1, Math.floor(r * 2 ** shift + 0.5)));

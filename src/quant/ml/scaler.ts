@@ -3,7 +3,8 @@
 //   acc = X·A_c + C_c,  Y = clamp(floor((acc + 2^(k−1)) / 2^k), ±qmax_f)
 // with A_c = round(2^k · s_x·scale_c / s_y), C_c = round(−2^k · offset_c·scale_c / s_y), s_y the
 // output scale (twice the calibrated range over qmax_f, so the clamp is a safety net, not a
-// rounding rule), k as large as keeps every term of the affine relation below 2^62.
+// rounding rule), k as large as keeps |X|·|A| + |C| below 2^59 (the requantization proof needs
+// its input below p/8, docs/protocol.md Requant).
 import { absMax, sizeOf, type Lowering } from '../../ir/types.js';
 import { bigInts as bigArray, maxAbs } from './fixed.js';
 import { floatsAttr } from './attrs.js';
@@ -33,14 +34,14 @@ export const scalerLowering: Lowering = {
     const sOut = m > 0 && Number.isFinite(m) ? (2 * m) / qf : 1 / qf;
 
     // Real multipliers and offsets in output units, then the largest shift k that keeps
-    // |X|·|A| + |C| below 2^62.
+    // |X|·|A| + |C| below 2^59.
     const a = scale.map((s) => (x.scale * s) / sOut);
     const c = offset.map((o, i) => (-o * scale[i]!) / sOut);
     const bX = Number(absMax(info.lo, info.hi));
     const need = maxAbs(a) * bX + maxAbs(c) + 1;
     // … and keeps A and C below 2^52, so they are exact doubles before they become integers.
     const largest = Math.max(maxAbs(a), maxAbs(c), 2 ** -62);
-    const k = Math.max(0, Math.min(62, Math.floor(Math.log2(2 ** 61 / need)), Math.floor(Math.log2(2 ** 52 / largest))));
+    const k = Math.max(0, Math.min(62, Math.floor(Math.log2(2 ** 59 / need)), Math.floor(Math.log2(2 ** 52 / largest))));
     const A = a.map((v) => Math.floor(v * 2 ** k + 0.5));
     const C = c.map((v) => Math.floor(v * 2 ** k + 0.5));
     if (![...A, ...C].every(Number.isSafeInteger)) refuseMl(ctx, 'scaler multipliers do not fit 2^53; the feature scales are too far apart');
