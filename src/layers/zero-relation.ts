@@ -36,17 +36,19 @@ export interface ZeroRelation {
   readonly numVars: number;
   /** Per table: where it is committed, or null when public. */
   readonly refs: readonly (MaskedRef | null)[];
-  /** The terms, given z (a sum term's coefficient may depend on z). */
-  readonly terms: (z: readonly Fp2[]) => readonly RelationTerm[];
+  /** Random weights λ drawn after z, to combine several identities into one (default 0). */
+  readonly lambdas?: number;
+  /** The terms, given z and λ (a sum term's coefficient may depend on z). */
+  readonly terms: (z: readonly Fp2[], lambda: readonly Fp2[]) => readonly RelationTerm[];
 }
 
-function batchShape(rel: ZeroRelation, z: readonly Fp2[]): BatchShape {
+function batchShape(rel: ZeroRelation, z: readonly Fp2[], lambda: readonly Fp2[]): BatchShape {
   const n = rel.numVars;
   const tables = rel.refs.map((r) => {
     if (r && r.numVars !== n) throw new RangeError(`${rel.label}: a committed table of ${r.numVars} variables in a relation of ${n}`);
     return r ? { numVars: n, kind: 'committed' as const, maskVars: r.maskVars } : { numVars: n, kind: 'public' as const, maskVars: null };
   });
-  const terms: Term[] = rel.terms(z).map((t) => {
+  const terms: Term[] = rel.terms(z, lambda).map((t) => {
     const factors: Factor[] = t.tables.map((table) => ({ table }));
     if (t.eq) factors.unshift({ eq: z });
     return { coeff: t.coeff, factors };
@@ -58,11 +60,17 @@ const ONES = (n: number): Fp2[] => Array<Fp2>(n).fill(E.ONE);
 
 /** Round degrees of the relation's sumcheck (its mask g's shape). */
 export function zeroRelationDegrees(rel: ZeroRelation): number[] {
-  return roundDegrees(batchShape(rel, ONES(rel.numVars)));
+  return roundDegrees(zeroRelationProofShape(rel));
 }
 
 export function zeroRelationProofShape(rel: ZeroRelation): BatchShape {
-  return batchShape(rel, ONES(rel.numVars));
+  return batchShape(rel, ONES(rel.numVars), ONES(rel.lambdas ?? 0));
+}
+
+function draw(rel: ZeroRelation, transcript: Transcript): { z: Fp2[]; lambda: Fp2[] } {
+  const z = transcript.challengeExts(rel.label, rel.numVars);
+  const lambda = (rel.lambdas ?? 0) > 0 ? transcript.challengeExts(`${rel.label}/lambda`, rel.lambdas!) : [];
+  return { z, lambda };
 }
 
 function emit(rel: ZeroRelation, point: readonly Fp2[], value: (t: number) => Fp2, gRef: GMaskRef, maskValue: Fp2, sink: ClaimSink): void {
@@ -77,16 +85,16 @@ export function proveZeroRelation(rel: ZeroRelation, tables: readonly (MaskedPol
   tables.forEach((t, j) => {
     if ((t instanceof MaskedPoly) !== (rel.refs[j] !== null)) throw new RangeError(`${rel.label}: table ${j} must be masked exactly when committed`);
   });
-  const z = transcript.challengeExts(rel.label, rel.numVars);
-  const out = proveSumcheck(batchShape(rel, z), tables as ProverTable[], g, transcript);
+  const { z, lambda } = draw(rel, transcript);
+  const out = proveSumcheck(batchShape(rel, z, lambda), tables as ProverTable[], g, transcript);
   emit(rel, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
   return out.proof;
 }
 
 /** `publicEval(j, point)`: the verifier's own value of public table j. */
 export function verifyZeroRelation(rel: ZeroRelation, publicEval: (table: number, point: readonly Fp2[]) => Fp2, gRef: GMaskRef, proof: SumcheckProof, sink: ClaimSink, transcript: Transcript): void {
-  const z = transcript.challengeExts(rel.label, rel.numVars);
-  const shape = batchShape(rel, z);
+  const { z, lambda } = draw(rel, transcript);
+  const shape = batchShape(rel, z, lambda);
   const degrees = roundDegrees(shape);
   if (gRef.degrees.length !== degrees.length || gRef.degrees.some((x, i) => x !== degrees[i])) throw new VerificationError(`${rel.label}/mask`, 'the round mask does not fit the relation');
   const out = verifySumcheck(shape, proof, transcript, (table, point) => {

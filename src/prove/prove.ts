@@ -13,6 +13,7 @@ import { proveWeightedSum } from '../layers/weighted-sum.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { proveAffine } from '../layers/affine.js';
+import { proveTreeLink, proveTreeRelation, treeColumnDims, treeColumns, type TreeWitness } from '../layers/tree-ensemble.js';
 import { predicateSlack, provePredicate } from '../layers/predicate.js';
 import { compilePredicate, predicateOutput, type PredicateSpec } from '../verify/predicate-spec.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
@@ -82,6 +83,15 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
   }
   for (const l of plan.layers) {
+    if (l.kind !== 'trees') continue;
+    const cols = treeColumns(l.params, values.get(l.tensors.x)!.data);
+    const dims = treeColumnDims(l.params);
+    values.set(l.tensors.e, { dims, data: cols.e });
+    l.tensors.s.forEach((n, d) => values.set(n, { dims, data: cols.s[d] }));
+    l.tensors.g.forEach((n, d) => values.set(n, { dims, data: cols.g[d] }));
+    l.tensors.u.forEach((n, d) => values.set(n, { dims, data: cols.u[d] }));
+  }
+  for (const l of plan.layers) {
     if (l.kind !== 'predicate' || l.tensors.slack === null) continue;
     values.set(l.tensors.slack, { dims: l.params.dims, data: predicateSlack(l.params, values.get(l.tensors.output)!.data)! });
   }
@@ -130,6 +140,13 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     }
     if (l.kind === 'predicate') {
       const proof = provePredicate(l.params, l.refs, { out: masked.get(l.tensors.out)!, slack: l.tensors.slack === null ? null : masked.get(l.tensors.slack)! }, gMasks[i], l.gRef, sink, transcript);
+      layers.blob(serializeSumcheckProof(proof));
+      return;
+    }
+    if (l.kind === 'trees' || l.kind === 'trees-link') {
+      const m = (n: string): MaskedPoly => masked.get(n)!;
+      const w: TreeWitness = { e: m(l.tensors.e), s: l.tensors.s.map(m), g: l.tensors.g.map(m), u: l.tensors.u.map(m), x: m(l.tensors.x) };
+      const proof = (l.kind === 'trees' ? proveTreeRelation : proveTreeLink)(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }

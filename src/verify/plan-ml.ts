@@ -2,6 +2,8 @@
 // layer parameters from the verifying key, and the proven bounds every relation relies on.
 import { FIELD_HALF, absMax, type IrTensor, type IrValueInfo } from '../ir/types.js';
 import type { AffineParams } from '../layers/affine.js';
+import type { MatmulDims } from '../layers/matmul.js';
+import type { TreeParams } from '../layers/tree-ensemble.js';
 import { MAX_PREDICATE_LABELS, needsSlack, type PredicateParams, type PredicateRelation } from '../layers/predicate.js';
 import type { VkNode, VkOutput } from './vk.js';
 import type { Predicate } from './statement.js';
@@ -94,6 +96,83 @@ export function planPredicate(o: VkOutput, resolved: string, p: Predicate, ctx: 
     kind: 'predicate',
     tensors: { output: o.name, out: resolved, slack: needsSlack(relation) ? `${o.name}#predicate-slack` : null },
     params: { dims: o.dims, relation },
+    slackBits,
+  };
+}
+
+interface TreeDraftOf<K extends 'trees' | 'trees-link'> {
+  readonly kind: K;
+  readonly node: VkNode;
+  readonly params: TreeParams;
+  readonly tensors: TreeTensors;
+}
+
+export type TreeDraft = TreeDraftOf<'trees'> | TreeDraftOf<'trees-link'>;
+
+/** Committed tensor names of a tree layer (all of treeColumnDims) and its input X. */
+export interface TreeTensors {
+  readonly x: string;
+  readonly e: string;
+  readonly s: readonly string[];
+  readonly g: readonly string[];
+  readonly u: readonly string[];
+}
+
+export interface TreePlanParts {
+  readonly relation: TreeDraftOf<'trees'>;
+  readonly link: TreeDraftOf<'trees-link'>;
+  /** The leaf sum as a MatMul e[N, trees·2^D] · leaves + base (proven by matmul.ts). */
+  readonly matmul: { readonly kind: 'matmul'; readonly node: VkNode; readonly dims: MatmulDims; readonly tensors: { readonly a: string; readonly b: string; readonly c: string; readonly bias: string | null } };
+  /** Bits of the comparison slacks' range check. */
+  readonly slackBits: number;
+}
+
+/**
+ * MlTreeEnsemble with public structure, thresholds and leaves ("≤" nodes, aggregate SUM). The
+ * slack of every comparison lies in [0, max|X| + max|T| + 1]; the output is bounded by
+ * Σ_trees max|leaf| + max|base| (e is proven one-hot per row and tree).
+ */
+export function planTrees(n: VkNode, ctx: PlanContext): TreePlanParts {
+  const { unsupported } = ctx;
+  if (n.inputs.length !== 6 || n.outputs.length !== 1) unsupported(`${n.name}: MlTreeEnsemble takes X and five weight tensors`);
+  const x = ctx.resolve(n.inputs[0]);
+  const [features, thresholds, modes, leaves, base] = n.inputs.slice(1).map((name) => ctx.publicConstants.get(name) ?? unsupported(`${n.name}: private tree weights need the fingerprint binding (set up with public weights)`));
+  const attr = (k: string): number => {
+    const v = n.attrs[k];
+    return typeof v === 'number' && Number.isSafeInteger(v) ? v : unsupported(`${n.name}: attribute ${k}`);
+  };
+  const depth = attr('depth');
+  const trees = attr('trees');
+  const targets = attr('targets');
+  if ((n.attrs.aggregate ?? 'SUM') !== 'SUM') unsupported(`${n.name}: aggregate ${String(n.attrs.aggregate)} (MIN/MAX over trees) is not proven yet`);
+  if (depth < 1) unsupported(`${n.name}: trees of depth 0 (a constant) are not proven yet`);
+  if (modes.data.some((m) => m !== 0n)) unsupported(`${n.name}: equality nodes (BRANCH_EQ/NEQ) are not proven yet`);
+  const xi = ctx.info.get(x);
+  if (!xi || xi.dims.length !== 2) unsupported(`${n.name}: X must be [N, F]`);
+  const [rows, nf] = xi!.dims;
+  const range = ctx.interval(x) ?? unsupported(`${n.name}: input not available before use`);
+  const feature = Int32Array.from(features.data, Number);
+  if (feature.some((f) => f < 0 || f >= nf)) unsupported(`${n.name}: a feature index outside [0, ${nf})`);
+  const absMaxOf = (v: BigInt64Array): bigint => v.reduce((m, e) => (e < 0n ? (-e > m ? -e : m) : e > m ? e : m), 0n);
+  const cmp = absMax(range[0], range[1]) + absMaxOf(thresholds.data) + 1n;
+  let slackBits = 1;
+  while (1n << BigInt(slackBits) <= cmp) slackBits++;
+  if (slackBits > 62) unsupported(`${n.name}: comparison slack bound ${cmp} is too wide`);
+  const k = trees * 2 ** depth;
+  // e is proven one-hot per (row, tree), so each tree adds one of its leaves
+  let bound = absMaxOf(base.data);
+  for (let t = 0; t < trees; t++) bound += absMaxOf(leaves.data.subarray(t * 2 ** depth * targets, (t + 1) * 2 ** depth * targets));
+  if (bound >= FIELD_HALF) unsupported(`${n.name}: leaf sum bound reaches p/2`);
+  const out = n.outputs[0];
+  ctx.setInterval(out, -bound, bound);
+  const params: TreeParams = { rows, features: nf, trees, depth, feature, threshold: thresholds.data };
+  const col = (what: string, d: number): string => `${n.name}#${what}${d}`;
+  const levels = Array.from({ length: depth }, (_, d) => d);
+  const tensors: TreeTensors = { x, e: `${n.name}#leaf`, s: levels.map((d) => col('agree', d)), g: levels.map((d) => col('feature', d)), u: levels.map((d) => col('slack', d)) };
+  return {
+    relation: { kind: 'trees', node: n, params, tensors },
+    link: { kind: 'trees-link', node: n, params, tensors },
+    matmul: { kind: 'matmul', node: n, dims: { batch: 1, batchB: 1, m: rows, k, n: targets, biasMode: 1 }, tensors: { a: tensors.e, b: n.inputs[4], c: out, bias: n.inputs[5] } },
     slackBits,
   };
 }

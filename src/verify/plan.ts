@@ -15,7 +15,8 @@ import { HashPcs, type HashPcsProof, type HashPcsState } from '../pcs/index.js';
 import { ReducingPcs } from '../sumcheck/reduce.js';
 import { affineDegrees, type AffineParams, type AffineRefs } from '../layers/affine.js';
 import { predicateDegrees, type PredicateParams, type PredicateRefs } from '../layers/predicate.js';
-import { planAffine, planPredicate, type PlanContext } from './plan-ml.js';
+import { planAffine, planPredicate, planTrees, type PlanContext, type TreeDraft, type TreeTensors } from './plan-ml.js';
+import { treeColumnDims, treeLinkDegrees, treeRelationDegrees, type TreeParams, type TreeRefs } from '../layers/tree-ensemble.js';
 import type { OutputStatement } from './statement.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
 import type { TableLookupShape } from '../layers/ranges.js';
@@ -102,7 +103,19 @@ export interface PredicatePlan {
   readonly gRef: GMaskRef;
 }
 
-export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan;
+/** A tree ensemble's comparison relation ('trees') and its feature gather ('trees-link'). */
+interface TreeLayerPlan<K extends 'trees' | 'trees-link'> {
+  readonly kind: K;
+  readonly node: VkNode;
+  readonly params: TreeParams;
+  readonly tensors: TreeTensors;
+  readonly refs: TreeRefs;
+  readonly gRef: GMaskRef;
+}
+
+export type TreePlan = TreeLayerPlan<'trees'> | TreeLayerPlan<'trees-link'>;
+
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan | TreePlan;
 
 /** A virtual tensor's consumer-facing reference (`ref`, routed claims) and its committed mask R (`mask`). */
 export interface VirtualPlan extends VirtualTensor {
@@ -194,7 +207,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
@@ -261,7 +274,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] }
     | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] }
     | { kind: 'gather'; node: VkNode; y: string; slots: string[]; idx: Int32Array; fill: bigint }
-    | ReturnType<typeof planAffine>;
+    | ReturnType<typeof planAffine>
+    | TreeDraft;
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
@@ -269,6 +283,19 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   for (const n of vk.nodes) {
     if (n.op === 'Gather') {
       planGather(n);
+      continue;
+    }
+    if (n.op === 'MlTreeEnsemble') {
+      const t = planTrees(n, ctx);
+      const dims = treeColumnDims(t.relation.params);
+      const nv = totalVars(dims);
+      const cols = [t.relation.tensors.e, ...t.relation.tensors.s, ...t.relation.tensors.g, ...t.relation.tensors.u];
+      for (const c of cols) committed.push({ name: c, dims, numVars: nv });
+      const out = t.matmul.tensors.c;
+      if (!outputs.has(out)) committed.push({ name: out, dims: info.get(out)!.dims, numVars: totalVars(info.get(out)!.dims) });
+      ranges.push({ label: `${n.name} comparisons`, columns: [...t.relation.tensors.u], bits: t.slackBits, signed: false, numVars: nv });
+      // proven in reverse: the leaf sum, then the comparisons, then the gather of X
+      layerDims.push(t.link, t.relation, t.matmul);
       continue;
     }
     if (n.op === 'MlAffine') {
@@ -538,6 +565,13 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { kind: 'predicate', params: d.params, tensors: d.tensors, refs: prefs, gRef: gRefFor(predicateDegrees(d.params, prefs)) };
   });
   const layers: LayerPlan[] = [...predicateLayers, ...[...layerDims].reverse().map((l): LayerPlan => {
+    if (l.kind === 'trees' || l.kind === 'trees-link') {
+      const tr: TreeRefs = {
+        e: ref(l.tensors.e)!, s: l.tensors.s.map((c) => ref(c)!), g: l.tensors.g.map((c) => ref(c)!), u: l.tensors.u.map((c) => ref(c)!),
+        x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public tree input is not supported`),
+      };
+      return { ...l, refs: tr, gRef: gRefFor(l.kind === 'trees' ? treeRelationDegrees(l.params, tr) : treeLinkDegrees(l.params, tr)) };
+    }
     if (l.kind === 'affine') {
       const arefs: AffineRefs = { out: ref(l.tensors.out), x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public affine input is not supported`) };
       return { ...l, refs: arefs, gRef: gRefFor(affineDegrees(l.params, arefs)) };

@@ -12,6 +12,7 @@ import { gatherProofShape, verifyGather } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { affineProofShape, verifyAffine } from '../layers/affine.js';
 import { predicateProofShape, verifyPredicate } from '../layers/predicate.js';
+import { treeLinkProofShape, treeRelationProofShape, verifyTreeLink, verifyTreeRelation } from '../layers/tree-ensemble.js';
 import type { BatchShape } from '../sumcheck/types.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
@@ -116,6 +117,10 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       verifyPredicate(l.params, l.refs, l.gRef, proof, sink, transcript);
       continue;
     }
+    if (l.kind === 'trees' || l.kind === 'trees-link') {
+      (l.kind === 'trees' ? verifyTreeRelation : verifyTreeLink)(l.params, l.refs, l.gRef, proof, session, transcript);
+      continue;
+    }
     if (l.kind === 'affine') {
       verifyAffine(l.params, l.refs, l.refs.out === null ? pub(l.tensors.out) ?? null : null, l.gRef, proof, sink, transcript);
       continue;
@@ -179,5 +184,9 @@ function layerProofShape(l: LayerPlan): BatchShape {
       return affineProofShape(l.params, l.refs);
     case 'predicate':
       return predicateProofShape(l.params, l.refs);
+    case 'trees':
+      return treeRelationProofShape(l.params, l.refs);
+    case 'trees-link':
+      return treeLinkProofShape(l.params, l.refs);
   }
 }
