@@ -135,7 +135,7 @@ function setupCommand(program: Command): void {
     .description('make a proving key (<name>.pk) and a verifying key (<name>.vk) for a compiled model')
     .argument('<model>', 'model.zkc (from zkinfer compile)')
     .option('-o, --output <dir>', "directory for the keys (default: the model's directory)")
-    .option('--weights <visibility>', 'private: committed in every proof and fingerprinted (not supported by the prover yet); public: the verifying key holds them', 'private')
+    .option('--weights <visibility>', 'private: committed in every proof and bound to the fingerprint in the verifying key; public: the verifying key holds them', 'private')
     .option('--outputs <names>', 'keep only these outputs (comma-separated); what no kept output needs is neither proven nor in the keys')
     .option('--private-outputs <names>', 'outputs proven only through a predicate given at prove time (comma-separated), e.g. probabilities')
     .option('--json', 'machine-readable output')

@@ -24,6 +24,7 @@ import { verifyDigest } from './digest-verifier.js';
 import { CAPACITY_WORDS, OWN_MASK_VARS, skeletonShapes, statementInfo, type DigestStatement, type StatementInfo } from './digest-shapes.js';
 import { ROUNDS, T } from './digest-relations.js';
 import { digestWitness } from './digest-witness.js';
+import { claimAll, maskCommitmentSizes, maskRefs } from './digest-commitments.js';
 import type { Digest, DigestOptions, DigestValues, Salt } from './digest.js';
 
 const DOMAIN = 'zkinfer/p2digest/v1';
@@ -44,51 +45,11 @@ function absorbContext(t: Transcript, st: DigestStatement, context: string): voi
   t.absorbString('p2digest/format', JSON.stringify(st.options));
 }
 
-/** Where the digest proof's masks sit in their commitment (the order of digestCommitPolys). */
-function maskRefs(info: StatementInfo, commitment: number): { capacity: MaskedRef[]; layers: MaskedRef[][]; g: GMaskRef[] } {
-  const specs: MaskedSpec[] = [
-    ...Array.from({ length: CAPACITY_WORDS }, () => ({ numVars: info.n, maskVars: OWN_MASK_VARS, ext: false })),
-    ...Array.from({ length: ROUNDS * T }, () => ({ numVars: OWN_MASK_VARS, maskVars: OWN_MASK_VARS, ext: true })),
-  ];
-  const refs = maskedLayout(commitment, specs);
-  let next = specs.reduce((s, x) => s + (x.ext ? 4 : 3), 0);
-  const g = skeletonShapes(info).map((shape) => {
-    const ref: GMaskRef = { commitment, g: [next, next + 1], degrees: roundDegrees(shape) };
-    next += 2;
-    return ref;
-  });
-  const capacity = refs.slice(0, CAPACITY_WORDS);
-  const layers = Array.from({ length: ROUNDS }, (_, r) => refs.slice(CAPACITY_WORDS + r * T, CAPACITY_WORDS + (r + 1) * T));
-  return { capacity, layers, g };
-}
-
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
-
 function expectedSizes(info: StatementInfo): number[][] {
   const vm = 1 << VALUE_MASK_VARS;
-  const m = 1 << OWN_MASK_VARS;
-  const masks = [
-    ...Array.from({ length: CAPACITY_WORDS }, () => [info.blocks, m, m]).flat(),
-    ...Array.from({ length: ROUNDS * T }, () => [m, m, m, m]).flat(),
-    ...skeletonShapes(info).flatMap((shape) => {
-      const len = nextPow2(1 + roundDegrees(shape).reduce((a, b) => a + b, 0));
-      return [len, len];
-    }),
-  ];
+  const masks = maskCommitmentSizes(info);
   // The range proof commits limbs, multiplicities and inverses; V is ours (its first entry is skipped).
   return [[1 << info.nV, vm, vm], masks, ...rangeCommitmentSizes(rangeShapeOf(info)).slice(1)];
-}
-
-/** Hands every claim of a verified (or proven) digest proof to the session as linear claims. */
-function claimAll(port: { claim(c: number, claim: ReturnType<typeof maskedClaim>): void }, claims: DigestClaims, vRef: MaskedRef, refs: ReturnType<typeof maskRefs>): void {
-  port.claim(vRef.commitment, maskedClaim(vRef, claims.values.point, claims.values.value));
-  claims.capacity.forEach((list, c) => list.forEach((cl) => port.claim(refs.capacity[c].commitment, maskedClaim(refs.capacity[c], cl.point, cl.value))));
-  for (const cl of claims.layerMasks) port.claim(refs.layers[cl.round][cl.slot].commitment, maskedClaim(refs.layers[cl.round][cl.slot], cl.point, cl.value));
-  claims.sumcheckMasks.forEach((cl, b) => port.claim(refs.g[b].commitment, gMaskClaim(refs.g[b], cl.point, cl.value)));
 }
 
 export interface DigestStandaloneTestOptions {

@@ -46,6 +46,12 @@ export interface RequantParams {
   readonly shift: number;
   readonly lo: bigint;
   readonly hi: bigint;
+  /**
+   * Private multipliers (a model with private weights): `mults` is empty for the verifier, the
+   * table M_b is committed (a view of the private-weights vector, broadcast over x) and the
+   * proof establishes |M| ≤ bound; `count` multipliers.
+   */
+  readonly privateMults?: { readonly count: number; readonly bound: bigint };
 }
 
 export const REQUANT_COLUMNS = ['qp', 'r', 'u1', 'u2', 'w'] as const;
@@ -56,12 +62,16 @@ export interface RequantRefs {
   /** null: q is public. */
   readonly q: MaskedRef | null;
   readonly cols: Readonly<Record<RequantColumn, MaskedRef>>;
+  /** The committed multiplier table (a view over x's variables) when the multipliers are private. */
+  readonly m?: MaskedRef | null;
 }
 
 export interface RequantWitness {
   readonly x: MaskedPoly;
   readonly q: MaskedPoly | BaseVec;
   readonly cols: Readonly<Record<RequantColumn, MaskedPoly>>;
+  /** Private multipliers: M_b masked (its mask is the view's R). */
+  readonly m?: MaskedPoly;
 }
 
 /**
@@ -77,12 +87,18 @@ export function channelAxis(dims: readonly number[], count: number, inner: numbe
   throw new RangeError(`requant: ${count} multipliers with inner ${inner} do not follow one dimension of [${dims}]`);
 }
 
+/** Number of multipliers (public even when their values are not). */
+function multCount(p: RequantParams): number {
+  return p.privateMults ? p.privateMults.count : p.mults.length;
+}
+
 function check(p: RequantParams): number {
   const n = totalVars(p.dims);
   if (n < 1) throw new RangeError('requant: a single-element tensor cannot be masked');
-  if (p.mults.length === 0 || p.mults.some((m) => m < 1n)) throw new RangeError('requant: multipliers must be positive');
-  if ((p.channelAxis === null) !== (p.mults.length === 1)) throw new RangeError('requant: a channel axis iff several multipliers');
-  if (p.channelAxis !== null && p.dims[p.channelAxis] !== p.mults.length) throw new RangeError('requant: multipliers do not match the channel dimension');
+  if (!p.privateMults && (p.mults.length === 0 || p.mults.some((m) => m < 1n))) throw new RangeError('requant: multipliers must be positive');
+  const count = multCount(p);
+  if ((p.channelAxis === null) !== (count === 1)) throw new RangeError('requant: a channel axis iff several multipliers');
+  if (p.channelAxis !== null && p.dims[p.channelAxis] !== count) throw new RangeError('requant: multipliers do not match the channel dimension');
   if (!Number.isInteger(p.shift) || p.shift < 0 || p.shift > 62) throw new RangeError(`requant: shift ${p.shift}`);
   if (!(p.lo < p.hi)) throw new RangeError(`requant: clamp [${p.lo}, ${p.hi}] needs lo < hi`);
   return n;
@@ -97,6 +113,22 @@ export function multiplierTable(p: RequantParams): BaseVec {
   const data = new BigInt64Array(size);
   for (let i = 0; i < size; i++) data[i] = p.mults.length === 1 ? p.mults[0] : p.mults[Math.floor(i / inner) % p.mults.length];
   return paddedTable(data, p.dims);
+}
+
+/**
+ * M_b = m̃(channel coordinates)·rest: the point of the multiplier vector m (its phantom
+ * coordinate 0 for a single multiplier) and the public factor (indicators of the other
+ * dimensions, the phantom factor).
+ */
+export function multiplierView(p: RequantParams, point: readonly Fp2[]): { point: Fp2[]; coeff: Fp2 } {
+  const per = dimPoints(p.dims, point);
+  let coeff: Fp2 = phantomFactor(p.dims, point);
+  let at: Fp2[] = [E.ZERO];
+  per.forEach((coords, d) => {
+    if (d === p.channelAxis) at = coords.length === 0 ? [E.ZERO] : [...coords];
+    else coeff = E.mul(coeff, indicator(p.dims[d], coords));
+  });
+  return { point: at, coeff };
 }
 
 /** M_b's MLE at a point (verifier side): M̃ on the channel coordinates × indicators of the others. */
@@ -118,6 +150,7 @@ function multiplierEval(p: RequantParams, point: readonly Fp2[]): Fp2 {
 /** The columns of the relation from x (prover side): q′, r, u1, u2, w and q, as signed integers. */
 export function requantColumns(p: RequantParams, x: BigInt64Array): Record<RequantColumn | 'q', BigInt64Array> {
   check(p);
+  if (p.mults.length !== multCount(p)) throw new RangeError('requant: the prover needs the multipliers');
   const size = x.length;
   const inner = p.channelAxis === null ? size : p.dims.slice(p.channelAxis + 1).reduce((a, b) => a * b, 1);
   const s = BigInt(p.shift);
@@ -141,8 +174,10 @@ export function requantColumns(p: RequantParams, x: BigInt64Array): Record<Requa
 // table indices of the batch
 const T = { x: 0, q: 1, qp: 2, r: 3, u1: 4, u2: 5, w: 6, m: 7, ind: 8 } as const;
 
-function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'>, z: readonly Fp2[], lambda: readonly Fp2[]): BatchShape {
+function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols' | 'm'>, z: readonly Fp2[], lambda: readonly Fp2[]): BatchShape {
   const n = check(p);
+  if (!!p.privateMults !== !!refs.m) throw new RangeError('requant: the multiplier table is committed exactly when the multipliers are private');
+  if (refs.m && (refs.m.numVars !== n || !refs.m.view)) throw new RangeError('requant: the multiplier view does not match the tensor');
   for (const ref of [refs.x, refs.q, ...Object.values(refs.cols)]) {
     if (ref && (ref.numVars !== n || ref.f.length !== 1)) throw new RangeError('requant: a committed column does not match the tensor');
   }
@@ -156,7 +191,7 @@ function batchShape(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'
     committed(refs.cols.u1),
     committed(refs.cols.u2),
     committed(refs.cols.w),
-    pub,
+    refs.m ? committed(refs.m) : pub,
     pub,
   ];
   const s = F.pow(2n, BigInt(p.shift));
@@ -196,7 +231,7 @@ function draw(p: RequantParams, t: Transcript): { z: Fp2[]; lambda: Fp2[] } {
 
 const dummy = (p: RequantParams) => ({ z: Array<Fp2>(totalVars(p.dims)).fill(E.ONE), lambda: Array<Fp2>(6).fill(E.ONE) });
 
-export function requantDegrees(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols'>): number[] {
+export function requantDegrees(p: RequantParams, refs: Pick<RequantRefs, 'x' | 'q' | 'cols' | 'm'>): number[] {
   const d = dummy(p);
   return roundDegrees(batchShape(p, refs, d.z, d.lambda));
 }
@@ -206,22 +241,24 @@ export function requantProofShape(p: RequantParams, refs: RequantRefs): BatchSha
   return batchShape(p, refs, d.z, d.lambda);
 }
 
-function emitClaims(refs: RequantRefs, point: readonly Fp2[], value: (table: number) => Fp2, gRef: GMaskRef, maskValue: Fp2, sink: ClaimSink): void {
+function emitClaims(p: RequantParams, refs: RequantRefs, point: readonly Fp2[], value: (table: number) => Fp2, gRef: GMaskRef, maskValue: Fp2, sink: ClaimSink): void {
   const send = (ref: MaskedRef, table: number) => sink.claim(ref.commitment, maskedClaim(ref, point, value(table)));
   send(refs.x, T.x);
   if (refs.q) send(refs.q, T.q);
+  if (refs.m) sink.claim(refs.m.commitment, maskedClaim(refs.m, point, value(T.m), multiplierView(p, point)));
   for (const col of REQUANT_COLUMNS) send(refs.cols[col], T[col]);
   sink.claim(gRef.commitment, gMaskClaim(gRef, point, maskValue));
 }
 
 export function proveRequant(p: RequantParams, refs: RequantRefs, w: RequantWitness, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript): SumcheckProof {
   if ((w.q instanceof MaskedPoly) !== (refs.q !== null)) throw new RangeError('requant: q must be masked exactly when it is committed');
+  if (!!w.m !== !!refs.m) throw new RangeError('requant: M_b must be masked exactly when it is committed');
   const { z, lambda } = draw(p, transcript);
   const shape = batchShape(p, refs, z, lambda);
   const ind = paddedTable(new BigInt64Array(p.dims.reduce((a, b) => a * b, 1)).fill(1n), p.dims);
-  const tables: ProverTable[] = [w.x, w.q, w.cols.qp, w.cols.r, w.cols.u1, w.cols.u2, w.cols.w, multiplierTable(p), ind];
+  const tables: ProverTable[] = [w.x, w.q, w.cols.qp, w.cols.r, w.cols.u1, w.cols.u2, w.cols.w, w.m ?? multiplierTable(p), ind];
   const out = proveSumcheck(shape, tables, g, transcript);
-  emitClaims(refs, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
+  emitClaims(p, refs, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
   return out.proof;
 }
 
@@ -239,7 +276,7 @@ export function verifyRequant(p: RequantParams, refs: RequantRefs, publicQ: Base
     throw new RangeError(`requant: table ${table} is not public`);
   });
   const values = new Map(out.claims.map((c) => [c.table, c.value]));
-  emitClaims(refs, out.point, (t) => values.get(t)!, gRef, out.maskValue!, sink);
+  emitClaims(p, refs, out.point, (t) => values.get(t)!, gRef, out.maskValue!, sink);
 }
 
 /**
@@ -247,7 +284,7 @@ export function verifyRequant(p: RequantParams, refs: RequantRefs, publicQ: Base
  * u1/u2/w unsigned (non-negativity).
  */
 export function requantRangeBits(p: RequantParams, xBound: bigint): { r: number; qp: number; nonneg: number } {
-  const mMax = p.mults.reduce((a, b) => (a > b ? a : b), 0n);
+  const mMax = p.privateMults ? p.privateMults.bound : p.mults.reduce((a, b) => (a > b ? a : b), 0n);
   const h = p.shift > 0 ? 1n << BigInt(p.shift - 1) : 0n;
   const qBound = ((xBound * mMax + h) >> BigInt(p.shift)) + 1n; // |q′| ≤ qBound
   let qp = 1;

@@ -23,7 +23,8 @@ import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
-import { MODEL_PCS, planModel, type ModelPcs } from '../verify/plan.js';
+import { MODEL_PCS, planModel, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
+import { commitDigestMasks, privateWitness, proveFingerprint, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
 import { serializeProofFile } from '../verify/proof-file.js';
 import { checkStatement, predicateHolds, statementTranscript, type OutputStatement, type Statement } from '../verify/statement.js';
 import { verifyingKeyHash } from '../verify/vk.js';
@@ -34,6 +35,8 @@ export interface ProveOptions {
   readonly context?: string;
   /** The commitment scheme (default: the hash-based PCS with its proven parameters). */
   readonly pcs?: ModelPcs;
+  /** Tests only: cheating provers, so tests can check that the verifier rejects them. */
+  readonly unsafeTest?: UnsafeWeightsTest;
   /** One predicate per private output (the key's private outputs are proven only through them). */
   readonly predicates?: readonly PredicateSpec[];
 }
@@ -62,7 +65,8 @@ export function writeCommitments(w: ByteWriter, list: readonly { root: Uint8Arra
 export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {
   const vk = pk.vk;
   const pcs = options.pcs ?? MODEL_PCS;
-  const values = execute(graphOf(pk), inputs);
+  const layerPk = options.unsafeTest?.layerWeights ? { ...pk, weights: new Map([...pk.weights, ...options.unsafeTest.layerWeights]) } : pk;
+  const values = execute(graphOf(layerPk), inputs);
   const statement: Statement = {
     vkHash: verifyingKeyHash(vk),
     context: options.context ?? '',
@@ -74,10 +78,12 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   checkStatement(statement, vk);
   const plan = planModel(vk, statement.outputs);
   for (const [copy, x] of plan.relayouts) values.set(copy, values.get(x)!);
+  const priv = privateWitness(pk, plan, options.unsafeTest);
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {
     if (l.kind !== 'requant') continue;
-    const cols = requantColumns(l.params, values.get(l.tensors.x)!.data);
+    const real = priv?.mults.get(l.node.name);
+    const cols = requantColumns(real ? { ...l.params, mults: real } : l.params, values.get(l.tensors.x)!.data);
     const q = values.get(l.tensors.q)!.data;
     if (cols.q.length !== q.length || cols.q.some((v, i) => v !== q[i])) throw new Error(`prove: ${l.node.name}: the requant relation disagrees with the executor`);
     for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
@@ -103,7 +109,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const masked = new Map<string, MaskedPoly>();
   for (const t of plan.committed) {
     const ref = plan.refs.get(t.name)!;
-    masked.set(t.name, MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
+    masked.set(t.name, t.name === WEIGHTS_VECTOR ? priv!.vector : MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
   }
   // virtual tensors: ŷ = y + Z·R for the consumers, only R (masked once more) committed
   const virtualMasks = new Map<string, MaskedPoly>();
@@ -112,14 +118,18 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     masked.set(v.name, y);
     virtualMasks.set(v.name, MaskedPoly.sample(y.mask, v.maskVars, 0));
   }
+  for (const [name, m] of priv?.views ?? []) masked.set(name, m);
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
   const polys = [
     ...plan.committed.flatMap((t) => masked.get(t.name)!.commitPolys()),
     ...plan.virtuals.flatMap((v) => virtualMasks.get(v.name)!.commitPolys()),
+    ...viewMaskPolys(priv),
     ...gMasks.flatMap((g) => g.polys()),
   ];
   const c0 = session.commit(polys);
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
+  // commitment 1 (private parameters only): the digest proof's masks
+  const digestMasks = priv ? commitDigestMasks(priv, session) : null;
 
   const layers = new ByteWriter();
   const table = (name: string): MaskedPoly | BigUint64Array => {
@@ -162,7 +172,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     }
     if (l.kind === 'requant') {
       const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, masked.get(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedPoly>;
-      const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols }, gMasks[i], l.gRef, sink, transcript);
+      const m = l.params.privateMults ? masked.get(`${l.node.name}/mults`)! : undefined;
+      const proof = proveRequant(l.params, l.refs, { x: masked.get(l.tensors.x)!, q: table(l.tensors.q), cols, ...(m ? { m } : {}) }, gMasks[i], l.gRef, sink, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }
@@ -179,6 +190,9 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, x: masked.get(l.x)!, y: masked.get(l.y)!, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
   const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, {}, lookups);
+
+  // the committed private parameters hash to the fingerprint
+  const fingerprint = priv ? proveFingerprint(priv, plan, digestMasks!, session, transcript, options.unsafeTest) : null;
 
   // public outputs that were committed (lookup outputs): opened unmasked at a random point,
   // which reveals nothing the statement does not (the values are public)
@@ -201,6 +215,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     [SECTION.ranges, serializeRanges(rangeProof)],
     [SECTION.openings, opened.finish()],
   ]);
+  if (fingerprint) sections.set(SECTION.fingerprint, fingerprint);
   const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));
   return { proof: serializeProofFile({ statement, sections }), statement, outputs };
 }

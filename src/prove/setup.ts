@@ -1,7 +1,9 @@
 // Setup: split a compiled integer graph into a proving key and a verifying key, and compute the
-// model fingerprint — salted Poseidon2 digests of the private parameters, grouped by packing
-// width (docs/protocol.md (Part 5) §4). No trusted setup: the salts are the only randomness.
+// model fingerprint — the salted Poseidon2 digest of the private parameters in the layout of
+// src/verify/private-weights.ts (docs/protocol.md (Part 5) §4, §8). No trusted setup: the salt
+// is the only randomness.
 import { digest, Purpose, randomSalt } from '../hash/digest.js';
+import { hasPrivateParameters, limbBound, limbsFor, privateLayout, privateValues, type PrivateLayout } from '../verify/private-weights.js';
 import { absMax, FIELD_HALF, type IrAttr, type IrAttrs, type IrGraph, type IrNode, type IrTensor, type IrValueInfo } from '../ir/types.js';
 import { PRIVATE_ATTRS, type FingerprintGroup, type InputVisibility, type OutputVisibility, type VerifyingKey, type VkNode } from '../verify/vk.js';
 import { checkProvingKey, type ProvingKey, type Salt } from './keys.js';
@@ -20,75 +22,25 @@ export interface SetupOptions {
   readonly salts?: readonly Salt[];
 }
 
-const WIDTHS = [8, 16, 32] as const;
-
-/** The narrowest signed packing width holding [lo, hi], or null when none does. */
-export function packingWidth(lo: bigint, hi: bigint): 8 | 16 | 32 | null {
-  for (const w of WIDTHS) {
-    const half = 1n << BigInt(w - 1);
-    if (lo >= -half && hi < half) return w;
-  }
-  return null;
-}
-
-/** One fingerprint group's values, in the order they are packed. */
-export interface GroupValues {
-  readonly bits: 8 | 16 | 32;
-  readonly values: Int32Array;
-  /** Where each source sits in `values`: weight name or `node/attr`, offset, length. */
-  readonly sources: readonly { readonly name: string; readonly offset: number; readonly length: number }[];
-}
-
 /**
- * Groups the private parameters: weights by the width of their DECLARED range (public, so the
- * grouping leaks nothing), private attributes (multipliers) always at 32 bits. Within a group:
- * weights in name order, then private attributes in node order.
+ * The fingerprint: ONE salted Poseidon2 digest of V, the private parameters laid out as signed
+ * vk.bits-bit limbs (src/verify/private-weights.ts), so each proof runs one digest proof.
  */
-export function fingerprintGroups(vk: VerifyingKey, weights: ReadonlyMap<string, IrTensor>, privateAttrs: ReadonlyMap<string, IrAttrs>): GroupValues[] {
-  const info = new Map(vk.values.map((v) => [v.name, v]));
-  const parts = new Map<number, { name: string; data: readonly bigint[] | BigInt64Array }[]>();
-  const add = (bits: number, name: string, data: readonly bigint[] | BigInt64Array): void => {
-    const list = parts.get(bits) ?? [];
-    list.push({ name, data });
-    parts.set(bits, list);
-  };
-  for (const name of [...vk.weights].sort()) {
-    const v = info.get(name)!;
-    const w = packingWidth(v.lo, v.hi);
-    if (w === null) throw new RangeError(`setup: weight ${name} has declared range [${v.lo}, ${v.hi}], wider than 32-bit signed; the fingerprint cannot pack it`);
-    add(w, name, weights.get(name)!.data);
-  }
-  for (const n of vk.nodes) {
-    const attrs = privateAttrs.get(n.name);
-    if (!attrs) continue;
-    for (const k of Object.keys(attrs).sort()) {
-      const a = attrs[k];
-      const data = (Array.isArray(a) ? a : [a]).map((x) => {
-        if (typeof x !== 'bigint' && !(typeof x === 'number' && Number.isSafeInteger(x))) throw new RangeError(`setup: private attribute ${n.name}.${k} is not an integer list`);
-        return BigInt(x);
-      });
-      if (data.some((x) => packingWidth(x, x) === null)) throw new RangeError(`setup: private attribute ${n.name}.${k} exceeds 32-bit signed`);
-      add(32, `${n.name}/${k}`, data);
-    }
-  }
-  return WIDTHS.filter((w) => parts.has(w)).map((bits) => {
-    const list = parts.get(bits)!;
-    const total = list.reduce((s, p) => s + p.data.length, 0);
-    const values = new Int32Array(total);
-    const sources: { name: string; offset: number; length: number }[] = [];
-    let off = 0;
-    for (const p of list) {
-      for (let i = 0; i < p.data.length; i++) values[off + i] = Number(p.data[i]);
-      sources.push({ name: p.name, offset: off, length: p.data.length });
-      off += p.data.length;
-    }
-    return { bits, values, sources };
-  });
+export function fingerprintOf(vk: VerifyingKey, weights: ReadonlyMap<string, IrTensor>, privateAttrs: ReadonlyMap<string, IrAttrs>, salt: Salt): FingerprintGroup {
+  const layout = privateLayout(vk);
+  const values = privateValues(layout, privateTables(layout, weights, privateAttrs));
+  const d = digest(values, salt, { format: { bits: layout.bits, signed: true }, purpose: Purpose.modelWeights });
+  return { bits: layout.bits, count: layout.count, digest: d };
 }
 
-export function groupDigest(g: GroupValues, salt: Salt): FingerprintGroup {
-  const d = digest(g.values, salt, { format: { bits: g.bits, signed: true }, purpose: Purpose.modelWeights });
-  return { bits: g.bits, count: g.values.length, digest: d };
+/** Each private tensor's values in layout order (weights, then multipliers). */
+export function privateTables(layout: PrivateLayout, weights: ReadonlyMap<string, IrTensor>, privateAttrs: ReadonlyMap<string, IrAttrs>): BigInt64Array[] {
+  return layout.tensors.map((t) => {
+    if (t.node === null) return weights.get(t.name)!.data;
+    const mults = privateAttrs.get(t.node.name)?.mults;
+    if (!Array.isArray(mults)) throw new RangeError(`setup: node ${t.node.name} has no private multipliers`);
+    return BigInt64Array.from(mults as readonly (bigint | number)[], (m) => BigInt(m));
+  });
 }
 
 function bitLength(x: bigint): number {
@@ -96,30 +48,31 @@ function bitLength(x: bigint): number {
 }
 
 /**
- * Relation bounds of a node with private attributes, recomputed from public data only, because
- * the compiler's bounds use the private values (Requant's M = the largest multiplier leaks it).
- * Requant: M_pub = 2^(bit length of the largest multiplier) − 1 (only that bit length is
- * public); every bound grows monotonically with M, so the public bounds dominate the true ones
- * and range checks sized by them stay complete; they must still fit below p/2. The output's
- * published range is the public clamp range.
+ * Relation bounds of a Requant node with private multipliers, from public data only (the
+ * compiler's bounds use the private values: its M is the largest multiplier). The multipliers
+ * are committed as `multLimbs` signed limbs of vk.bits bits (public attribute, with their
+ * count `multCount`), so the proof establishes |M| ≤ limbBound(bits, multLimbs) =: M_pub; every
+ * bound grows with M, so the public bounds dominate the true ones and must fit below p/2. The
+ * output's published range is the public clamp range.
  */
-export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>): { bounds: Record<string, bigint>; outputs: [string, { lo: bigint; hi: bigint }][] } {
+export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>, bits: number): { bounds: Record<string, bigint>; outputs: [string, { lo: bigint; hi: bigint }][]; attrs: Record<string, number> } {
   if (n.op !== 'Requant') throw new RangeError(`setup: no public bounds rule for ${n.op} with private attributes`);
   const mults = (n.attrs.mults as readonly (bigint | number)[]).map((m) => BigInt(m));
   const shift = BigInt(n.attrs.shift as number);
   const x = values.get(n.inputs[0])!;
-  const mPub = (1n << BigInt(bitLength(mults.reduce((a, b) => (a > b ? a : b), 0n)))) - 1n;
+  const lo = mults.reduce((a, b) => (a < b ? a : b));
+  const hi = mults.reduce((a, b) => (a > b ? a : b));
+  const limbs = limbsFor(bits, lo, hi);
+  const mPub = limbBound(bits, limbs);
   const half = shift > 0n ? 1n << (shift - 1n) : 0n;
   const bIn = absMax(x.lo, x.hi);
   const prod = bIn * mPub + half;
   const q = (prod >> shift) + 1n;
   const bounds = { B_in: bIn, M: mPub, B_prod: prod, B_q: q, B_qshift: (q + 1n) << shift };
   for (const [k, b] of Object.entries(bounds)) {
-    if (b >= FIELD_HALF) throw new RangeError(`setup: ${n.name}: public bound ${k} = ${b} reaches p/2 (multiplier bit length ${bitLength(mPub)})`);
+    if (b >= FIELD_HALF) throw new RangeError(`setup: ${n.name}: public bound ${k} = ${b} reaches p/2 (multipliers of ${bitLength(hi)} bits in ${limbs} limbs of ${bits} bits)`);
   }
-  const lo = BigInt(n.attrs.lo as bigint | number);
-  const hi = BigInt(n.attrs.hi as bigint | number);
-  return { bounds, outputs: [[n.outputs[0], { lo, hi }]] };
+  return { bounds, outputs: [[n.outputs[0], { lo: BigInt(n.attrs.lo as bigint | number), hi: BigInt(n.attrs.hi as bigint | number) }]], attrs: { multCount: mults.length, multLimbs: limbs } };
 }
 
 export interface SetupResult {
@@ -154,8 +107,9 @@ export function setup(graph: IrGraph, options: SetupOptions = {}): SetupResult {
     let bounds = n.bounds;
     if (hidden.length > 0) {
       privateAttrs.set(n.name, priv);
-      const pub = publicBounds(n, values);
+      const pub = publicBounds(n, values, graph.bits);
       bounds = pub.bounds;
+      Object.assign(attrs, pub.attrs);
       for (const [name, range] of pub.outputs) values.set(name, { ...values.get(name)!, ...range });
     }
     return { op: n.op, name: n.name, source: n.source, inputs: n.inputs, outputs: n.outputs, attrs, privateAttrs: [...hidden].sort(), bounds };
@@ -172,10 +126,10 @@ export function setup(graph: IrGraph, options: SetupOptions = {}): SetupResult {
     fingerprint: [],
     publicWeights: options.weights === 'public',
   };
-  const groups = fingerprintGroups(base, weights, privateAttrs);
-  if (options.salts && options.salts.length !== groups.length) throw new RangeError(`setup: ${options.salts.length} salts for ${groups.length} fingerprint groups`);
-  const salts = groups.map((_, i) => options.salts?.[i] ?? randomSalt());
-  const vk: VerifyingKey = { ...base, fingerprint: groups.map((g, i) => groupDigest(g, salts[i])) };
+  const groups = hasPrivateParameters(base) ? 1 : 0;
+  if (options.salts && options.salts.length !== groups) throw new RangeError(`setup: ${options.salts.length} salts for ${groups} fingerprint digests`);
+  const salts = Array.from({ length: groups }, (_, i) => options.salts?.[i] ?? randomSalt());
+  const vk: VerifyingKey = { ...base, fingerprint: salts.map((salt) => fingerprintOf(base, weights, privateAttrs, salt)) };
   const pk: ProvingKey = { vk, weights, privateAttrs, salts };
   checkProvingKey(pk);
   return { pk, vk };

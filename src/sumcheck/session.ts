@@ -26,6 +26,12 @@ export interface MaskedRef {
   readonly r: readonly [number, number];
   readonly numVars: number;
   readonly maskVars: number;
+  /**
+   * A view (private model parameters, src/verify/private-weights.ts): the table is not a
+   * committed vector of its own but Σ_j coeff_j·V(point, suffix_j) over one committed vector V
+   * (`f[0]`), with its own mask R at `r`. Absent: f is the table itself.
+   */
+  readonly view?: readonly { readonly coeff: bigint; readonly suffix: readonly bigint[] }[];
 }
 
 /** Where a sumcheck mask g sits (its c0 and c1 coefficient vectors). */
@@ -57,13 +63,25 @@ export function specOf(p: MaskedPoly): MaskedSpec {
   return { numVars: p.numVars, maskVars: p.maskVars, ext: p.isExt };
 }
 
-/** The claim f̂(point) = value as one linear claim over the committed vectors. */
-export function maskedClaim(ref: MaskedRef, point: readonly Fp2[], value: Fp2): LinearClaim {
+/**
+ * The claim f̂(point) = value as one linear claim over the committed vectors. `inner`: a table
+ * that is a public factor times a view evaluated at fewer coordinates (a broadcast, see
+ * layers/requant.ts) gives the view's point and that factor; the mask stays over `point`.
+ */
+export function maskedClaim(ref: MaskedRef, point: readonly Fp2[], value: Fp2, inner?: { readonly point: readonly Fp2[]; readonly coeff: Fp2 }): LinearClaim {
   if (point.length !== ref.numVars) throw new RangeError(`maskedClaim: point of ${point.length} coordinates for ${ref.numVars} variables`);
   const z = zEval(point);
   const top = point.slice(ref.numVars - ref.maskVars);
-  const terms: ClaimTerm[] = [{ poly: ref.f[0], coeff: E.ONE, point }];
-  if (ref.f.length === 2) terms.push({ poly: ref.f[1], coeff: X, point });
+  const terms: ClaimTerm[] = [];
+  if (ref.view) {
+    const at = inner?.point ?? point;
+    const scale = inner?.coeff ?? E.ONE;
+    for (const v of ref.view) terms.push({ poly: ref.f[0], coeff: E.mulBase(scale, v.coeff), point: [...at, ...v.suffix.map((b) => E.fromBase(b))] });
+  } else {
+    if (inner) throw new RangeError('maskedClaim: an inner point needs a view');
+    terms.push({ poly: ref.f[0], coeff: E.ONE, point });
+    if (ref.f.length === 2) terms.push({ poly: ref.f[1], coeff: X, point });
+  }
   terms.push({ poly: ref.r[0], coeff: z, point: top }, { poly: ref.r[1], coeff: E.mul(z, X), point: top });
   return { terms, value };
 }

@@ -28,6 +28,9 @@ import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
 import { virtualRef } from '../layers/virtual.js';
 import { maxColumnL1, maxRowL1 } from './plan-bounds.js';
 import { claimCounts, gatherIndex, publicGather, type GatherPlan, type VirtualTensor } from './plan-gather.js';
+import { Purpose } from '../hash/digest.js';
+import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
+import { blockSuffix, hasPrivateParameters, privateLayout, type PrivateLayout, type PrivateTensor } from './private-weights.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
@@ -143,7 +146,7 @@ export interface ModelPlan {
   readonly lookups: readonly LookupPlan[];
   /** Public outputs that are committed anyway (lookup outputs): opened unmasked at a random point. */
   readonly committedOutputs: readonly string[];
-  /** Commitment 0: these tensors (masked) in order, then every layer's round mask g. */
+  /** Commitment 0: these tensors (masked) in order, the private tensors' masks, then every layer's round mask g. */
   readonly committed: readonly CommittedTensor[];
   readonly refs: ReadonlyMap<string, MaskedRef>;
   /** In proving order (the graph's nodes in reverse). */
@@ -159,6 +162,10 @@ export interface ModelPlan {
   readonly dims: ReadonlyMap<string, readonly number[]>;
   /** Relaid copies of private tensors (virtual, proven by a Gather the plan adds): copy → source. */
   readonly relayouts: ReadonlyMap<string, string>;
+  /** Private tensors (weights by name, multipliers as `node/mults`): views of V. */
+  readonly views: ReadonlyMap<string, MaskedRef>;
+  /** Private parameters and their fingerprint proof (null: none). */
+  readonly weights: PrivatePlan | null;
 }
 
 function nextPow2(n: number): number {
@@ -206,7 +213,9 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   const unsupported = (m: string): never => {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
-  if (vk.weights.length > 0) unsupported('private weights need the in-proof fingerprint binding, which is not built yet (set up with public weights)');
+  // Private parameters: one committed vector V (the fingerprint's preimage), range-checked to
+  // signed vk.bits-bit limbs; every private tensor is a view of V (private-weights.ts).
+  const priv = hasPrivateParameters(vk) ? planPrivate(vk) : null;
   for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
@@ -253,6 +262,11 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     const v = info.get(name)!;
     proven.set(name, v.lo, v.hi);
   }
+  const privateMults = new Map<string, PrivateTensor>();
+  for (const t of priv?.layout.tensors ?? []) {
+    if (t.node === null) proven.set(t.name, -t.bound, t.bound);
+    else privateMults.set(t.node.name, t);
+  }
 
   const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
   // Gather outputs computed from public constants only: public tensors the verifier derives
@@ -269,6 +283,10 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   const virtuals: VirtualTensor[] = [];
   /** Relaid copies of private tensors (virtual Gathers the plan adds): copy → source. */
   const relayouts = new Map<string, string>();
+  if (priv) {
+    committed.push({ name: WEIGHTS_VECTOR, dims: [2 ** priv.nV], numVars: priv.nV });
+    ranges.push({ label: 'private weights', columns: [WEIGHTS_VECTOR], bits: priv.layout.bits, signed: true, numVars: priv.nV });
+  }
   type Draft =
     | { kind: 'matmul'; node: VkNode; dims: MatmulDims; tensors: MatmulPlan['tensors'] }
     | { kind: 'requant'; node: VkNode; params: RequantParams; tensors: RequantPlan['tensors'] }
@@ -480,15 +498,17 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   }
 
   function planRequant(n: VkNode): Draft {
-    if (n.privateAttrs.length > 0) unsupported(`${n.name}: private multipliers need the fingerprint binding`);
+    const pm = privateMults.get(n.name);
+    if (n.privateAttrs.length > 0 && !pm) unsupported(`${n.name}: private attributes [${n.privateAttrs}] without a layout`);
     if (n.inputs.length !== 1 || n.outputs.length !== 1) unsupported(`${n.name}: Requant with ${n.inputs.length} inputs`);
     const x = resolve(n.inputs[0]);
     const q = n.outputs[0];
     const xi = info.get(x);
     if (!xi || !relayout(q, xi.dims)) unsupported(`${n.name}: input and output shapes differ`);
-    const raw = n.op === 'Clip' ? [1n] : n.attrs.mults;
-    if (!Array.isArray(raw) || raw.length === 0) unsupported(`${n.name}: no multipliers`);
+    const raw = n.op === 'Clip' ? [1n] : pm ? [] : n.attrs.mults;
+    if (!Array.isArray(raw) || (raw.length === 0 && !pm)) unsupported(`${n.name}: no multipliers`);
     const mults = (raw as readonly (number | bigint)[]).map((m) => BigInt(m));
+    const count = pm ? pm.dims[0] : mults.length;
     const big = (k: string): bigint => {
       const v = n.attrs[k];
       if (typeof v === 'bigint') return v;
@@ -497,12 +517,15 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     };
     let axis: number | null = null;
     try {
-      axis = channelAxis(xi!.dims, mults.length, n.attrs.inner === undefined || n.op === 'Clip' ? 1 : num(n, 'inner'));
+      axis = channelAxis(xi!.dims, count, n.attrs.inner === undefined || n.op === 'Clip' ? 1 : num(n, 'inner'));
     } catch (e) {
       unsupported(`${n.name}: ${(e as Error).message}`);
     }
     // Clip is a requantization by M = 1, s = 0 (q′ = x, r = 0)
-    const params: RequantParams = { dims: xi!.dims, mults, channelAxis: axis, shift: n.op === 'Clip' ? 0 : num(n, 'shift'), lo: big('lo'), hi: big('hi') };
+    const params: RequantParams = {
+      dims: xi!.dims, mults, channelAxis: axis, shift: n.op === 'Clip' ? 0 : num(n, 'shift'), lo: big('lo'), hi: big('hi'),
+      ...(pm ? { privateMults: { count, bound: pm.bound } } : {}),
+    };
     const xBound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
     let bits: ReturnType<typeof requantRangeBits>;
     try {
@@ -551,6 +574,22 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     else if (outputs.has(y)) unsupported(`output ${y} reshapes a tensor that is not committed`);
   }
   let next = sizes.length;
+  // private tensors: a view of V with its own mask R (two vectors each); multipliers are
+  // broadcast over their Requant input, so their mask lives on that input's variables
+  const views = new Map<string, MaskedRef>();
+  if (priv) {
+    const vRef = refs.get(WEIGHTS_VECTOR)!;
+    for (const t of priv.layout.tensors) {
+      const numVars = t.node === null ? t.numVars : totalVars(info.get(resolve(t.node.inputs[0]))!.dims);
+      const maskVars = Math.min(TENSOR_MASK_VARS, numVars);
+      const view = t.offsets.map((offset, j) => ({ coeff: toField(1n << BigInt(priv.layout.bits * j)), suffix: blockSuffix(offset, t.numVars, priv.nV) }));
+      const r: MaskedRef = { commitment: 0, f: [vRef.f[0]], r: [next, next + 1], numVars, maskVars, view };
+      views.set(t.name, r);
+      if (t.node === null) refs.set(t.name, r);
+      sizes.push(1 << maskVars, 1 << maskVars);
+      next += 2;
+    }
+  }
   const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
   const gRefFor = (degrees: number[]): GMaskRef => {
     const gLen = nextPow2(maskLength(degrees));
@@ -600,7 +639,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       return { ...l, refs: mrefs, gRef: gRefFor(matmulDegrees(l.dims, mrefs)) };
     }
     const x = ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public requant input is not supported`);
-    const rrefs: RequantRefs = { x, q: ref(l.tensors.q), cols: Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, ref(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedRef> };
+    const m = l.params.privateMults ? views.get(`${l.node.name}/mults`)! : null;
+    const rrefs: RequantRefs = { x, q: ref(l.tensors.q), cols: Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, ref(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedRef>, m };
     return { ...l, refs: rrefs, gRef: gRefFor(requantDegrees(l.params, rrefs)) };
   })];
   const rangePlans: RangePlan[] = ranges.map((r) => {
@@ -620,5 +660,32 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts };
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv };
+}
+
+/** The committed vector V of the private parameters (the fingerprint's preimage). */
+export const WEIGHTS_VECTOR = '#private-weights';
+
+export interface PrivatePlan {
+  readonly layout: PrivateLayout;
+  /** The digest proof's statement: V's digest is the fingerprint. */
+  readonly statement: DigestStatement;
+  /** log2 of V's committed length. */
+  readonly nV: number;
+}
+
+function planPrivate(vk: VerifyingKey): PrivatePlan {
+  const layout = privateLayout(vk);
+  const fp = vk.fingerprint;
+  if (vk.publicWeights || fp.length !== 1 || fp[0].bits !== layout.bits || fp[0].count !== layout.count) {
+    throw new UnsupportedModelError(`model ${vk.name}: the fingerprint does not describe the private parameters (one digest of ${layout.count} values of ${layout.bits} bits expected)`);
+  }
+  const statement: DigestStatement = {
+    digest: fp[0].digest,
+    options: { format: { bits: layout.bits, signed: true }, purpose: Purpose.modelWeights },
+    count: layout.count,
+    // V is committed like every tensor (TENSOR_MASK_VARS; V has ≥ 7 variables): revealed by its range check and the digest proof
+    valueMaskVars: TENSOR_MASK_VARS,
+  };
+  return { layout, statement, nV: statementInfo(statement).nV };
 }

@@ -21,6 +21,7 @@ import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
 import { MODEL_PCS, planModel, type LayerPlan, type ModelPcs } from './plan.js';
+import { fingerprintCommitmentSizes, verifyFingerprint } from './fingerprint.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -76,11 +77,11 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
     throw new VerificationError('statement/shape', (e as Error).message);
   }
   const plan = planModel(vk, statement.outputs);
-  for (const tag of sections.keys()) if (tag === SECTION.fingerprint) throw new FormatError('proof: unexpected fingerprint section');
+  if (!plan.weights && sections.has(SECTION.fingerprint)) throw new FormatError('proof: unexpected fingerprint section');
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
   const dups = rangeDuplicates(plan.ranges.map((r) => r.refs), plan.lookups.map((l) => plan.refs.get(l.x)!));
-  const expected = [plan.c0Sizes, ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
+  const expected = [plan.c0Sizes, ...(plan.weights ? [fingerprintCommitmentSizes(plan.weights)] : []), ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -88,6 +89,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const transcript = statementTranscript(statement);
   const session = new VerifierSession(pcs, transcript, commitments);
   session.receive();
+  const digestMasks = plan.weights ? session.receive() : -1;
 
   const outputTables = new Map(vk.outputs.flatMap((o, i) => {
     const out = statement.outputs[i];
@@ -148,6 +150,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
   const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape), dups);
   verifyRanges(shapes, rangeProof, plan.ranges.map((r) => r.refs), session, transcript, lookups);
+  if (plan.weights) verifyFingerprint(plan, section(sections, SECTION.fingerprint, 'fingerprint'), digestMasks, session, transcript);
 
   for (const name of plan.committedOutputs) {
     const ref = plan.refs.get(name)!;

@@ -77,7 +77,6 @@ export interface VerifyingKey {
 }
 
 const KINDS: readonly ValueKind[] = ['input', 'activation', 'weight', 'public'];
-const FINGERPRINT_BITS = [8, 16, 32];
 
 function writeValue(w: ByteWriter, v: IrValueInfo): void {
   w.string(v.name);
@@ -231,7 +230,7 @@ export function readVerifyingKeyBody(r: ByteReader): VerifyingKey {
   checkSortedUnique(weights, 'weights');
   const fingerprint: FingerprintGroup[] = Array.from({ length: r.count(16, 'fingerprint groups') }, () => {
     const gbits = r.u8('fingerprint bits');
-    if (!FINGERPRINT_BITS.includes(gbits)) throw new FormatError(`verifying key: fingerprint group of ${gbits} bits`);
+    if (gbits < 2 || gbits > 32) throw new FormatError(`verifying key: fingerprint group of ${gbits} bits`);
     const count = r.u32('fingerprint count');
     const digest = [r.base('digest'), r.base('digest'), r.base('digest'), r.base('digest')] as const;
     return { bits: gbits, count, digest };

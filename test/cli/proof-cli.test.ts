@@ -142,10 +142,20 @@ test('unusable files exit 2 with one line: malformed vk, proof, input; a key for
   assert.match(d.err, /\n\s+at /);
 });
 
-test('what is not built is refused, not pretended: private weights, malformed or misplaced --predicate; option misuse', () => {
+test('private weights (the setup default): setup, prove and verify; the verifying key holds the fingerprint only', () => {
   const p = provenOnce();
-  expectExit(cli('setup', p.zkc, '-o', join(dir, 'private')), 2, /not supported yet: .*private weights.*--weights public/);
-  assert.ok(!existsSync(join(dir, 'private', 'tiny.vk')), 'no keys written for an unsupported setup');
+  const s = cli('setup', p.zkc, '-o', join(dir, 'private'), '--json');
+  assert.equal(s.code, 0, s.err);
+  assert.equal(JSON.parse(s.out).weights, 'private');
+  const out = join(dir, 'private', 'proof.zkp');
+  const r = cli('prove', '--pk', join(dir, 'private', 'tiny.pk'), '--input', INPUT, '-o', out);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(cli('verify', '--vk', join(dir, 'private', 'tiny.vk'), out).code, 0);
+  expectExit(cli('verify', '--vk', p.vk, out), 1, /.+/);
+});
+
+test('what is not built is refused, not pretended: malformed or misplaced --predicate; option misuse', () => {
+  const p = provenOnce();
   expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'argmax=0'), 2, /expected "name\[i\] >= value"/);
   expectExit(cli('prove', '--pk', p.pk, '--input', INPUT, '--predicate', 'scores[0] >= 0'), 2, /public in this key/);
   expectExit(cli('prove', MODEL, '--pk', p.pk, '--input', INPUT), 2, /either --pk .* or a model file/);

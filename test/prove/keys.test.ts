@@ -4,7 +4,8 @@ import { FormatError } from '../../src/encoding/errors.js';
 import { digest, Purpose } from '../../src/hash/digest.js';
 import { execute } from '../../src/ir/execute.js';
 import { deserializeProvingKey, graphOf, serializeProvingKey } from '../../src/prove/keys.js';
-import { packingWidth, setup } from '../../src/prove/setup.js';
+import { setup } from '../../src/prove/setup.js';
+import { limbBound, limbsFor, privateLayout, toLimbs } from '../../src/verify/private-weights.js';
 import { FORMAT_VERSION } from '../../src/verify/container.js';
 import { deserializeVerifyingKey, serializeVerifyingKey, verifyingKeyHash } from '../../src/verify/vk.js';
 import { tinyGraph } from './fixture.js';
@@ -27,8 +28,9 @@ test('setup splits the graph: weights and multipliers only in the proving key', 
   assert.equal('mults' in rq.attrs, false);
   assert.equal(vk.publicConstants.size, 0);
   assert.deepEqual(pk.privateAttrs.get(rq.name), { mults: [1234n, 2345n, 3456n] });
-  // int8 weights in an 8-bit group; the int32 bias and the multipliers in a 32-bit group
-  assert.deepEqual(vk.fingerprint.map((g) => [g.bits, g.count]), [[8, 12], [32, 6]]);
+  // one digest over V: signed 8-bit limbs (vk.bits) of the weights, the bias and the multipliers
+  assert.deepEqual(vk.fingerprint.map((g) => g.bits), [8]);
+  assert.deepEqual({ multCount: rq.attrs.multCount, multLimbs: rq.attrs.multLimbs }, { multCount: 3, multLimbs: 2 });
   // the vk bytes do not contain the weight or multiplier values (as i64 words)
   const bytes = serializeVerifyingKey(vk);
   const words = new Set<string>();
@@ -40,28 +42,38 @@ test('setup splits the graph: weights and multipliers only in the proving key', 
   }
 });
 
-test('fingerprint equals the salted Poseidon2 digests of the grouped private values', () => {
-  const { vk } = setup(tinyGraph(), { salts: SALTS.slice(0, 2) });
-  const w8 = [1, -2, 3, 4, 5, -6, 7, 8, -9, 10, 11, 12];
-  const d8 = digest(w8, SALTS[0], { format: { bits: 8, signed: true }, purpose: Purpose.modelWeights });
-  const d32 = digest([100, -200, 300, 1234, 2345, 3456], SALTS[1], { format: { bits: 32, signed: true }, purpose: Purpose.modelWeights });
-  assert.deepEqual(vk.fingerprint[0].digest, d8);
-  assert.deepEqual(vk.fingerprint[1].digest, d32);
+test('fingerprint equals the salted Poseidon2 digest of the limb layout of the private values', () => {
+  const { vk } = setup(tinyGraph(), { salts: SALTS.slice(0, 1) });
+  const layout = privateLayout(vk);
+  // W (4×3 → padded 4×4), b (3 → 4) in 5 limbs of 8 bits (declared ±2^31), mults (3 → 4) in 2 limbs
+  assert.deepEqual(layout.tensors.map((t) => [t.name, t.limbs]), [['W', 1], ['b', 5], ['gemm/rq/mults', 2]]);
+  assert.equal(layout.count, 16 + 5 * 4 + 2 * 4);
+  const V = new Array<number>(layout.count).fill(0);
+  const w = [1, -2, 3, 4, 5, -6, 7, 8, -9, 10, 11, 12];
+  w.forEach((x, e) => (V[Math.floor(e / 3) * 4 + (e % 3)] = x));
+  const put = (name: string, values: bigint[]) => {
+    const t = layout.tensors.find((x) => x.name === name)!;
+    values.forEach((v, e) => toLimbs(v, 8, t.limbs).forEach((d, j) => (V[t.offsets[j] + e] = Number(d))));
+  };
+  put('b', [100n, -200n, 300n]);
+  put('gemm/rq/mults', [1234n, 2345n, 3456n]);
+  assert.deepEqual(toLimbs(1234n, 8, 2), [-46n, 5n]);
+  const d = digest(V, SALTS[0], { format: { bits: 8, signed: true }, purpose: Purpose.modelWeights });
+  assert.deepEqual(vk.fingerprint[0].digest, d);
 });
 
 test('one changed weight or a new salt changes the fingerprint and the vk hash', () => {
-  const a = setup(tinyGraph(), { salts: SALTS.slice(0, 2) }).vk;
+  const a = setup(tinyGraph(), { salts: SALTS.slice(0, 1) }).vk;
   const w = [1, -2, 3, 4, 5, -6, 7, 8, -9, 10, 11, 12];
   w[7] = 9;
-  const b = setup(tinyGraph(w), { salts: SALTS.slice(0, 2) }).vk;
-  const c = setup(tinyGraph(), { salts: [SALTS[2], SALTS[1]] }).vk;
-  const d = setup(tinyGraph()).vk; // fresh random salts
+  const b = setup(tinyGraph(w), { salts: SALTS.slice(0, 1) }).vk;
+  const c = setup(tinyGraph(), { salts: [SALTS[2]] }).vk;
+  const d = setup(tinyGraph()).vk; // a fresh random salt
   assert.notDeepEqual(a.fingerprint[0].digest, b.fingerprint[0].digest);
-  assert.deepEqual(a.fingerprint[1].digest, b.fingerprint[1].digest);
   assert.notDeepEqual(a.fingerprint[0].digest, c.fingerprint[0].digest);
   assert.notDeepEqual(a.fingerprint[0].digest, d.fingerprint[0].digest);
   assert.notEqual(hex(verifyingKeyHash(a)), hex(verifyingKeyHash(b)));
-  assert.equal(hex(verifyingKeyHash(a)), hex(verifyingKeyHash(setup(tinyGraph(), { salts: SALTS.slice(0, 2) }).vk)));
+  assert.equal(hex(verifyingKeyHash(a)), hex(verifyingKeyHash(setup(tinyGraph(), { salts: SALTS.slice(0, 1) }).vk)));
 });
 
 test('keys round-trip canonically and the rebuilt graph executes identically', () => {
@@ -79,11 +91,17 @@ test('keys round-trip canonically and the rebuilt graph executes identically', (
   assert.deepEqual(execute(graphOf(pk2), x).get(out), execute(graph, x).get(out));
 });
 
-test('packing widths come from declared ranges', () => {
-  assert.equal(packingWidth(-128n, 127n), 8);
-  assert.equal(packingWidth(-129n, 127n), 16);
-  assert.equal(packingWidth(0n, 2n ** 31n - 1n), 32);
-  assert.equal(packingWidth(0n, 2n ** 31n), null);
+test('limbs: signed digits, the fewest that cover a range, exact bounds', () => {
+  for (const x of [0n, 1n, -1n, 127n, -128n, 128n, 2n ** 31n - 1n, -(2n ** 31n)]) {
+    const limbs = limbsFor(8, x, x);
+    const d = toLimbs(x, 8, limbs);
+    assert.equal(d.reduce((s, v, j) => s + v * 256n ** BigInt(j), 0n), x);
+    assert.ok(d.every((v) => v >= -128n && v < 128n));
+  }
+  assert.equal(limbsFor(8, -128n, 127n), 1);
+  assert.equal(limbsFor(8, -128n, 128n), 2);
+  assert.equal(limbBound(12, 1), 2048n);
+  assert.throws(() => toLimbs(128n, 8, 1), RangeError);
 });
 
 test('malformed keys are refused with FormatError: truncation, trailing bytes, version, kind', () => {

@@ -212,7 +212,11 @@ test('model: a residual-style WeightedSum of two branches, with an offset', () =
 });
 
 test('model: models outside the proven subset are refused clearly', () => {
-  assert.throws(() => planModel(setup(mlp(1)).vk), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
+  // private weights plan; a key whose fingerprint does not describe them is refused
+  const priv = setup(mlp(1)).vk;
+  planModel(priv);
+  assert.throws(() => planModel({ ...priv, fingerprint: [] }), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
+  assert.throws(() => planModel({ ...priv, fingerprint: [{ ...priv.fingerprint[0], count: priv.fingerprint[0].count + 1 }] }), (e: unknown) => e instanceof UnsupportedModelError && /fingerprint/.test(e.message));
   const { vk } = setup(mlp(1), { weights: 'public' });
   const other = { ...vk, nodes: vk.nodes.map((n, i) => (i === 0 ? { ...n, op: 'NoSuchOp' } : n)) };
   assert.throws(() => planModel(other), (e: unknown) => e instanceof UnsupportedModelError && /NoSuchOp/.test(e.message));

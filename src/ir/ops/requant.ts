@@ -1,6 +1,6 @@
 // Requant: the one rounding rule. q = clamp(floor((x·M_c + 2^(s−1)) / 2^s), lo, hi).
 import * as K from '../kernels.js';
-import { big, bigs, int, maxBig, minBig } from '../attrs.js';
+import { big, bigs, int, maxBig } from '../attrs.js';
 import { absMax, refuse, sizeOf, type IrNode, type OpDef } from '../types.js';
 
 function params(node: IrNode) {
@@ -28,16 +28,15 @@ export const requantOp: OpDef = {
       refuse(node, `${p.mults.length} multipliers with inner ${p.inner} do not tile ${n} elements`);
     }
     const mMax = maxBig(...p.mults);
-    const mMin = minBig(...p.mults);
     const half = p.shift > 0 ? 1n << BigInt(p.shift - 1) : 0n;
     const bIn = absMax(x.lo, x.hi);
     const prod = bIn * mMax + half;
     const q = (prod >> BigInt(p.shift)) + 1n;
-    // The quotient before clamping lies in [floor((lo_x·M + half) / 2^s), …] for the extreme multipliers.
-    const qLo = ((x.lo < 0n ? x.lo * mMax : x.lo * mMin) + half) >> BigInt(p.shift);
-    const qHi = ((x.hi < 0n ? x.hi * mMin : x.hi * mMax) + half) >> BigInt(p.shift);
-    const lo = qLo > p.lo ? (qLo < p.hi ? qLo : p.hi) : p.lo;
-    const hi = qHi < p.hi ? (qHi > p.lo ? qHi : p.lo) : p.hi;
+    // The output range from public data only (the multipliers are private with private
+    // weights): the clamp range, narrowed by the input's sign alone (M ≥ 1 and 0 ≤ h < 2^s, so
+    // x ≥ 0 gives q ≥ 0 and x ≤ 0 gives q ≤ 0).
+    const lo = x.lo >= 0n && p.lo < 0n ? (p.hi < 0n ? p.hi : 0n) : p.lo;
+    const hi = x.hi <= 0n && p.hi > 0n ? (p.lo > 0n ? p.lo : 0n) : p.hi;
     return {
       outputs: [{ dims: x.dims, lo, hi }],
       bounds: { B_in: bIn, M: mMax, B_prod: prod, B_q: q, B_qshift: (q + 1n) << BigInt(p.shift) },

@@ -1,5 +1,6 @@
 // Building blocks shared by the lowerings: weight quantization, requantization multipliers,
 // broadcasting as index maps, lookup tables.
+import { limbBound, limbMax } from '../../ir/limbs.js';
 import type { Tensor } from '../../onnx/graph.js';
 import { CompileError, FIELD_HALF, absMax, sizeOf, type LowerContext, type QuantValue } from '../../ir/types.js';
 import { scaleFor } from '../quantize.js';
@@ -85,13 +86,22 @@ export function refuseNode(ctx: LowerContext, message: string): never {
 }
 
 /**
- * Multiplier and shift with M / 2^s ≈ ratio, as precise as the bound allows: M ≤ 2^31 and
- * bIn·M + 2^(s−1) < 2^62 (a margin of 2 below p/2 for the quotient term).
+ * Multiplier and shift with M / 2^s ≈ ratio, as precise as PUBLIC bounds allow. With private
+ * weights the multipliers are committed as L signed limbs of `bits` bits (src/ir/limbs.ts) and
+ * the proof only establishes |M| ≤ limbBound(bits, L); so M is chosen for the largest L with
+ * bIn·limbBound(bits, L) ≤ 2^60 (a margin of 8 below p/2 for the proven input range, the
+ * rounding term and the quotient term), M ≤ min(limbMax(bits, L), 2^31).
  */
 export function multiplier(ctx: LowerContext, ratios: readonly number[], bIn: bigint): { mults: bigint[]; shift: number } {
   const rMax = Math.max(...ratios);
   if (!(rMax > 0) || !ratios.every((r) => Number.isFinite(r) && r > 0)) refuseNode(ctx, `invalid rescale ratio ${rMax}`);
-  const limit = 2n ** 62n / (bIn > 0n ? bIn : 1n);
+  const b = bIn > 0n ? bIn : 1n;
+  const bits = Math.round(Math.log2(ctx.qmax + 1)) + 1;
+  let limbs = 1;
+  while (limbBound(bits, limbs + 1) * b <= 2n ** 60n && limbMax(bits, limbs) < 2n ** 31n) limbs++;
+  const fit = 2n ** 60n / b;
+  let limit = limbMax(bits, limbs);
+  if (limit > fit) limit = fit;
   const mCap = Number(limit < 2n ** 31n ? limit : 2n ** 31n);
   // The largest s with round(rMax·2^s) ≤ mCap.
   let shift = Math.floor(Math.log2(mCap / rMax));

@@ -1,0 +1,88 @@
+// The prover's side of private parameters (docs/protocol.md (Part 5) §8): V and every private
+// tensor's masked view, the digest proof's masks (committed right after commitment 0), and the
+// digest proof that binds the committed V to the fingerprint in the statement.
+import { serializeDigestProof } from '../hash/digest-proof.js';
+import { digestCommitPolys, proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
+import { statementInfo } from '../hash/digest-shapes.js';
+import { claimAll, maskRefs } from '../hash/digest-commitments.js';
+import { digestWitness, type DigestWitness } from '../hash/digest-witness.js';
+import { digestEquals } from '../hash/digest.js';
+import { multiplierTable, type RequantParams } from '../layers/requant.js';
+import { paddedTable } from '../layers/tensor.js';
+import type { BaseVec } from '../field/vec.js';
+import type { IrTensor } from '../ir/types.js';
+import { MaskedPoly, splitExt } from '../sumcheck/mask.js';
+import type { ProverSession } from '../sumcheck/session.js';
+import type { Transcript } from '../transcript/transcript.js';
+import { WEIGHTS_VECTOR, type ModelPlan, type PrivatePlan } from '../verify/plan.js';
+import { privateValues } from '../verify/private-weights.js';
+import type { ProvingKey } from './keys.js';
+import { privateTables } from './setup.js';
+
+export interface PrivateWitness {
+  readonly plan: PrivatePlan;
+  readonly witness: DigestWitness;
+  /** V, masked (committed in commitment 0). */
+  readonly vector: MaskedPoly;
+  /** Each private tensor's table with its own mask, by view name (weights; `node/mults`). */
+  readonly views: ReadonlyMap<string, MaskedPoly>;
+  /** Requant parameters with the real multipliers, by node name. */
+  readonly mults: ReadonlyMap<string, readonly bigint[]>;
+}
+
+/** Tests only: cheating provers (the verifier must reject every one). */
+export interface UnsafeWeightsTest {
+  /** The layers use these weights; V (hashed and committed) keeps the proving key's. */
+  readonly layerWeights?: ReadonlyMap<string, IrTensor>;
+  /** The proving key's weights differ from the setup's: prove the statement's fingerprint anyway (a false digest claim). */
+  readonly forgeFingerprint?: boolean;
+}
+
+/** Executes the sponge over V and samples every mask of the private tensors. */
+export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWeightsTest = {}): PrivateWitness | null {
+  const priv = plan.weights;
+  if (!priv) return null;
+  const tables = privateTables(priv.layout, pk.weights, pk.privateAttrs);
+  let witness = digestWitness(privateValues(priv.layout, tables), pk.salts[0], priv.statement.options);
+  if (!digestEquals(witness.digest, priv.statement.digest)) {
+    if (unsafe.forgeFingerprint !== true) throw new Error('prove: the private parameters do not hash to the verifying key\'s fingerprint (a proving key from another setup?)');
+    witness = { ...witness, digest: priv.statement.digest };
+  }
+  const layerTables = unsafe.layerWeights ? privateTables(priv.layout, new Map([...pk.weights, ...unsafe.layerWeights]), pk.privateAttrs) : tables;
+  const vRef = plan.refs.get(WEIGHTS_VECTOR)!;
+  const vector = MaskedPoly.sample(witness.valueVector, priv.nV, vRef.maskVars);
+  const views = new Map<string, MaskedPoly>();
+  const mults = new Map<string, readonly bigint[]>();
+  const requants = new Map(plan.layers.flatMap((l) => (l.kind === 'requant' ? [[l.node.name, l.params] as const] : [])));
+  priv.layout.tensors.forEach((t, i) => {
+    const ref = plan.views.get(t.name)!;
+    let table: BaseVec;
+    if (t.node === null) table = paddedTable(layerTables[i], t.dims);
+    else {
+      const real: RequantParams = { ...requants.get(t.node.name)!, mults: Array.from(layerTables[i]) };
+      mults.set(t.node.name, real.mults);
+      table = multiplierTable(real);
+    }
+    views.set(t.name, MaskedPoly.sample(table, ref.numVars, ref.maskVars));
+  });
+  return { plan: priv, witness, vector, views, mults };
+}
+
+/** The views' masks R, in the plan's order (commitment 0, after the committed tensors). */
+export function viewMaskPolys(pw: PrivateWitness | null): BaseVec[] {
+  if (!pw) return [];
+  return pw.plan.layout.tensors.flatMap((t) => splitExt(pw.views.get(t.name)!.mask));
+}
+
+/** Commits the digest proof's masks (before the first challenge); returns them. */
+export function commitDigestMasks(pw: PrivateWitness, session: ProverSession<unknown, unknown>): { masks: DigestMasks; commitment: number } {
+  const masks = sampleDigestMasks(pw.witness, pw.plan.statement);
+  return { masks, commitment: session.commit(digestCommitPolys(masks)) };
+}
+
+/** The digest proof of V; its claims go to the session. Returns the proof's bytes. */
+export function proveFingerprint(pw: PrivateWitness, plan: ModelPlan, masks: { masks: DigestMasks; commitment: number }, session: ProverSession<unknown, unknown>, transcript: Transcript, unsafe: UnsafeWeightsTest = {}): Uint8Array {
+  const { proof, claims } = proveDigest(pw.witness, transcript, { masks: masks.masks, values: pw.vector }, { unsafeAllowFalseClaim: unsafe.forgeFingerprint === true });
+  claimAll(session, claims, plan.refs.get(WEIGHTS_VECTOR)!, maskRefs(statementInfo(pw.plan.statement), masks.commitment));
+  return serializeDigestProof(proof);
+}
