@@ -32,9 +32,9 @@
 //    test catches low-entropy reveals (clear witness entries, small integers, repeated values),
 //    not every leak; brute force covers the evaluations.
 // 3. Reuse (in the distribution test, to save proving time): the 2N ≥ 12 proofs over the same
-//    weights share no commitment root. The weights are public here because the model planner
-//    refuses private weights today (fingerprint proof missing); the check is on each proof's
-//    fresh commitments. NOT checked: the per-polynomial reveal count against its mask (MaskedPoly
+//    weights share no commitment root. The weights are public here (the brute force needs a
+//    public model); test/prove/private-weights.test.ts runs the reuse check with private
+//    weights. NOT checked: the per-polynomial reveal count against its mask (MaskedPoly
 //    enforces it in the prover; not observable from outside).
 // 4. Context: a proof made under one context is rejected under another and under the default.
 import test from 'node:test';

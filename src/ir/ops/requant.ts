@@ -1,6 +1,6 @@
 // Requant: the one rounding rule. q = clamp(floor((x·M_c + 2^(s−1)) / 2^s), lo, hi).
 import * as K from '../kernels.js';
-import { big, bigs, int, maxBig } from '../attrs.js';
+import { big, bigs, int, maxBig, minBig } from '../attrs.js';
 import { absMax, refuse, sizeOf, type IrNode, type OpDef } from '../types.js';
 
 function params(node: IrNode) {
@@ -32,11 +32,15 @@ export const requantOp: OpDef = {
     const bIn = absMax(x.lo, x.hi);
     const prod = bIn * mMax + half;
     const q = (prod >> BigInt(p.shift)) + 1n;
-    // The output range from public data only (the multipliers are private with private
-    // weights): the clamp range, narrowed by the input's sign alone (M ≥ 1 and 0 ≤ h < 2^s, so
-    // x ≥ 0 gives q ≥ 0 and x ≤ 0 gives q ≤ 0).
-    const lo = x.lo >= 0n && p.lo < 0n ? (p.hi < 0n ? p.hi : 0n) : p.lo;
-    const hi = x.hi <= 0n && p.hi > 0n ? (p.lo > 0n ? p.lo : 0n) : p.hi;
+    // The output range from the multipliers' bit lengths only, not their values (private with
+    // private weights; their magnitude follows from the public scales anyway): every
+    // multiplier lies in [2^(b_min − 1), 2^b_max − 1], and the quotient is monotone in M.
+    const mHi = (1n << BigInt(mMax.toString(2).length)) - 1n;
+    const mLo = 1n << BigInt(minBig(...p.mults).toString(2).length - 1);
+    const qLo = ((x.lo < 0n ? x.lo * mHi : x.lo * mLo) + half) >> BigInt(p.shift);
+    const qHi = ((x.hi < 0n ? x.hi * mLo : x.hi * mHi) + half) >> BigInt(p.shift);
+    const lo = qLo > p.lo ? (qLo < p.hi ? qLo : p.hi) : p.lo;
+    const hi = qHi < p.hi ? (qHi > p.lo ? qHi : p.lo) : p.hi;
     return {
       outputs: [{ dims: x.dims, lo, hi }],
       bounds: { B_in: bIn, M: mMax, B_prod: prod, B_q: q, B_qshift: (q + 1n) << BigInt(p.shift) },
