@@ -4,6 +4,9 @@
 import type { Graph, Tensor, ValueInfo } from '../onnx/graph.js';
 import { evaluateFloat, evaluateNode } from '../onnx/float-eval.js';
 import { DEFAULT_OPSET_RANGE } from '../onnx/supported.js';
+import { SUPPORTED_DTYPES } from '../onnx/dtype.js';
+import { importError } from '../onnx/errors.js';
+import { quantizeLinearGrid } from './input-grid.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { mlLowerings } from '../ir/ml/index.js';
 import {
@@ -84,7 +87,16 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
   const quant = new Map<string, QuantValue>();
 
   for (const inp of graph.inputs) {
+    if (inp.dtype === 'string') {
+      throw importError({ field: `input '${inp.name}'` }, `unsupported dtype string: the integer graph holds numbers only (strings are supported as class labels of ai.onnx.ml classifiers, not as tensors to compute on; supported input dtypes: ${SUPPORTED_DTYPES.filter((d) => d !== 'string').join(', ')})`);
+    }
     if (isFloatDtype(inp.dtype)) {
+      const grid = quantizeLinearGrid(graph, inp.name, valueInfo);
+      if (grid) {
+        b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale: grid.scale, lo: grid.lo, hi: grid.hi });
+        quant.set(inp.name, { ir: inp.name, scale: grid.scale });
+        continue;
+      }
       const r = ranges.get(inp.name);
       if (!r) throw new CompileError(`no calibration range for input ${inp.name}`);
       const scale = scaleFor(r, qmax);

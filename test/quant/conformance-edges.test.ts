@@ -7,6 +7,7 @@ import type { Tensor } from '../../src/onnx/graph.js';
 import { compile, loadModel, runCompiled } from '../../src/quant/compile.js';
 import { evaluateFloat } from '../../src/onnx/float-eval.js';
 import { CompileError } from '../../src/ir/types.js';
+import { OnnxImportError } from '../../src/onnx/errors.js';
 
 function reduceModel(op: string, dtype: 'float32' | 'int32' | 'uint8', dims: number[], axes: number[]): Uint8Array {
   const outDims = dims.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -133,4 +134,33 @@ test('uint64 results that may leave [0, 2^64) are refused: the wrapped value lie
     });
     assert.throws(() => compile(bytes), (e: unknown) => e instanceof CompileError && /uint64/.test(e.message) && /p\/2/.test(e.message));
   }
+});
+
+test('a float input that feeds QuantizeLinear is read on that op\'s grid, at any --bits', () => {
+  for (const [dtype, zp] of [['int16', -300], ['uint8', 7]] as const) {
+    const bytes = writeOnnx({
+      opsets: { '': 21 },
+      inputs: [{ name: 'x', dtype: 'float32', dims: [8] }],
+      outputs: [{ name: 'y', dtype, dims: [8] }],
+      initializers: { s: { dtype: 'float32', dims: [], data: Float64Array.of(0.25) }, z: { dtype, dims: [], data: Float64Array.of(zp) } },
+      nodes: [{ name: 'q', opType: 'QuantizeLinear', inputs: ['x', 's', 'z'], outputs: ['y'] }],
+    });
+    const x: Tensor = { dtype: 'float32', dims: [8], data: Float64Array.of(0, 1000.3, -1000.3, 7.1, -7.1, 1e6, -1e6, 0.6) };
+    const g = compile(bytes, { bits: 8, calibration: [{ x }] });
+    const got = runCompiled(g, { x }).outputs.get('y')!;
+    const want = evaluateFloat(loadModel(bytes), { x }).get('y')!.data as ArrayLike<number>;
+    for (let i = 0; i < 8; i++) assert.ok(Math.abs(got[i] - Number(want[i])) <= 1, `${dtype} [${i}]: ${got[i]} vs ${want[i]}`);
+  }
+});
+
+test('string inputs are refused at compile time with the unsupported-dtype import error', () => {
+  const bytes = writeOnnx({
+    opsets: { '': 19 },
+    inputs: [{ name: 'a', dtype: 'string', dims: [2] }, { name: 'b', dtype: 'string', dims: [2] }],
+    outputs: [{ name: 'y', dtype: 'bool', dims: [2] }],
+    nodes: [{ name: 'eq', opType: 'Equal', inputs: ['a', 'b'], outputs: ['y'] }],
+  });
+  const s: Tensor = { dtype: 'string', dims: [2], data: ['x', 'y'] };
+  assert.throws(() => compile(bytes, { calibration: [{ a: s, b: s }] }),
+    (e: unknown) => e instanceof OnnxImportError && /input 'a': unsupported dtype string/.test(e.message) && !e.message.includes('\n'));
 });

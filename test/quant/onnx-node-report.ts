@@ -1,6 +1,8 @@
-// Prints pass/fail of every onnx-node conformance test through the integer pipeline, per op.
+// Prints pass/fail of every onnx-node conformance test through the integer pipeline, per op, and
+// with --failures each failure's error and the documented reason it cannot pass.
 // Run: node dist/test/quant/onnx-node-report.js [--failures]
 import { listNodeCases, runNodeCase } from './onnx-node-harness.js';
+import { ONNX_NODE_KNOWN_FAILURES } from './onnx-node-pass.js';
 
 const cases = listNodeCases();
 if (cases.length === 0) {
@@ -18,6 +20,11 @@ let pass = 0;
 for (const [op, e] of [...byOp].sort()) {
   pass += e.pass.length;
   console.log(`${e.fail.length === 0 ? 'PASS' : e.pass.length === 0 ? 'FAIL' : 'PART'} ${op.padEnd(20)} ${e.pass.length}/${e.pass.length + e.fail.length}`);
-  if (process.argv.includes('--failures')) for (const [d, msg] of e.fail) console.log(`     ${d}: ${msg}`);
+  if (process.argv.includes('--failures')) {
+    for (const [d, msg] of e.fail) {
+      console.log(`     ${d}: ${msg}`);
+      console.log(`       why: ${ONNX_NODE_KNOWN_FAILURES[d] ?? 'not a known failure (a regression?)'}`);
+    }
+  }
 }
 console.log(`${pass}/${cases.length} tests pass`);

@@ -254,8 +254,10 @@ function tableValues(ctx: LowerContext, domain: Float64Array, extra: ReadonlyMap
   return ys;
 }
 
-/** At most this many distinct values of a per-element constant (Pow's exponent) get a table each. */
+/** Up to this many distinct values of a per-element constant (Pow's exponent) get a table each, selected by masks. */
 const MAX_VARIANTS = 16;
+/** Beyond that, the tables are stacked into one indexed table of at most this many entries. */
+const MAX_STACKED_ENTRIES = 1 << 22;
 
 /**
  * A nonlinearity of one computed input as a lookup table derived from the reference op. Extra
@@ -301,7 +303,10 @@ function table(ctx: LowerContext): void {
     const v = numbers(c);
     if (v.every((e) => e === v[0])) { fixed.set(n, { dtype: c.dtype, dims: [], data: c.data.slice(0, 1) as typeof c.data }); return; }
     const values = [...new Set(v)];
-    if (varying || values.length > MAX_VARIANTS) refuseNode(ctx, `input ${i} has ${values.length} different values; a table per value is limited to ${MAX_VARIANTS}`);
+    if (varying) refuseNode(ctx, `inputs ${node.inputs.indexOf(varying.name)} and ${i} both vary per element; a table op takes at most one such constant`);
+    if (values.length * (hi - lo + 1) > MAX_STACKED_ENTRIES) {
+      refuseNode(ctx, `input ${i} has ${values.length} different values; their tables over ${hi - lo + 1} inputs would hold more than ${MAX_STACKED_ENTRIES} entries`);
+    }
     varying = { name: n, tensor: c, values };
   });
   const variants = varying ? varying.values : [NaN];
@@ -320,6 +325,20 @@ function table(ctx: LowerContext): void {
   const tMax = exact ? Number.MAX_SAFE_INTEGER : q;
   const dims = outDims(ctx);
   if (varying) xin = broadcastTo(ctx, xin, dims, 'table-in-bcast');
+  if (varying && varying.values.length > MAX_VARIANTS) {
+    const v = varying;
+    // One indexed lookup into the stacked tables: out = T[k·D + (x − lo)], k = the element's value index.
+    const size = hi - lo + 1;
+    const stacked = new Float64Array(v.values.length * size);
+    tables.forEach((ys, k) => { for (let i = 0; i < size; i++) stacked[k * size + i] = Math.max(-tMax, Math.min(tMax, roundHalfUp(ys[i] / sOut))); });
+    const data = ctx.addConstant('tables', { dims: [stacked.length], data: bigArray(stacked) }, 'public');
+    const offsets = numbers(v.tensor).map((e) => v.values.indexOf(e) * size - lo);
+    const oc = ctx.addConstant('table-offsets', { dims: v.tensor.dims, data: bigArray(offsets) }, 'public');
+    const ob = broadcastTo(ctx, { ir: oc, scale: 1 }, dims, 'table-offsets-bcast');
+    const [idx] = ctx.emit('WeightedSum', [xin.ir, ob.ir], { coeffs: [1n, 1n], offset: 0n }, { step: 'table-index' });
+    const [y] = ctx.emit('GatherDynamic', [data, idx], { axis: 0, elements: 0 }, { step: 'lookup', scales: [sOut] });
+    return ctx.define(out, { ir: y, scale: sOut });
+  }
   const looked = tables.map((ys, k) => {
     const t = new Float64Array(ys.length);
     for (let i = 0; i < ys.length; i++) t[i] = Math.max(-tMax, Math.min(tMax, roundHalfUp(ys[i] / sOut)));
@@ -327,8 +346,8 @@ function table(ctx: LowerContext): void {
     return ctx.emit('Lookup', [xin.ir, tab], { tableLo: BigInt(lo), fn: node.opType, inScale: sIn, outScale: sOut }, { step: `lookup${k}`, scales: [sOut] })[0];
   });
   if (!varying) return ctx.define(out, { ir: looked[0], scale: sOut });
-  // out = Σ_k mask_k · table_k(x), mask_k = [the element's constant equals value k], broadcast to the output.
   const v = varying;
+  // out = Σ_k mask_k · table_k(x), mask_k = [the element's constant equals value k], broadcast to the output.
   const parts = looked.map((y, k) => {
     const mask = numbers(v.tensor).map((e) => (e === v.values[k] ? 1 : 0));
     const m = ctx.addConstant(`mask${k}`, { dims: v.tensor.dims, data: bigArray(mask) }, 'weight', 0n, 1n);

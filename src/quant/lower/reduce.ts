@@ -4,6 +4,7 @@ import type { Tensor } from '../../onnx/graph.js';
 import { sizeOf, type LowerContext, type Lowering, type QuantValue } from '../../ir/types.js';
 import { bigArray, broadcastTo, gather, integers, numbers, operand, outScale, quantizeAt, refuseNode, requantTo, roundHalfUp, tableOf } from './helpers.js';
 import { attrFloat, attrInt, windowIndex, windowSpec } from './windows.js';
+import { paddedCounts, resolveWindow } from '../../onnx/ops/window.js';
 
 function reshape(ctx: LowerContext, v: QuantValue, dims: readonly number[], step: string): QuantValue {
   const [r] = ctx.emit('Reshape', [v.ir], { outDims: [...dims] }, { step, scales: [v.scale] });
@@ -136,11 +137,15 @@ function pool(ctx: LowerContext, mode: 'max' | 'avg'): void {
   if (indicesOut) ctx.define(indicesOut, maxPoolIndices(ctx, cols, win, dims, nO, nK, ctx.info(indicesOut).dims));
   let v: QuantValue = { ir: r, scale: x.scale };
   if (mode === 'avg') {
-    const includePad = attrInt(node, 'count_include_pad', 0) === 1;
+    // count_include_pad counts the window's positions inside the padded input: with ceil_mode a
+    // window may reach past the end padding, and those positions do not count.
+    const padded = attrInt(node, 'count_include_pad', 0) === 1
+      ? paddedCounts(dims.slice(2), resolveWindow(node, dims.slice(2), kernel, attrInt(node, 'ceil_mode', 0) !== 0))
+      : undefined;
     const counts = Array.from({ length: nO }, (_, o) => {
       let k = 0;
       for (let j = 0; j < nK; j++) if (win[o * nK + j] >= 0) k++;
-      return includePad ? nK : Math.max(1, k);
+      return padded ? padded[o] : Math.max(1, k);
     });
     const s = outScale(ctx, out);
     v = requantTo(ctx, r, counts.map((k) => x.scale / k), s, 'requant');
