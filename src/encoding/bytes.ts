@@ -5,31 +5,58 @@ import type { Fp2 } from '../field/ext.js';
 
 import { FormatError } from './errors.js';
 
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('encoding: needs a little-endian platform (vectors are copied as bytes)');
+
+/** Throws unless every word of `v` is a canonical field element (< p), without a BigInt per word. */
+function checkCanonicalWords(v: BigUint64Array, fail: (i: number) => never): void {
+  const w = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+  for (let i = 1; i < w.length; i += 2) if (w[i] === 0xffffffff && w[i - 1] !== 0) fail((i - 1) >> 1);
+}
+
+/** One growing buffer (proofs write thousands of small fields: no allocation per field). */
 export class ByteWriter {
-  private chunks: Uint8Array[] = [];
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
   private length = 0;
 
+  /** Makes room for n more bytes; returns where they start. */
+  private take(n: number): number {
+    if (this.length + n > this.buf.length) {
+      let cap = 2 * this.buf.length;
+      while (cap < this.length + n) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+
   bytes(b: Uint8Array): this {
-    this.chunks.push(b.slice());
-    this.length += b.length;
+    const at = this.take(b.length); // before reading this.buf: take may replace it
+    this.buf.set(b, at);
     return this;
   }
 
   u8(x: number): this {
-    return this.bytes(Uint8Array.of(x));
+    const at = this.take(1);
+    this.buf[at] = x;
+    return this;
   }
 
   u32(x: number): this {
     if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) throw new RangeError(`u32 out of range: ${x}`);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, x, true);
-    return this.bytes(b);
+    const at = this.take(4);
+    this.view.setUint32(at, x, true);
+    return this;
   }
 
   u64(x: bigint): this {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, x, true);
-    return this.bytes(b);
+    const at = this.take(8);
+    this.view.setBigUint64(at, x, true);
+    return this;
   }
 
   /** Length-prefixed bytes. */
@@ -52,18 +79,14 @@ export class ByteWriter {
 
   /** Elements of a base or extension vector without a length prefix (the reader knows it). */
   words(v: BigUint64Array): this {
-    for (const x of v) this.base(x);
-    return this;
+    checkCanonicalWords(v, () => {
+      throw new RangeError('base: element not canonical');
+    });
+    return this.bytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return this.buf.slice(0, this.length);
   }
 }
 
@@ -135,7 +158,11 @@ export class ByteReader {
   words(n: number, field = 'field elements'): BigUint64Array {
     this.need(8 * n, field);
     const out = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.base(field);
+    new Uint8Array(out.buffer).set(this.buf.subarray(this.offset, this.offset + 8 * n));
+    checkCanonicalWords(out, (i) => {
+      throw new FormatError(`${this.what}: ${field} is not a canonical field element (at byte ${this.offset + 8 * i})`);
+    });
+    this.offset += 8 * n;
     return out;
   }
 

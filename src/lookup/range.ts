@@ -40,6 +40,32 @@ export function limbCount(s: Pick<RangeShape, 'bits' | 'limbBits'>): { limbs: nu
   return { limbs, topBits: s.bits - s.limbBits * (limbs - 1) };
 }
 
+/** The widest limb a model's range checks use (a table of 2^16 rows). */
+export const MAX_LIMB_BITS = 16;
+
+/**
+ * The limb width with the fewest committed entries for `columns` columns of 2^numVars values of
+ * `bits` bits: each limb column costs its entries (limb and inverse columns) plus a few mask
+ * entries, each table its rows (multiplicities and inverses) plus a relation's fixed vectors.
+ * A 2^16 table for four 12-bit values is what the fixed width 16 cost before.
+ */
+export function cheapestLimbBits(numVars: number, columns: number, bits: number): number {
+  const PER_COLUMN = 16;
+  const PER_TABLE = 64;
+  let best = 1;
+  let bestCost = Infinity;
+  for (let b = 1; b <= Math.min(MAX_LIMB_BITS, bits); b++) {
+    const { limbs, topBits } = limbCount({ bits, limbBits: b });
+    const tables = 2 ** b + PER_TABLE + (topBits === b ? 0 : 2 ** topBits + PER_TABLE);
+    const cost = columns * limbs * (2 ** numVars + PER_COLUMN) + tables;
+    if (cost < bestCost) {
+      best = b;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 function validate(s: RangeShape): void {
   if (!Number.isInteger(s.bits) || s.bits < 1 || s.bits > 62) throw new RangeError(`range check: ${s.bits} bits (1..62)`);
   if (!Number.isInteger(s.limbBits) || s.limbBits < 1 || s.limbBits > 20) throw new RangeError(`range check: limbs of ${s.limbBits} bits (1..20)`);

@@ -79,8 +79,16 @@ function nextPow2Log(x: number): number {
   return l;
 }
 
+type Code = { t: number; k: number; logN: number; N: number; q: number; queryBits: number };
+
+/** codeFor is pure and called for every row length of every layout choice: computed once each. */
+const codes = new Map<string, Code>();
+
 /** Queries, padding and code length for rows of n data symbols. */
-export function codeFor(n: number, p: HashPcsParams): { t: number; k: number; logN: number; N: number; q: number; queryBits: number } {
+export function codeFor(n: number, p: HashPcsParams): Code {
+  const key = `${n}:${p.securityBits}:${p.blowup}:${p.regime ?? 'proven'}`;
+  const known = codes.get(key);
+  if (known !== undefined) return known;
   // The smallest t with t ≥ q(t): q depends on t only through N and k.
   for (let t = 0; ; t++) {
     const k = n + t;
@@ -90,7 +98,11 @@ export function codeFor(n: number, p: HashPcsParams): { t: number; k: number; lo
     const e = Math.floor((N - k) / 2);
     const perQuery = p.regime === 'conjectured' ? -Math.log2(k / N) : -Math.log2(1 - (e + 1) / N);
     const q = Math.ceil(p.securityBits / perQuery);
-    if (q <= t) return { t, k, logN, N, q, queryBits: q * perQuery };
+    if (q <= t) {
+      const code = { t, k, logN, N, q, queryBits: q * perQuery };
+      codes.set(key, code);
+      return code;
+    }
   }
 }
 

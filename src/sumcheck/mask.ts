@@ -179,26 +179,27 @@ export class SumcheckMask {
   }
 }
 
-/** Reduced echelon basis over F_p2, to check that revealed eq vectors stay independent. */
+/**
+ * Echelon basis over F_p2, to check that revealed eq vectors stay independent. Fraction-free
+ * elimination in insertion order: each row is zero at the pivots of the rows before it, so
+ * eliminating a new vector row by row leaves it zero at every pivot, and it is independent iff
+ * something is left. No inversion (an F_p2 inverse is a 64-bit BigInt exponentiation).
+ */
 class IndependenceCheck {
   private rows: { pivot: number; v: Fp2[] }[] = [];
 
   /** Adds v; returns false (and adds nothing) if v is in the span of the rows so far. */
   add(v: Fp2[]): boolean {
-    const w = v.slice();
+    let w = v.slice();
     for (const { pivot, v: row } of this.rows) {
       const f = w[pivot];
-      if (f[0] !== 0n || f[1] !== 0n) for (let i = 0; i < w.length; i++) w[i] = E.sub(w[i], E.mul(f, row[i]));
+      if (f[0] === 0n && f[1] === 0n) continue;
+      const p = row[pivot];
+      w = w.map((x, i) => E.sub(E.mul(p, x), E.mul(f, row[i])));
     }
     const pivot = w.findIndex((x) => x[0] !== 0n || x[1] !== 0n);
     if (pivot < 0) return false;
-    const inv = E.inv(w[pivot]);
-    const norm = w.map((x) => E.mul(x, inv));
-    for (const r of this.rows) {
-      const f = r.v[pivot];
-      if (f[0] !== 0n || f[1] !== 0n) r.v = r.v.map((x, i) => E.sub(x, E.mul(f, norm[i])));
-    }
-    this.rows.push({ pivot, v: norm });
+    this.rows.push({ pivot, v: w });
     return true;
   }
 }

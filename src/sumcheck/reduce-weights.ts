@@ -121,6 +121,8 @@ function denseAt(a: ExtVec, s: readonly Fp2[]): Fp2 {
 export function weightAt(concat: Concatenation, sizes: readonly number[], claims: readonly LinearClaim[], lambdas: readonly Fp2[], s: readonly Fp2[]): Fp2 {
   if (s.length !== concat.numVars) throw new RangeError(`weightAt: point of ${s.length} coordinates for ${concat.numVars} variables`);
   const hiCache = new Map<number, Fp2>();
+  // many terms share a point and a size (a layer's tables end at one point; f's mask R's c0 and c1)
+  const innerCache = new Map<string, Fp2>();
   let total: Fp2 = E.ZERO;
   claims.forEach((c, ci) => {
     for (const t of c.terms) {
@@ -133,7 +135,13 @@ export function weightAt(concat: Concatenation, sizes: readonly number[], claims
         hiCache.set(t.poly, hi);
       }
       const lo = s.slice(0, vars);
-      const inner = 'point' in t ? eqPrefixInner(t.point, lo, size) : denseAt(t.weights.subarray(0, 2 * Math.min(size, t.weights.length >> 1)), lo);
+      let inner: Fp2;
+      if ('point' in t) {
+        const key = `${size}:${t.point.map((x) => `${x[0]}.${x[1]}`).join(',')}`;
+        const known = innerCache.get(key);
+        inner = known ?? eqPrefixInner(t.point, lo, size);
+        if (known === undefined) innerCache.set(key, inner);
+      } else inner = denseAt(t.weights.subarray(0, 2 * Math.min(size, t.weights.length >> 1)), lo);
       total = E.add(total, E.mul(E.mul(lambdas[ci], t.coeff), E.mul(hi, inner)));
     }
   });

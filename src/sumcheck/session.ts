@@ -3,7 +3,9 @@
 // A ProverSession commits vectors through any CommitmentScheme (src/pcs/types.ts), absorbing
 // each commitment (root and sizes) into the transcript; protocols add linear claims against a
 // commitment as they produce them; `finish` opens every commitment exactly once with all of
-// its claims (the scheme's "opened once" rule). The VerifierSession mirrors it.
+// its claims (the scheme's "opened once" rule). The VerifierSession mirrors it. Behind a
+// ReducingPcs (reduce.ts, the model's scheme) those claims, at however many points, are first
+// reduced to one point of the commitment by a masked sumcheck.
 //
 // Masked private polynomials (mask.ts) are laid out in a commitment as: f (one base vector,
 // or c0 and c1 for an extension table), then R's c0 and c1 — see `maskedLayout`. A reveal

@@ -7,7 +7,7 @@ import { matmulDegrees, matmulTensorDims, type MatmulDims, type MatmulRefs } fro
 import { channelAxis, REQUANT_COLUMNS, requantDegrees, requantRangeBits, type RequantColumn, type RequantParams, type RequantRefs } from '../layers/requant.js';
 import { paddedTable, totalVars } from '../layers/tensor.js';
 import { weightedSumDegrees, type WeightedSumParams, type WeightedSumRefs } from '../layers/weighted-sum.js';
-import type { RangeShape } from '../lookup/range.js';
+import { cheapestLimbBits, type RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { VerifyingKey, VkNode } from './vk.js';
@@ -49,8 +49,6 @@ export const MODEL_PCS: ModelPcs = new ReducingPcs(new HashPcs({ evalMasks: 4 })
 
 /** Mask variables of every committed tensor: capacity 4 reveals (producer, consumers, range check). */
 export const TENSOR_MASK_VARS = 2;
-/** Limb width of the input range checks. */
-export const RANGE_LIMB_BITS = 16;
 
 export interface CommittedTensor {
   readonly name: string;
@@ -650,7 +648,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       label: r.label,
       columns: r.columns,
       refs: crefs,
-      shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: Math.min(RANGE_LIMB_BITS, r.bits), valueMaskVars: crefs[0].maskVars },
+      shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: cheapestLimbBits(r.numVars, r.columns.length, r.bits), valueMaskVars: crefs[0].maskVars },
     };
   });
   const lookups: LookupPlan[] = lookupDrafts.map((l) => {
