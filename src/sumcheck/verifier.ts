@@ -64,12 +64,22 @@ export function verifySumcheck(shape: BatchShape, proof: SumcheckProof, transcri
     }
   });
   let expected: Fp2 = E.ZERO;
+  // terms of an instance share eq factors (the same point array): evaluate each once
+  const eqValues = new Map<readonly Fp2[], Fp2>();
+  const eqAt = (eq: readonly Fp2[], p: readonly Fp2[]): Fp2 => {
+    let v = eqValues.get(eq);
+    if (v === undefined) {
+      v = eqEval(eq, p);
+      eqValues.set(eq, v);
+    }
+    return v;
+  };
   for (const inst of shape.instances) {
     const p = point.slice(0, inst.numVars);
     let f: Fp2 = E.ZERO;
     for (const term of inst.terms) {
       let prod = term.coeff;
-      for (const fac of term.factors) prod = E.mul(prod, isEqFactor(fac) ? eqEval(fac.eq, p) : values[fac.table]);
+      for (const fac of term.factors) prod = E.mul(prod, isEqFactor(fac) ? eqAt(fac.eq, p) : values[fac.table]);
       f = E.add(f, prod);
     }
     expected = E.add(expected, E.mul(inst.weight, f));
