@@ -202,7 +202,9 @@ function parent(): void {
     `Node, the WASM kernels and onnxruntime). Public weights, batch 1; "weights" counts the constants the compiler marks as model parameters. compile/setup/prove/verify: median of ${RUNS} runs ` +
     '(the first run included, so JIT warm-up counts against one of three); onnxruntime (float, CPU): median of 10 runs after one warm-up. ' +
     'The machine was loaded (2 cores shared with ~8 concurrent jobs): absolute times are noisy, the ratio against onnxruntime ' +
-    'from the same process is the more stable number.\n\n' + rows.join('\n') +
+    'from the same process is the more stable number. Proof sizes: since the claim reduction (docs/protocol.md Part 3 §6) ' +
+    'every commitment is opened at one point with 4 evaluation masks; before it (64 masks, one combined row per claim point) ' +
+    'the same models had proofs of 0.86–7 MB (ezkl-1l_identity 881143 bytes, ezkl-sklearn_mlp 6956163 bytes).\n\n' + rows.join('\n') +
     '\n\nGoals of issue 6 against these numbers:\n\n' + goals.join('\n') +
     (notProven.length ? '\n\nNot proven (refused by the planner, or failed):\n\n' + notProven.join('\n') : ''));
 }
