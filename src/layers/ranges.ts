@@ -17,6 +17,7 @@ import { MaskedPoly } from '../sumcheck/mask.js';
 import { maskedLayout, type MaskedRef } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { PublicTable } from '../lookup/table.js';
+import { indicatorAll, paddedTable, totalVars } from './tensor.js';
 
 function limbPosition(s: RangeShape, v: number, i: number): readonly [number, number] {
   const { limbs, topBits } = limbCount(s);
@@ -30,6 +31,22 @@ export interface TableLookupShape {
   readonly table: PublicTable;
   readonly numVars: number;
   readonly maskVars: number;
+  /** The tensor's dims: only its unpadded entries are looked up (absent: every row). */
+  readonly dims?: readonly number[];
+}
+
+/** The indicator of a tensor's unpadded entries as a public one-component table. */
+export function indicatorTable(dims: readonly number[]): PublicTable {
+  let cache: BaseVec | null = null;
+  const numVars = totalVars(dims);
+  return {
+    name: `rows[${dims.join(',')}]`,
+    numVars,
+    components: 1,
+    values: () => (cache ??= paddedTable(new BigInt64Array(dims.reduce((a, b) => a * b, 1)).fill(1n), dims)),
+    evaluate: (_c, point) => indicatorAll(dims, point),
+    indexOf: () => -1,
+  };
 }
 
 /**
@@ -75,7 +92,8 @@ export function mergedRangeShape(shapes: readonly RangeShape[], lookups: readonl
   });
   for (const l of lookups) {
     if (l.table.components !== 2) throw new RangeError('ranges: a table lookup needs a (key, value) table');
-    relations.push({ table: l.table, columns: [{ numVars: l.numVars, components: 2, maskVars: l.maskVars }] });
+    const rows = l.dims === undefined ? {} : { rows: indicatorTable(l.dims) };
+    relations.push({ table: l.table, columns: [{ numVars: l.numVars, components: 2, maskVars: l.maskVars }], ...rows });
   }
   return { relations, extras, checks };
 }

@@ -87,6 +87,11 @@ export class GkrTree {
     this.x.fillBase(this.leafP + 8 * offset, n, v);
   }
 
+  /** Leaf numerators v at `offset` (a column's row indicator). */
+  setNumerators(offset: number, v: BaseVec): void {
+    this.words(this.leafP + 8 * offset, v.length).set(v);
+  }
+
   /** Leaf numerators −m at `offset` (a table's multiplicities). */
   setNegated(offset: number, m: BaseVec): void {
     const s = this.scratch;

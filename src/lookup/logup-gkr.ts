@@ -254,8 +254,10 @@ function linkShape(shape: LookupShape, pl: Plan, inc: Incoming, ch: LinkChalleng
     const alpha = ch.alphas[s.relation];
     pub = E.sub(pub, E.mul(lambda, w));
     if (s.kind === 'column') {
-      // leaf 1/(α − Σ_c β^c a_c): p + λq = 1 + λα − λ·Σ_c β^c a_c
-      pub = E.add(pub, E.mul(w, E.add(E.ONE, E.mul(lambda, alpha))));
+      // leaf I/(α − Σ_c β^c a_c), I the public row indicator (1 without one):
+      // p + λq = I + λα − λ·Σ_c β^c a_c
+      const rows = shape.relations[s.relation].rows;
+      pub = E.add(pub, E.mul(w, E.add(rows ? rows.evaluate(0, lo) : E.ONE, E.mul(lambda, alpha))));
       const comps = idx.witness[s.relation][s.column];
       let pw: Fp2 = E.neg(lambda);
       const terms: Term[] = comps.map((t) => {
@@ -400,7 +402,9 @@ function buildTree(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: rea
     let vs: readonly BaseVec[];
     if (s.kind === 'column') {
       vs = witness.columns[s.relation][s.column].map((m) => m.values as BaseVec);
-      tree.fillNumerators(s.offset, 2 ** s.numVars, 1n);
+      const rows = shape.relations[s.relation].rows;
+      if (rows) tree.setNumerators(s.offset, rows.values(0));
+      else tree.fillNumerators(s.offset, 2 ** s.numVars, 1n);
     } else {
       const table = shape.relations[s.relation].table;
       vs = Array.from({ length: table.components }, (_, c) => table.values(c));
@@ -437,7 +441,7 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   const degrees = lookupGkrDegrees(shape);
   // one commitment: multiplicities, the companions M (masks of the layer halves), every g
   const ms = shape.relations.map((rel, r) => {
-    let m = multiplicities(rel, witness.columns[r], options.unsafeAllowMisses === true);
+    let m = multiplicities(rel, witness.columns[r], options.unsafeAllowMisses === true, rel.rows?.values(0));
     if (options.unsafeTamperMultiplicities) m = options.unsafeTamperMultiplicities(r, m);
     return zero ? new MaskedPoly(m, rel.table.numVars, M_MASK_VARS, new BigUint64Array(4)) : MaskedPoly.sample(m, rel.table.numVars, M_MASK_VARS);
   });

@@ -56,6 +56,12 @@ export interface LookupRelation {
   readonly table: PublicTable;
   /** Every column of a relation has the same number of rows (2^numVars). */
   readonly columns: readonly LookupColumnShape[];
+  /**
+   * A public 0/1 table over the columns' rows (one component): only rows where it is 1 are
+   * looked up (the witness side is Σ_x rows(x)·h(x)), so the padding of a tensor whose size is
+   * not a power of two need not be a table row. Absent: every row is looked up.
+   */
+  readonly rows?: PublicTable;
 }
 
 export type ColumnSource = { readonly lookup: readonly [number, number, number] } | { readonly extra: number };
@@ -104,6 +110,7 @@ export function validateLookupShape(shape: LookupShape): void {
     for (const c of rel.columns) {
       if (c.numVars !== n) throw new RangeError(`lookup: relation ${r} mixes column sizes`);
       if (c.numVars < 1) throw new RangeError(`lookup: relation ${r} columns need at least 2 rows`);
+      if (rel.rows && (rel.rows.numVars !== c.numVars || rel.rows.components !== 1)) throw new RangeError(`lookup: relation ${r} row indicator does not fit its columns`);
       if (c.components !== rel.table.components) throw new RangeError(`lookup: relation ${r} column has ${c.components} components, table ${rel.table.components}`);
     }
   });
@@ -173,7 +180,8 @@ function tableIndex(shape: LookupShape) {
   const h = shape.relations.map((rel) => rel.columns.map(() => next++));
   const q = shape.relations.map(() => next++);
   const pub = shape.relations.map((rel) => Array.from({ length: rel.table.components }, () => next++));
-  return { witness, extras, m, h, q, pub, count: next };
+  const rows = shape.relations.map((rel) => (rel.rows ? next++ : null));
+  return { witness, extras, m, h, q, pub, rows, count: next };
 }
 
 /** The batched sumcheck's public shape for given challenges. */
@@ -190,6 +198,9 @@ function batchShape(shape: LookupShape, ch: Challenges): BatchShape {
   shape.relations.forEach((rel) => {
     for (let k = 0; k < rel.table.components; k++) tables.push({ numVars: rel.table.numVars, kind: 'public', maskVars: null });
   });
+  shape.relations.forEach((rel) => {
+    if (rel.rows) tables.push({ numVars: rel.rows.numVars, kind: 'public', maskVars: null });
+  });
 
   const N = Math.max(...shape.relations.flatMap((rel) => [rel.columns[0].numVars, rel.table.numVars]), ...shape.checks.map((c) => c.numVars));
   const betaPow = (k: number) => E.pow(ch.beta, BigInt(k));
@@ -204,7 +215,8 @@ function batchShape(shape: LookupShape, ch: Challenges): BatchShape {
       const h = { table: idx.h[r][l] };
       const g = gammas[l];
       // h + γ·eq·(α·h − Σ_c β^c·h·a_c − 1)
-      termsW.push({ coeff: E.ONE, factors: [h] });
+      const rows = idx.rows[r];
+      termsW.push({ coeff: E.ONE, factors: rows === null ? [h] : [h, { table: rows }] });
       termsW.push({ coeff: E.mul(g, ch.alpha), factors: [eqz, h] });
       for (let k = 0; k < col.components; k++) termsW.push({ coeff: E.neg(E.mul(g, betaPow(k))), factors: [eqz, h, { table: idx.witness[r][l][k] }] });
       termsW.push({ coeff: E.neg(g), factors: [eqz] });
@@ -238,10 +250,17 @@ function anyTuple(shape: LookupShape): boolean {
   return shape.relations.some((r) => r.table.components > 1);
 }
 
-/** Multiplicities of one relation (prover). Throws if some row is not in the table. */
-export function multiplicities(rel: LookupRelation, columns: readonly (readonly MaskedPoly[])[], allowMisses = false): BaseVec {
+/** Multiplicities of one relation (prover), over the rows where `rows` is 1 (all if absent). Throws if such a row is not in the table. */
+export function multiplicities(rel: LookupRelation, columns: readonly (readonly MaskedPoly[])[], allowMisses = false, rows?: BaseVec): BaseVec {
   const m = new Uint32Array(1 << rel.table.numVars);
   const tv = Array.from({ length: rel.table.components }, (_, c) => rel.table.values(c));
+  // rows outside the relation (padding of a non-power-of-two tensor) are not looked up
+  let skip: Uint8Array | null = null;
+  if (rows) {
+    const words = new Uint32Array(rows.buffer, rows.byteOffset, 2 * rows.length);
+    skip = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) skip[i] = words[2 * i] === 0 && words[2 * i + 1] === 0 ? 1 : 0;
+  }
   if (rel.table.rangeBits !== undefined) {
     // [0, 2^bits): the entry is its own index; compare as numbers, not BigInts
     const size = 1 << rel.table.rangeBits;
@@ -249,6 +268,7 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
       const v = col[0].values;
       const words = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
       for (let i = 0; i < v.length; i++) {
+        if (skip !== null && skip[i] === 1) continue;
         const lo = words[2 * i];
         if (words[2 * i + 1] !== 0 || lo >= size) {
           if (allowMisses) continue;
@@ -266,6 +286,7 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
   for (const col of columns) {
     const a0 = col[0].values;
     for (let i = 0; i < a0.length; i++) {
+      if (skip !== null && skip[i] === 1) continue;
       const j = rel.table.indexOf(a0[i]);
       let ok = j >= 0;
       for (let c = 1; ok && c < col.length; c++) ok = col[c].values[i] === tv[c][j];
@@ -341,7 +362,7 @@ export function proveLookups(shape: LookupShape, witness: LookupWitness, refs: L
   const degrees = lookupRoundDegrees(shape);
   // phase 1: multiplicities and g
   const ms = shape.relations.map((rel, r) => {
-    let m = multiplicities(rel, witness.columns[r], options.unsafeAllowMisses === true);
+    let m = multiplicities(rel, witness.columns[r], options.unsafeAllowMisses === true, rel.rows?.values(0));
     if (options.unsafeTamperMultiplicities) m = options.unsafeTamperMultiplicities(r, m);
     return MaskedPoly.sample(m, rel.table.numVars, HELPER_MASK_VARS);
   });
@@ -372,6 +393,7 @@ export function proveLookups(shape: LookupShape, witness: LookupWitness, refs: L
     ...hs.flat(),
     ...qs,
     ...shape.relations.flatMap((rel) => Array.from({ length: rel.table.components }, (_, c) => rel.table.values(c))),
+    ...shape.relations.flatMap((rel) => (rel.rows ? [rel.rows.values(0)] : [])),
   ];
   const out = proveSumcheck(bs, tables, g, transcript, { unsafeAllowFalseClaim: cheat });
   addClaims(shape, refs, helperLayout(shape, c1, c2, degrees), out.claims, out.point, out.proof.maskValue!, port);
@@ -414,6 +436,9 @@ export function verifyLookups(shape: LookupShape, proof: LookupProof, refs: Look
   const idx = tableIndex(shape);
   const pubOf = new Map<number, [PublicTable, number]>();
   shape.relations.forEach((rel, r) => idx.pub[r].forEach((t, c) => pubOf.set(t, [rel.table, c])));
+  shape.relations.forEach((rel, r) => {
+    if (rel.rows) pubOf.set(idx.rows[r]!, [rel.rows, 0]);
+  });
   const v = verifySumcheck(bs, proof.sumcheck, transcript, (table, point) => {
     const p = pubOf.get(table);
     if (!p) throw new VerificationError('logup/table', `table ${table} is not public`);

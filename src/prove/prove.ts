@@ -10,6 +10,10 @@ import { execute } from '../ir/execute.js';
 import type { IrTensor } from '../ir/types.js';
 import { proveMatmul, type MatmulWitness } from '../layers/matmul.js';
 import { proveWeightedSum } from '../layers/weighted-sum.js';
+import { provePointwise } from '../layers/pointwise.js';
+import { proveReduce } from '../layers/reduce.js';
+import { pointwiseHelpers } from '../verify/plan-pointwise.js';
+import { reduceHelperValues } from '../verify/plan-reduce.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { proveAffine } from '../layers/affine.js';
@@ -89,6 +93,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
   }
   for (const l of plan.layers) {
+    if (l.kind === 'pointwise') for (const [name, t] of pointwiseHelpers(l, values)) values.set(name, t);
+    if (l.kind === 'reduce') for (const [name, t] of reduceHelperValues(l, values)) values.set(name, t);
+  }
+  for (const l of plan.layers) {
     if (l.kind !== 'trees') continue;
     const cols = treeColumns(l.params, values.get(l.tensors.x)!.data);
     const dims = treeColumnDims(l.params);
@@ -158,6 +166,16 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       const w: TreeWitness = { e: m(l.tensors.e), s: l.tensors.s.map(m), g: l.tensors.g.map(m), u: l.tensors.u.map(m), x: m(l.tensors.x) };
       const proof = (l.kind === 'trees' ? proveTreeRelation : proveTreeLink)(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript);
       layers.blob(serializeSumcheckProof(proof));
+      return;
+    }
+    if (l.kind === 'pointwise') {
+      layers.blob(serializeSumcheckProof(provePointwise(l.params, l.refs, l.tensors.map(table), gMasks[i], l.gRef, sink, transcript)));
+      return;
+    }
+    if (l.kind === 'reduce') {
+      const t = l.tensors;
+      const opt = (name: string | null) => (name === null ? null : masked.get(name)!);
+      layers.blob(serializeSumcheckProof(proveReduce(l.params, l.refs, { x: table(t.x), out: table(t.out), s: opt(t.s), d: opt(t.d), m: opt(t.m) }, gMasks[i], l.gRef, sink, transcript)));
       return;
     }
     if (l.kind === 'affine') {

@@ -21,6 +21,13 @@ import type { OutputStatement } from './statement.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
 import type { TableLookupShape } from '../layers/ranges.js';
 import { P } from '../field/goldilocks.js';
+import { pointwiseDegrees } from '../layers/pointwise.js';
+import { POINTWISE_OPS } from '../layers/pointwise-ops.js';
+import { reduceDegrees } from '../layers/reduce.js';
+import type { PlanContext as ElementwiseContext } from './plan-context.js';
+import { planPointwise, type PointwiseDraft, type PointwisePlan } from './plan-pointwise.js';
+import { planReduce, type ReduceDraft, type ReducePlan } from './plan-reduce.js';
+import { maskVarsFor, revealCounts } from './plan-reveals.js';
 import type { IrTensor } from '../ir/types.js';
 import { gatherDegrees, type GatherOutput, type GatherRefs } from '../layers/gather.js';
 import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
@@ -116,7 +123,7 @@ interface TreeLayerPlan<K extends 'trees' | 'trees-link'> {
 
 export type TreePlan = TreeLayerPlan<'trees'> | TreeLayerPlan<'trees-link'>;
 
-export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan | TreePlan;
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan | TreePlan | PointwisePlan | ReducePlan;
 
 /** A virtual tensor's consumer-facing reference (`ref`, routed claims) and its committed mask R (`mask`). */
 export interface VirtualPlan extends VirtualTensor {
@@ -214,7 +221,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   // Private parameters: one committed vector V (the fingerprint's preimage), range-checked to
   // signed vk.bits-bit limbs; every private tensor is a view of V (private-weights.ts).
   const priv = hasPrivateParameters(vk) ? planPrivate(vk) : null;
-  for (const n of vk.nodes) if (!['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble'].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (![...['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble', 'Reduce'], ...POINTWISE_OPS].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
@@ -291,14 +298,46 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     | { kind: 'wsum'; node: VkNode; params: WeightedSumParams; tensors: string[] }
     | { kind: 'gather'; node: VkNode; y: string; slots: string[]; idx: Int32Array; fill: bigint }
     | ReturnType<typeof planAffine>
-    | TreeDraft;
+    | TreeDraft
+    | PointwiseDraft
+    | ReduceDraft;
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
   const ctx: PlanContext = { resolve, info, publicConstants: vk.publicConstants, interval: (name) => interval.get(name), setInterval: (name, lo, hi) => proven.set(name, lo, hi), unsupported };
+  const declared = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
+  const ectx: ElementwiseContext = {
+    resolve,
+    info: (name) => info.get(name),
+    declared: (name) => declared.get(name),
+    relayout,
+    interval: (name) => interval.get(name),
+    setInterval: (name, lo, hi) => proven.set(name, lo, hi),
+    isOutput: (name) => outputs.has(name),
+    isPublic,
+    commit: (name, dims) => void committed.push({ name, dims, numVars: totalVars(dims) }),
+    range: (label, columns, bits, signed, numVars) => void ranges.push({ label, columns: [...columns], bits, signed, numVars }),
+    alias: (y, x) => {
+      relayout(y, info.get(x)!.dims);
+      alias.set(y, x);
+      const r = interval.get(x)!;
+      proven.set(y, r[0], r[1]);
+      if (outputs.has(y)) committedOutputs.push(y);
+    },
+    unsupported,
+  };
   for (const n of vk.nodes) {
     if (n.op === 'Gather') {
       planGather(n);
+      continue;
+    }
+    if (POINTWISE_OPS.includes(n.op)) {
+      layerDims.push(planPointwise(n, ectx));
+      continue;
+    }
+    if (n.op === 'Reduce') {
+      const d = planReduce(n, ectx);
+      if (d) layerDims.push(d);
       continue;
     }
     if (n.op === 'MlTreeEnsemble') {
@@ -342,12 +381,15 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       const off = n.attrs.offset;
       const offset = off === undefined ? 0n : typeof off === 'bigint' ? off : typeof off === 'number' && Number.isSafeInteger(off) ? BigInt(off) : unsupported(`${n.name}: offset`);
       let bound = offset < 0n ? -offset : offset;
+      let [lo, hi] = [offset, offset]; // interval arithmetic over the proven input ranges
       xs.forEach((x, j) => {
         const b = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
         bound += b * (coeffs[j] < 0n ? -coeffs[j] : coeffs[j]);
+        const [p, q] = interval.get(x)!.map((v) => v * coeffs[j]);
+        [lo, hi] = [lo + (p < q ? p : q), hi + (p < q ? q : p)];
       });
       if (bound >= FIELD_HALF) unsupported(`${n.name}: sum bound reaches p/2`);
-      proven.set(out, -bound, bound);
+      proven.set(out, lo, hi);
       if (!outputs.has(out)) committed.push({ name: out, dims: x0, numVars: totalVars(x0) });
       layerDims.push({ kind: 'wsum', node: n, params: { dims: x0, coeffs, offset }, tensors: [out, ...xs] });
       continue;
@@ -357,7 +399,13 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       const y = n.outputs[0];
       const xi = info.get(x);
       if (!xi || n.outputs.length !== 1 || !relayout(y, xi.dims)) unsupported(`${n.name}: reshape to another element count`);
-      if (isPublic(x)) unsupported(`${n.name}: reshape of a public constant`);
+      if (isPublic(x)) {
+        // a public tensor reshaped: the same public data in the output's dims
+        const t = (vk.publicConstants.get(x) ?? publics.get(x))!;
+        publics.set(y, { dims: info.get(y)!.dims, data: t.data });
+        proven.set(y, ...(interval.get(x)!));
+        continue;
+      }
       const range = interval.get(x) ?? unsupported(`${n.name}: input not available before use`);
       alias.set(y, x);
       proven.set(y, range[0], range[1]);
@@ -477,10 +525,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       keys[j] = toField(tableLo + BigInt(j));
       vals[j] = j < size ? toField(t!.data[j]) : 0n;
     }
-    // the tensor's zero padding looks up (0, 0): it must be a row
-    const zeroRow = Number(-tableLo);
-    const hasPadding = totalVars(xi!.dims) > 0 && 2 ** totalVars(xi!.dims) !== xi!.dims.reduce((a, b) => a * b, 1);
-    if (hasPadding && t!.data[zeroRow] !== 0n) unsupported(`${n.name}: the table maps 0 to ${t!.data[zeroRow]}, so the zero padding of a non-power-of-two tensor is not a table row`);
+    // only the unpadded entries are looked up (the LogUp's witness side carries their indicator)
     if (totalVars(xi!.dims) < 1) unsupported(`${n.name}: a single-element lookup`);
     let tLo = t!.data[0];
     let tHi = t!.data[0];
@@ -488,8 +533,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       if (v < tLo) tLo = v;
       if (v > tHi) tHi = v;
     }
-    // the padding rows map to 0 too
-    proven.set(y, tLo < 0n ? tLo : 0n, tHi > 0n ? tHi : 0n);
+    proven.set(y, tLo, tHi);
     committed.push({ name: y, dims: xi!.dims, numVars: totalVars(xi!.dims) });
     if (outputs.has(y)) committedOutputs.push(y);
     return { node: n, x, y, table: explicitTable(`${n.name}/table`, [keys, vals]) };
@@ -535,7 +579,17 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     const nv = totalVars(xi!.dims);
     for (const c of REQUANT_COLUMNS) committed.push({ name: cols[c], dims: xi!.dims, numVars: nv });
     if (!outputs.has(q)) committed.push({ name: q, dims: xi!.dims, numVars: nv });
-    proven.set(q, params.lo, params.hi);
+    // public multipliers: q = clamp(floor((x·M + h)/2^s)) is monotone in x (M > 0), so q lies in
+    // the image of x's proven interval; private ones: the clamp
+    const xr = interval.get(x)!;
+    const sh = BigInt(params.shift);
+    const h = params.shift > 0 ? 1n << (sh - 1n) : 0n;
+    const image = (v: bigint, m: bigint): bigint => {
+      const qp = (v * m + h) >> sh;
+      return qp < params.lo ? params.lo : qp > params.hi ? params.hi : qp;
+    };
+    if (pm || mults.length === 0) proven.set(q, params.lo, params.hi);
+    else proven.set(q, mults.map((m) => image(xr[0], m)).reduce((a, b) => (a < b ? a : b)), mults.map((m) => image(xr[1], m)).reduce((a, b) => (a > b ? a : b)));
     if (bits.r > 0) ranges.push({ label: `${n.name} remainder`, columns: [cols.r], bits: bits.r, signed: false, numVars: nv });
     ranges.push({ label: `${n.name} quotient`, columns: [cols.qp], bits: bits.qp, signed: true, numVars: nv });
     ranges.push({ label: `${n.name} clamp`, columns: [cols.u1, cols.u2, cols.w], bits: bits.nonneg, signed: false, numVars: nv });
@@ -555,7 +609,25 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return [d];
   });
 
-  const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: Math.min(TENSOR_MASK_VARS, t.numVars), ext: false })));
+  // each tensor's mask sized for its reveals (one per layer naming it, one in the merged LogUp)
+  const claimed = (l: Draft): (string | null)[] =>
+    l.kind === 'requant' ? [l.tensors.x, l.tensors.q, ...Object.values(l.tensors.cols)]
+    : l.kind === 'gather' ? [...l.slots, l.y]
+    : l.kind === 'wsum' || l.kind === 'pointwise' ? [...l.tensors]
+    : l.kind === 'matmul' || l.kind === 'reduce' ? Object.values(l.tensors)
+    : [];
+  const reveals = revealCounts(layerDims.map(claimed), ranges.map((r) => r.columns), lookupDrafts.flatMap((l) => [l.x, l.y]));
+  const maskOf = new Map(committed.map((t) => {
+    const maskVars = maskVarsFor(reveals.get(t.name) ?? 1, t.numVars, Math.min(TENSOR_MASK_VARS, t.numVars));
+    if (maskVars === null) return unsupported(`${t.name} is revealed ${reveals.get(t.name)} times, more than the mask of a ${2 ** t.numVars}-entry table hides (batching its claims is not built)`);
+    return [t.name, maskVars] as const;
+  }));
+  // columns of one range check, and a lookup's x and y, share one mask size (the larger)
+  for (const group of [...ranges.map((r) => r.columns), ...lookupDrafts.map((l) => [l.x, l.y])]) {
+    const m = Math.max(...group.map((c) => maskOf.get(c) ?? 0));
+    for (const c of group) if (maskOf.has(c)) maskOf.set(c, m);
+  }
+  const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: maskOf.get(t.name)!, ext: false })));
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
   const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
   // virtual tensors: only R (an extension table over the top variables, with its own one-coefficient mask)
@@ -609,6 +681,15 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       };
       return { ...l, refs: tr, gRef: gRefFor(l.kind === 'trees' ? treeRelationDegrees(l.params, tr) : treeLinkDegrees(l.params, tr)) };
     }
+    if (l.kind === 'pointwise') {
+      const prefs = l.tensors.map((t) => ref(t));
+      return { ...l, refs: prefs, gRef: gRefFor(pointwiseDegrees(l.params, prefs)) };
+    }
+    if (l.kind === 'reduce') {
+      const t = l.tensors;
+      const rrefs = { x: ref(t.x), out: ref(t.out), s: ref(t.s), d: ref(t.d), m: ref(t.m) };
+      return { ...l, refs: rrefs, gRef: gRefFor(reduceDegrees(l.params, rrefs)) };
+    }
     if (l.kind === 'affine') {
       const arefs: AffineRefs = { out: ref(l.tensors.out), x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public affine input is not supported`) };
       return { ...l, refs: arefs, gRef: gRefFor(affineDegrees(l.params, arefs)) };
@@ -655,7 +736,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     const xr = refs.get(l.x) ?? unsupported(`${l.node.name}: a public lookup input is not supported`);
     const yr = refs.get(l.y)!;
     if (xr.maskVars !== yr.maskVars) unsupported(`${l.node.name}: x and y masks differ`);
-    return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars } };
+    return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars, dims: info.get(l.x)!.dims } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
   return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv };

@@ -8,6 +8,8 @@ import { FormatError, VerificationError } from '../encoding/errors.js';
 import { matmulProofShape, verifyMatmul, type MatmulPublics } from '../layers/matmul.js';
 import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
+import { pointwiseProofShape, verifyPointwise } from '../layers/pointwise.js';
+import { reduceProofShape, verifyReduce } from '../layers/reduce.js';
 import { gatherProofShape, verifyGather } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { affineProofShape, verifyAffine } from '../layers/affine.js';
@@ -123,6 +125,14 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       (l.kind === 'trees' ? verifyTreeRelation : verifyTreeLink)(l.params, l.refs, l.gRef, proof, session, transcript);
       continue;
     }
+    if (l.kind === 'pointwise') {
+      verifyPointwise(l.params, l.refs, l.tensors.map((t, i) => (l.refs[i] === null ? pub(t) ?? null : null)), l.gRef, proof, sink, transcript);
+      continue;
+    }
+    if (l.kind === 'reduce') {
+      verifyReduce(l.params, l.refs, l.refs.x === null ? pub(l.tensors.x) ?? null : null, l.refs.out === null ? pub(l.tensors.out) ?? null : null, l.gRef, proof, sink, transcript);
+      continue;
+    }
     if (l.kind === 'affine') {
       verifyAffine(l.params, l.refs, l.refs.out === null ? pub(l.tensors.out) ?? null : null, l.gRef, proof, sink, transcript);
       continue;
@@ -185,6 +195,10 @@ function layerProofShape(l: LayerPlan): BatchShape {
       return gatherProofShape(l.map, l.refs);
     case 'affine':
       return affineProofShape(l.params, l.refs);
+    case 'pointwise':
+      return pointwiseProofShape(l.params, l.refs);
+    case 'reduce':
+      return reduceProofShape(l.params, l.refs);
     case 'predicate':
       return predicateProofShape(l.params, l.refs);
     case 'trees':

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { VerificationError } from '../../src/encoding/errors.js';
+import { FormatError, VerificationError } from '../../src/encoding/errors.js';
+import { paddedTable } from '../../src/layers/tensor.js';
 import { P } from '../../src/field/goldilocks.js';
 import { hashPcs } from '../../src/pcs/index.js';
 import { explicitTable } from '../../src/lookup/table.js';
@@ -47,4 +48,41 @@ test('merged LogUp: range checks and a table lookup together; a pair outside the
   bad[5] = bad[5] + 1n; // not ReLU(x) any more
   assert.throws(() => run(xs, bad, false), /./, 'the honest prover refuses');
   assert.throws(run(xs, bad, true), VerificationError);
+});
+
+test('merged LogUp with a row indicator: the padding of a 3×5 tensor is not looked up; a real row outside the table is rejected', () => {
+  // sigmoid-like table on [−8, 8): maps 0 to 5, so the zero padding (0, 0) is not a row
+  const table = explicitTable('shift16', [BigUint64Array.from({ length: 16 }, (_, j) => f(BigInt(j - 8))), BigUint64Array.from({ length: 16 }, (_, j) => BigInt(j - 8 + 5 + 8))]);
+  const dims = [3, 5];
+  const prove = (xs: bigint[], ys: bigint[], cheat: boolean) => {
+    const pad = (v: bigint[]) => paddedTable(BigInt64Array.from(v), dims);
+    const x = MaskedPoly.sample(pad(xs), 5, 2);
+    const y = MaskedPoly.sample(pad(ys), 5, 2);
+    const z = MaskedPoly.sample(BigUint64Array.from({ length: 32 }, (_, i) => BigInt(i)), 5, 2);
+    const [xr, yr, zr] = maskedLayout(0, [x, y, z].map(specOf));
+    const range: RangeShape = { numVars: 5, columns: 1, bits: 8, signed: false, limbBits: 8, valueMaskVars: 2 };
+    const look: TableLookupShape = { table, numVars: 5, maskVars: 2, dims };
+    const t = new Transcript('test/lookups/rows');
+    const s = new ProverSession(hashPcs, t);
+    s.commit([x, y, z].flatMap((p) => p.commitPolys()));
+    const proof = proveRanges([range], [[z]], [[zr]], s, t, { unsafeAllowMisses: cheat }, [{ shape: look, x, y, xRef: xr, yRef: yr }]);
+    const openings = s.finish();
+    const commitments = s.commitments.slice();
+    return (shape: TableLookupShape = look) => {
+      const tv = new Transcript('test/lookups/rows');
+      const v = new VerifierSession(hashPcs, tv, commitments);
+      v.receive();
+      verifyRanges([range], proof, [[zr]], v, tv, [{ shape, xRef: xr, yRef: yr }]);
+      v.finish(openings);
+    };
+  };
+  const xs = Array.from({ length: 15 }, () => BigInt(Math.floor(Math.random() * 16) - 8));
+  const ys = xs.map((v) => v + 13n);
+  const ok = prove(xs, ys, false);
+  ok();
+  // without the indicator the same proof does not verify (the padding rows would count)
+  assert.throws(() => ok({ table, numVars: 5, maskVars: 2 }), (e: unknown) => e instanceof VerificationError || e instanceof FormatError || e instanceof RangeError);
+  const bad = ys.slice();
+  bad[14] += 1n; // the last REAL entry
+  assert.throws(prove(xs, bad, true), VerificationError);
 });
