@@ -12,6 +12,7 @@ import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
+import { prepareModel } from '../quant/models-harness.js';
 import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
 import { ensureModel } from '../../src/train/models.js';
 import { loadMnist, MNIST_PIXELS } from '../../src/train/mnist-data.js';
@@ -28,9 +29,13 @@ test('shared models: every model in the proven subset proves and verifies; the o
     const file = readdirSync(join(dir, m)).find((f) => f.endsWith('.onnx'));
     const casePath = join(dir, m, 'case.json');
     if (!file || !existsSync(casePath)) continue;
+    const set = (JSON.parse(readFileSync(casePath, 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
+    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
     let graph;
     try {
-      graph = compile(readFileSync(join(dir, m, file)), { file });
+      // symbolic dims bound to the case's input sizes, as the compiler's models test does
+      const prepared = prepareModel(readFileSync(join(dir, m, file)), inputs);
+      graph = compile(prepared.bytes, { file, dims: prepared.dims });
     } catch {
       continue; // compile coverage is the compiler's test
     }
@@ -42,8 +47,6 @@ test('shared models: every model in the proven subset proves and verifies; the o
       refused.push(`${m}: ${(e as Error).message}`);
       continue;
     }
-    const set = (JSON.parse(readFileSync(casePath, 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
-    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
     const { tensors } = quantizeInputs(graph, inputs);
     const { proof, outputs } = prove(pk, tensors, { context: m });
     const res = verify(vk, proof, { context: m });

@@ -42,7 +42,7 @@ export const TOL_STEPS = 64;
  * Binds each symbolic input dim (dim_param) to the size the case's first input set has there;
  * an anonymous dynamic dim (dim_value −1) is fixed in the model bytes the same way.
  */
-function prepareModel(bytes: Uint8Array, sample: Record<string, Tensor>): { bytes: Uint8Array; dims: Record<string, number> } {
+export function prepareModel(bytes: Uint8Array, sample: Record<string, Tensor>): { bytes: Uint8Array; dims: Record<string, number> } {
   const model = proto.ModelProto.decode(bytes);
   const dims: Record<string, number> = {};
   let patched = false;
