@@ -134,7 +134,8 @@ function roundUp(x: number, m: number): number {
   return Math.ceil(x / m) * m;
 }
 
-function sharedMemoryAvailable(): boolean {
+/** Whether this platform can create shared WebAssembly memory (the worker pools need it). */
+export function sharedMemoryAvailable(): boolean {
   if (typeof SharedArrayBuffer !== 'function') return false;
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });

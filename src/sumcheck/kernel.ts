@@ -18,7 +18,7 @@ import { wasmBase64 } from '../gen/sumcheck.wasm.js';
 import { wasmBase64 as sharedBase64 } from '../gen/sumcheck-shared.wasm.js';
 import type { Fp2 } from '../field/ext.js';
 import { P } from '../field/goldilocks.js';
-import { fieldThreads } from '../field/kernel.js';
+import { fieldThreads, sharedMemoryAvailable } from '../field/kernel.js';
 import { createNodePool } from '../field/pool-node.js';
 import type { KernelCall, KernelPool } from '../field/pool.js';
 
@@ -67,15 +67,6 @@ interface Reduction {
   readonly parts: readonly number[];
 }
 
-function sharedMemoryAvailable(): boolean {
-  if (typeof SharedArrayBuffer !== 'function') return false;
-  try {
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
 /** Pairs per block in roundTerm (must match BLOCK in assembly/sumcheck.ts). */
 export const BLOCK = 128;
 
