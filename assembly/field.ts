@@ -9,6 +9,8 @@
 // Arithmetic is branch-free (select) so the hot loops have no data-dependent branches.
 
 import { P, EPS, LO32, reduce128, reduceSmall, mul, mul7, add, sub } from './lib/goldilocks';
+// Extension products leave their result in e0, e1 (lib/ext.ts).
+import { extMul as extMulTo, r0 as e0, r1 as e1 } from './lib/ext';
 
 // ---------------------------------------------------------------- scalar arithmetic
 
@@ -30,21 +32,6 @@ function pow(a: u64, e: u64): u64 {
 
 function inv(a: u64): u64 {
   return pow(a, P - 2);
-}
-
-// Extension products leave their result in these globals (AssemblyScript has no tuples;
-// globals are registers after optimization).
-let e0: u64 = 0;
-let e1: u64 = 0;
-
-/** (a0 + a1 X)(b0 + b1 X) with X^2 = 7, Karatsuba: three base products. */
-// @ts-ignore: decorator
-@inline function extMulTo(a0: u64, a1: u64, b0: u64, b1: u64): void {
-  const m0 = mul(a0, b0);
-  const m1 = mul(a1, b1);
-  const m2 = mul(add(a0, a1), add(b0, b1));
-  e0 = add(m0, mul7(m1));
-  e1 = sub(sub(m2, m0), m1);
 }
 
 /** Finishes a lazy sum: acc + carries·2^64 with carries < 2^32. */

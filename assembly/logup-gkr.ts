@@ -7,19 +7,8 @@
 // Extension vectors hold two words per entry (c0, c1); every word is canonical (< p).
 // Branch-free arithmetic, as in sumcheck.ts.
 
-import { add as addp, sub as subp, mul as mulp, mul7 } from './lib/goldilocks';
-
-let r0: u64 = 0;
-let r1: u64 = 0;
-
-// @ts-ignore: decorator
-@inline function extMul(a0: u64, a1: u64, b0: u64, b1: u64): void {
-  const m0 = mulp(a0, b0);
-  const m1 = mulp(a1, b1);
-  const m2 = mulp(addp(a0, a1), addp(b0, b1));
-  r0 = addp(m0, mul7(m1));
-  r1 = subp(subp(m2, m0), m1);
-}
+import { add as addp, sub as subp, mul as mulp } from './lib/goldilocks';
+import { r0, r1, extMul } from './lib/ext';
 
 /** out[i] = (c0 + c1 X) − a[i] for a base vector a (n entries); out is an extension vector. */
 export function shiftedBase(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {

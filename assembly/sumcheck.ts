@@ -9,20 +9,7 @@
 // Arithmetic is branch-free (select) so the timing of the hot loops does not depend on values.
 
 import { P, EPS, LO32, add as addp, sub as subp, reduce128 as reduce, mul as mulp, mul7 } from './lib/goldilocks';
-
-// Results of extension products (AssemblyScript has no tuples; these become registers).
-let r0: u64 = 0;
-let r1: u64 = 0;
-
-/** (a0 + a1 X)(b0 + b1 X), X^2 = 7, with three base products (Karatsuba). */
-// @ts-ignore: decorator
-@inline function extMul(a0: u64, a1: u64, b0: u64, b1: u64): void {
-  const m0 = mulp(a0, b0);
-  const m1 = mulp(a1, b1);
-  const m2 = mulp(addp(a0, a1), addp(b0, b1));
-  r0 = addp(m0, mul7(m1));
-  r1 = subp(subp(m2, m0), m1);
-}
+import { r0, r1, extMul, setExt } from './lib/ext';
 
 /** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
 const BLOCK: i32 = 128;
@@ -452,8 +439,7 @@ export function roundProd3(a: usize, aExt: i32, b: usize, c: usize, nPairs: i32,
   const m0 = mulp(a0, a0);
   const m1 = mulp(a1, a1);
   const m2 = mulp(a0, a1);
-  r0 = addp(m0, mul7(m1));
-  r1 = addp(m2, m2);
+  setExt(addp(m0, mul7(m1)), addp(m2, m2));
 }
 
 /** x^e in the base field for 1 ≤ e ≤ 2^16 (left-to-right square and multiply on e's bits). */
@@ -482,8 +468,7 @@ export function roundProd3(a: usize, aExt: i32, b: usize, c: usize, nPairs: i32,
       y1 = r1;
     }
   }
-  r0 = y0;
-  r1 = y1;
+  setExt(y0, y1);
 }
 
 /** x^7 (the S-box): x², x³, x⁶, x⁷. */
@@ -545,8 +530,7 @@ export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: 
           extMul(r0, r1, w0, w1);
         } else {
           const p = e == 7 ? basePow7(v0) : basePow(v0, e, top);
-          r0 = mulp(p, w0);
-          r1 = mulp(p, w1);
+          setExt(mulp(p, w0), mulp(p, w1));
         }
         store<u64>(o, addp(load<u64>(o), r0));
         store<u64>(o, addp(load<u64>(o, 8), r1), 8);
@@ -735,14 +719,12 @@ export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i3
       const y = dp + (<usize>j << 4);
       const o = acc + (<usize>j << 4);
       if (j == 0) {
-        r0 = load<u64>(x);
-        r1 = load<u64>(x, 8);
+        setExt(load<u64>(x), load<u64>(x, 8));
       } else if (aExt != 0) {
         extMul(load<u64>(x), load<u64>(x, 8), load<u64>(y), load<u64>(y, 8));
       } else {
         const dj = load<u64>(y);
-        r0 = mulp(load<u64>(x), dj);
-        r1 = mulp(load<u64>(x, 8), dj);
+        setExt(mulp(load<u64>(x), dj), mulp(load<u64>(x, 8), dj));
       }
       store<u64>(o, addp(load<u64>(o), r0));
       store<u64>(o, addp(load<u64>(o, 8), r1), 8);

@@ -29,15 +29,11 @@ import type { LookupShape } from '../../src/lookup/logup.js';
 import { proveLookupsGkr, verifyLookupsGkr, writeLookupGkrProof, type LookupGkrChallenges, type LookupGkrProof } from '../../src/lookup/logup-gkr.js';
 import { rangeTable } from '../../src/lookup/table.js';
 import { RecordingPort } from './port.js';
+import { assertNoCandidateMatches, assertUniformAndWitnessIndependent, matchCount, revealedSet, secretColumn as column } from './zk-scaffold.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
 const SHAPE: LookupShape = { relations: [{ table: rangeTable(8), columns: [{ numVars: 2, components: 1, maskVars: 1 }] }], extras: [], checks: [] };
-const REST = [17n, 42n, 99n];
 const D = 9; // 256 table leaves at offset 0, the 4 column leaves at 256, zero fractions up to 512
-
-function column(s: bigint): BigUint64Array {
-  return BigUint64Array.from([s, ...REST]);
-}
 
 interface Run {
   proof: LookupGkrProof;
@@ -102,54 +98,23 @@ function unmaskedQuantities(c: bigint, ch: LookupGkrChallenges): Fp2[] {
   return out;
 }
 
-function matches(revealed: ReadonlySet<string>, qs: readonly Fp2[]): number {
-  return qs.filter((x) => revealed.has(`${x[0]},${x[1]}`)).length;
-}
-
 test('zk brute force (LogUp-GKR): no candidate value matches a revealed element', () => {
   for (const secret of FULL ? [0n, 17n, 128n, 255n] : [5n, 200n]) {
     const r = run(secret);
-    const seen = new Set(r.revealed.map((x) => `${x[0]},${x[1]}`));
-    for (let c = 0n; c < 256n; c++) assert.equal(matches(seen, unmaskedQuantities(c, r.ch)), 0, `candidate ${c} matches a revealed value (secret ${secret})`);
+    assertNoCandidateMatches(r.revealed, (c) => unmaskedQuantities(c, r.ch), secret);
   }
 });
 
 test('zk brute force control (LogUp-GKR): with every mask zero the secret is singled out', () => {
   const secret = 77n;
   const r = run(secret, true);
-  const seen = new Set(r.revealed.map((x) => `${x[0]},${x[1]}`));
-  const own = matches(seen, unmaskedQuantities(secret, r.ch));
+  const seen = revealedSet(r.revealed);
+  const own = matchCount(seen, unmaskedQuantities(secret, r.ch));
   assert.ok(own > 0);
-  for (let c = 0n; c < 256n; c++) if (c !== secret) assert.ok(matches(seen, unmaskedQuantities(c, r.ch)) < own, `candidate ${c} not told apart`);
+  for (let c = 0n; c < 256n; c++) if (c !== secret) assert.ok(matchCount(seen, unmaskedQuantities(c, r.ch)) < own, `candidate ${c} not told apart`);
 });
 
-function chi2(counts: readonly number[], expected: number): number {
-  return counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
-}
-
 test('zk distribution (LogUp-GKR): revealed elements uniform and independent of the witness', () => {
-  const proofs = FULL ? 400 : 120;
-  const words = (bytes: Uint8Array) => {
-    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return Array.from({ length: bytes.length / 8 }, (_, i) => v.getBigUint64(8 * i, true));
-  };
-  const samples = [3n, 250n].map((secret) => Array.from({ length: proofs }, () => words(run(secret).bytes)));
-  const positions = samples[0][0].length;
   // 15 degrees of freedom: P(χ² > 70) ≈ 4e-9 per test; ~3000 tests stay below 2e-5.
-  const LIMIT = 70;
-  for (let pos = 0; pos < positions; pos++) {
-    const hist = samples.map((ws) => {
-      const h = new Array(16).fill(0);
-      for (const w of ws) h[Number(w[pos] >> 60n)]++;
-      return h;
-    });
-    hist.forEach((h, wi) => assert.ok(chi2(h, proofs / 16) < LIMIT, `position ${pos} witness ${wi} not uniform: ${h}`));
-    let x2 = 0;
-    for (let b = 0; b < 16; b++) {
-      const tot = hist[0][b] + hist[1][b];
-      if (tot === 0) continue;
-      for (let wi = 0; wi < 2; wi++) x2 += (hist[wi][b] - tot / 2) ** 2 / (tot / 2);
-    }
-    assert.ok(x2 < LIMIT, `position ${pos} depends on the witness (χ² ${x2.toFixed(1)})`);
-  }
+  assertUniformAndWitnessIndependent((secret) => run(secret).bytes, [3n, 250n], FULL ? 400 : 120, 70);
 });

@@ -14,7 +14,6 @@
 // value, a constant); it cannot by itself see a leak that only shows relative to the
 // challenges — that is what the brute-force test is for.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as E from '../../src/field/ext.js';
 import type { Fp2 } from '../../src/field/ext.js';
 import { Transcript } from '../../src/transcript/transcript.js';
@@ -23,14 +22,10 @@ import { maskedLayout, specOf } from '../../src/sumcheck/session.js';
 import { proveRange, verifyRange, serializeRangeProof, type RangeShape } from '../../src/lookup/range.js';
 import { RecordingPort } from './port.js';
 import { mle } from '../sumcheck/helpers.js';
+import { assertNoCandidateMatches, assertUniformAndWitnessIndependent, secretColumn as column } from './zk-scaffold.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
 const S: RangeShape = { numVars: 2, columns: 1, bits: 8, signed: false, limbBits: 8, valueMaskVars: 1 };
-const REST = [17n, 42n, 99n];
-
-function column(s: bigint): BigUint64Array {
-  return BigUint64Array.from([s, ...REST]);
-}
 
 interface Run {
   proofBytes: Uint8Array;
@@ -92,41 +87,11 @@ function unmaskedQuantities(c: bigint, point: readonly Fp2[], alpha: Fp2): Fp2[]
 test('zk brute force (range check): no candidate value matches a revealed element', () => {
   for (const secret of [0n, 128n, 255n]) {
     const r = run(secret);
-    const seen = new Set(r.revealed.map((x) => `${x[0]},${x[1]}`));
-    for (let c = 0n; c < 256n; c++) {
-      for (const q of unmaskedQuantities(c, r.point, r.alpha)) assert.ok(!seen.has(`${q[0]},${q[1]}`), `candidate ${c} matches a revealed value (secret ${secret})`);
-    }
+    assertNoCandidateMatches(r.revealed, (c) => unmaskedQuantities(c, r.point, r.alpha), secret);
   }
 });
 
-function chi2(counts: readonly number[], expected: number): number {
-  return counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
-}
-
 test('zk distribution (range check): revealed elements uniform and independent of the witness', () => {
-  const proofs = FULL ? 400 : 120;
-  const words = (bytes: Uint8Array) => {
-    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return Array.from({ length: bytes.length / 8 }, (_, i) => v.getBigUint64(8 * i, true));
-  };
-  const samples = [3n, 250n].map((secret) => Array.from({ length: proofs }, () => words(run(secret).proofBytes)));
-  const positions = samples[0][0].length;
   // 15 degrees of freedom: P(χ² > 60) ≈ 2e-7 per test, so a few hundred tests stay below 1e-4.
-  const LIMIT = 60;
-  for (let pos = 0; pos < positions; pos++) {
-    const hist = samples.map((ws) => {
-      const h = new Array(16).fill(0);
-      for (const w of ws) h[Number(w[pos] >> 60n)]++;
-      return h;
-    });
-    hist.forEach((h, wi) => assert.ok(chi2(h, proofs / 16) < LIMIT, `position ${pos} witness ${wi} not uniform: ${h}`));
-    // homogeneity between the two witnesses
-    let x2 = 0;
-    for (let b = 0; b < 16; b++) {
-      const tot = hist[0][b] + hist[1][b];
-      if (tot === 0) continue;
-      for (let wi = 0; wi < 2; wi++) x2 += (hist[wi][b] - tot / 2) ** 2 / (tot / 2);
-    }
-    assert.ok(x2 < LIMIT, `position ${pos} depends on the witness (χ² ${x2.toFixed(1)})`);
-  }
+  assertUniformAndWitnessIndependent((secret) => run(secret).proofBytes, [3n, 250n], FULL ? 400 : 120, 60);
 });
