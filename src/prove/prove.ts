@@ -24,6 +24,7 @@ import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } fro
 import { paddedTable } from '../layers/tensor.js';
 import { proveRanges, serializeRanges } from '../layers/ranges.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
+import { MaskBanks } from '../sumcheck/mask-banks.js';
 import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
@@ -115,8 +116,16 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   // commitment 0: masked private tensors, then the layers' round masks
   const masked = new Map<string, MaskedPoly>();
+  const banked = new Map<string, MaskBanks>();
   for (const t of plan.committed) {
     const ref = plan.refs.get(t.name)!;
+    const bankVars = plan.banks.get(t.name);
+    if (bankVars !== undefined) {
+      const b = new MaskBanks(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars, bankVars);
+      banked.set(t.name, b);
+      masked.set(t.name, b.banks[0]);
+      continue;
+    }
     masked.set(t.name, t.name === WEIGHTS_VECTOR ? priv!.vector : MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
   }
   // virtual tensors: ŷ = y + Z·R for the consumers, only R (masked once more) committed
@@ -129,7 +138,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   for (const [name, m] of priv?.views ?? []) masked.set(name, m);
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
   const polys = [
-    ...plan.committed.flatMap((t) => masked.get(t.name)!.commitPolys()),
+    ...plan.committed.flatMap((t) => (banked.get(t.name) ?? masked.get(t.name)!).commitPolys()),
     ...plan.virtuals.flatMap((v) => virtualMasks.get(v.name)!.commitPolys()),
     ...viewMaskPolys(priv),
     ...gMasks.flatMap((g) => g.polys()),
@@ -140,7 +149,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const digestMasks = priv ? commitDigestMasks(priv, session) : null;
 
   const layers = new ByteWriter();
-  const table = (name: string): MaskedPoly | BigUint64Array => {
+  // a layer reads each banked tensor through the bank the plan assigned to it (plan-reveals.ts)
+  const layerMasked = (i: number): ReadonlyMap<string, MaskedPoly> =>
+    plan.layerBanks[i].size === 0 ? masked : new Map([...masked, ...[...plan.layerBanks[i]].map(([name, j]) => [name, banked.get(name)!.banks[j]] as const)]);
+  const tableOf = (masked: ReadonlyMap<string, MaskedPoly>) => (name: string): MaskedPoly | BigUint64Array => {
     const m = masked.get(name);
     if (m) return m;
     return paddedTable((plan.publics.get(name) ?? values.get(name)!).data, plan.dims.get(name)!);
@@ -148,6 +160,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   // claims on virtual tensors go to their producing Gather, the others to the PCS
   const sink = new ClaimRouter(session);
   plan.layers.forEach((l, i) => {
+    const masked = layerMasked(i);
+    const table = tableOf(masked);
     if (l.kind === 'gather') {
       const y = l.tensors.y;
       const out = l.refs.out.kind === 'virtual' ? { virtualMask: virtualMasks.get(y)! } : table(y);

@@ -34,6 +34,11 @@ export interface MaskedRef {
    * (`f[0]`), with its own mask R at `r`. Absent: f is the table itself.
    */
   readonly view?: readonly { readonly coeff: bigint; readonly suffix: readonly bigint[] }[];
+  /**
+   * A banked mask (mask-banks.ts): R's vectors hold 2^vars masks of 2^maskVars entries each and
+   * this reference reads mask `index` (R at the top coordinates followed by index's bits).
+   */
+  readonly bank?: { readonly index: number; readonly vars: number };
 }
 
 /** Where a sumcheck mask g sits (its c0 and c1 coefficient vectors). */
@@ -73,7 +78,7 @@ export function specOf(p: MaskedPoly): MaskedSpec {
 export function maskedClaim(ref: MaskedRef, point: readonly Fp2[], value: Fp2, inner?: { readonly point: readonly Fp2[]; readonly coeff: Fp2 }): LinearClaim {
   if (point.length !== ref.numVars) throw new RangeError(`maskedClaim: point of ${point.length} coordinates for ${ref.numVars} variables`);
   const z = zEval(point);
-  const top = point.slice(ref.numVars - ref.maskVars);
+  const top = [...point.slice(ref.numVars - ref.maskVars), ...bankPoint(ref)];
   const terms: ClaimTerm[] = [];
   if (ref.view) {
     const at = inner?.point ?? point;
@@ -86,6 +91,12 @@ export function maskedClaim(ref: MaskedRef, point: readonly Fp2[], value: Fp2, i
   }
   terms.push({ poly: ref.r[0], coeff: z, point: top }, { poly: ref.r[1], coeff: E.mul(z, X), point: top });
   return { terms, value };
+}
+
+/** The coordinates that select a reference's bank of R (none for an unbanked mask). */
+function bankPoint(ref: MaskedRef): Fp2[] {
+  const b = ref.bank;
+  return b === undefined ? [] : Array.from({ length: b.vars }, (_, i) => ((b.index >> i) & 1 ? E.ONE : E.ZERO));
 }
 
 /** The claim g(point) = value as one linear claim (a dense functional on g's coefficients). */

@@ -15,7 +15,7 @@ import { HashPcs, type HashPcsProof, type HashPcsState } from '../pcs/index.js';
 import { ReducingPcs } from '../sumcheck/reduce.js';
 import { affineDegrees, type AffineParams, type AffineRefs } from '../layers/affine.js';
 import { predicateDegrees, type PredicateParams, type PredicateRefs } from '../layers/predicate.js';
-import { planAffine, planPredicate, planTrees, type PlanContext, type TreeDraft, type TreeTensors } from './plan-ml.js';
+import { planAffine, planPredicate, planTrees, type PlanContext, type PredicateDraft, type TreeDraft, type TreeTensors } from './plan-ml.js';
 import { treeColumnDims, treeLinkDegrees, treeRelationDegrees, type TreeParams, type TreeRefs } from '../layers/tree-ensemble.js';
 import type { OutputStatement } from './statement.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
@@ -27,7 +27,7 @@ import { reduceDegrees } from '../layers/reduce.js';
 import type { PlanContext as ElementwiseContext } from './plan-context.js';
 import { planPointwise, type PointwiseDraft, type PointwisePlan } from './plan-pointwise.js';
 import { planReduce, type ReduceDraft, type ReducePlan } from './plan-reduce.js';
-import { maskVarsFor, revealCounts } from './plan-reveals.js';
+import { assignBanks, maskVarsFor, revealCounts } from './plan-reveals.js';
 import type { IrTensor } from '../ir/types.js';
 import { gatherDegrees, type GatherOutput, type GatherRefs } from '../layers/gather.js';
 import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
@@ -171,6 +171,10 @@ export interface ModelPlan {
   readonly views: ReadonlyMap<string, MaskedRef>;
   /** Private parameters and their fingerprint proof (null: none). */
   readonly weights: PrivatePlan | null;
+  /** Bank variables of the committed tensors with banked masks (plan-reveals.ts); a layer's refs name its bank. */
+  readonly banks: ReadonlyMap<string, number>;
+  /** Per layer (as `layers`): the bank each banked tensor uses there (absent: bank 0). */
+  readonly layerBanks: readonly ReadonlyMap<string, number>[];
 }
 
 function nextPow2(n: number): number {
@@ -609,27 +613,32 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return [d];
   });
 
-  // each tensor's mask sized for its reveals (one per layer naming it, one in the merged LogUp)
-  const claimed = (l: Draft): (string | null)[] =>
+  // each tensor's mask sized for its reveals (one per layer naming it, one in the merged LogUp);
+  // a small table revealed more often than its own size gets banks of masks (plan-reveals.ts)
+  const claimed = (l: Draft | PredicateDraft): (string | null)[] =>
     l.kind === 'requant' ? [l.tensors.x, l.tensors.q, ...Object.values(l.tensors.cols)]
     : l.kind === 'gather' ? [...l.slots, l.y]
     : l.kind === 'wsum' || l.kind === 'pointwise' ? [...l.tensors]
     : l.kind === 'matmul' || l.kind === 'reduce' ? Object.values(l.tensors)
-    : [];
-  const reveals = revealCounts(layerDims.map(claimed), ranges.map((r) => r.columns), lookupDrafts.flatMap((l) => [l.x, l.y]));
-  const maskOf = new Map(committed.map((t) => {
-    const maskVars = maskVarsFor(reveals.get(t.name) ?? 1, t.numVars, Math.min(TENSOR_MASK_VARS, t.numVars));
-    if (maskVars === null) return unsupported(`${t.name} is revealed ${reveals.get(t.name)} times, more than the mask of a ${2 ** t.numVars}-entry table hides (batching its claims is not built)`);
-    return [t.name, maskVars] as const;
-  }));
+    : l.kind === 'trees' ? [l.tensors.e, ...l.tensors.s, ...l.tensors.g, ...l.tensors.u]
+    : l.kind === 'trees-link' ? [...l.tensors.g, l.tensors.x]
+    : l.kind === 'affine' ? [l.tensors.x, l.tensors.out]
+    : [l.tensors.out, l.tensors.slack];
+  const siteNames = [...predicateDrafts, ...[...layerDims].reverse()].map(claimed);
+  const logupColumns = [...ranges.map((r) => r.columns), ...lookupDrafts.map((l) => [l.x, l.y])];
+  const reveals = revealCounts(siteNames, logupColumns, []);
+  const maskOf = new Map(committed.map((t) => [t.name, maskVarsFor(reveals.get(t.name) ?? 1, t.numVars, Math.min(TENSOR_MASK_VARS, t.numVars))] as const));
   // columns of one range check, and a lookup's x and y, share one mask size (the larger)
-  for (const group of [...ranges.map((r) => r.columns), ...lookupDrafts.map((l) => [l.x, l.y])]) {
+  for (const group of logupColumns) {
     const m = Math.max(...group.map((c) => maskOf.get(c) ?? 0));
     for (const c of group) if (maskOf.has(c)) maskOf.set(c, m);
   }
+  const banks = assignBanks(siteNames, new Set(logupColumns.flat()), (name) => maskOf.get(name));
   const layout = maskedLayout(0, committed.map((t) => ({ numVars: t.numVars, maskVars: maskOf.get(t.name)!, ext: false })));
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
-  const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, 1 << layout[i].maskVars, 1 << layout[i].maskVars]);
+  // the merged LogUp (and every other reader outside the layers) reads bank 0
+  for (const [name, vars] of banks.vars) refs.set(name, { ...refs.get(name)!, bank: { index: 0, vars } });
+  const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, ...Array<number>(2).fill(1 << (layout[i].maskVars + (banks.vars.get(t.name) ?? 0)))]);
   // virtual tensors: only R (an extension table over the top variables, with its own one-coefficient mask)
   const virtualPlans: VirtualPlan[] = virtuals.map((v, k) => {
     const [mask] = maskedLayout(0, [{ numVars: v.maskVars, maskVars: 0, ext: true }], sizes.length);
@@ -660,7 +669,14 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       next += 2;
     }
   }
-  const ref = (name: string | null): MaskedRef | null => (name === null ? null : refs.get(name) ?? null);
+  // a layer's reference to a banked tensor reads the bank assigned to that layer
+  let site = 0;
+  const ref = (name: string | null): MaskedRef | null => {
+    const r = name === null ? undefined : refs.get(name);
+    const vars = name === null ? undefined : banks.vars.get(name);
+    if (r === undefined || vars === undefined) return r ?? null;
+    return { ...r, bank: { index: banks.layers[site].get(name!) ?? 0, vars } };
+  };
   const gRefFor = (degrees: number[]): GMaskRef => {
     const gLen = nextPow2(maskLength(degrees));
     const gRef: GMaskRef = { commitment: 0, g: [next, next + 1], degrees };
@@ -668,12 +684,14 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     next += 2;
     return gRef;
   };
-  const predicateLayers: LayerPlan[] = predicateDrafts.map((d) => {
+  const predicateLayers: LayerPlan[] = predicateDrafts.map((d, i) => {
+    site = i;
     const out = ref(d.tensors.out) ?? unsupported(`output ${d.tensors.output} is private but not committed`);
     const prefs: PredicateRefs = { out, slack: ref(d.tensors.slack) };
     return { kind: 'predicate', params: d.params, tensors: d.tensors, refs: prefs, gRef: gRefFor(predicateDegrees(d.params, prefs)) };
   });
-  const layers: LayerPlan[] = [...predicateLayers, ...[...layerDims].reverse().map((l): LayerPlan => {
+  const layers: LayerPlan[] = [...predicateLayers, ...[...layerDims].reverse().map((l, i): LayerPlan => {
+    site = predicateDrafts.length + i;
     if (l.kind === 'trees' || l.kind === 'trees-link') {
       const tr: TreeRefs = {
         e: ref(l.tensors.e)!, s: l.tensors.s.map((c) => ref(c)!), g: l.tensors.g.map((c) => ref(c)!), u: l.tensors.u.map((c) => ref(c)!),
@@ -739,7 +757,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars, dims: info.get(l.x)!.dims } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv };
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers };
 }
 
 /** The committed vector V of the private parameters (the fingerprint's preimage). */
