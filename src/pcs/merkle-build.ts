@@ -1,24 +1,6 @@
-// Prover side of the Merkle tree: hashes every leaf and node. Bulk hashing uses node:crypto
-// when the platform has it (same bytes as @noble/hashes, several times faster), reached through
-// process.getBuiltinModule so that no static Node import enters a browser bundle; elsewhere it
-// falls back to @noble/hashes.
-import { sha256 } from '@noble/hashes/sha2.js';
+// Prover side of the Merkle tree: hashes every leaf and node.
+import { sha256 as sha } from '../transcript/sha256.js';
 import { DIGEST_BYTES, NODE_PREFIX, multiproofSiblings } from './merkle.js';
-
-type OneShot = (alg: string, data: Uint8Array, encoding: 'buffer') => Uint8Array;
-
-/** node:crypto's one-shot hash (Node ≥ 20.12), reached without a static import. */
-function nodeHash(): OneShot | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:crypto') as { hash?: OneShot } | undefined;
-  return typeof mod?.hash === 'function' ? mod.hash : undefined;
-}
-
-const oneShot = nodeHash();
-
-function sha(data: Uint8Array): Uint8Array {
-  return oneShot !== undefined ? oneShot('sha256', data, 'buffer') : sha256(data);
-}
 
 /** All levels of the tree: levels[0] holds the N leaf hashes, levels[logN] the root (32 bytes each). */
 export function buildTree(leaves: Uint8Array, leafBytes: number, logN: number): Uint8Array[] {

@@ -1,4 +1,4 @@
-// Merkle trees over SHA-256 for the commitment (verifier side: portable, @noble/hashes only).
+// Merkle trees over SHA-256 for the commitment (verifier side: portable, see transcript/sha256.ts).
 //
 // Leaf j of a tree over N = 2^logN leaves is the byte string salt_j ‖ column_j (see
 // prover.ts): 16 + 8·rows bytes, a multiple of 8. Leaf hash = SHA-256(leaf); inner node =
@@ -6,7 +6,7 @@
 // apart (and the leaf needs no prefix, so the prover hashes it in place, one call per leaf). Openings of several leaves share one
 // deduplicated set of sibling hashes (a "multiproof"): level by level, from the leaves up, in
 // increasing node index, every sibling that the verifier cannot compute itself.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../transcript/sha256.js';
 
 export const DIGEST_BYTES = 32;
 export const NODE_PREFIX = 0x01;
@@ -17,7 +17,11 @@ export function hashLeaf(leaf: Uint8Array): Uint8Array {
 }
 
 export function hashNode(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256.create().update(Uint8Array.of(NODE_PREFIX)).update(left).update(right).digest();
+  const node = new Uint8Array(1 + 2 * DIGEST_BYTES);
+  node[0] = NODE_PREFIX;
+  node.set(left, 1);
+  node.set(right, 1 + DIGEST_BYTES);
+  return sha256(node);
 }
 
 /** The node indices, level by level, whose hashes a multiproof for `indices` carries. */

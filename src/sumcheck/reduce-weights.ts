@@ -74,13 +74,39 @@ export function weightTable(concat: Concatenation, sizes: readonly number[], cla
   return W;
 }
 
-/** eq(bits(index), s) = Π_k (bit_k ? s_k : 1 − s_k). */
-export function eqAtIndex(s: readonly Fp2[], index: number): Fp2 {
-  let acc: Fp2 = E.ONE;
-  s.forEach((x, k) => {
-    acc = E.mul(acc, Math.floor(index / 2 ** k) % 2 === 1 ? x : E.sub(E.ONE, x));
-  });
-  return acc;
+/**
+ * eq(bits(m), s[k..]) for many (k, m) at one point s — the share of an aligned block
+ * [m·2^k, (m+1)·2^k) of a concatenation. Memoized over shared high bits: blocks of one
+ * concatenation mostly differ in a few low bits of m, so a verifier with hundreds of committed
+ * vectors pays a few multiplications per vector instead of one per variable.
+ */
+export class HighBitsEq {
+  private readonly oneMinus: readonly Fp2[];
+  // key m·64 + k (m < 2^46 keeps it a safe integer)
+  private readonly memo = new Map<number, Fp2>();
+
+  constructor(private readonly s: readonly Fp2[]) {
+    this.oneMinus = s.map((x) => E.sub(E.ONE, x));
+  }
+
+  at(k: number, m: number): Fp2 {
+    const pending: number[] = [];
+    let acc: Fp2 = E.ONE;
+    for (; k < this.s.length; k++, m = Math.floor(m / 2)) {
+      const hit = this.memo.get(m * 64 + k);
+      if (hit !== undefined) {
+        acc = hit;
+        break;
+      }
+      pending.push(k, m);
+    }
+    for (let i = pending.length - 2; i >= 0; i -= 2) {
+      const [pk, pm] = [pending[i], pending[i + 1]];
+      acc = E.mul(acc, pm % 2 === 1 ? this.s[pk] : this.oneMinus[pk]);
+      this.memo.set(pm * 64 + pk, acc);
+    }
+    return acc;
+  }
 }
 
 /**
@@ -120,27 +146,25 @@ function denseAt(a: ExtVec, s: readonly Fp2[]): Fp2 {
 /** W(s) at a point of concat.numVars coordinates (verifier side). */
 export function weightAt(concat: Concatenation, sizes: readonly number[], claims: readonly LinearClaim[], lambdas: readonly Fp2[], s: readonly Fp2[]): Fp2 {
   if (s.length !== concat.numVars) throw new RangeError(`weightAt: point of ${s.length} coordinates for ${concat.numVars} variables`);
-  const hiCache = new Map<number, Fp2>();
+  const high = new HighBitsEq(s);
   // many terms share a point and a size (a layer's tables end at one point; f's mask R's c0 and c1)
-  const innerCache = new Map<string, Fp2>();
+  // (keyed by the point array's identity and the size: stringifying field elements costs more than it saves)
+  const innerCache = new Map<readonly Fp2[], Map<number, Fp2>>();
   let total: Fp2 = E.ZERO;
   claims.forEach((c, ci) => {
     for (const t of c.terms) {
       if ('layoutPoint' in t) throw new RangeError('weightAt: layout term');
       const size = sizes[t.poly];
       const vars = varsOf(size);
-      let hi = hiCache.get(t.poly);
-      if (hi === undefined) {
-        hi = eqAtIndex(s.slice(vars), concat.offsets[t.poly] / 2 ** vars);
-        hiCache.set(t.poly, hi);
-      }
+      const hi = high.at(vars, concat.offsets[t.poly] / 2 ** vars);
       const lo = s.slice(0, vars);
       let inner: Fp2;
       if ('point' in t) {
-        const key = `${size}:${t.point.map((x) => `${x[0]}.${x[1]}`).join(',')}`;
-        const known = innerCache.get(key);
+        let bySize = innerCache.get(t.point);
+        if (bySize === undefined) innerCache.set(t.point, (bySize = new Map()));
+        const known = bySize.get(size);
         inner = known ?? eqPrefixInner(t.point, lo, size);
-        if (known === undefined) innerCache.set(key, inner);
+        if (known === undefined) bySize.set(size, inner);
       } else inner = denseAt(t.weights.subarray(0, 2 * Math.min(size, t.weights.length >> 1)), lo);
       total = E.add(total, E.mul(E.mul(lambdas[ci], t.coeff), E.mul(hi, inner)));
     }

@@ -33,7 +33,7 @@ import { randomExt } from './random.js';
 import { zEval } from './poly.js';
 import { proveSumcheck } from './prover.js';
 import { readSumcheckProof, writeSumcheckProof, type SumcheckProof } from './proof.js';
-import { checkReducibleClaims, eqAtIndex, varsOf, weightAt, weightTable } from './reduce-weights.js';
+import { checkReducibleClaims, HighBitsEq, varsOf, weightAt, weightTable } from './reduce-weights.js';
 import { roundDegrees, type BatchShape } from './types.js';
 import { verifySumcheck } from './verifier.js';
 
@@ -88,9 +88,10 @@ export function reductionLayout(base: ConcatenatingScheme<unknown, unknown>, use
 export function finalClaims(layout: ReductionLayout, s: readonly Fp2[], maskedValue: Fp2, gValue: Fp2): LinearClaim[] {
   const terms: ClaimTerm[] = [{ coeff: E.ONE, layoutPoint: s }];
   // the reduction vectors are not part of L: take their share of layout(s) out again
+  const high = new HighBitsEq(s);
   for (const e of [...layout.r, ...layout.g]) {
     const vars = varsOf(layout.sizes[e]);
-    const hi = eqAtIndex(s.slice(vars), layout.concat.offsets[e] / 2 ** vars);
+    const hi = high.at(vars, layout.concat.offsets[e] / 2 ** vars);
     terms.push({ poly: e, coeff: E.neg(hi), point: s.slice(0, vars) });
   }
   const z = zEval(s);

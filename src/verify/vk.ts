@@ -1,7 +1,7 @@
 // The verifying key: the model's architecture, its public constants and its fingerprint — and
 // nothing private (docs/protocol.md (Part 5) §4). Its canonical bytes are hashed (SHA-256) into
 // every proof's statement. Imports nothing Node-only.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../transcript/sha256.js';
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';
 import { P } from '../field/goldilocks.js';

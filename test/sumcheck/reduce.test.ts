@@ -16,7 +16,7 @@ import { ReducingPcs, absorbReduction, batchedValue, finalClaims, reductionLayou
 import { absorbProofHead } from '../../src/sumcheck/proof.js';
 import { roundDegrees } from '../../src/sumcheck/types.js';
 import { verifySumcheck } from '../../src/sumcheck/verifier.js';
-import { eqPrefixInner, weightAt, weightTable } from '../../src/sumcheck/reduce-weights.js';
+import { eqPrefixInner, HighBitsEq, weightAt, weightTable } from '../../src/sumcheck/reduce-weights.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import { proveSumcheck } from '../../src/sumcheck/prover.js';
 import { ProverSession, VerifierSession } from '../../src/sumcheck/session.js';
@@ -84,6 +84,20 @@ test('reduce: Σ_{i<S} eq(r,i)·eq(s,i) in O(ℓ) equals the sum over the first 
       for (let i = 0; i < S; i++) want = E.add(want, E.mul([er[2 * i], er[2 * i + 1]], [es[2 * i], es[2 * i + 1]]));
       assert.deepEqual(eqPrefixInner(r, s, S), want, `n = ${n}, S = ${S}`);
     }
+  }
+});
+
+test('reduce: the memoized eq(bits(m), s[k..]) of aligned blocks equals the product over the bits, in any order of queries', () => {
+  const rng = new Rng(31);
+  const n = 12;
+  const s = pointOf(rng, n);
+  const high = new HighBitsEq(s);
+  for (let q = 0; q < 400; q++) {
+    const k = Number(rng.u64() % BigInt(n + 1));
+    const m = Number(rng.u64() % BigInt(2 ** (n - k)));
+    let want: Fp2 = E.ONE;
+    for (let j = k; j < n; j++) want = E.mul(want, Math.floor(m / 2 ** (j - k)) % 2 === 1 ? s[j] : E.sub(E.ONE, s[j]));
+    assert.deepEqual(high.at(k, m), want, `k = ${k}, m = ${m}`);
   }
 });
 
