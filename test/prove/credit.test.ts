@@ -1,6 +1,7 @@
 // The credit-scoring path end to end: the German Credit logistic regression (Scaler →
-// LinearClassifier → sigmoid) compiled with 16-bit features, reduced to its probability output,
-// proves and verifies with the output public, and with the output private and only
+// LinearClassifier → sigmoid) and gradient-boosted trees (TreeEnsembleClassifier with a
+// logistic transform), compiled with 16-bit features, reduced to the probability output, prove
+// and verify with the output public, and with the output private and only
 // `probabilities[1] >= t` proven; a false threshold has no proof and a raised one is rejected.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,32 +34,39 @@ function applicant(graph: IrGraph, row: number) {
   return quantizeInputs(graph, { features: { dtype: 'int64', dims: [1, data.cols], data: features } }).tensors;
 }
 
-test('German Credit logistic regression: public probabilities prove and verify', { skip }, () => {
-  const graph = creditGraph('german-credit-logistic');
-  const { pk, vk } = setup(graph, { weights: 'public' });
-  const x = applicant(graph, 0);
-  const expected = execute(graph, x).get(graph.outputs[0].name)!.data;
-  const { proof } = prove(pk, x, { context: 'lender' });
-  const res = verify(vk, proof, { context: 'lender' });
-  assert.deepEqual(res.outputs.get('probabilities'), Array.from(expected, (v) => Number(v) * graph.outputs[0].scale));
-});
+const MODELS: readonly [ModelName, string][] = [
+  ['german-credit-logistic', 'logistic regression'],
+  ['german-credit-gbdt', 'gradient-boosted trees'],
+];
 
-test('German Credit logistic regression: private score, `probabilities[1] >= t` proven', { skip }, () => {
-  const graph = creditGraph('german-credit-logistic');
-  const out = graph.outputs[0];
-  const { pk, vk } = setup(graph, { weights: 'public', outputs: { [out.name]: 'private' } });
-  const x = applicant(graph, 0);
-  const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale; // the applicant's P(good)
-  const t = Math.floor(p * 100) / 100; // a threshold the applicant meets
-  const { proof, statement } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
-  const res = verify(vk, proof, { context: 'lender' });
-  assert.deepEqual(res.statement.outputs, statement.outputs);
-  const st = res.statement.outputs[0];
-  assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
-  assert.deepEqual(res.outputs.get('probabilities'), []);
-  // a threshold above the applicant's score has no proof; raising the proven one is rejected
-  assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
-  const file = deserializeProofFile(proof);
-  const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
-  assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
-});
+for (const [model, what] of MODELS) {
+  test(`German Credit ${what}: public probabilities prove and verify`, { skip }, () => {
+    const graph = creditGraph(model);
+    const { pk, vk } = setup(graph, { weights: 'public' });
+    const x = applicant(graph, 0);
+    const expected = execute(graph, x).get(graph.outputs[0].name)!.data;
+    const { proof } = prove(pk, x, { context: 'lender' });
+    const res = verify(vk, proof, { context: 'lender' });
+    assert.deepEqual(res.outputs.get('probabilities'), Array.from(expected, (v) => Number(v) * graph.outputs[0].scale));
+  });
+
+  test(`German Credit ${what}: private score, \`probabilities[1] >= t\` proven`, { skip }, () => {
+    const graph = creditGraph(model);
+    const out = graph.outputs[0];
+    const { pk, vk } = setup(graph, { weights: 'public', outputs: { [out.name]: 'private' } });
+    const x = applicant(graph, 0);
+    const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale; // the applicant's P(good)
+    const t = Math.floor(p * 100) / 100; // a threshold the applicant meets
+    const { proof, statement } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
+    const res = verify(vk, proof, { context: 'lender' });
+    assert.deepEqual(res.statement.outputs, statement.outputs);
+    const st = res.statement.outputs[0];
+    assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
+    assert.deepEqual(res.outputs.get('probabilities'), []);
+    // a threshold above the applicant's score has no proof; raising the proven one is rejected
+    assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
+    const file = deserializeProofFile(proof);
+    const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
+    assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+  });
+}
