@@ -13,6 +13,7 @@ import { proveWeightedSum } from '../layers/weighted-sum.js';
 import { provePointwise } from '../layers/pointwise.js';
 import { proveReduce } from '../layers/reduce.js';
 import { pointwiseHelpers } from '../verify/plan-pointwise.js';
+import { publicGather } from '../verify/plan-gather.js';
 import { reduceHelperValues } from '../verify/plan-reduce.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
@@ -82,7 +83,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   };
   checkStatement(statement, vk);
   const plan = planModel(vk, statement.outputs);
-  for (const [copy, x] of plan.relayouts) values.set(copy, values.get(x)!);
+  for (const [copy, r] of plan.relayouts) values.set(copy, r.idx ? { dims: plan.dims.get(copy)!, data: publicGather(r.idx, [values.get(r.source)!.data], 0n) } : values.get(r.source)!);
   const priv = privateWitness(pk, plan, options.unsafeTest);
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {

@@ -35,6 +35,8 @@ import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
 import { virtualRef } from '../layers/virtual.js';
 import { maxColumnL1, maxRowL1 } from './plan-bounds.js';
 import { claimCounts, gatherIndex, publicGather, type GatherPlan, type VirtualTensor } from './plan-gather.js';
+import { widenUnitAxis } from './plan-matmul.js';
+import { publicRequant } from './plan-requant.js';
 import { Purpose } from '../hash/digest.js';
 import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
 import { blockSuffix, hasPrivateParameters, privateLayout, type PrivateLayout, type PrivateTensor } from './private-weights.js';
@@ -165,8 +167,8 @@ export interface ModelPlan {
   readonly publics: ReadonlyMap<string, IrTensor>;
   /** The physical dims (layout of the table) of every value. */
   readonly dims: ReadonlyMap<string, readonly number[]>;
-  /** Relaid copies of private tensors (virtual, proven by a Gather the plan adds): copy → source. */
-  readonly relayouts: ReadonlyMap<string, string>;
+  /** Relaid copies of private tensors (virtual, proven by a Gather the plan adds): copy → source and index (null: the same elements in order). */
+  readonly relayouts: ReadonlyMap<string, { readonly source: string; readonly idx: Int32Array | null }>;
   /** Private tensors (weights by name, multipliers as `node/mults`): views of V. */
   readonly views: ReadonlyMap<string, MaskedRef>;
   /** Private parameters and their fingerprint proof (null: none). */
@@ -291,7 +293,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   const outputRoots = new Set(vk.outputs.map((o) => root(o.name)));
   const virtuals: VirtualTensor[] = [];
   /** Relaid copies of private tensors (virtual Gathers the plan adds): copy → source. */
-  const relayouts = new Map<string, string>();
+  const relayouts = new Map<string, { source: string; idx: Int32Array | null }>();
   if (priv) {
     committed.push({ name: WEIGHTS_VECTOR, dims: [2 ** priv.nV], numVars: priv.nV });
     ranges.push({ label: 'private weights', columns: [WEIGHTS_VECTOR], bits: priv.layout.bits, signed: true, numVars: priv.nV });
@@ -364,7 +366,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       continue;
     }
     if (n.op === 'Requant' || n.op === 'Clip') {
-      layerDims.push(planRequant(n));
+      const d = planRequant(n);
+      if (d) layerDims.push(d);
       continue;
     }
     if (n.op === 'Lookup') {
@@ -418,38 +421,41 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     }
     const biasMode = num(n, 'biasMode');
     if (biasMode !== 0 && biasMode !== 1 && biasMode !== 2) unsupported(`${n.name}: biasMode ${biasMode}`);
-    const dims: MatmulDims = { batch: num(n, 'batch'), batchB: num(n, 'batchB'), m: num(n, 'm'), k: num(n, 'k'), n: num(n, 'n'), biasMode: biasMode as 0 | 1 | 2 };
+    // k = 1 has no sumcheck variable: proven as k = 2 over operands widened with zeros (plan-matmul.ts)
+    const unitK = num(n, 'k') === 1;
+    const dims: MatmulDims = { batch: num(n, 'batch'), batchB: num(n, 'batchB'), m: num(n, 'm'), k: unitK ? 2 : num(n, 'k'), n: num(n, 'n'), biasMode: biasMode as 0 | 1 | 2 };
     if (num(n, 'batchA') !== dims.batch) unsupported(`${n.name}: a broadcast left operand (batchA ≠ batch) is not supported yet`);
     if (n.outputs.length !== 1) unsupported(`${n.name}: MatMul with ${n.outputs.length} outputs`);
     const c = n.outputs[0];
     const td = matmulTensorDims(dims);
     // each operand in the layout the product reads: a public one is the verifier's own table
     // (a copy laid out as read), a private one in another layout is relaid by a virtual Gather
-    const operand = (x: string | undefined, view: number[] | null): string | undefined => {
+    // (`widen`: the gather index of a k = 1 operand widened with zeros)
+    const operand = (x: string | undefined, view: number[] | null, widen?: Int32Array): string | undefined => {
       if (x === undefined || view === null) return x;
       const v = info.get(x) ?? unsupported(`${n.name}: unknown value ${x}`);
-      if (sameLayout(v.dims, view)) return x;
+      if (widen === undefined && sameLayout(v.dims, view)) return x;
       const y = `${x}#as[${view.join(',')}]#${info.size}`;
       info.set(y, { ...v, name: y, dims: view });
       const range = interval.get(x) ?? unsupported(`${n.name}: operand ${x} not available before use`);
-      proven.set(y, range[0], range[1]);
+      proven.set(y, widen && range[0] > 0n ? 0n : range[0], widen && range[1] < 0n ? 0n : range[1]);
       const t = vk.publicConstants.get(x) ?? publics.get(x);
       if (t) {
-        publics.set(y, { dims: view, data: t.data });
+        publics.set(y, { dims: view, data: widen ? publicGather(widen, [t.data], 0n) : t.data });
         return y;
       }
       const size = sizeOf(view);
-      if (size !== sizeOf(v.dims)) unsupported(`${n.name}: operand ${x} of dims [${v.dims}] is used as [${view}]`);
+      if (widen === undefined && size !== sizeOf(v.dims)) unsupported(`${n.name}: operand ${x} of dims [${v.dims}] is used as [${view}]`);
       const numVars = totalVars(view);
       virtuals.push({ name: y, dims: view, numVars, maskVars: Math.min(TENSOR_MASK_VARS, numVars) });
-      relayouts.set(y, x);
+      relayouts.set(y, { source: x, idx: widen ?? null });
       const node: VkNode = { op: 'Gather', name: `${n.name}/relayout-${x}`, source: n.source, inputs: [x], outputs: [y], attrs: {}, privateAttrs: [], bounds: {} };
-      layerDims.push({ kind: 'gather', node, y, slots: [x], idx: Int32Array.from({ length: size }, (_, i) => i), fill: 0n });
+      layerDims.push({ kind: 'gather', node, y, slots: [x], idx: widen ?? Int32Array.from({ length: size }, (_, i) => i), fill: 0n });
       return y;
     };
     const [a0, b0, bias0] = n.inputs.map(resolve);
-    const a = operand(a0, td.a)!;
-    const b = operand(b0, td.b)!;
+    const a = operand(a0, td.a, unitK ? widenUnitAxis(dims.batch * dims.m, 1) : undefined)!;
+    const b = operand(b0, td.b, unitK ? widenUnitAxis(dims.batchB, dims.n) : undefined)!;
     const bias = operand(bias0, td.bias);
     // proven bound of the output: k·|A|·|B| + |bias|
     const pa = proven.get(a);
@@ -458,7 +464,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     // with a public operand: its exact L1 norms (plan-bounds.ts) instead of k·|A|·|B|
     const pubA = vk.publicConstants.get(a) ?? publics.get(a);
     const pubB = vk.publicConstants.get(b) ?? publics.get(b);
-    let prod = BigInt(dims.k) * pa! * pb!;
+    let prod = BigInt(num(n, 'k')) * pa! * pb!;
     if (pubB) prod = [prod, maxColumnL1(pubB.data, dims.batchB, dims.k, dims.n) * pa!].reduce((x, y) => (x < y ? x : y));
     if (pubA) prod = [prod, maxRowL1(pubA.data, dims.batch * dims.m, dims.k) * pb!].reduce((x, y) => (x < y ? x : y));
     const acc = prod + (bias ? proven.get(bias) ?? unsupported(`${n.name}: bias not available`) : 0n);
@@ -543,7 +549,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { node: n, x, y, table: explicitTable(`${n.name}/table`, [keys, vals]) };
   }
 
-  function planRequant(n: VkNode): Draft {
+  /** The requant's layer, or null when its input is public (then so is its output, plan-requant.ts). */
+  function planRequant(n: VkNode): Draft | null {
     const pm = privateMults.get(n.name);
     if (n.privateAttrs.length > 0 && !pm) unsupported(`${n.name}: private attributes [${n.privateAttrs}] without a layout`);
     if (n.inputs.length !== 1 || n.outputs.length !== 1) unsupported(`${n.name}: Requant with ${n.inputs.length} inputs`);
@@ -572,6 +579,13 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       dims: xi!.dims, mults, channelAxis: axis, shift: n.op === 'Clip' ? 0 : num(n, 'shift'), lo: big('lo'), hi: big('hi'),
       ...(pm ? { privateMults: { count, bound: pm.bound } } : {}),
     };
+    const pub = vk.publicConstants.get(x) ?? publics.get(x);
+    if (pub && !pm) {
+      const t = publicRequant(params, pub.data);
+      publics.set(q, { dims: xi!.dims, data: t.data });
+      proven.set(q, t.lo, t.hi);
+      return null;
+    }
     const xBound = proven.get(x) ?? unsupported(`${n.name}: input not available before use`);
     let bits: ReturnType<typeof requantRangeBits>;
     try {

@@ -97,6 +97,14 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
     const out = statement.outputs[i];
     return out.kind === 'public' ? [[o.name, paddedTable(out.values, plan.dims.get(o.name)!)] as const] : [];
   }));
+  // a public output the key alone determines (computed from constants): the statement must hold it
+  vk.outputs.forEach((o, i) => {
+    const t = plan.publics.get(o.name) ?? vk.publicConstants.get(o.name);
+    const out = statement.outputs[i];
+    if (t && out.kind === 'public' && (out.values.length !== t.data.length || out.values.some((v, j) => v !== t.data[j]))) {
+      throw new VerificationError('statement/outputs', `output ${o.onnxName} is not the value the model's constants determine`);
+    }
+  });
   const layers = new ByteReader(section(sections, SECTION.layers, 'layers'), 'layers section');
   // claims on virtual tensors go to their producing Gather, the others to the PCS
   const sink = new ClaimRouter(session);
