@@ -91,7 +91,7 @@ function publicRequantModel(): IrGraph {
   return g.finish();
 }
 
-test('public requant: a Requant of a public constant is computed by the verifier; its consumers read it as public', () => {
+test('public requant: a Requant of a public constant is computed by the verifier; its consumers read it as public; corruptions are rejected', () => {
   const graph = publicRequantModel();
   const { pk, vk } = setup(graph, { weights: 'public' });
   const plan = planModel(vk);
@@ -111,6 +111,13 @@ test('public requant: a Requant of a public constant is computed by the verifier
   values[0] -= 1n;
   const outputs = [file.statement.outputs[0], { kind: 'public' as const, values }];
   assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs } })), (e: unknown) => e instanceof VerificationError && e.check === 'statement/outputs');
+  const count = process.env.ZKINFER_FULL ? 1000 : 100;
+  for (let i = 0; i < count; i++) {
+    const c = proof.slice();
+    const pos = Math.floor(Math.random() * c.length);
+    c[pos] ^= 1 + Math.floor(Math.random() * 255);
+    reject(vk, c, `byte ${pos}`);
+  }
 });
 
 test('shared models ezkl-1l_linear (k = 1, one-element input) and ezkl-1l_where (a requant of a public constant) prove and verify', { skip: skipReason }, () => {
