@@ -259,6 +259,24 @@ export function extScale(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
   }
 }
 
+/** out[i] += s·a[i] (extension): accumulates a scaled table, e.g. a claim's eq weights. */
+export function extAxpy(out: usize, a: usize, s0: u64, s1: u64, n: i32): void {
+  const b0 = i64x2.splat(<i64>s0);
+  const b1 = i64x2.splat(<i64>s1);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    extMul2To(loadC0(a + o), loadC1(a + o), b0, b1);
+    storeExt2(out + o, add2(loadC0(out + o), v0), add2(loadC1(out + o), v1));
+  }
+  if (i < n) {
+    const o = <usize>i << 4;
+    extMulTo(load<u64>(a + o), load<u64>(a + o, 8), s0, s1);
+    store<u64>(out + o, add(load<u64>(out + o), e0));
+    store<u64>(out + o, add(load<u64>(out + o, 8), e1), 8);
+  }
+}
+
 /** out[i] = a[i]·b[i], a in the extension, b in the base field. */
 export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
   let i = 0;

@@ -25,6 +25,10 @@ const OFF_FINAL: usize = OFF_INTERNAL + (<usize>PARTIAL << 3);
 const OFF_DIAG: usize = OFF_FINAL + (<usize>(HALF_FULL * T) << 3);
 /** States kept per permutation by the trace kernel: input, the S-box input of each round, output. */
 const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
+/** Words of one permutation's trace row. */
+const ROW_WORDS: i32 = TRACE_STATES * T;
+/** Permutations buffered perm-major before they are transposed into the layer-major trace. */
+const TRACE_BLOCK: i32 = 512;
 
 // ---------------------------------------------------------------- field arithmetic
 
@@ -100,8 +104,9 @@ const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
 
 // ---------------------------------------------------------------- linear layers on a state
 
-// Scratch for the halves of the M4 outputs: 12 low halves, then 12 high halves.
-const SCRATCH_WORDS: i32 = 2 * T;
+// Scratch: the halves of the M4 outputs (12 low halves, then 12 high halves), then one trace
+// row (permuteBatchTrace).
+const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T;
 let scratch: usize = 0;
 
 /** M4 on halves (x0..x3 < 2^32 each): writes 4 outputs < 2^36 at `out`. Paper, Appendix B. */
@@ -147,23 +152,6 @@ function externalLayer(s: usize): void {
   }
 }
 
-/** state ← M_I·state: y_i = Σ_j x_j + diagMinus1[i]·x_i. */
-// @ts-ignore: decorator
-@inline function internalLayer(s: usize, diag: usize): void {
-  let l: u64 = 0;
-  let h: u64 = 0;
-  for (let i: usize = 0; i < <usize>T; i++) {
-    const x = load<u64>(s + (i << 3));
-    l += x & LO32;
-    h += x >> 32;
-  }
-  const sum = reduceHalves(l, h);
-  for (let i: usize = 0; i < <usize>T; i++) {
-    const o = i << 3;
-    store<u64>(s + o, internalOne(sum, load<u64>(s + o), load<u64>(diag + o)));
-  }
-}
-
 /** y = sum + x·d with sum < p (one wrap leaves room for + EPS); not always canonical. */
 // @ts-ignore: decorator
 @inline function internalOne(sum: u64, x: u64, d: u64): u64 {
@@ -171,17 +159,31 @@ function externalLayer(s: usize): void {
   return select<u64>(y + EPS, y, y < sum);
 }
 
+/** Stores the 12 words at `s`, canonical, to the trace row at `row` (one layer: 12 words). */
+// @ts-ignore: decorator
+@inline function record(s: usize, row: usize): void {
+  for (let i: usize = 0; i < <usize>T; i++) store<u64>(row + (i << 3), canonical(load<u64>(s + (i << 3))));
+}
+
 /**
- * The 22 partial rounds with the state in locals (no trace): the internal layer is 12
- * multiply-adds per round, and keeping the state out of memory halves its cost.
+ * The 22 partial rounds with the state in locals: the internal layer is 12 multiply-adds per
+ * round, and keeping the state out of memory halves its cost. With row ≠ 0 each round's S-box
+ * input (the state after the round constant) is stored, canonical, as the next 12 words of row.
  */
-function partialRounds(s: usize, consts: usize): void {
+function partialRounds(s: usize, consts: usize, row: usize): void {
   const dg = consts + OFF_DIAG;
   let x0 = load<u64>(s), x1 = load<u64>(s, 8), x2 = load<u64>(s, 16), x3 = load<u64>(s, 24);
   let x4 = load<u64>(s, 32), x5 = load<u64>(s, 40), x6 = load<u64>(s, 48), x7 = load<u64>(s, 56);
   let x8 = load<u64>(s, 64), x9 = load<u64>(s, 72), x10 = load<u64>(s, 80), x11 = load<u64>(s, 88);
   for (let r: i32 = 0; r < PARTIAL; r++) {
-    x0 = sbox(add(canonical(x0), load<u64>(consts + OFF_INTERNAL + (<usize>r << 3))));
+    x0 = add(canonical(x0), load<u64>(consts + OFF_INTERNAL + (<usize>r << 3)));
+    if (row != 0) {
+      const o = row + (<usize>(r * T) << 3);
+      store<u64>(o, x0); store<u64>(o, canonical(x1), 8); store<u64>(o, canonical(x2), 16); store<u64>(o, canonical(x3), 24);
+      store<u64>(o, canonical(x4), 32); store<u64>(o, canonical(x5), 40); store<u64>(o, canonical(x6), 48); store<u64>(o, canonical(x7), 56);
+      store<u64>(o, canonical(x8), 64); store<u64>(o, canonical(x9), 72); store<u64>(o, canonical(x10), 80); store<u64>(o, canonical(x11), 88);
+    }
+    x0 = sbox(x0);
     const l = (x0 & LO32) + (x1 & LO32) + (x2 & LO32) + (x3 & LO32) + (x4 & LO32) + (x5 & LO32)
       + (x6 & LO32) + (x7 & LO32) + (x8 & LO32) + (x9 & LO32) + (x10 & LO32) + (x11 & LO32);
     const h = (x0 >> 32) + (x1 >> 32) + (x2 >> 32) + (x3 >> 32) + (x4 >> 32) + (x5 >> 32)
@@ -223,41 +225,26 @@ function partialRounds(s: usize, consts: usize): void {
   externalLayer(s);
 }
 
-/** Copies the 12 words at `s` to column `layer` of a layer-major trace (see permuteBatchTrace). */
-// @ts-ignore: decorator
-@inline function record(s: usize, trace: usize, layer: i32, perm: i32, n: i32): void {
-  for (let i: i32 = 0; i < T; i++) {
-    store<u64>(trace + ((<usize>(layer * T + i) * <usize>n + <usize>perm) << 3), canonical(load<u64>(s + (<usize>i << 3))));
-  }
-}
-
-/** One permutation in place; with trace ≠ 0 it records the input, every S-box input and the output. */
-function permuteOne(s: usize, consts: usize, trace: usize, perm: i32, n: i32): void {
-  const diag = consts + OFF_DIAG;
-  let layer: i32 = 0;
-  if (trace != 0) record(s, trace, layer++, perm, n);
+/**
+ * One permutation in place. With row ≠ 0 it records the permutation's 32 layers (input, every
+ * S-box input, output), canonical, as 384 consecutive words at `row`: word layer·12 + slot.
+ */
+function permuteOne(s: usize, consts: usize, row: usize): void {
+  const trace = row != 0;
+  if (trace) record(s, row);
   externalLayer(s);
   for (let r: i32 = 0; r < HALF_FULL; r++) {
     addConstants(s, consts + (<usize>(r * T) << 3));
-    if (trace != 0) record(s, trace, layer++, perm, n);
+    if (trace) record(s, row + (<usize>((1 + r) * T) << 3));
     fullRoundRest(s);
   }
-  if (trace != 0) {
-    for (let r: i32 = 0; r < PARTIAL; r++) {
-      store<u64>(s, add(canonical(load<u64>(s)), load<u64>(consts + OFF_INTERNAL + (<usize>r << 3))));
-      record(s, trace, layer++, perm, n);
-      store<u64>(s, sbox(load<u64>(s)));
-      internalLayer(s, diag);
-    }
-  } else {
-    partialRounds(s, consts);
-  }
+  partialRounds(s, consts, trace ? row + (<usize>((1 + HALF_FULL) * T) << 3) : 0);
   for (let r: i32 = 0; r < HALF_FULL; r++) {
     addConstants(s, consts + OFF_FINAL + (<usize>(r * T) << 3));
-    if (trace != 0) record(s, trace, layer++, perm, n);
+    if (trace) record(s, row + (<usize>((1 + HALF_FULL + PARTIAL + r) * T) << 3));
     fullRoundRest(s);
   }
-  if (trace != 0) record(s, trace, layer++, perm, n);
+  if (trace) record(s, row + (<usize>((TRACE_STATES - 1) * T) << 3));
 }
 
 // ---------------------------------------------------------------- exports
@@ -274,7 +261,7 @@ function initScratch(): void {
 /** Permutes n states of 12 words at `states` in place. */
 export function permuteBatch(consts: usize, states: usize, n: i32): void {
   initScratch();
-  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, 0, i, n);
+  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, 0);
 }
 
 /**
@@ -284,7 +271,13 @@ export function permuteBatch(consts: usize, states: usize, n: i32): void {
  */
 export function permuteBatchTrace(consts: usize, states: usize, trace: usize, n: i32): void {
   initScratch();
-  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, trace, i, n);
+  const row = scratch + (<usize>(2 * T) << 3);
+  for (let i: i32 = 0; i < n; i++) {
+    permuteOne(states + (<usize>(i * T) << 3), consts, row);
+    for (let col: i32 = 0; col < ROW_WORDS; col++) {
+      store<u64>(trace + ((<usize>col * <usize>n + <usize>i) << 3), load<u64>(row + (<usize>col << 3)));
+    }
+  }
 }
 
 /**
@@ -296,32 +289,29 @@ export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBl
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
     for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
-    permuteOne(state, consts, 0, 0, 1);
+    permuteOne(state, consts, 0);
   }
 }
 
-/** Permutations buffered perm-major before they are transposed into the layer-major trace. */
-const TRACE_BLOCK: i32 = 32;
-const ROW_WORDS: i32 = TRACE_STATES * T;
-
 /**
- * absorbInterleaved that also records every permutation's layers, layer-major with n = nBlocks
- * (as permuteBatchTrace): the digest proof's witness. `buf` is scratch for TRACE_BLOCK·384
- * words: permutations are recorded contiguously there and then written out column by column,
- * because storing a permutation's 384 words straight into the trace would hit a stride of
- * 8·nBlocks bytes (a power of two: every store in one cache set).
+ * absorbInterleaved that also records every permutation's layers, layer-major: word
+ * (layer·12 + slot)·stride + b of `trace` is slot `slot` of permutation b in layer `layer`
+ * (stride ≥ nBlocks words between columns): the digest proof's witness. `buf` is scratch for
+ * TRACE_BLOCK·384 words: permutations are recorded contiguously there and then written out
+ * column by column. The caller pads the stride past a power of two: with a stride of
+ * 8·2^k bytes every column of a block lands in the same cache sets, and the write-out misses
+ * every time (this was most of the witness time).
  */
-export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize, buf: usize): void {
+export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize, stride: i32, buf: usize): void {
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
     for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
     const j = b % TRACE_BLOCK;
-    // With n = 1 the layer-major address of (layer, slot) is the row offset layer·12 + slot.
-    permuteOne(state, consts, buf + (<usize>(j * ROW_WORDS) << 3), 0, 1);
+    permuteOne(state, consts, buf + (<usize>(j * ROW_WORDS) << 3));
     if (j == TRACE_BLOCK - 1 || b == nBlocks - 1) {
       const first = b - j;
       for (let col: i32 = 0; col < ROW_WORDS; col++) {
-        const dst = trace + ((<usize>col * <usize>nBlocks + <usize>first) << 3);
+        const dst = trace + ((<usize>col * <usize>stride + <usize>first) << 3);
         for (let k: i32 = 0; k <= j; k++) store<u64>(dst + (<usize>k << 3), load<u64>(buf + (<usize>(k * ROW_WORDS + col) << 3)));
       }
     }

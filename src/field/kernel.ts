@@ -26,6 +26,7 @@ export interface FieldKernels {
   baseScale(out: number, a: number, s: bigint, n: number): void;
   extMul(out: number, a: number, b: number, n: number): void;
   extScale(out: number, a: number, s0: bigint, s1: bigint, n: number): void;
+  extAxpy(out: number, a: number, s0: bigint, s1: bigint, n: number): void;
   extMulBase(out: number, a: number, b: number, n: number): void;
   baseScaleExt(out: number, a: number, s0: bigint, s1: bigint, n: number): void;
   baseSum(a: number, n: number, res: number): void;
@@ -85,6 +86,16 @@ export class KernelEngine {
   /** Frees every allocation: call at the start of each vector operation. */
   reset(): void {
     this.top = this.base;
+  }
+
+  /** The allocator's position, to release back to (allocations after it are freed). */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    if (mark < this.base || mark > this.top) throw new RangeError('field kernels: release out of order');
+    this.top = mark;
   }
 
   /** Reserves `words` 64-bit words; returns the byte offset. Grows memory as needed. */

@@ -251,20 +251,13 @@ export function extBatchInverse(a: ExtVec): ExtVec {
  */
 const HIGH_VARS = 4;
 
-/** The eq table of k variables whose point is `r` (k words for base, 2k for extension). */
-function eqTableWith(r: readonly bigint[], words: 1 | 2): BigUint64Array {
-  const k = r.length / words;
-  if (k > 30) throw new RangeError(`eqTable: ${k} variables is too many`);
-  const n = 2 ** k;
-  const e = kernels();
-  e.reset();
-  const rs = e.put(BigUint64Array.from(r));
-  const po = e.alloc(words * n);
-  const shares = sharesFor(n);
+/** Writes the eq table of k variables whose point is at `rs` (k or 2k words) to `po` in kernel memory. */
+function eqTableAt(e: KernelEngine, rs: number, k: number, words: 1 | 2, po: number): void {
   const table = words === 2 ? 'eqTableExt' : 'eqTableBase';
+  const shares = sharesFor(2 ** k);
   if (shares === 1 || k <= HIGH_VARS) {
     e.k[table](po, rs, k);
-    return e.get(po, words * n);
+    return;
   }
   const kLo = k - HIGH_VARS;
   const lenLo = 2 ** kLo;
@@ -274,7 +267,96 @@ function eqTableWith(r: readonly bigint[], words: 1 | 2): BigUint64Array {
   e.k[table](hi, rs + 8 * words * kLo, HIGH_VARS);
   const outer = words === 2 ? 'eqOuterExt' : 'eqOuterBase';
   runCalls(splitRange(1 << HIGH_VARS, shares).map(([h0, h1]) => call(outer, po, lo, lenLo, hi, h0, h1)));
+}
+
+/** The eq table of k variables whose point is `r` (k words for base, 2k for extension). */
+function eqTableWith(r: readonly bigint[], words: 1 | 2): BigUint64Array {
+  const k = r.length / words;
+  if (k > 30) throw new RangeError(`eqTable: ${k} variables is too many`);
+  const n = 2 ** k;
+  const e = kernels();
+  e.reset();
+  const rs = e.put(BigUint64Array.from(r));
+  const po = e.alloc(words * n);
+  eqTableAt(e, rs, k, words, po);
   return e.get(po, words * n);
+}
+
+/**
+ * The outer product out[h·|lo| + l] = hi[h]·lo[l] (extension vectors): a table that is a
+ * product of a function of the low and one of the high variables, built in one pass.
+ */
+export function extOuter(lo: ExtVec, hi: ExtVec): ExtVec {
+  checkEven(lo, 'extOuter');
+  checkEven(hi, 'extOuter');
+  const lenLo = lo.length >> 1;
+  const lenHi = hi.length >> 1;
+  const e = kernels();
+  e.reset();
+  const pl = input(e, lo, 'extOuter');
+  const ph = input(e, hi, 'extOuter');
+  const po = e.alloc(2 * lenLo * lenHi);
+  runCalls(splitRange(lenHi, Math.min(lenHi, sharesFor(lenLo * lenHi))).map(([h0, h1]) => call('eqOuterExt', po, pl, lenLo, ph, h0, h1)));
+  return e.get(po, 2 * lenLo * lenHi);
+}
+
+/** One piece of extEqCombination: coeff·eq(point, ·) or coeff·weights, cut to `size` entries, at `offset`. */
+export type EqPiece = { readonly offset: number; readonly size: number; readonly coeff: Fp2 } & (
+  | { readonly point: readonly Fp2[] }
+  | { readonly weights: ExtVec }
+);
+
+/**
+ * Σ_j coeff_j·w_j placed at offset_j in a table of 2^numVars extension entries, where w_j is
+ * eq(point_j, ·) over its first size_j entries (size_j ≤ 2^|point_j|) or dense weights (at most
+ * size_j of them used). Built in kernel memory: one eq table per distinct point (pieces must
+ * list equal points as equal values), accumulated with out += coeff·w, one copy out, instead of
+ * a fresh table, scaled copy and sum per piece.
+ */
+export function extEqCombination(numVars: number, pieces: readonly EqPiece[]): ExtVec {
+  if (numVars > 30) throw new RangeError(`extEqCombination: ${numVars} variables is too many`);
+  const total = 2 ** numVars;
+  for (const p of pieces) {
+    checkExtScalar(p.coeff, 'extEqCombination');
+    if (!Number.isSafeInteger(p.offset) || p.offset < 0 || p.size < 0 || p.offset + p.size > total) throw new RangeError(`extEqCombination: piece [${p.offset}, +${p.size}) is outside ${total} entries`);
+    if ('point' in p) {
+      p.point.forEach((x) => checkExtScalar(x, 'extEqCombination'));
+      if (p.size > 2 ** p.point.length) throw new RangeError(`extEqCombination: ${p.size} entries of an eq table of ${p.point.length} variables`);
+    } else checkEven(p.weights, 'extEqCombination');
+  }
+  const e = kernels();
+  e.reset();
+  const out = e.alloc(2 * total);
+  new BigUint64Array(e.memory.buffer, out, 2 * total).fill(0n);
+  const axpy = (src: number, p: EqPiece, n: number): void => {
+    parallel(n, (s, t) => call('extAxpy', out + 16 * (p.offset + s), src + 16 * s, p.coeff[0], p.coeff[1], t - s));
+  };
+  const byPoint = new Map<string, { point: readonly Fp2[]; pieces: EqPiece[] }>();
+  for (const p of pieces) {
+    if ('weights' in p) {
+      const n = Math.min(p.size, p.weights.length >> 1);
+      if (n === 0) continue;
+      const mark = e.mark();
+      axpy(input(e, p.weights.subarray(0, 2 * n), 'extEqCombination'), p, n);
+      e.release(mark);
+      continue;
+    }
+    const key = p.point.map((x) => `${x[0]}.${x[1]}`).join(',');
+    const group = byPoint.get(key) ?? { point: p.point, pieces: [] };
+    group.pieces.push(p);
+    byPoint.set(key, group);
+  }
+  for (const { point, pieces: list } of byPoint.values()) {
+    const size = Math.max(...list.map((p) => p.size));
+    if (size === 0) continue;
+    const mark = e.mark();
+    const rs = e.put(BigUint64Array.from(point.flatMap((x) => [x[0], x[1]])));
+    const eq = e.alloc(2 * 2 ** point.length);
+    eqTableAt(e, rs, point.length, 2, eq);
+    for (const p of list) if (p.size > 0) axpy(eq, p, p.size);
+    e.release(mark);
+  }
+  return e.get(out, 2 * total);
 }
 
 /** eq(r, x) for every x in {0,1}^k, little-endian: bit j of the index is x_j, paired with r[j]. */

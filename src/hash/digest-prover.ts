@@ -8,7 +8,7 @@
 // the transcript's first challenge, then calls proveDigest.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import { eqTable, extScale } from '../field/vec.js';
+import { eqTable, extOuter } from '../field/vec.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { roundDegrees } from '../sumcheck/types.js';
@@ -130,12 +130,12 @@ export function proveDigest(
   const fch = drawFinalChallenges(transcript);
   const mu = finalMu(fch);
   const slots = slotWeights(info.layout, fch.eta);
-  const eq = eqTable(rho);
-  const P = info.blocks;
-  const W = new BigUint64Array(2 * P * 8 * info.layout.slots);
+  // W(i, s, l) = eq(ρ, i)·μ_s·slot_l, i the low variables: an outer product.
+  const high = new BigUint64Array(2 * 8 * info.layout.slots);
   for (let l = 0; l < info.layout.slots; l++) {
-    for (let s = 0; s < 8; s++) W.set(extScale(eq, E.mul(mu[s], slots[l])), 2 * P * (s + 8 * l));
+    for (let s = 0; s < 8; s++) high.set(E.mul(mu[s], slots[l]), 2 * (s + 8 * l));
   }
+  const W = extOuter(eqTable(rho), high);
   const fin = proveSumcheck(finalShape(info, fch, rho, values), [W, zk ? zk.values : w.valueVector, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
   batches.push(fin.proof);
   for (const c of fin.claims) {

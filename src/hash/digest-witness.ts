@@ -13,7 +13,11 @@ export interface DigestWitness {
   readonly logBlocks: number;
   /** V: the values as field elements, zero-padded to S·M entries; value index l·M + s·P + i. */
   readonly valueVector: BigUint64Array;
-  /** Layer-major: word (layer·12 + slot)·P + i; layer 0 = input, 1 + r = S-box input of round r, 31 = output. */
+  /**
+   * Layer-major: word (layer·12 + slot)·stride + i, stride = length/384 ≥ P (the sponge
+   * witness pads it: traceColumnStride); layer 0 = input, 1 + r = S-box input of round r, 31 =
+   * output. Read it through layerColumn.
+   */
   readonly trace: BigUint64Array;
   readonly iv: readonly bigint[];
   readonly digest: Digest;
@@ -50,5 +54,10 @@ export function digestWitness(values: DigestValues, salt: Salt, options: DigestO
 /** Slot `slot` of layer `layer` over all permutations (a view into the trace). */
 export function layerColumn(w: Pick<DigestWitness, 'trace' | 'blocks'>, layer: number, slot: number): BigUint64Array {
   if (layer < 0 || layer >= TRACE_LAYERS || slot < 0 || slot >= WIDTH) throw new RangeError(`layerColumn: no layer ${layer} slot ${slot}`);
-  return w.trace.subarray((layer * WIDTH + slot) * w.blocks, (layer * WIDTH + slot + 1) * w.blocks);
+  // The column stride follows from the length: traceColumnStride(P) for the sponge witness,
+  // P for an unpadded layer-major trace (permuteBatchTrace).
+  const stride = w.trace.length / (TRACE_LAYERS * WIDTH);
+  if (!Number.isInteger(stride) || stride < w.blocks) throw new RangeError(`layerColumn: a trace of ${w.trace.length} words for ${w.blocks} permutations`);
+  const start = (layer * WIDTH + slot) * stride;
+  return w.trace.subarray(start, start + w.blocks);
 }

@@ -16,7 +16,7 @@ interface Poseidon2Kernel {
   firstNonCanonical(a: number, n: number): number;
   absorbInterleaved(consts: number, state: number, elems: number, nBlocks: number): void;
   packValues(values: number, nValues: number, m: number, k: number, w: number, offset: bigint, out: number): number;
-  absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number, buf: number): void;
+  absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number, stride: number, buf: number): void;
   traceBlockWords(): number;
   valuesToField(values: number, n: number, total: number, out: number): void;
 }
@@ -171,10 +171,19 @@ export function packAndAbsorb(
 }
 
 /**
+ * Words between the columns of a sponge trace of `blocks` permutations: `blocks` plus one cache
+ * line, so that columns do not all map to the same cache sets (see absorbInterleavedTrace).
+ */
+export function traceColumnStride(blocks: number): number {
+  return blocks + 8;
+}
+
+/**
  * The digest's sponge run with its witness: packs `values`, absorbs them from `state` in the
- * interleaved order, and returns the final state, the trace of every permutation (layer-major,
- * n = elements/8, see permuteBatchTrace) and the value vector V (the values as field elements,
- * zero-padded to `valueSlots` = S·M entries). Throws on a value out of range.
+ * interleaved order, and returns the final state, the trace of every permutation (layer-major
+ * with column stride traceColumnStride(blocks): word (layer·12 + slot)·stride + b, blocks =
+ * elements/8) and the value vector V (the values as field elements, zero-padded to
+ * `valueSlots` = S·M entries). Throws on a value out of range.
  */
 export function spongeWitness(
   values: Int32Array,
@@ -190,7 +199,8 @@ export function spongeWitness(
   if (layout.valueSlots < values.length) throw new RangeError('spongeWitness: more values than slots');
   const blocks = layout.elements / 8;
   const valuesBytes = (4 * values.length + 7) & ~7;
-  const traceWords = TRACE_LAYERS * WIDTH * blocks;
+  const stride = traceColumnStride(blocks);
+  const traceWords = TRACE_LAYERS * WIDTH * stride;
   const bufWords = k.traceBlockWords();
   const need = base0 + valuesBytes + 8 * (layout.elements + WIDTH + traceWords + layout.valueSlots + bufWords);
   const have = k.memory.buffer.byteLength;
@@ -205,7 +215,7 @@ export function spongeWitness(
   if (bad >= 0) throw new RangeError(`spongeWitness: value ${bad} = ${values[bad]} is out of range`);
   new BigUint64Array(k.memory.buffer, statePtr, WIDTH).set(state);
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
-  k.absorbInterleavedTrace(consts, statePtr, elementsPtr, blocks, tracePtr, bufPtr);
+  k.absorbInterleavedTrace(consts, statePtr, elementsPtr, blocks, tracePtr, stride, bufPtr);
   k.valuesToField(base0, values.length, layout.valueSlots, vectorPtr);
   return {
     state: copyOut(k, statePtr, WIDTH),

@@ -44,34 +44,18 @@ export function checkReducibleClaims(sizes: readonly number[], claims: readonly 
   });
 }
 
-/** W as a table of 2^concat.numVars F_p2 entries (prover side). */
+/** W as a table of 2^concat.numVars F_p2 entries (prover side), built in kernel memory. */
 export function weightTable(concat: Concatenation, sizes: readonly number[], claims: readonly LinearClaim[], lambdas: readonly Fp2[]): ExtVec {
-  const W = new BigUint64Array(2 << concat.numVars);
-  // terms on the same vector at the same point share one eq table
-  const eqCache = new Map<string, ExtVec>();
+  const pieces: V.EqPiece[] = [];
   claims.forEach((c, ci) => {
     for (const t of c.terms) {
       if ('layoutPoint' in t) throw new RangeError('weightTable: layout term');
-      const size = sizes[t.poly];
-      const off = concat.offsets[t.poly];
-      let piece: ExtVec;
-      if ('point' in t) {
-        const key = t.point.map((x) => `${x[0]}.${x[1]}`).join(',');
-        let eq = eqCache.get(key);
-        if (eq === undefined) {
-          eq = V.eqTable(t.point);
-          eqCache.set(key, eq);
-        }
-        piece = eq.subarray(0, 2 * size);
-      } else {
-        piece = t.weights.subarray(0, 2 * Math.min(size, t.weights.length >> 1));
-      }
-      if (piece.length === 0) continue;
-      const slot = W.subarray(2 * off, 2 * off + piece.length);
-      slot.set(V.extAdd(slot, V.extScale(piece, E.mul(lambdas[ci], t.coeff))));
+      const coeff = E.mul(lambdas[ci], t.coeff);
+      const placed = { offset: concat.offsets[t.poly], size: sizes[t.poly], coeff };
+      pieces.push('point' in t ? { ...placed, point: t.point } : { ...placed, weights: t.weights });
     }
   });
-  return W;
+  return V.extEqCombination(concat.numVars, pieces);
 }
 
 /**

@@ -130,6 +130,43 @@ test('eq tables match the reference and sum to 1', () => {
   }
 });
 
+test('extOuter is the outer product hi[h]·lo[l] at h·|lo| + l', () => {
+  const rng = new Rng(17);
+  for (const [nl, nh] of [[1, 1], [4, 3], [64, 8], [0, 2], [2, 0]]) {
+    const lo = rng.vec(2 * nl);
+    const hi = rng.vec(2 * nh);
+    const expected = new BigUint64Array(2 * nl * nh);
+    for (let h = 0; h < nh; h++) expected.set(R.extScale(lo, R.extGet(hi, h)), 2 * nl * h);
+    same(V.extOuter(lo, hi), expected, `extOuter ${nl}×${nh}`);
+  }
+});
+
+test('extEqCombination equals the sum of its scaled, placed pieces (reference eq tables)', () => {
+  const rng = new Rng(16);
+  const numVars = 9;
+  const shared = Array.from({ length: 5 }, () => rng.fp2());
+  const pieces: V.EqPiece[] = [
+    { offset: 0, size: 32, coeff: rng.fp2(), point: shared },
+    { offset: 32, size: 20, coeff: rng.fp2(), point: shared }, // same point, cut to 20 entries
+    { offset: 40, size: 3, coeff: rng.fp2(), point: Array.from({ length: 2 }, () => rng.fp2()) }, // overlaps the last
+    { offset: 256, size: 256, coeff: rng.fp2(), point: Array.from({ length: 8 }, () => rng.fp2()) },
+    { offset: 100, size: 6, coeff: rng.fp2(), weights: rng.vec(8) }, // 4 weights for 6 entries: 4 used
+    { offset: 200, size: 2, coeff: rng.fp2(), weights: rng.vec(8) }, // 4 weights, cut to 2
+    { offset: 511, size: 0, coeff: rng.fp2(), point: [] },
+  ];
+  let expected: BigUint64Array = new BigUint64Array(2 << numVars);
+  for (const p of pieces) {
+    const w = 'point' in p ? R.eqTable(p.point) : p.weights;
+    const n = Math.min(p.size, w.length >> 1);
+    const full = new BigUint64Array(2 << numVars);
+    full.set(R.extScale(w.subarray(0, 2 * n), p.coeff), 2 * p.offset);
+    expected = R.extAdd(expected, full);
+  }
+  same(V.extEqCombination(numVars, pieces), expected, 'extEqCombination');
+  assert.throws(() => V.extEqCombination(3, [{ offset: 6, size: 4, coeff: E.ONE, point: [E.ONE, E.ONE] }]), RangeError);
+  assert.throws(() => V.extEqCombination(3, [{ offset: 0, size: 8, coeff: E.ONE, point: [E.ONE, E.ONE] }]), RangeError);
+});
+
 /** The multilinear extension of a (base) table at point r, by folding one variable at a time (reference). */
 function mleByReferenceFolds(a: BigUint64Array, r: readonly E.Fp2[]): E.Fp2 {
   let t = R.foldBase(a, r[0]);
