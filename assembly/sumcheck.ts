@@ -10,6 +10,7 @@
 
 import { P, EPS, LO32, add as addp, sub as subp, reduce128 as reduce, mul as mulp, mul7 } from './lib/goldilocks';
 import { r0, r1, extMul, setExt } from './lib/ext';
+import { mul2, add2, sub2, extMul2To, v0 as x0, v1 as x1, storeExt2 } from './lib/simd';
 
 /** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
 const BLOCK: i32 = 128;
@@ -146,30 +147,20 @@ export function roundTermWeighted(desc: usize, k: i32, pairOffset: i32, nPairs: 
 
 /**
  * Binds the lowest variable of a base table of 2m entries to (c0 + c1 X), in place: the
- * extension entry i (words 2i, 2i+1) becomes lo + c·(hi − lo). Entry i overwrites exactly the
- * two words it reads, so in place is safe.
+ * extension entry i (words 2i, 2i+1) becomes lo + c·(hi − lo). foldBaseTo with out = a: each
+ * step (entries i, i + 1) overwrites exactly the four words it reads, so in place is safe.
  */
 export function foldBaseInPlace(a: usize, m: i32, c0: u64, c1: u64): void {
-  for (let i = 0; i < m; i++) {
-    const p = a + (<usize>i << 4);
-    const lo = load<u64>(p);
-    const diff = subp(load<u64>(p, 8), lo);
-    store<u64>(p, addp(lo, mulp(c0, diff)));
-    store<u64>(p, mulp(c1, diff), 8);
-  }
+  foldBaseTo(a, a, m, c0, c1);
 }
 
-/** Binds the lowest variable of an extension table of 2m entries, in place (entry i ← pair i). */
+/**
+ * Binds the lowest variable of an extension table of 2m entries, in place (entry i ← pair i):
+ * foldExtTo with out = a; a step writes words 4i … 4i + 3 after reading 8i … 8i + 7, below every
+ * later read.
+ */
 export function foldExtInPlace(a: usize, m: i32, c0: u64, c1: u64): void {
-  for (let i = 0; i < m; i++) {
-    const src = a + (<usize>i << 5);
-    const lo0 = load<u64>(src);
-    const lo1 = load<u64>(src, 8);
-    extMul(subp(load<u64>(src, 16), lo0), subp(load<u64>(src, 24), lo1), c0, c1);
-    const dst = a + (<usize>i << 4);
-    store<u64>(dst, addp(lo0, r0));
-    store<u64>(dst, addp(lo1, r1), 8);
-  }
+  foldExtTo(a, a, m, c0, c1);
 }
 
 /**
@@ -292,6 +283,79 @@ export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
  * aExt/bExt say whether each table is an extension table; when only one is, it must be b.
  */
 export function roundProd2(a: usize, aExt: i32, b: usize, bExt: i32, nPairs: i32, withOne: i32, out: usize): void {
+  // two pairs per step on SIMD lanes; an odd last pair by the scalar loop
+  const even = nPairs & ~1;
+  let s00 = i64x2.splat(0), s01 = i64x2.splat(0), s10 = i64x2.splat(0), s11 = i64x2.splat(0), s20 = i64x2.splat(0), s21 = i64x2.splat(0);
+  if (aExt == 0 && bExt == 0) {
+    for (let i = 0; i < even; i += 2) {
+      const pa = a + (<usize>i << 4);
+      const pb = b + (<usize>i << 4);
+      const xa = v128.load(pa), ya = v128.load(pa, 16);
+      const xb = v128.load(pb), yb = v128.load(pb, 16);
+      const alo = v128.shuffle<i64>(xa, ya, 0, 2), ahi = v128.shuffle<i64>(xa, ya, 1, 3);
+      const blo = v128.shuffle<i64>(xb, yb, 0, 2), bhi = v128.shuffle<i64>(xb, yb, 1, 3);
+      s00 = add2(s00, mul2(alo, blo));
+      if (withOne != 0) s10 = add2(s10, mul2(ahi, bhi));
+      s20 = add2(s20, mul2(add2(ahi, sub2(ahi, alo)), add2(bhi, sub2(bhi, blo))));
+    }
+  } else if (aExt == 0) {
+    for (let i = 0; i < even; i += 2) {
+      const pa = a + (<usize>i << 4);
+      const pb = b + (<usize>i << 5);
+      const xa = v128.load(pa), ya = v128.load(pa, 16);
+      const alo = v128.shuffle<i64>(xa, ya, 0, 2), ahi = v128.shuffle<i64>(xa, ya, 1, 3);
+      const l = v128.load(pb), h = v128.load(pb, 16), l2 = v128.load(pb, 32), h2 = v128.load(pb, 48);
+      const blo0 = v128.shuffle<i64>(l, l2, 0, 2), blo1 = v128.shuffle<i64>(l, l2, 1, 3);
+      const bhi0 = v128.shuffle<i64>(h, h2, 0, 2), bhi1 = v128.shuffle<i64>(h, h2, 1, 3);
+      s00 = add2(s00, mul2(alo, blo0));
+      s01 = add2(s01, mul2(alo, blo1));
+      if (withOne != 0) {
+        s10 = add2(s10, mul2(ahi, bhi0));
+        s11 = add2(s11, mul2(ahi, bhi1));
+      }
+      const a2 = add2(ahi, sub2(ahi, alo));
+      s20 = add2(s20, mul2(a2, add2(bhi0, sub2(bhi0, blo0))));
+      s21 = add2(s21, mul2(a2, add2(bhi1, sub2(bhi1, blo1))));
+    }
+  } else {
+    for (let i = 0; i < even; i += 2) {
+      const pa = a + (<usize>i << 5);
+      const pb = b + (<usize>i << 5);
+      const la = v128.load(pa), ha = v128.load(pa, 16), la2 = v128.load(pa, 32), ha2 = v128.load(pa, 48);
+      const lb = v128.load(pb), hb = v128.load(pb, 16), lb2 = v128.load(pb, 32), hb2 = v128.load(pb, 48);
+      const alo0 = v128.shuffle<i64>(la, la2, 0, 2), alo1 = v128.shuffle<i64>(la, la2, 1, 3);
+      const ahi0 = v128.shuffle<i64>(ha, ha2, 0, 2), ahi1 = v128.shuffle<i64>(ha, ha2, 1, 3);
+      const blo0 = v128.shuffle<i64>(lb, lb2, 0, 2), blo1 = v128.shuffle<i64>(lb, lb2, 1, 3);
+      const bhi0 = v128.shuffle<i64>(hb, hb2, 0, 2), bhi1 = v128.shuffle<i64>(hb, hb2, 1, 3);
+      extMul2To(alo0, alo1, blo0, blo1);
+      s00 = add2(s00, x0);
+      s01 = add2(s01, x1);
+      if (withOne != 0) {
+        extMul2To(ahi0, ahi1, bhi0, bhi1);
+        s10 = add2(s10, x0);
+        s11 = add2(s11, x1);
+      }
+      extMul2To(add2(ahi0, sub2(ahi0, alo0)), add2(ahi1, sub2(ahi1, alo1)), add2(bhi0, sub2(bhi0, blo0)), add2(bhi1, sub2(bhi1, blo1)));
+      s20 = add2(s20, x0);
+      s21 = add2(s21, x1);
+    }
+  }
+  addLanes(out, 0, s00, s01);
+  if (withOne != 0) addLanes(out, 1, s10, s11);
+  addLanes(out, 2, s20, s21);
+  if (even < nPairs) roundProd2Scalar(a + (<usize>even << (aExt != 0 ? 5 : 4)), aExt, b + (<usize>even << (bExt != 0 ? 5 : 4)), bExt, nPairs - even, withOne, out);
+}
+
+/** out[t] += (lanes of c0 summed, lanes of c1 summed): a SIMD accumulator into extension entry t. */
+// @ts-ignore: decorator
+@inline function addLanes(out: usize, t: i32, c0: v128, c1: v128): void {
+  const o = out + (<usize>t << 4);
+  store<u64>(o, addp(load<u64>(o), addp(<u64>i64x2.extract_lane(c0, 0), <u64>i64x2.extract_lane(c0, 1))));
+  store<u64>(o, addp(load<u64>(o, 8), addp(<u64>i64x2.extract_lane(c1, 0), <u64>i64x2.extract_lane(c1, 1))), 8);
+}
+
+/** roundProd2 one pair at a time (an odd last pair). */
+function roundProd2Scalar(a: usize, aExt: i32, b: usize, bExt: i32, nPairs: i32, withOne: i32, out: usize): void {
   let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0;
   if (aExt == 0 && bExt == 0) {
     for (let i = 0; i < nPairs; i++) {
@@ -630,7 +694,17 @@ export function sumPairsExtInPlace(a: usize, m: i32): void {
  * reads), so a pooled table folds into a second buffer and the two swap every round.
  */
 export function foldBaseTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void {
-  for (let i = 0; i < m; i++) {
+  const b0 = i64x2.splat(<i64>c0);
+  const b1 = i64x2.splat(<i64>c1);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const x = v128.load(a + (<usize>i << 4)); // lo, hi of pair i
+    const y = v128.load(a + (<usize>i << 4), 16); // pair i + 1
+    const lo = v128.shuffle<i64>(x, y, 0, 2);
+    const diff = sub2(v128.shuffle<i64>(x, y, 1, 3), lo);
+    storeExt2(out + (<usize>i << 4), add2(lo, mul2(b0, diff)), mul2(b1, diff));
+  }
+  if (i < m) {
     const p = a + (<usize>i << 4);
     const lo = load<u64>(p);
     const diff = subp(load<u64>(p, 8), lo);
@@ -641,7 +715,21 @@ export function foldBaseTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void
 }
 
 export function foldExtTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void {
-  for (let i = 0; i < m; i++) {
+  const b0 = i64x2.splat(<i64>c0);
+  const b1 = i64x2.splat(<i64>c1);
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const src = a + (<usize>i << 5);
+    const l = v128.load(src); // lo of pair i
+    const h = v128.load(src, 16); // hi of pair i
+    const l2 = v128.load(src, 32);
+    const h2 = v128.load(src, 48);
+    const lo0 = v128.shuffle<i64>(l, l2, 0, 2);
+    const lo1 = v128.shuffle<i64>(l, l2, 1, 3);
+    extMul2To(sub2(v128.shuffle<i64>(h, h2, 0, 2), lo0), sub2(v128.shuffle<i64>(h, h2, 1, 3), lo1), b0, b1);
+    storeExt2(out + (<usize>i << 4), add2(lo0, x0), add2(lo1, x1));
+  }
+  if (i < m) {
     const src = a + (<usize>i << 5);
     const lo0 = load<u64>(src);
     const lo1 = load<u64>(src, 8);
