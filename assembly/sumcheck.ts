@@ -10,7 +10,7 @@
 
 import { P, EPS, LO32, add as addp, sub as subp, reduce128 as reduce, mul as mulp, mul7 } from './lib/goldilocks';
 import { r0, r1, extMul, setExt } from './lib/ext';
-import { mul2, add2, sub2, extMul2To, v0 as x0, v1 as x1, storeExt2 } from './lib/simd';
+import { mul2, add2, sub2, extMul2To, v0 as x0, v1 as x1, loadC0, loadC1, storeExt2 } from './lib/simd';
 
 /** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
 const BLOCK: i32 = 128;
@@ -817,5 +817,65 @@ export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i3
       store<u64>(o, addp(load<u64>(o), r0));
       store<u64>(o, addp(load<u64>(o, 8), r1), 8);
     }
+  }
+}
+
+/**
+ * Two products sharing a weight, all four tables extension tables (a LogUp-GKR layer:
+ * eq·(T·R_q + R_p·L_q)): acc[t] += Σ_i w_i·(a_i(t)·b_i(t) + c_i(t)·d_i(t)) for t = 0, 2 (and
+ * 1 when withOne ≠ 0). One weight product per point instead of one per term; two pairs per
+ * step on SIMD lanes.
+ */
+export function roundProd2x2Weighted(a: usize, b: usize, c: usize, d: usize, w: usize, nPairs: i32, withOne: i32, acc: usize): void {
+  const even = nPairs & ~1;
+  let s00 = i64x2.splat(0), s01 = i64x2.splat(0), s10 = i64x2.splat(0), s11 = i64x2.splat(0), s20 = i64x2.splat(0), s21 = i64x2.splat(0);
+  for (let i = 0; i < even; i += 2) {
+    const o = <usize>i << 5;
+    const w0 = loadC0(w + (<usize>i << 4)), w1 = loadC1(w + (<usize>i << 4));
+    const al = v128.load(a + o), ah = v128.load(a + o, 16), al2 = v128.load(a + o, 32), ah2 = v128.load(a + o, 48);
+    const bl = v128.load(b + o), bh = v128.load(b + o, 16), bl2 = v128.load(b + o, 32), bh2 = v128.load(b + o, 48);
+    const cl = v128.load(c + o), ch = v128.load(c + o, 16), cl2 = v128.load(c + o, 32), ch2 = v128.load(c + o, 48);
+    const dl = v128.load(d + o), dh = v128.load(d + o, 16), dl2 = v128.load(d + o, 32), dh2 = v128.load(d + o, 48);
+    const alo0 = v128.shuffle<i64>(al, al2, 0, 2), alo1 = v128.shuffle<i64>(al, al2, 1, 3);
+    const ahi0 = v128.shuffle<i64>(ah, ah2, 0, 2), ahi1 = v128.shuffle<i64>(ah, ah2, 1, 3);
+    const blo0 = v128.shuffle<i64>(bl, bl2, 0, 2), blo1 = v128.shuffle<i64>(bl, bl2, 1, 3);
+    const bhi0 = v128.shuffle<i64>(bh, bh2, 0, 2), bhi1 = v128.shuffle<i64>(bh, bh2, 1, 3);
+    const clo0 = v128.shuffle<i64>(cl, cl2, 0, 2), clo1 = v128.shuffle<i64>(cl, cl2, 1, 3);
+    const chi0 = v128.shuffle<i64>(ch, ch2, 0, 2), chi1 = v128.shuffle<i64>(ch, ch2, 1, 3);
+    const dlo0 = v128.shuffle<i64>(dl, dl2, 0, 2), dlo1 = v128.shuffle<i64>(dl, dl2, 1, 3);
+    const dhi0 = v128.shuffle<i64>(dh, dh2, 0, 2), dhi1 = v128.shuffle<i64>(dh, dh2, 1, 3);
+    // t = 0
+    extMul2To(alo0, alo1, blo0, blo1);
+    let p0 = x0, p1 = x1;
+    extMul2To(clo0, clo1, dlo0, dlo1);
+    extMul2To(add2(p0, x0), add2(p1, x1), w0, w1);
+    s00 = add2(s00, x0);
+    s01 = add2(s01, x1);
+    if (withOne != 0) {
+      extMul2To(ahi0, ahi1, bhi0, bhi1);
+      p0 = x0;
+      p1 = x1;
+      extMul2To(chi0, chi1, dhi0, dhi1);
+      extMul2To(add2(p0, x0), add2(p1, x1), w0, w1);
+      s10 = add2(s10, x0);
+      s11 = add2(s11, x1);
+    }
+    // t = 2: 2·hi − lo
+    extMul2To(add2(ahi0, sub2(ahi0, alo0)), add2(ahi1, sub2(ahi1, alo1)), add2(bhi0, sub2(bhi0, blo0)), add2(bhi1, sub2(bhi1, blo1)));
+    p0 = x0;
+    p1 = x1;
+    extMul2To(add2(chi0, sub2(chi0, clo0)), add2(chi1, sub2(chi1, clo1)), add2(dhi0, sub2(dhi0, dlo0)), add2(dhi1, sub2(dhi1, dlo1)));
+    extMul2To(add2(p0, x0), add2(p1, x1), w0, w1);
+    s20 = add2(s20, x0);
+    s21 = add2(s21, x1);
+  }
+  addLanes(acc, 0, s00, s01);
+  if (withOne != 0) addLanes(acc, 1, s10, s11);
+  addLanes(acc, 2, s20, s21);
+  if (even < nPairs) {
+    // the odd last pair: the two single-product kernels (the weight applied per term)
+    const o = <usize>even << 5;
+    roundProd2Weighted(a + o, 1, b + o, 1, w + (<usize>even << 4), 1, withOne, acc);
+    roundProd2Weighted(c + o, 1, d + o, 1, w + (<usize>even << 4), 1, withOne, acc);
   }
 }

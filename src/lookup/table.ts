@@ -20,10 +20,23 @@ export interface PublicTable {
   readonly rangeBits?: number;
 }
 
+/** Entries 0 … 2^bits − 1, one vector per size for the whole process (never written to). */
+const rangeValues = new Map<number, BaseVec>();
+
+function rangeEntries(bits: number): BaseVec {
+  let v = rangeValues.get(bits);
+  if (v === undefined) {
+    v = new BigUint64Array(1 << bits);
+    const words = new Uint32Array(v.buffer); // low words only: no BigInt per entry
+    for (let j = 0; j < v.length; j++) words[2 * j] = j;
+    rangeValues.set(bits, v);
+  }
+  return v;
+}
+
 /** [0, 2^bits): entry j is j. Its MLE is Σ_k 2^k·x_k, evaluated in O(bits). */
 export function rangeTable(bits: number): PublicTable {
   if (!Number.isInteger(bits) || bits < 1 || bits > 24) throw new RangeError(`rangeTable: ${bits} bits (1..24)`);
-  let cache: BaseVec | null = null;
   const size = 1 << bits;
   const limit = BigInt(size);
   return {
@@ -33,8 +46,7 @@ export function rangeTable(bits: number): PublicTable {
     components: 1,
     values(c) {
       if (c !== 0) throw new RangeError('rangeTable: one component');
-      cache ??= BigUint64Array.from({ length: size }, (_, i) => BigInt(i));
-      return cache;
+      return rangeEntries(bits);
     },
     evaluate(c, point) {
       if (c !== 0 || point.length !== bits) throw new RangeError('rangeTable.evaluate: bad component or point');

@@ -182,6 +182,18 @@ function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: num
 }
 
 /**
+ * A group of exactly two products of two distinct extension tables with equal coefficients
+ * (a LogUp-GKR layer: eq·(T·R_q + R_p·L_q)) runs as one kernel call that applies the weight
+ * once per point: its four tables, or null.
+ */
+function fusedPair(g: Group): TableState[] | null {
+  if (g.terms.length !== 2 || g.degree !== 2 || !E.eq(g.terms[0].coeff, g.terms[1].coeff)) return null;
+  const fs = g.terms.flatMap((t) => t.powers);
+  if (g.terms.some((t) => t.powers.length !== 2) || fs.some((p) => p.exp !== 1 || !p.state.isExt)) return null;
+  return fs.map((p) => p.state);
+}
+
+/**
  * Values at 0..D of one instance's round polynomial in round k (not its last round).
  * `queuePlain(terms, skipOne)` queues the terms without eq (the prover's unfactored kernel
  * path) and returns a reader of their values at 0..D after K.flush(), given the claim on them
@@ -217,16 +229,24 @@ export function factoredRoundEvals(
   let known01: Fp2 = E.ZERO; // s(0) + s(1) of every part computed so far
   const ordered = derived !== null && derived !== 'plain' ? [...plan.groups.filter((g) => g !== derived), derived] : plan.groups;
   const skips = (g: Group, term: FactoredTerm): boolean => g === derived && term.degree === g.degree && !inCoefficients(term);
-  const readers = ordered.map((g) => g.terms.map((term) => queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf)));
+  // per group its parts: the terms, or one fused part standing for both (coefficient shared)
+  const parts = ordered.map((g) => {
+    const fused = fusedPair(g);
+    if (fused === null) return g.terms.map((term) => ({ term, read: queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf) }));
+    const term: FactoredTerm = { coeff: g.terms[0].coeff, powers: [], degree: 2 };
+    const out = K.allocZero(48);
+    K.roundProd2x2Weighted(fused[0].ptr, fused[1].ptr, fused[2].ptr, fused[3].ptr, g.eq.suffix, nPairs, skips(g, term), out);
+    return [{ term, read: () => [0, 1, 2].map((t) => K.readExt(out, t)) }];
+  });
   const plainReader = plan.plain.length > 0 ? queuePlain(plan.plain, derived === 'plain') : null;
   K.flush();
   ordered.forEach((g, gi) => {
     const skip = g === derived;
     const full: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO);
     const partial: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO); // terms without their value at 1
-    g.terms.forEach((term, ti) => {
+    parts[gi].forEach(({ term, read }) => {
       const skipTerm = skips(g, term);
-      const vals = readers[gi][ti]();
+      const vals = read();
       const into = skipTerm ? partial : full;
       const ext = skipTerm ? vals : extendEvals(vals, g.degree);
       for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], E.mul(term.coeff, ext[t]));

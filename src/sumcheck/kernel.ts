@@ -43,6 +43,7 @@ interface Exports {
   roundPowCoeffs(a: number, aExt: number, e: number, w: number, nPairs: number, scratch: number, acc: number): void;
   roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
   sumPairsExtInPlace(a: number, m: number): void;
+  roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, withOne: number, acc: number): void;
 }
 
 const PAGE = 65536;
@@ -324,6 +325,15 @@ export class SumcheckKernel {
       args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, b + pairBytes(bExt) * first, bExt ? 1 : 0, w + 16 * first, count, skipOne ? 0 : 1, o],
     });
     if (!this.queueRound(nPairs, out, 3, call)) this.x.roundProd2Weighted(a, aExt ? 1 : 0, b, bExt ? 1 : 0, w, nPairs, skipOne ? 0 : 1, out);
+  }
+
+  /** out[t] += Σ_i w_i·(a_i(t)·b_i(t) + c_i(t)·d_i(t)) for t = 0..2 (four extension tables). */
+  roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, skipOne: boolean, out: number): void {
+    const call = (first: number, count: number, o: number): KernelCall => ({
+      fn: 'roundProd2x2Weighted',
+      args: [a + 32 * first, b + 32 * first, c + 32 * first, d + 32 * first, w + 16 * first, count, skipOne ? 0 : 1, o],
+    });
+    if (!this.queueRound(nPairs, out, 3, call)) this.x.roundProd2x2Weighted(a, b, c, d, w, nPairs, skipOne ? 0 : 1, out);
   }
 
   /**
