@@ -255,8 +255,8 @@ export function factoredRoundEvals(
     const c = g.eq.prefix;
     if (skip) {
       const rho = g.eq.point[k];
-      const rest = E.mul(E.sub(claim!, known01), E.inv(c));
-      const q1 = E.mul(E.sub(rest, E.mul(E.sub(E.ONE, rho), q[0])), E.inv(rho));
+      // q(1) = ((claim − rest)/c − (1 − ρ_k)·q(0))/ρ_k with one inversion, of c·ρ_k
+      const q1 = E.mul(E.sub(E.sub(claim!, known01), E.mul(E.mul(c, E.sub(E.ONE, rho)), q[0])), E.inv(E.mul(c, rho)));
       q = q.map((x, t) => (t === 1 ? q1 : x));
     }
     const qD = extendEvals(q, D);
