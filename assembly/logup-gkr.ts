@@ -9,6 +9,7 @@
 
 import { add as addp, sub as subp, mul as mulp } from './lib/goldilocks';
 import { r0, r1, extMul } from './lib/ext';
+import { add2, extMul2To, v0, v1, loadC0, loadC1, storeExt2 } from './lib/simd';
 
 /** out[i] = (c0 + c1 X) − a[i] for a base vector a (n entries); out is an extension vector. */
 export function shiftedBase(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {
@@ -56,7 +57,22 @@ export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usiz
     }
     return;
   }
-  for (let i = 0; i < n; i++) {
+  // two nodes per step on SIMD lanes (n is a power of two; n = 1 runs the scalar loop)
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    const pl0 = loadC0(p + o), pl1 = loadC1(p + o);
+    const pr0 = loadC0(p + o + half), pr1 = loadC1(p + o + half);
+    const ql0 = loadC0(q + o), ql1 = loadC1(q + o);
+    const qr0 = loadC0(q + o + half), qr1 = loadC1(q + o + half);
+    extMul2To(pl0, pl1, qr0, qr1);
+    const a0 = v0, a1 = v1;
+    extMul2To(pr0, pr1, ql0, ql1);
+    storeExt2(outP + o, add2(a0, v0), add2(a1, v1));
+    extMul2To(ql0, ql1, qr0, qr1);
+    storeExt2(outQ + o, v0, v1);
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 4;
     const pl0 = load<u64>(p + o), pl1 = load<u64>(p + o, 8);
     const pr0 = load<u64>(p + o + half), pr1 = load<u64>(p + o + half, 8);
