@@ -25,6 +25,12 @@ export interface DigestWitness {
 
 function toInt32(values: DigestValues): Int32Array {
   if (values instanceof Int32Array) return values;
+  if (ArrayBuffer.isView(values)) {
+    // 8- and 16-bit typed arrays always fit: a typed copy (Int32Array.from takes a generic path).
+    const out = new Int32Array(values.length);
+    out.set(values);
+    return out;
+  }
   const out = Int32Array.from(values as ArrayLike<number>);
   for (let i = 0; i < out.length; i++) {
     if (out[i] !== (values as ArrayLike<number>)[i]) throw new RangeError(`digestWitness: value ${i} is not a 32-bit integer`);
