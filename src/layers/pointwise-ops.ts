@@ -16,10 +16,13 @@
 //   Where    out − c·a − b + c·b = 0, c proven boolean
 //   Sqrt     u1 − x + s² − s + I = 0, u2 − s² − s + x = 0; u1, u2, s ≥ 0; x ≥ 1 proven
 //            ⇒ s² − s < x ≤ s² + s with s ≥ 0: s = round_half_up(√x)
+//   Div      2^(k+1)·a + b − 2q·b − r = 0, u − 2b + I + r = 0; r, u ≥ 0, q range-checked
+//            ⇒ 0 ≤ r < 2b: q = floor((a·2^k + floor(b/2)) / b)   (pointwise-divide.ts)
 // Every relation holds on the zero padding with zero helper columns (I vanishes there).
 import * as F from '../field/goldilocks.js';
 import { FIELD_HALF } from '../ir/types.js';
 import type { PointwiseTerm } from './pointwise.js';
+import { divideSpec, type DivideAttrs } from './pointwise-divide.js';
 
 export interface Interval {
   readonly lo: bigint;
@@ -30,8 +33,8 @@ export interface PointwiseOpSpec {
   /** Helper columns (committed after out and the inputs). */
   readonly helpers: readonly string[];
   readonly relations: readonly (readonly PointwiseTerm[])[];
-  /** Unsigned range checks [0, 2^bits) of tensors by index (helpers, or out). */
-  readonly ranges: readonly { readonly tensors: readonly number[]; readonly bits: number }[];
+  /** Range checks [0, 2^bits) (signed: [−2^(bits−1), 2^(bits−1))) of tensors by index (helpers, or out). */
+  readonly ranges: readonly { readonly tensors: readonly number[]; readonly bits: number; readonly signed?: boolean }[];
   /** The range of out that the relations and range checks prove. */
   readonly out: Interval;
   /** The helper columns from the inputs and the output (prover side, unpadded entries). */
@@ -145,6 +148,9 @@ function sqrtSpec(x: Interval): PointwiseOpSpec {
   let s = 0n;
   while ((s + 1n) * (s + 1n) <= x.hi) s++;
   const sHi = s + 1n;
+  // u2 ≥ 0 gives s² + s ≥ x ≥ x.lo: the least such s ≥ 0 is the proven lower bound
+  let sLo = 0n;
+  for (let step = sHi; step > 0n; step >>= 1n) while (sLo + step <= sHi && (sLo + step - 1n) * (sLo + step) < x.lo) sLo += step;
   const bits = bitsFor(2n * sHi + 1n);
   fits('Sqrt', (1n << BigInt(2 * bits)) + (1n << BigInt(bits + 1)) + x.hi + 1n);
   return {
@@ -154,16 +160,17 @@ function sqrtSpec(x: Interval): PointwiseOpSpec {
       [term(1n, [3]), term(-1n, [0, 0]), term(-1n, [0]), term(1n, [1])],
     ],
     ranges: [{ tensors: [0, 2, 3], bits }],
-    out: { lo: 0n, hi: sHi },
+    out: { lo: sLo, hi: sHi },
     witness: ([v], o) => [map(o.length, (i) => v[i] - o[i] * o[i] + o[i] - 1n), map(o.length, (i) => o[i] * o[i] + o[i] - v[i])],
   };
 }
 
 /**
  * The spec of a pointwise op over inputs with the given proven ranges; `same` says the two
- * inputs are one tensor (a square). Throws RangeError when the op or its bounds are not proven.
+ * inputs are one tensor (a square); `attrs`: the node's attributes (Div reads its shift).
+ * Throws RangeError when the op or its bounds are not proven.
  */
-export function pointwiseOpSpec(op: string, mode: string | undefined, inputs: readonly Interval[], same: boolean): PointwiseOpSpec {
+export function pointwiseOpSpec(op: string, mode: string | undefined, inputs: readonly Interval[], same: boolean, attrs: DivideAttrs = {}): PointwiseOpSpec {
   const [a, b, c] = inputs;
   switch (op) {
     case 'Mul':
@@ -180,10 +187,12 @@ export function pointwiseOpSpec(op: string, mode: string | undefined, inputs: re
       return whereSpec(a, b, c);
     case 'Sqrt':
       return sqrtSpec(a);
+    case 'Div':
+      return divideSpec(attrs, a, b);
     default:
       throw new RangeError(`pointwise: op ${op}`);
   }
 }
 
 /** The IR ops proven by the pointwise layer. */
-export const POINTWISE_OPS: readonly string[] = ['Mul', 'Max', 'Min', 'Compare', 'Where', 'Sqrt'];
+export const POINTWISE_OPS: readonly string[] = ['Mul', 'Max', 'Min', 'Compare', 'Where', 'Sqrt', 'Div'];

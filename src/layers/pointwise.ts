@@ -41,6 +41,11 @@ export interface PointwiseParams {
   readonly tensors: number;
   /** Each relation (a list of terms) vanishes on every entry. */
   readonly relations: readonly (readonly PointwiseTerm[])[];
+  /**
+   * Range checks of PUBLIC tensors (a public output the relations need bounded): the verifier
+   * checks every entry of the table it builds, zero padding included, against [lo, hi] ∋ 0.
+   */
+  readonly publicRanges?: readonly { readonly tensor: number; readonly lo: bigint; readonly hi: bigint }[];
 }
 
 /** One per tensor: where it is committed, or null when it is public. */
@@ -120,6 +125,14 @@ export function verifyPointwise(p: PointwiseParams, refs: PointwiseRefs, publics
   refs.forEach((r, i) => {
     if ((r === null) !== (publics[i] !== null && publics[i] !== undefined)) throw new RangeError(`pointwise: tensor ${i} must be exactly one of committed or public`);
   });
+  for (const r of p.publicRanges ?? []) {
+    const t = publics[r.tensor];
+    if (!t) throw new RangeError(`pointwise: range-checked tensor ${r.tensor} is not public`);
+    for (let i = 0; i < t.length; i++) {
+      const v = F.toSigned(t[i]);
+      if (v < r.lo || v > r.hi) throw new VerificationError('pointwise/public-range', `public tensor ${r.tensor} entry ${i} = ${v} outside [${r.lo}, ${r.hi}]`);
+    }
+  }
   const { z, lambda } = draw(p, transcript);
   const shape = batchShape(p, refs, z, lambda);
   const degrees = roundDegrees(shape);

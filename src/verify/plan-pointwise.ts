@@ -1,6 +1,7 @@
-// Planning of the pointwise ops (Mul, Max/Min, Compare, Where, Sqrt): which tensors the layer
+// Planning of the pointwise ops (Mul, Max/Min, Compare, Where, Sqrt, Div): which tensors the layer
 // reads (each once, in the spec's order), which helper columns it commits, their range checks,
-// and the output range it proves.
+// and the output range it proves. A range check of a public output is the verifier's own check
+// of the values it reads (PointwiseParams.publicRanges), not a lookup.
 import type { IrTensor } from '../ir/types.js';
 import { pointwiseOpSpec, type PointwiseOpSpec } from '../layers/pointwise-ops.js';
 import type { PointwiseParams, PointwiseRefs } from '../layers/pointwise.js';
@@ -43,7 +44,7 @@ export function planPointwise(n: VkNode, ctx: PlanContext): PointwiseDraft {
   });
   let spec: PointwiseOpSpec;
   try {
-    spec = pointwiseOpSpec(n.op, typeof n.attrs.mode === 'string' ? n.attrs.mode : undefined, ranges, inputs.length === 2 && inputs[0] === inputs[1]);
+    spec = pointwiseOpSpec(n.op, typeof n.attrs.mode === 'string' ? n.attrs.mode : undefined, ranges, inputs.length === 2 && inputs[0] === inputs[1], n.attrs);
   } catch (e) {
     return ctx.unsupported(`${n.name}: ${(e as Error).message}`);
   }
@@ -62,14 +63,18 @@ export function planPointwise(n: VkNode, ctx: PlanContext): PointwiseDraft {
   for (const x of inputs) {
     if (!ctx.isPublic(x) && ctx.interval(x) === undefined) ctx.unsupported(`${n.name}: input ${x} is not computed`);
   }
+  const publicRanges: { tensor: number; lo: bigint; hi: bigint }[] = [];
   spec.ranges.forEach((r, k) => {
-    const cols = r.tensors.map((t) => names[t]);
-    if (cols.some((c) => c === out && ctx.isOutput(out))) ctx.unsupported(`${n.name}: a range check of a public output`);
-    ctx.range(`${n.name} range ${k}`, cols, r.bits, false, nv);
+    const isPublic = (t: number): boolean => t === 0 && ctx.isOutput(out);
+    const [lo, hi] = r.signed ? [-(1n << BigInt(r.bits - 1)), (1n << BigInt(r.bits - 1)) - 1n] : [0n, (1n << BigInt(r.bits)) - 1n];
+    for (const t of r.tensors) if (isPublic(t)) publicRanges.push({ tensor: index[t], lo, hi });
+    const cols = r.tensors.filter((t) => !isPublic(t)).map((t) => names[t]);
+    if (cols.length > 0) ctx.range(`${n.name} range ${k}`, cols, r.bits, r.signed ?? false, nv);
   });
   ctx.setInterval(out, spec.out.lo, spec.out.hi);
   const relations = spec.relations.map((rel) => rel.map((t) => ({ ...t, tensors: t.tensors.map((i) => index[i]) })));
-  return { kind: 'pointwise', node: n, params: { dims: oi.dims, tensors: tensors.length, relations }, tensors, helpers, spec, index };
+  const params = { dims: oi.dims, tensors: tensors.length, relations, ...(publicRanges.length > 0 ? { publicRanges } : {}) };
+  return { kind: 'pointwise', node: n, params, tensors, helpers, spec, index };
 }
 
 /** The helper columns of a pointwise layer from the executor's values (prover side). */

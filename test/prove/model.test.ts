@@ -70,10 +70,50 @@ test('model: rejections — context, another key, tampered output, another input
   assert.throws(() => verify(vk, swapped, { context: 'c' }), VerificationError);
 });
 
-test('model: each section corrupted and random single-byte corruptions are rejected, none crash', () => {
-  const graph = mlp(1);
+/**
+ * Div (rounded division by a private divisor) twice: x / d with a public quotient (the verifier
+ * bounds it) and 2·(x / d) at another shift, whose quotient is committed and range-checked.
+ */
+function divideGraph(): IrGraph {
+  const g = new GraphBuilder('divide', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [2, 4], scale: 0.05, lo: -127n, hi: 127n });
+  g.addInput({ name: 'd', onnxDtype: 'float32', dims: [2, 4], scale: 0.05, lo: 1n, hi: 127n });
+  const [q] = g.add('Div', ['x', 'd'], { shift: 6, inner: 1 }, 'div', 'div', [2 ** -6]);
+  const [q3] = g.add('Div', ['x', 'd'], { shift: 3, inner: 1 }, 'div3', 'div', [2 ** -3]);
+  const [y] = g.add('WeightedSum', [q3], { coeffs: [2n], offset: 0n }, 'double', 'wsum', [2 ** -2]);
+  g.addOutput({ name: q, onnxName: 'q', onnxDtype: 'float32', dims: [2, 4], scale: 2 ** -6 });
+  g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [2, 4], scale: 2 ** -2 });
+  return g.finish();
+}
+
+function divideInput(): Map<string, IrTensor> {
+  return new Map([['x', { dims: [2, 4], data: ints(8, -127, 127) }], ['d', { dims: [2, 4], data: ints(8, 1, 127) }]]);
+}
+
+test('model: Div with a private divisor proves and verifies (public and committed quotients)', () => {
+  const graph = divideGraph();
   const { pk, vk } = setup(graph, { weights: 'public' });
-  const { proof } = prove(pk, input(1));
+  const x = divideInput();
+  const { proof, outputs } = prove(pk, x, { context: 'div' });
+  const res = verify(vk, proof, { context: 'div' });
+  for (const o of graph.outputs) assert.deepEqual(res.outputs.get(o.onnxName), Array.from(outputs.get(o.name)!.data, (v) => Number(v) * o.scale));
+  // a public quotient off by one is rejected
+  const file = deserializeProofFile(proof);
+  const q = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();
+  q[5] += 1n;
+  const forged = serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: q }, file.statement.outputs[1]] } });
+  assert.throws(() => verify(vk, forged, { context: 'div' }), VerificationError);
+});
+
+for (const [name, make, inputs] of [['a two-layer network', () => mlp(1), () => input(1)], ['Div', divideGraph, divideInput]] as const) {
+  test(`model (${name}): each section corrupted and random single-byte corruptions are rejected, none crash`, () => {
+    corruptionsRejected(make(), inputs());
+  });
+}
+
+function corruptionsRejected(graph: IrGraph, x: Map<string, IrTensor>): void {
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  const { proof } = prove(pk, x);
   const file = deserializeProofFile(proof);
   // flip a byte in the middle of each section
   for (const [tag, bytes] of file.sections) {
@@ -93,7 +133,7 @@ test('model: each section corrupted and random single-byte corruptions are rejec
     c[pos] ^= 1 + Math.floor(Math.random() * 255);
     assert.throws(() => verify(vk, c), (e: unknown) => e instanceof VerificationError || e instanceof FormatError, `byte ${pos}`);
   }
-});
+}
 
 test('model: fresh commitments in every proof (no root repeats)', () => {
   const { pk } = setup(mlp(1), { weights: 'public' });

@@ -350,7 +350,9 @@ function normalize(ctx: LowerContext, x: QuantValue, groups: number, n: number, 
   const [s] = ctx.emit('Sqrt', [ve], {}, { step: 'sqrt' });
   const k = ctx.bits + 2;
   const zScale = Math.sqrt(n) / 2 ** k;
-  const [z] = ctx.emit('Div', [d, s], { shift: k, inner: n }, { step: 'div', scales: [zScale] });
+  // the divisor per group, broadcast over its n elements (the Div layer reads it entry by entry)
+  const sB = broadcastTo(ctx, reshape(ctx, { ir: s, scale: 1 }, [groups, 1], 'sqrt-keep'), [groups, n], 'sqrt-bcast');
+  const [z] = ctx.emit('Div', [d, sB.ir], { shift: k, inner: 1 }, { step: 'div', scales: [zScale] });
   const total = groups * n;
   const gFull = new Float64Array(total);
   const bFull = new Float64Array(total);

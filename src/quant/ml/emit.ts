@@ -121,7 +121,8 @@ export function softmaxRows(ctx: LowerContext, s: QuantValue, n: number, c: numb
   const ones = filled(ctx, `${step}-one`, [n], 1n);
   const [den] = ctx.emit('Max', [sum!, ones], {}, { step: `${step}-den`, scales: [e.scale] });
   const outScale = 2 ** -PROB_FRACTION_BITS;
-  const [p] = ctx.emit('Div', [e.ir, den!], { shift: PROB_FRACTION_BITS, inner: c }, { step, scales: [outScale] });
+  const denB = gather(ctx, [den!], idx, [n, c], `${step}-denb`, e.scale);
+  const [p] = ctx.emit('Div', [e.ir, denB], { shift: PROB_FRACTION_BITS, inner: 1 }, { step, scales: [outScale] });
   return { ir: p!, scale: outScale };
 }
 

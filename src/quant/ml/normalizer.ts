@@ -53,12 +53,19 @@ export const normalizerLowering: Lowering = {
     const one = filled(ctx, 'one', [n], 1n);
     const [den] = ctx.emit('Max', [d, one], {}, { step: 'den', scales: [x.scale] });
     const outScale = 2 ** -PROB_FRACTION_BITS;
-    const [y] = ctx.emit('Div', [x.ir, den!], { shift: PROB_FRACTION_BITS, inner: f }, { step: 'divide', scales: [outScale] });
+    const [y] = ctx.emit('Div', [x.ir, perRow(ctx, den!, n, f, 'den-rows', x.scale)], { shift: PROB_FRACTION_BITS, inner: 1 }, { step: 'divide', scales: [outScale] });
     let out: QuantValue = { ir: y!, scale: outScale };
     if (origDims.length === 1) out = reshape(ctx, out, origDims, 'unrows');
     ctx.define(node.outputs[0]!, out);
   },
 };
+
+/** A per-row value [n] broadcast over the row's f entries [n, f] (a Gather: the Div layer reads its divisor entry by entry). */
+function perRow(ctx: LowerContext, v: string, n: number, f: number, step: string, scale: number): string {
+  const rows = new Array<number>(n * f);
+  for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) rows[r * f + j] = r;
+  return gatherIndex(ctx, [v], rows, [n, f], step, scale);
+}
 
 /**
  * Normalizer MAX for inputs that may be negative, as onnxruntime: y = x / m with m the row
@@ -72,15 +79,13 @@ function signedMax(ctx: LowerContext, x: QuantValue, n: number, f: number, origD
   const [negM] = ctx.emit('WeightedSum', [m!], { coeffs: [-1n], offset: 0n }, { step: 'neg-norm', scales: [x.scale] });
   const [absM] = ctx.emit('Max', [m!, negM!], {}, { step: 'abs-norm', scales: [x.scale] });
   const [den] = ctx.emit('Max', [absM!, filled(ctx, 'one', [n], 1n)], {}, { step: 'den', scales: [x.scale] });
-  const [q] = ctx.emit('Div', [x.ir, den!], { shift: PROB_FRACTION_BITS, inner: f }, { step: 'divide', scales: [outScale] });
+  const [q] = ctx.emit('Div', [x.ir, perRow(ctx, den!, n, f, 'den-rows', x.scale)], { shift: PROB_FRACTION_BITS, inner: 1 }, { step: 'divide', scales: [outScale] });
   const [negQ] = ctx.emit('WeightedSum', [q!], { coeffs: [-1n], offset: 0n }, { step: 'neg-quotient', scales: [outScale] });
   const zeros = filled(ctx, 'zero', [n], 0n);
   const [isNeg] = ctx.emit('Compare', [m!, zeros], { mode: 'less' }, { step: 'negative', scales: [1] });
   const [isZero] = ctx.emit('Compare', [m!, zeros], { mode: 'equal' }, { step: 'zero', scales: [1] });
-  const rows = new Array<number>(n * f);
-  for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) rows[r * f + j] = r;
-  const negB = gatherIndex(ctx, [isNeg!], rows, [n, f], 'negative-rows', 1);
-  const zeroB = gatherIndex(ctx, [isZero!], rows, [n, f], 'zero-rows', 1);
+  const negB = perRow(ctx, isNeg!, n, f, 'negative-rows', 1);
+  const zeroB = perRow(ctx, isZero!, n, f, 'zero-rows', 1);
   const [signed] = ctx.emit('Where', [negB, negQ!, q!], {}, { step: 'sign', scales: [outScale] });
   const cap = 2 ** 46;
   const passed = requantToScale(ctx, x, outScale, 'pass-through', -cap, cap);
