@@ -59,7 +59,7 @@ export function publicGather(idx: Int32Array, sources: readonly BigInt64Array[],
 }
 
 /** Ops whose layer consumes each input through one masked claim per input slot (a sumcheck). */
-const CLAIM_CONSUMERS = new Set(['MatMul', 'Requant', 'Clip', 'WeightedSum', 'Gather']);
+const CLAIM_CONSUMERS = new Set(['MatMul', 'Requant', 'Clip', 'WeightedSum', 'Gather', 'Div']);
 
 /**
  * The number of masked claims each tensor receives from its consumers, or Infinity when some

@@ -71,28 +71,35 @@ test('model: rejections — context, another key, tampered output, another input
 });
 
 /**
- * Div (rounded division by a private divisor) twice: x / d with a public quotient (the verifier
- * bounds it) and 2·(x / d) at another shift, whose quotient is committed and range-checked.
+ * Div (rounded division by a private divisor) three times: x / d with a public quotient (the
+ * verifier bounds it), 2·(x / d) at another shift, whose quotient is committed and range-checked,
+ * and x / s with a per-row divisor s broadcast by a Gather (virtual: Div reads it by one claim).
  */
 function divideGraph(): IrGraph {
   const g = new GraphBuilder('divide', 8);
   g.addInput({ name: 'x', onnxDtype: 'float32', dims: [2, 4], scale: 0.05, lo: -127n, hi: 127n });
   g.addInput({ name: 'd', onnxDtype: 'float32', dims: [2, 4], scale: 0.05, lo: 1n, hi: 127n });
+  g.addInput({ name: 's', onnxDtype: 'float32', dims: [2], scale: 0.05, lo: 1n, hi: 127n });
   const [q] = g.add('Div', ['x', 'd'], { shift: 6, inner: 1 }, 'div', 'div', [2 ** -6]);
   const [q3] = g.add('Div', ['x', 'd'], { shift: 3, inner: 1 }, 'div3', 'div', [2 ** -3]);
   const [y] = g.add('WeightedSum', [q3], { coeffs: [2n], offset: 0n }, 'double', 'wsum', [2 ** -2]);
+  const rows = g.addConstant('rows', { dims: [8], data: BigInt64Array.from([0n, 0n, 0n, 0n, 1n, 1n, 1n, 1n]) }, 'public');
+  const [sB] = g.add('Gather', ['s', rows], { outDims: [2, 4], fill: 0n }, 'rows', 'bcast', [0.05]);
+  const [p] = g.add('Div', ['x', sB], { shift: 5, inner: 1 }, 'per-row', 'div', [2 ** -5]);
   g.addOutput({ name: q, onnxName: 'q', onnxDtype: 'float32', dims: [2, 4], scale: 2 ** -6 });
   g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [2, 4], scale: 2 ** -2 });
+  g.addOutput({ name: p, onnxName: 'p', onnxDtype: 'float32', dims: [2, 4], scale: 2 ** -5 });
   return g.finish();
 }
 
 function divideInput(): Map<string, IrTensor> {
-  return new Map([['x', { dims: [2, 4], data: ints(8, -127, 127) }], ['d', { dims: [2, 4], data: ints(8, 1, 127) }]]);
+  return new Map([['x', { dims: [2, 4], data: ints(8, -127, 127) }], ['d', { dims: [2, 4], data: ints(8, 1, 127) }], ['s', { dims: [2], data: ints(2, 1, 127) }]]);
 }
 
-test('model: Div with a private divisor proves and verifies (public and committed quotients)', () => {
+test('model: Div with a private divisor proves and verifies (public and committed quotients, a broadcast divisor)', () => {
   const graph = divideGraph();
   const { pk, vk } = setup(graph, { weights: 'public' });
+  assert.deepEqual(planModel(vk).virtuals.map((v) => v.name), ['rows/bcast'], 'the broadcast divisor is virtual');
   const x = divideInput();
   const { proof, outputs } = prove(pk, x, { context: 'div' });
   const res = verify(vk, proof, { context: 'div' });
@@ -101,7 +108,7 @@ test('model: Div with a private divisor proves and verifies (public and committe
   const file = deserializeProofFile(proof);
   const q = (file.statement.outputs[0] as { values: BigInt64Array }).values.slice();
   q[5] += 1n;
-  const forged = serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: q }, file.statement.outputs[1]] } });
+  const forged = serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values: q }, ...file.statement.outputs.slice(1)] } });
   assert.throws(() => verify(vk, forged, { context: 'div' }), VerificationError);
 });
 
