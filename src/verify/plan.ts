@@ -674,7 +674,9 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     const vRef = refs.get(WEIGHTS_VECTOR)!;
     for (const t of priv.layout.tensors) {
       const numVars = t.node === null ? t.numVars : totalVars(info.get(resolve(t.node.inputs[0]))!.dims);
-      const maskVars = Math.min(TENSOR_MASK_VARS, numVars);
+      const reads = reveals.get(t.name) ?? 1;
+      const maskVars = maskVarsFor(reads, numVars, Math.min(TENSOR_MASK_VARS, numVars));
+      if (reads > 2 ** maskVars) unsupported(`private parameter ${t.name} is read by ${reads} layers, more than its ${2 ** maskVars}-entry mask hides (banked masks for private parameters are not built)`);
       const view = t.offsets.map((offset, j) => ({ coeff: toField(1n << BigInt(priv.layout.bits * j)), suffix: blockSuffix(offset, t.numVars, priv.nV) }));
       const r: MaskedRef = { commitment: 0, f: [vRef.f[0]], r: [next, next + 1], numVars, maskVars, view };
       views.set(t.name, r);

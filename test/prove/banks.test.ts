@@ -18,7 +18,7 @@ import { setup } from '../../src/prove/setup.js';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
 import type { Tensor } from '../../src/onnx/graph.js';
 import { VerifierSession } from '../../src/sumcheck/session.js';
-import { planModel } from '../../src/verify/plan.js';
+import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
 import type { VerifyingKey } from '../../src/verify/vk.js';
@@ -190,4 +190,19 @@ test('banks: the shared models refused for reveal counts before (tiny inputs and
     const expected = execute(graph, tensors);
     for (const o of graph.outputs) assert.deepEqual(res.outputs.get(o.onnxName), Array.from(expected.get(o.name)!.data, (v) => Number(v) * o.scale), `${m}: ${o.onnxName}`);
   }
+});
+
+test('banks: a private parameter read by more layers than its mask hides is refused clearly (banks cover committed tensors only)', () => {
+  const g = new GraphBuilder('shared-weight', 8);
+  g.addInput({ name: 'x', onnxDtype: 'float32', dims: [1, 2], scale: 0.05, lo: -128n, hi: 127n });
+  const c = g.addConstant('C', { dims: [1, 2], data: BigInt64Array.from([5n, -7n]) }, 'weight', 0.05, -127n, 127n);
+  const parts = [0, 1, 2].map((i) => g.add('WeightedSum', ['x', c], { coeffs: [BigInt(i + 1), 1n], offset: 0n }, `use${i}`, 'sum', [0.05])[0]);
+  const [y] = g.add('WeightedSum', parts, { coeffs: [1n, 1n, 1n], offset: 0n }, 'total', 'sum', [0.05]);
+  g.addOutput({ name: y, onnxName: 'y', onnxDtype: 'float32', dims: [1, 2], scale: 0.05 });
+  const graph = g.finish();
+  assert.throws(() => planModel(setup(graph).vk), (e: unknown) => e instanceof UnsupportedModelError && /read by 3 layers/.test(e.message));
+  // with public weights C is the verifier's table and x (read 4 times, 2 entries) is banked
+  const { pk, vk } = setup(graph, { weights: 'public' });
+  assert.equal(planModel(vk).banks.get('x'), 1);
+  verify(vk, prove(pk, input(9n, -9n)).proof);
 });
