@@ -7,9 +7,12 @@ export const P: u64 = 0xffffffff00000001;
 export const EPS: u64 = 0xffffffff;
 export const LO32: u64 = 0xffffffff;
 
-/** Reduces hi·2^64 + lo (any 128-bit value) into [0, p). Uses 2^64 ≡ 2^32 - 1, 2^96 ≡ -1. */
+/**
+ * hi·2^64 + lo (any 128-bit value) to a u64 congruent mod p, not always canonical (< p): the
+ * reduction without its last conditional subtraction. Uses 2^64 ≡ 2^32 - 1, 2^96 ≡ -1.
+ */
 // @ts-ignore: decorator
-@inline export function reduce128(lo: u64, hi: u64): u64 {
+@inline export function reduceLazy(lo: u64, hi: u64): u64 {
   const hh = hi >> 32;
   const hl = hi & LO32;
   // lo - hh; a borrow wrapped by 2^64 ≡ EPS, so take EPS back out (cannot underflow again).
@@ -17,10 +20,21 @@ export const LO32: u64 = 0xffffffff;
   t0 = select<u64>(t0 - EPS, t0, lo < hh);
   // hl·(2^32 - 1) < 2^64.
   const t1 = (hl << 32) - hl;
-  let t2 = t0 + t1;
+  const t2 = t0 + t1;
   // a carry lost 2^64 ≡ EPS; adding it back cannot overflow again.
-  t2 = select<u64>(t2 + EPS, t2, t2 < t1);
-  return select<u64>(t2 - P, t2, t2 >= P);
+  return select<u64>(t2 + EPS, t2, t2 < t1);
+}
+
+/** x < 2^64 to its canonical representative. */
+// @ts-ignore: decorator
+@inline export function canonical(x: u64): u64 {
+  return select<u64>(x - P, x, x >= P);
+}
+
+/** Reduces hi·2^64 + lo (any 128-bit value) into [0, p). */
+// @ts-ignore: decorator
+@inline export function reduce128(lo: u64, hi: u64): u64 {
+  return canonical(reduceLazy(lo, hi));
 }
 
 /** Reduces hi·2^64 + lo with hi < 2^32. */
@@ -32,8 +46,12 @@ export const LO32: u64 = 0xffffffff;
   return select<u64>(s - P, s, s >= P);
 }
 
+/**
+ * a·b for any a, b < 2^64, reduced lazily (a u64 congruent mod p, not always < p): for
+ * kernels whose consumers accept any u64 (Poseidon2 keeps its state this way).
+ */
 // @ts-ignore: decorator
-@inline export function mul(a: u64, b: u64): u64 {
+@inline export function mulLazy(a: u64, b: u64): u64 {
   const a0 = a & LO32;
   const a1 = a >> 32;
   const b0 = b & LO32;
@@ -46,7 +64,12 @@ export const LO32: u64 = 0xffffffff;
   const mid = p01 + (p00 >> 32) + (p10 & LO32);
   const lo = (mid << 32) | (p00 & LO32);
   const hi = p11 + (mid >> 32) + (p10 >> 32);
-  return reduce128(lo, hi);
+  return reduceLazy(lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline export function mul(a: u64, b: u64): u64 {
+  return canonical(mulLazy(a, b));
 }
 
 /** 7·a, the extension's non-residue times a base element. */
