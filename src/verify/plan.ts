@@ -185,10 +185,25 @@ function nextPow2(n: number): number {
   return p;
 }
 
-/** The same padded table: equal dims once the dimensions of size 1 are dropped. */
+/**
+ * Dims that index the same padded table: dimensions of size 1 dropped, and a power-of-two
+ * dimension merged into the one before it (its padding is none, so [a, 2^k] and [a·2^k] put
+ * every entry at the same index: [1, 1, 2, 2] is [4], [3, 3, 2] is [3, 6], [2, 3] stays).
+ */
+function canonicalLayout(dims: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const d of dims) {
+    if (d === 1) continue;
+    if (out.length > 0 && (d & (d - 1)) === 0) out[out.length - 1] *= d;
+    else out.push(d);
+  }
+  return out;
+}
+
+/** The same padded table: equal canonical layouts. */
 export function sameLayout(a: readonly number[], b: readonly number[]): boolean {
-  const x = a.filter((d) => d !== 1);
-  const y = b.filter((d) => d !== 1);
+  const x = canonicalLayout(a);
+  const y = canonicalLayout(b);
   return x.length === y.length && x.every((d, i) => d === y[i]);
 }
 

@@ -10,7 +10,7 @@ import { execute } from '../../src/ir/execute.js';
 import type { Tensor } from '../../src/onnx/graph.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
-import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
+import { planModel, sameLayout, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
 import { prepareModel } from '../quant/models-harness.js';
 import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
@@ -19,10 +19,21 @@ import { loadMnist, MNIST_PIXELS } from '../../src/train/mnist-data.js';
 
 const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-1l_tanh', 'ezkl-1l_pad', 'ezkl-1l_flatten'];
 
+test('layouts: dims that index the same padded table compare equal, others do not', () => {
+  assert.ok(sameLayout([1, 1, 2, 2], [1, 4])); // InstanceNormalization's reduced view
+  assert.ok(sameLayout([3, 3, 2], [3, 6]));
+  assert.ok(sameLayout([1, 5, 1], [5]));
+  assert.ok(!sameLayout([2, 3], [6])); // 3 pads to 4: stride 4, not 3
+  assert.ok(!sameLayout([3, 2], [2, 3]));
+  assert.ok(!sameLayout([3, 4], [4, 3]));
+});
+
 test('shared models: every model in the proven subset proves and verifies; the others are refused clearly', { skip: skipReason }, () => {
   if (!haveTestdata) return;
   const dir = join(testdataDir, 'models');
-  const names = readdirSync(dir).filter((m) => process.env.ZKINFER_FULL || DEFAULT.includes(m)).sort();
+  // ZKINFER_MODELS=a,b runs just those (while working on one model)
+  const only = process.env.ZKINFER_MODELS?.split(',');
+  const names = readdirSync(dir).filter((m) => (only ? only.includes(m) : process.env.ZKINFER_FULL || DEFAULT.includes(m))).sort();
   const proven: string[] = [];
   const refused: string[] = [];
   for (const m of names) {
