@@ -14,7 +14,7 @@ import * as F from '../field/goldilocks.js';
 import type { BatchShape, Factor, Term } from '../sumcheck/types.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { packingLayout, type PackingLayout } from './packing.js';
-import { domainWord, type Digest, type DigestOptions } from './digest.js';
+import { countWord, domainWord, type Digest, type DigestOptions } from './digest.js';
 import { combineClaims, combineRows, hasSbox, linearOf, M_E, pow2Field, roundConstants, ROUNDS, shiftEval, smallMle, T } from './digest-relations.js';
 import { eqEval, zEval } from '../sumcheck/poly.js';
 
@@ -54,7 +54,7 @@ export function statementInfo(st: DigestStatement): StatementInfo {
   if (valueMaskVars !== null && (!Number.isInteger(valueMaskVars) || valueMaskVars < 1 || valueMaskVars > Math.min(8, nV))) {
     throw new RangeError(`digest proof: V's mask of ${valueMaskVars} variables is outside 1 … ${Math.min(8, nV)}`);
   }
-  return { zk: valueMaskVars !== null, valueMaskVars, layout, blocks, n, nV, ivPublic: [domainWord(st.options), BigInt(st.count)] };
+  return { zk: valueMaskVars !== null, valueMaskVars, layout, blocks, n, nV, ivPublic: [domainWord(st.options), countWord(st.options, st.count)] };
 }
 
 export function absorbStatement(t: Transcript, st: DigestStatement, info: StatementInfo): void {

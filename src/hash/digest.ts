@@ -1,7 +1,7 @@
 // Salted Poseidon2 digests of small-integer vectors: model fingerprints and attested inputs.
 //
 //   digest(values, salt) = Sponge(iv, interleave(pack(values)))   (./sponge.ts, ./packing.ts)
-//   iv = [domain word, N, salt_0, salt_1]
+//   iv = [domain word, N + 2^32·schema, salt_0, salt_1]
 //   interleave(e_0 … e_{M−1}): block b (b < B = M/8) is [e_b, e_{b+B}, e_{b+2B}, …, e_{b+7B}]
 //
 // The interleaved block order puts element s·B + b in rate slot s of permutation b, so rate
@@ -13,6 +13,8 @@
 // the sponge) is injective; the purpose tag keeps an attested input from passing as a model
 // fingerprint. The salt (2 uniform elements, 128 bits) sits in the capacity of the first
 // permutation: without it a low-entropy preimage could be found by trying candidates.
+// The schema id (u32, default 0) names what an attested input's fields mean and in which order
+// (agreed between issuer and verifier); N < 2^32, so (N, schema) ↦ N + 2^32·schema is injective.
 // The digest is 4 elements (≈ 256 bits): finding two preimages with one digest costs ≈ 2^128.
 import * as F from '../field/goldilocks.js';
 import { packingLayout, packReference, valueRange, type PackingFormat, type PackingLayout } from './packing.js';
@@ -33,6 +35,8 @@ export interface DigestOptions {
   readonly format: PackingFormat;
   /** 0 … 255; see Purpose. */
   readonly purpose: number;
+  /** 0 … 2^32 − 1 (default 0): an attested input's schema id, in the IV beside the count. */
+  readonly schema?: number;
 }
 
 export type DigestValues = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | readonly number[];
@@ -49,9 +53,17 @@ function checkSalt(salt: Salt): void {
   for (const s of salt) if (typeof s !== 'bigint' || !F.isCanonical(s)) throw new RangeError('digest: salt elements must be canonical field elements');
 }
 
+/** The IV's second word: the value count and the schema id, N + 2^32·schema. */
+export function countWord(options: DigestOptions, count: number): bigint {
+  const schema = options.schema ?? 0;
+  if (!Number.isInteger(schema) || schema < 0 || schema > 0xffffffff) throw new RangeError(`digest: schema id ${schema} is not a u32`);
+  if (!Number.isInteger(count) || count < 0 || count > 0xffffffff) throw new RangeError(`digest: count ${count} is not a u32`);
+  return BigInt(count) + (BigInt(schema) << 32n);
+}
+
 export function digestIv(options: DigestOptions, count: number, salt: Salt): bigint[] {
   checkSalt(salt);
-  return [domainWord(options), BigInt(count), salt[0], salt[1]];
+  return [domainWord(options), countWord(options, count), salt[0], salt[1]];
 }
 
 /** 2 uniform field elements from the platform's cryptographic RNG (Web Crypto; rejection sampling). */

@@ -36,6 +36,8 @@ export interface UnsafeWeightsTest {
   readonly layerWeights?: ReadonlyMap<string, IrTensor>;
   /** The proving key's weights differ from the setup's: prove the statement's fingerprint anyway (a false digest claim). */
   readonly forgeFingerprint?: boolean;
+  /** Attested inputs: claim these digests (by input name) for V_a whatever the fields hash to (a false digest claim). */
+  readonly forgeAttested?: ReadonlyMap<string, readonly [bigint, bigint, bigint, bigint]>;
 }
 
 /** Executes the sponge over V and samples every mask of the private tensors. */

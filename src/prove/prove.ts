@@ -31,6 +31,8 @@ import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
 import { MODEL_PCS, planModel, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
 import { commitDigestMasks, privateWitness, proveFingerprint, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
+import { attestedDigest, attestedViewMaskPolys, attestedWitnesses, commitAttestedMasks, proveAttested } from './attested.js';
+import type { Salt } from '../hash/digest.js';
 import { serializeProofFile } from '../verify/proof-file.js';
 import { checkStatement, predicateHolds, statementTranscript, type OutputStatement, type Statement } from '../verify/statement.js';
 import { verifyingKeyHash } from '../verify/vk.js';
@@ -45,6 +47,8 @@ export interface ProveOptions {
   readonly unsafeTest?: UnsafeWeightsTest;
   /** One predicate per private output (the key's private outputs are proven only through them). */
   readonly predicates?: readonly PredicateSpec[];
+  /** The salt of each attested input's attestation (from its issuer), by input name. */
+  readonly attestedSalts?: Readonly<Record<string, Salt>>;
 }
 
 /** The input makes a requested predicate false: there is no proof to make. */
@@ -79,12 +83,13 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     fingerprint: vk.fingerprint.map((g) => g.digest),
     publicInputs: vk.inputs.map(() => null),
     outputs: outputStatements(vk.outputs, options.predicates ?? [], (name) => values.get(name)!.data),
-    attested: [],
+    attested: vk.inputs.flatMap((i) => (i.visibility === 'attested' ? [options.unsafeTest?.forgeAttested?.get(i.name) ?? attestedDigest(i.schema ?? 0, Array.from(inputs.get(i.name)!.data, Number), attestedSalt(options, i.name))] : [])),
   };
   checkStatement(statement, vk);
   const plan = planModel(vk, statement.outputs);
   for (const [copy, r] of plan.relayouts) values.set(copy, r.idx ? { dims: plan.dims.get(copy)!, data: publicGather(r.idx, [values.get(r.source)!.data], 0n) } : values.get(r.source)!);
   const priv = privateWitness(pk, plan, options.unsafeTest);
+  const attested = attestedWitnesses(plan, inputs, new Map(Object.entries(options.attestedSalts ?? {})), options.unsafeTest);
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {
     if (l.kind !== 'requant') continue;
@@ -127,7 +132,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       masked.set(t.name, b.banks[0]);
       continue;
     }
-    masked.set(t.name, t.name === WEIGHTS_VECTOR ? priv!.vector : MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
+    const digested = t.name === WEIGHTS_VECTOR ? priv!.vector : attested.find((a) => a.plan.vector === t.name)?.vector;
+    masked.set(t.name, digested ?? MaskedPoly.sample(paddedTable(values.get(t.name)!.data, t.dims), t.numVars, ref.maskVars));
   }
   // virtual tensors: ŷ = y + Z·R for the consumers, only R (masked once more) committed
   const virtualMasks = new Map<string, MaskedPoly>();
@@ -136,11 +142,13 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     masked.set(v.name, y);
     virtualMasks.set(v.name, MaskedPoly.sample(y.mask, v.maskVars, 0));
   }
+  for (const a of attested) masked.set(a.plan.input, a.view);
   for (const [name, m] of priv?.views ?? []) masked.set(name, m);
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
   const polys = [
     ...plan.committed.flatMap((t) => (banked.get(t.name) ?? masked.get(t.name)!).commitPolys()),
     ...plan.virtuals.flatMap((v) => virtualMasks.get(v.name)!.commitPolys()),
+    ...attestedViewMaskPolys(attested),
     ...viewMaskPolys(priv),
     ...gMasks.flatMap((g) => g.polys()),
   ];
@@ -148,6 +156,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
   // commitment 1 (private parameters only): the digest proof's masks
   const digestMasks = priv ? commitDigestMasks(priv, session) : null;
+  // then one per attested input: its digest proof's masks
+  const attestedMasks = attested.map((a) => commitAttestedMasks(a, session));
 
   const layers = new ByteWriter();
   // a layer reads each banked tensor through the bank the plan assigned to it (plan-reveals.ts)
@@ -226,6 +236,9 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   // the committed private parameters hash to the fingerprint
   const fingerprint = priv ? proveFingerprint(priv, plan, digestMasks!, session, transcript, options.unsafeTest) : null;
+  // each committed V_a hashes to its attested digest
+  const attestedProofs = new ByteWriter().u32(attested.length);
+  attested.forEach((a, k) => attestedProofs.blob(proveAttested(a, plan, attestedMasks[k], session, transcript, options.unsafeTest)));
 
   // public outputs that were committed (lookup outputs): opened unmasked at a random point,
   // which reveals nothing the statement does not (the values are public)
@@ -249,8 +262,15 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     [SECTION.openings, opened.finish()],
   ]);
   if (fingerprint) sections.set(SECTION.fingerprint, fingerprint);
+  if (attested.length > 0) sections.set(SECTION.attested, attestedProofs.finish());
   const outputs = new Map(vk.outputs.map((o) => [o.name, values.get(o.name)!]));
   return { proof: serializeProofFile({ statement, sections }), statement, outputs };
+}
+
+function attestedSalt(options: ProveOptions, input: string): Salt {
+  const salt = options.attestedSalts?.[input];
+  if (salt === undefined) throw new FormatError(`input ${input} is attested in this key: give the salt of its attestation (attestedSalts)`);
+  return salt;
 }
 
 /** Public outputs by value; each private output by the predicate that names it (which must hold). */

@@ -11,6 +11,8 @@ import { checkProvingKey, type ProvingKey, type Salt } from './keys.js';
 export interface SetupOptions {
   /** Visibility per input name (default 'private'). */
   readonly inputs?: Readonly<Record<string, InputVisibility>>;
+  /** The schema id (u32) of each 'attested' input, by input name (required for each). */
+  readonly schemas?: Readonly<Record<string, number>>;
   /** Visibility per output IR name (default 'public'). */
   readonly outputs?: Readonly<Record<string, OutputVisibility>>;
   /**
@@ -20,6 +22,17 @@ export interface SetupOptions {
   readonly weights?: 'private' | 'public';
   /** Salts to use instead of fresh random ones (tests only: a fixed salt makes the fingerprint guessable). */
   readonly salts?: readonly Salt[];
+}
+
+function inputVisibility(name: string, options: SetupOptions): { visibility: InputVisibility; schema?: number } {
+  const visibility = options.inputs?.[name] ?? 'private';
+  const schema = options.schemas?.[name];
+  if (visibility !== 'attested') {
+    if (schema !== undefined) throw new RangeError(`setup: input ${name} has a schema id but is ${visibility}, not attested`);
+    return { visibility };
+  }
+  if (schema === undefined || !Number.isInteger(schema) || schema < 0 || schema > 0xffffffff) throw new RangeError(`setup: attested input ${name} needs a schema id (a u32), got ${schema}`);
+  return { visibility, schema };
 }
 
 /**
@@ -117,7 +130,7 @@ export function setup(graph: IrGraph, options: SetupOptions = {}): SetupResult {
   const base: VerifyingKey = {
     name: graph.name,
     bits: graph.bits,
-    inputs: graph.inputs.map((i) => ({ name: i.name, onnxDtype: i.onnxDtype, dims: i.dims, scale: i.scale, lo: i.lo, hi: i.hi, visibility: options.inputs?.[i.name] ?? 'private' })),
+    inputs: graph.inputs.map((i) => ({ name: i.name, onnxDtype: i.onnxDtype, dims: i.dims, scale: i.scale, lo: i.lo, hi: i.hi, ...inputVisibility(i.name, options) })),
     outputs: graph.outputs.map((o) => ({ name: o.name, onnxName: o.onnxName, onnxDtype: o.onnxDtype, dims: o.dims, scale: o.scale, visibility: options.outputs?.[o.name] ?? 'public' })),
     nodes,
     values: [...values.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),

@@ -42,8 +42,9 @@ export const SECTION = Object.freeze({
   ranges: 3,
   fingerprint: 4,
   openings: 5,
+  attested: 6,
 });
-export const SECTION_MAX = 5;
+export const SECTION_MAX = 6;
 const SECTION_LIMIT = 1 << 30;
 
 export function writeSections(w: ByteWriter, sections: ReadonlyMap<number, Uint8Array>): void {

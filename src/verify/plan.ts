@@ -39,6 +39,7 @@ import { widenUnitAxis } from './plan-matmul.js';
 import { publicRequant } from './plan-requant.js';
 import { Purpose } from '../hash/digest.js';
 import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
+import { ATTESTED_BITS, ATTESTED_MASK_VARS, attestedView, planAttested, type AttestedPlan } from './attested.js';
 import { blockSuffix, hasPrivateParameters, privateLayout, type PrivateLayout, type PrivateTensor } from './private-weights.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
@@ -177,6 +178,8 @@ export interface ModelPlan {
   readonly banks: ReadonlyMap<string, number>;
   /** Per layer (as `layers`): the bank each banked tensor uses there (absent: bank 0). */
   readonly layerBanks: readonly ReadonlyMap<string, number>[];
+  /** Attested inputs in input order: each input is a view of its committed V_a (./attested.ts). */
+  readonly attested: readonly AttestedPlan[];
 }
 
 function nextPow2(n: number): number {
@@ -246,7 +249,11 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
-  for (const i of vk.inputs) if (i.visibility !== 'private') unsupported(`public input ${i.name} is not supported yet`);
+  for (const i of vk.inputs) if (i.visibility === 'public') unsupported(`public input ${i.name} is not supported yet`);
+  const attested = vk.inputs.filter((i) => i.visibility === 'attested').map((i) => {
+    const a = planAttested(i);
+    return typeof a === 'string' ? unsupported(a) : a;
+  });
   // Value infos with each tensor's PHYSICAL dims: the layout of its committed table. Elementwise
   // ops keep their input's layout, a MatMul output has the product's [batch, m, n] layout, and
   // a Reshape is free (the same table: reshapes keep the row-major order of real elements).
@@ -294,7 +301,12 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     else privateMults.set(t.node.name, t);
   }
 
-  const committed: CommittedTensor[] = vk.inputs.map((i) => ({ name: i.name, dims: i.dims, numVars: totalVars(i.dims) }));
+  // an attested input is not committed itself: V_a is, and the input is its view
+  const committed: CommittedTensor[] = vk.inputs.map((i) => {
+    const a = attested.find((x) => x.input === i.name);
+    return a ? { name: a.vector, dims: [2 ** a.nV], numVars: a.nV } : { name: i.name, dims: i.dims, numVars: totalVars(i.dims) };
+  });
+  for (const a of attested) ranges.push({ label: `attested ${a.input} fields`, columns: [a.vector], bits: ATTESTED_BITS, signed: true, numVars: a.nV });
   // Gather outputs computed from public constants only: public tensors the verifier derives
   const publics = new Map<string, IrTensor>();
   const isPublic = (name: string): boolean => vk.publicConstants.has(name) || publics.has(name);
@@ -676,6 +688,13 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     refs.set(v.name, vref);
     return { ...v, mask, ref: vref };
   });
+  for (const a of attested) {
+    const vRef = refs.get(a.vector)!;
+    if (vRef.maskVars !== ATTESTED_MASK_VARS) unsupported(`attested input ${a.input}: V_a's mask is not the digest proof's`);
+    const maskVars = maskVarsFor(reveals.get(a.input) ?? 1, a.numVars, Math.min(TENSOR_MASK_VARS, a.numVars)) ?? unsupported(`attested input ${a.input} is revealed too often for its mask`);
+    refs.set(a.input, attestedView(a, vRef, [sizes.length, sizes.length + 1], maskVars));
+    sizes.push(1 << maskVars, 1 << maskVars);
+  }
   for (const [y, x] of alias) {
     const r = refs.get(x);
     if (r) refs.set(y, r);
@@ -788,7 +807,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars, dims: info.get(l.x)!.dims } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers };
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested };
 }
 
 /** The committed vector V of the private parameters (the fingerprint's preimage). */

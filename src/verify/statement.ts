@@ -35,7 +35,7 @@ export interface Statement {
   readonly publicInputs: readonly (BigInt64Array | null)[];
   /** One per model output, in the key's output order. */
   readonly outputs: readonly OutputStatement[];
-  /** Issuer-attested input digests, in input order (not built yet: always empty). */
+  /** Issuer-attested input digests, one per attested input, in input order. */
   readonly attested: readonly (readonly [bigint, bigint, bigint, bigint])[];
 }
 
@@ -107,7 +107,9 @@ export function checkStatement(s: Statement, vk: VerifyingKey): void {
       if (p.kind === 'labelIn' && p.labels.length === 0) fail('empty label set');
     }
   });
-  if (s.attested.length !== 0) fail('attested inputs are not supported yet');
+  const attested = vk.inputs.filter((i) => i.visibility === 'attested').length;
+  if (s.attested.length !== attested) fail(`${s.attested.length} attested digests for ${attested} attested inputs`);
+  for (const d of s.attested) if (d.length !== 4 || d.some((x) => x < 0n || x >= P)) fail('an attested digest is not 4 canonical field elements');
 }
 
 /** Absorbs the whole statement; the first thing every model transcript does. */

@@ -24,6 +24,7 @@ import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
 import { MODEL_PCS, planModel, type LayerPlan, type ModelPcs } from './plan.js';
 import { fingerprintCommitmentSizes, verifyFingerprint } from './fingerprint.js';
+import { attestedCommitmentSizes, checkAttestation, verifyAttested, type Attestation } from './attested.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   /** Must equal the context the proof was made for (default ''). */
   readonly context?: string;
   readonly pcs?: ModelPcs;
+  /** Per attested input (by name): the issuer's public key and its signature over the digest. */
+  readonly attestations?: Readonly<Record<string, Attestation>>;
 }
 
 export interface VerifyResult {
@@ -80,10 +83,13 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   }
   const plan = planModel(vk, statement.outputs);
   if (!plan.weights && sections.has(SECTION.fingerprint)) throw new FormatError('proof: unexpected fingerprint section');
+  if (plan.attested.length === 0 && sections.has(SECTION.attested)) throw new FormatError('proof: unexpected attested section');
+  // the issuer signed each attested digest (outside the proof)
+  plan.attested.forEach((a, k) => checkAttestation(a.input, a.options.schema ?? 0, statement.attested[k], options.attestations?.[a.input]));
 
   const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
   const dups = rangeDuplicates(plan.ranges.map((r) => r.refs), plan.lookups.map((l) => plan.refs.get(l.x)!));
-  const expected = [plan.c0Sizes, ...(plan.weights ? [fingerprintCommitmentSizes(plan.weights)] : []), ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
+  const expected = [plan.c0Sizes, ...(plan.weights ? [fingerprintCommitmentSizes(plan.weights)] : []), ...plan.attested.map(attestedCommitmentSizes), ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -92,6 +98,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const session = new VerifierSession(pcs, transcript, commitments);
   session.receive();
   const digestMasks = plan.weights ? session.receive() : -1;
+  const attestedMasks = plan.attested.map(() => session.receive());
 
   const outputTables = new Map(vk.outputs.flatMap((o, i) => {
     const out = statement.outputs[i];
@@ -169,6 +176,13 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape), dups);
   verifyRanges(shapes, rangeProof, plan.ranges.map((r) => r.refs), session, transcript, lookups);
   if (plan.weights) verifyFingerprint(plan, section(sections, SECTION.fingerprint, 'fingerprint'), digestMasks, session, transcript);
+  if (plan.attested.length > 0) {
+    const list = new ByteReader(section(sections, SECTION.attested, 'attested'), 'attested section');
+    if (list.count(MAX_COMMITMENTS, 'attested proof count') !== plan.attested.length) throw new FormatError(`proof: expected ${plan.attested.length} attested digest proofs`);
+    const proofs = plan.attested.map((a) => list.blob(1 << 28, `attested ${a.input}`));
+    list.end();
+    plan.attested.forEach((a, k) => verifyAttested(a, plan.refs.get(a.vector)!, statement.attested[k], proofs[k], attestedMasks[k], session, transcript));
+  }
 
   for (const name of plan.committedOutputs) {
     const ref = plan.refs.get(name)!;

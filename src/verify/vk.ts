@@ -17,7 +17,8 @@ export const PRIVATE_ATTRS: Readonly<Record<string, readonly string[]>> = Object
   Requant: Object.freeze(['mults']),
 });
 
-export type InputVisibility = 'private' | 'public';
+/** 'attested': private, and proven to hash (with the key's schema id) to a digest in the statement that an issuer signed. */
+export type InputVisibility = 'private' | 'public' | 'attested';
 export type OutputVisibility = 'public' | 'private';
 
 export interface VkInput {
@@ -28,6 +29,8 @@ export interface VkInput {
   readonly lo: bigint;
   readonly hi: bigint;
   readonly visibility: InputVisibility;
+  /** Attested inputs only: the schema id (u32) the issuer's digest names. */
+  readonly schema?: number;
 }
 
 export interface VkOutput {
@@ -138,7 +141,8 @@ export function writeVerifyingKeyBody(w: ByteWriter, vk: VerifyingKey): void {
     writeF64(w, i.scale);
     writeI64(w, i.lo);
     writeI64(w, i.hi);
-    w.u8(i.visibility === 'public' ? 1 : 0);
+    w.u8(i.visibility === 'public' ? 1 : i.visibility === 'attested' ? 2 : 0);
+    if (i.visibility === 'attested') w.u32(i.schema ?? 0);
   }
   w.u32(vk.outputs.length);
   for (const o of vk.outputs) {
@@ -189,7 +193,8 @@ export function readVerifyingKeyBody(r: ByteReader): VerifyingKey {
     const lo = readI64(r, 'input lo');
     const hi = readI64(r, 'input hi');
     const vis = r.u8('input visibility');
-    if (vis > 1) throw new FormatError(`verifying key: input visibility ${vis}`);
+    if (vis > 2) throw new FormatError(`verifying key: input visibility ${vis}`);
+    if (vis === 2) return { name: iname, onnxDtype, dims, scale, lo, hi, visibility: 'attested', schema: r.u32('attested schema id') };
     return { name: iname, onnxDtype, dims, scale, lo, hi, visibility: vis === 1 ? 'public' : 'private' };
   });
   const outputs: VkOutput[] = Array.from({ length: r.count(LIMITS.list, 'output count') }, () => {
