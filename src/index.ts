@@ -24,6 +24,9 @@ export { setup, type SetupOptions, type SetupResult } from './prove/setup.js';
 export { prove, FalsePredicateError, type ProveOptions, type ProveResult } from './prove/prove.js';
 export { verify, type VerifyOptions, type VerifyResult } from './verify/verify.js';
 export { UnsupportedModelError } from './verify/plan.js';
+// attested inputs: the issuer's side and the message its signature covers
+export { issueAttestation, attestedDigest, type IssuedAttestation } from './prove/attested.js';
+export { attestationMessage, type Attestation } from './verify/attested.js';
 
 // keys and proofs: binary, canonical, versioned (a file of another kind or version is refused)
 export { serializeProvingKey, deserializeProvingKey, type ProvingKey } from './prove/keys.js';

@@ -24,6 +24,7 @@ import { deserializeVerifyingKey, serializeVerifyingKey, type VerifyingKey } fro
 import { parsePredicate } from '../verify/predicate-spec.js';
 import { selectOutputs } from '../ir/select-outputs.js';
 import { Steps } from './progress.js';
+import { attestationFlags, makeAttestationFile, readAttestationFile } from './attestation-file.js';
 import { outputLines, statementJson } from './statement-json.js';
 
 /** Input the command cannot use: exit 2. */
@@ -93,11 +94,12 @@ function sizeText(n: number): string {
 }
 
 /** Keys for a graph; refuses at setup time what the prover cannot prove yet (exit 2). */
-function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs: readonly string[] = []): { pk: ProvingKey; vk: VerifyingKey } {
+function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs: readonly string[] = [], attested: Readonly<Record<string, number>> = {}): { pk: ProvingKey; vk: VerifyingKey } {
   const unknown = privateOutputs.filter((n) => !graph.outputs.some((o) => o.onnxName === n || o.name === n));
   if (unknown.length > 0) throw new CliInputError(`--private-outputs: no output named ${unknown.join(', ')} (outputs: ${graph.outputs.map((o) => o.onnxName).join(', ')})`);
   const outputs = Object.fromEntries(graph.outputs.filter((o) => privateOutputs.includes(o.onnxName) || privateOutputs.includes(o.name)).map((o) => [o.name, 'private' as const]));
-  const keys = setup(graph, { weights, outputs });
+  for (const name of Object.keys(attested)) if (!graph.inputs.some((i) => i.name === name)) throw new CliInputError(`--attested: no input named ${name} (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
+  const keys = setup(graph, { weights, outputs, inputs: Object.fromEntries(Object.keys(attested).map((n) => [n, 'attested' as const])), schemas: attested });
   try {
     planModel(keys.vk);
   } catch (e) {
@@ -126,6 +128,7 @@ interface SetupFlags extends OutputFlags {
   readonly weights?: string;
   readonly outputs?: string;
   readonly privateOutputs?: string;
+  readonly attested?: string[];
 }
 
 const nameList = (v: string | undefined): string[] => (v === undefined ? [] : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
@@ -138,13 +141,14 @@ function setupCommand(program: Command): void {
     .option('--weights <visibility>', 'private: committed in every proof and bound to the fingerprint in the verifying key; public: the verifying key holds them', 'private')
     .option('--outputs <names>', 'keep only these outputs (comma-separated); what no kept output needs is neither proven nor in the keys')
     .option('--private-outputs <names>', 'outputs proven only through a predicate given at prove time (comma-separated), e.g. probabilities')
+    .option('--attested <name=schema...>', 'inputs an issuer attests (zkinfer attest), each with its schema id, e.g. --attested features=1')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print nothing but errors')
     .action((model: string, o: SetupFlags, cmd: Command) => guarded(cmd, () => {
       const weights = formatVisibility(o.weights);
       const compiled = readCompiled(readBytes(model, 'compiled model'), model);
       const graph = o.outputs === undefined ? compiled : selectOutputs(compiled, nameList(o.outputs));
-      const { pk, vk } = makeKeys(graph, weights, nameList(o.privateOutputs));
+      const { pk, vk } = makeKeys(graph, weights, nameList(o.privateOutputs), schemaFlags(o.attested));
       const paths = keyPaths(o.output ?? dirname(model), modelBase(model));
       const pkBytes = serializeProvingKey(pk);
       const vkBytes = serializeVerifyingKey(vk);
@@ -156,7 +160,18 @@ function setupCommand(program: Command): void {
     }));
 }
 
+function schemaFlags(values: readonly string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const m = /^([^=]+)=(\d+)$/.exec(v);
+    if (!m || Number(m[2]) > 0xffffffff) throw new CliInputError(`--attested: expected name=schema id (a u32), got ${v}`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
 interface ProveFlags extends OutputFlags {
+  readonly attestation?: string[];
   readonly pk?: string;
   readonly input: string;
   readonly context: string;
@@ -203,6 +218,7 @@ function proveCommand(program: Command): void {
     .requiredOption('--input <file>', 'input JSON: {"<input name>": [numbers]} or {"input_data": [[...]]}')
     .option('--context <string>', "the verifier's context string (the proof verifies only under the same context)", '')
     .option('--predicate <expr...>', 'for each private output of the key: prove "name[i] >= value", "argmax(name) == k" or "name[i] in {a, b}" instead of revealing it')
+    .option('--attestation <file...>', "for each attested input: the issuer's attestation file (zkinfer attest); its fields must be the input's values")
     .option('-o, --output <file>', 'proof file', 'proof.zkp')
     .option('--calibration <file>', 'one-shot from ONNX only: calibration inputs (default: synthetic inputs in [-1, 1])')
     .option('--json', 'machine-readable output (the statement)')
@@ -220,7 +236,14 @@ function proveCommand(program: Command): void {
         if (made === undefined) planModel(pk.vk); // a key this version cannot prove: refuse before the work
         const graph = graphOf(pk);
         const { tensors, clamped } = readInput(o.input, graph);
-        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context, predicates }));
+        const attestedSalts = Object.fromEntries((o.attestation ?? []).map((path) => {
+          const a = readAttestationFile(path);
+          const x = tensors.get(a.input);
+          if (x === undefined) throw new CliInputError(`${path}: the model has no input ${a.input}`);
+          if (x.data.length !== a.fields.length || a.fields.some((f, i) => BigInt(f) !== x.data[i])) throw new CliInputError(`${path}: its fields are not the values of input ${a.input} in ${o.input}`);
+          return [a.input, a.salt];
+        }));
+        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context, predicates, attestedSalts }));
         writeOut(o.output, result.proof);
         const ms = performance.now() - t0;
         // one-shot: check the proof with the verifier, as a first try should show both halves
@@ -244,6 +267,8 @@ function proveCommand(program: Command): void {
 interface VerifyFlags extends OutputFlags {
   readonly vk: string;
   readonly context: string;
+  readonly issuerKey?: string[];
+  readonly signature?: string[];
 }
 
 function verifyCommand(program: Command): void {
@@ -252,6 +277,8 @@ function verifyCommand(program: Command): void {
     .argument('<proof>', 'proof.zkp')
     .requiredOption('--vk <file>', 'verifying key (from zkinfer setup)')
     .option('--context <string>', 'the context string the proof must have been made for', '')
+    .option('--issuer-key <[name=]hex...>', "attested inputs: the issuer's Ed25519 public key (32 bytes hex)")
+    .option('--signature <[name=]hex...>', "attested inputs: the issuer's signature over the proof's digest (64 bytes hex)")
     .option('--json', 'machine-readable output (the statement)')
     .option('--quiet', 'print nothing but errors; the exit code is the answer')
     .action((proofPath: string, o: VerifyFlags, cmd: Command) => guarded(cmd, () => {
@@ -261,11 +288,12 @@ function verifyCommand(program: Command): void {
       // whatever fails after the framing parsed is an invalid proof (exit 1).
       deserializeProofFile(bytes);
       planModel(vk);
+      const attestations = attestationFlags(vk, o.issuerKey, o.signature);
       const steps = new Steps('verify', 1, { silent: silent(o) });
       const t0 = performance.now();
       let result;
       try {
-        result = steps.run('verify', 1, () => verify(vk, bytes, { context: o.context }));
+        result = steps.run('verify', 1, () => verify(vk, bytes, { context: o.context, attestations }));
       } catch (e) {
         if (!(e instanceof VerificationError || e instanceof FormatError)) throw e;
         if (o.json) printResult(o, { valid: false, proof: proofPath, check: e instanceof VerificationError ? e.check : 'format', reason: e.message }, '');
@@ -280,8 +308,32 @@ function verifyCommand(program: Command): void {
     }));
 }
 
-/** Registers setup, prove and verify on the program (called once from main.ts's buildProgram). */
+interface AttestFlags {
+  readonly input: string;
+  readonly schema: string;
+  readonly fields: string;
+  readonly issuerSecret: string;
+  readonly output?: string;
+}
+
+function attestCommand(program: Command): void {
+  program.command('attest')
+    .description('issuer: hash raw integer fields under a schema id with a fresh salt and sign the digest (Ed25519); writes the attestation file the holder proves with')
+    .requiredOption('--input <name>', 'the model input these fields are')
+    .requiredOption('--schema <id>', 'schema id (u32): what the fields mean and in which order')
+    .requiredOption('--fields <json>', 'the fields, a JSON array of integers, e.g. "[34, 1, 5951]"')
+    .requiredOption('--issuer-secret <hex>', "the issuer's Ed25519 secret key (32 bytes hex)")
+    .option('-o, --output <file>', 'attestation file (default: standard output)')
+    .action((o: AttestFlags, cmd: Command) => guarded(cmd, () => {
+      const text = `${JSON.stringify(makeAttestationFile(o.input, Number(o.schema), o.fields, o.issuerSecret), null, 2)}\n`;
+      if (o.output === undefined) process.stdout.write(text);
+      else writeOut(o.output, new TextEncoder().encode(text));
+    }));
+}
+
+/** Registers setup, prove, verify and attest on the program (called once from main.ts's buildProgram). */
 export function addProofCommands(program: Command): void {
+  attestCommand(program);
   setupCommand(program);
   proveCommand(program);
   verifyCommand(program);

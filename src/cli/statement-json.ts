@@ -27,6 +27,8 @@ export interface StatementJson {
   readonly fingerprint: string[][];
   readonly publicInputs: Record<string, string[]>;
   readonly outputs: OutputJson[];
+  /** Attested inputs: the digest (4 field elements) the issuer signed, and the key's schema id. */
+  readonly attested: { input: string; schema: number; digest: string[] }[];
 }
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -44,6 +46,7 @@ export function statementJson(s: Statement, vk: VerifyingKey): StatementJson {
     weights: vk.publicWeights ? 'public' : 'private',
     fingerprint: s.fingerprint.map((d) => d.map(String)),
     publicInputs,
+    attested: vk.inputs.filter((i) => i.visibility === 'attested').map((i, k) => ({ input: i.name, schema: i.schema ?? 0, digest: (s.attested[k] ?? []).map(String) })),
     outputs: s.outputs.map((o, i) => {
       const info = vk.outputs[i];
       const base = { name: info.onnxName, dims: info.dims, scale: info.scale };

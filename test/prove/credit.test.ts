@@ -3,6 +3,7 @@
 // logistic transform), compiled with 16-bit features, reduced to the probability output, prove
 // and verify with the output public, and with the output private and only
 // `probabilities[1] >= t` proven; a false threshold has no proof and a raised one is rejected.
+// With the applicant's features attested by an issuer (signed digest), the same predicate.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { germanCreditAvailable, germanCreditPath, loadGermanCredit } from '../..
 import { ensureModel, type ModelName } from '../../src/train/models.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
+import { issueAttestation } from '../../src/prove/attested.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 
 const skip = germanCreditAvailable() ? false : `German Credit data not found at ${germanCreditPath()}`;
 
@@ -70,3 +73,30 @@ for (const [model, what] of MODELS) {
     assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
   });
 }
+
+test('German Credit logistic regression: an issuer-attested applicant, `probabilities[1] >= t` proven', { skip }, () => {
+  const graph = creditGraph('german-credit-logistic');
+  const out = graph.outputs[0];
+  const features = graph.inputs[0].name;
+  // schema 1: the 20 German Credit attributes as integers, in the data set's order
+  const { pk, vk } = setup(graph, { weights: 'public', inputs: { [features]: 'attested' }, schemas: { [features]: 1 }, outputs: { [out.name]: 'private' } });
+  const x = applicant(graph, 0);
+  const fields = Array.from(x.get(features)!.data, Number);
+  const issuerKey = ed25519.utils.randomSecretKey();
+  const issuerPublicKey = ed25519.getPublicKey(issuerKey);
+  const att = issueAttestation(issuerKey, 1, fields);
+  const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale;
+  const t = Math.floor(p * 100) / 100;
+  const { proof } = prove(pk, x, { context: 'lender', attestedSalts: { [features]: att.salt }, predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
+  const res = verify(vk, proof, { context: 'lender', attestations: { [features]: { issuerPublicKey, signature: att.signature } } });
+  assert.deepEqual(res.statement.attested, [att.digest]);
+  const st = res.statement.outputs[0];
+  assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
+  // the applicant's own proof for a better credit history than the issuer attested: its digest is not the signed one
+  const better = new Map(x);
+  const data = x.get(features)!.data.slice();
+  data[0] = data[0] === 0n ? 1n : 0n;
+  better.set(features, { dims: x.get(features)!.dims, data });
+  const other = prove(pk, better, { context: 'lender', attestedSalts: { [features]: att.salt }, predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: 0 }] });
+  assert.throws(() => verify(vk, other.proof, { context: 'lender', attestations: { [features]: { issuerPublicKey, signature: att.signature } } }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/attestation');
+});

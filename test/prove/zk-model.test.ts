@@ -41,25 +41,21 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteReader } from '../../src/encoding/bytes.js';
 import { VerificationError } from '../../src/encoding/errors.js';
-import type { Fp2 } from '../../src/field/ext.js';
 import { GraphBuilder } from '../../src/ir/builder.js';
 import { execute } from '../../src/ir/execute.js';
 import type { IrGraph, IrTensor } from '../../src/ir/types.js';
 import { REQUANT_COLUMNS, requantColumns } from '../../src/layers/requant.js';
 import { paddedTable } from '../../src/layers/tensor.js';
-import type { HashPcsProof } from '../../src/pcs/proof.js';
-import type { LinearClaim } from '../../src/pcs/types.js';
 import { evaluate } from '../../src/poly/mle.js';
 import { graphOf, type ProvingKey } from '../../src/prove/keys.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
-import type { ReducedProof } from '../../src/sumcheck/reduce.js';
-import { VerifierSession } from '../../src/sumcheck/session.js';
 import { SECTION } from '../../src/verify/container.js';
-import { MODEL_PCS, planModel, type ModelPlan } from '../../src/verify/plan.js';
+import { planModel, type ModelPlan } from '../../src/verify/plan.js';
 import { deserializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
 import type { VerifyingKey } from '../../src/verify/vk.js';
+import { candidateHits, commitmentRoots, fp2Hex, verifyRecording, windows16, withZeroRandomness } from './zk-scaffold.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
 const FIXED = [17n, -42n, 99n]; // x[1..3], known to the attacker
@@ -90,69 +86,6 @@ function witness(pk: ProvingKey, plan: ModelPlan, inputs: Map<string, IrTensor>)
   return values;
 }
 
-interface Recorded {
-  readonly commitment: number;
-  readonly claim: LinearClaim;
-}
-
-/** Verifies while recording every claim the verifier adds and every parsed opening. */
-function verifyRecording(vk: VerifyingKey, proof: Uint8Array, context = ''): { claims: Recorded[]; openings: ReducedProof<HashPcsProof>[] } {
-  const claims: Recorded[] = [];
-  const openings: ReducedProof<HashPcsProof>[] = [];
-  const original = VerifierSession.prototype.claim;
-  VerifierSession.prototype.claim = function (this: VerifierSession<unknown, unknown>, commitment: number, c: LinearClaim): void {
-    claims.push({ commitment, claim: c });
-    original.call(this, commitment, c);
-  };
-  const pcs = Object.create(MODEL_PCS) as typeof MODEL_PCS;
-  pcs.deserializeProof = (bytes, commitment, cl) => {
-    const p = MODEL_PCS.deserializeProof(bytes, commitment, cl);
-    openings.push(p);
-    return p;
-  };
-  try {
-    verify(vk, proof, { context, pcs });
-  } finally {
-    VerifierSession.prototype.claim = original;
-  }
-  return { claims, openings };
-}
-
-/** Runs `f` with globalThis.crypto.getRandomValues filling zeros: every mask, salt and pad is 0. */
-function withZeroRandomness<T>(f: () => T): T {
-  const c = globalThis.crypto;
-  const own = Object.getOwnPropertyDescriptor(c, 'getRandomValues');
-  Object.defineProperty(c, 'getRandomValues', {
-    configurable: true,
-    writable: true,
-    value: <A extends ArrayBufferView>(a: A): A => {
-      new Uint8Array(a.buffer, a.byteOffset, a.byteLength).fill(0);
-      return a;
-    },
-  });
-  try {
-    return f();
-  } finally {
-    if (own) Object.defineProperty(c, 'getRandomValues', own);
-    else delete (c as unknown as Record<string, unknown>).getRandomValues;
-  }
-}
-
-function fp2Hex(v: Fp2): string {
-  const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
-  dv.setBigUint64(0, v[0], true);
-  dv.setBigUint64(8, v[1], true);
-  return Buffer.from(b).toString('hex');
-}
-
-/** Every 16-byte window of the proof (any alignment), as hex. */
-function windows16(proof: Uint8Array): Set<string> {
-  const s = new Set<string>();
-  for (let i = 0; i + 16 <= proof.length; i++) s.add(Buffer.from(proof.subarray(i, i + 16)).toString('hex'));
-  return s;
-}
-
 /**
  * The candidates x[0] ∈ [−128, 127] whose unmasked evaluations match something the proof
  * reveals, and how many (candidate, claim) evaluations were compared.
@@ -176,29 +109,15 @@ function singledOut(pk: ProvingKey, vk: VerifyingKey, proof: Uint8Array): { hits
   });
   assert.ok(reveals.length >= plan.committed.length, `every committed tensor is revealed at least once (${reveals.length} reveals)`);
   const revealed = new Set(reveals.map((r) => r.value));
-  const bytes = windows16(proof);
   // unmasked[c][j]: the candidate c's unmasked evaluation for reveal j
   const unmasked: string[][] = [];
   for (let c = -128n; c <= 127n; c++) {
     const values = witness(pk, plan, inputOf(c));
     unmasked.push(reveals.map((r) => fp2Hex(evaluate(paddedTable(values.get(r.tensor.name)!.data, r.tensor.dims), r.point))));
   }
-  // a reveal whose unmasked value is the same for every candidate (a clamped column, say)
-  // cannot single anyone out; it must still not appear in clear (`constantHits`)
-  const varies = reveals.map((_, j) => new Set(unmasked.map((u) => u[j])).size > 1);
-  const hits: bigint[] = [];
-  let constantHits = 0;
-  let compared = 0;
-  unmasked.forEach((u, i) => {
-    let hit = false;
-    u.forEach((v, j) => {
-      compared++;
-      const found = revealed.has(v) || bytes.has(v);
-      if (found && varies[j]) hit = true;
-      if (found && !varies[j] && i === 0) constantHits++;
-    });
-    if (hit) hits.push(BigInt(i) - 128n);
-  });
+  const found = candidateHits(unmasked, revealed, windows16(proof));
+  const hits = found.hits.map((i) => BigInt(i) - 128n);
+  const { constantHits, compared } = found;
   return { hits, constantHits, compared, claims: reveals.length };
 }
 
@@ -342,20 +261,6 @@ test('zk model: every revealed field element is uniform and independent of the p
   assert.ok(roots.length >= 2 * N);
   assert.equal(new Set(roots).size, roots.length, 'every commitment root is fresh');
 });
-
-/** The commitment roots of a proof, hex. */
-function commitmentRoots(proof: Uint8Array): string[] {
-  const r = new ByteReader(deserializeProofFile(proof).sections.get(SECTION.commitments)!);
-  const roots: string[] = [];
-  const n = r.u32();
-  for (let j = 0; j < n; j++) {
-    roots.push(Buffer.from(r.blob(64)).toString('hex'));
-    const s = r.u32();
-    for (let k = 0; k < s; k++) r.u32();
-  }
-  r.end();
-  return roots;
-}
 
 test('zk model: a proof is bound to its context', () => {
   const { pk, vk } = setup(model(), { weights: 'public' });
