@@ -141,7 +141,7 @@ function setupCommand(program: Command): void {
     .option('--weights <visibility>', 'private: committed in every proof and bound to the fingerprint in the verifying key; public: the verifying key holds them', 'private')
     .option('--outputs <names>', 'keep only these outputs (comma-separated); what no kept output needs is neither proven nor in the keys')
     .option('--private-outputs <names>', 'outputs proven only through a predicate given at prove time (comma-separated), e.g. probabilities')
-    .option('--attested <name=schema...>', 'inputs an issuer attests (zkinfer attest), each with its schema id, e.g. --attested features=1')
+    .option('--attested <name=schema>', 'an input an issuer attests (zkinfer attest) and its schema id, e.g. --attested features=1 (repeatable)', collect, [])
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print nothing but errors')
     .action((model: string, o: SetupFlags, cmd: Command) => guarded(cmd, () => {
@@ -158,6 +158,11 @@ function setupCommand(program: Command): void {
         `keys for ${model}: proving key ${paths.pk} (${sizeText(pkBytes.length)}, keep it private), verifying key ${paths.vk} (${sizeText(vkBytes.length)}, give it to verifiers)` +
         (weights === 'public' ? '\nnote: weights are public: the verifying key contains them' : ''));
     }));
+}
+
+/** Commander collector for a repeatable option (a variadic one would swallow the positional argument). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function schemaFlags(values: readonly string[] | undefined): Record<string, number> {
@@ -218,7 +223,7 @@ function proveCommand(program: Command): void {
     .requiredOption('--input <file>', 'input JSON: {"<input name>": [numbers]} or {"input_data": [[...]]}')
     .option('--context <string>', "the verifier's context string (the proof verifies only under the same context)", '')
     .option('--predicate <expr...>', 'for each private output of the key: prove "name[i] >= value", "argmax(name) == k" or "name[i] in {a, b}" instead of revealing it')
-    .option('--attestation <file...>', "for each attested input: the issuer's attestation file (zkinfer attest); its fields must be the input's values")
+    .option('--attestation <file>', "an attested input's attestation file from its issuer (zkinfer attest; repeatable); its fields must be the input's values", collect, [])
     .option('-o, --output <file>', 'proof file', 'proof.zkp')
     .option('--calibration <file>', 'one-shot from ONNX only: calibration inputs (default: synthetic inputs in [-1, 1])')
     .option('--json', 'machine-readable output (the statement)')
@@ -277,8 +282,8 @@ function verifyCommand(program: Command): void {
     .argument('<proof>', 'proof.zkp')
     .requiredOption('--vk <file>', 'verifying key (from zkinfer setup)')
     .option('--context <string>', 'the context string the proof must have been made for', '')
-    .option('--issuer-key <[name=]hex...>', "attested inputs: the issuer's Ed25519 public key (32 bytes hex)")
-    .option('--signature <[name=]hex...>', "attested inputs: the issuer's signature over the proof's digest (64 bytes hex)")
+    .option('--issuer-key <[name=]hex>', "an attested input's issuer Ed25519 public key (32 bytes hex; repeatable)", collect, [])
+    .option('--signature <[name=]hex>', "the issuer's signature over that input's digest in the proof (64 bytes hex; repeatable)", collect, [])
     .option('--json', 'machine-readable output (the statement)')
     .option('--quiet', 'print nothing but errors; the exit code is the answer')
     .action((proofPath: string, o: VerifyFlags, cmd: Command) => guarded(cmd, () => {
