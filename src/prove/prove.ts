@@ -15,6 +15,8 @@ import { proveReduce } from '../layers/reduce.js';
 import { pointwiseHelpers } from '../verify/plan-pointwise.js';
 import { publicGather } from '../verify/plan-gather.js';
 import { reduceHelperValues } from '../verify/plan-reduce.js';
+import { deriveValues } from '../verify/plan-dynamic.js';
+import { proveSelector } from '../layers/selector.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { proveAffine } from '../layers/affine.js';
@@ -87,6 +89,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   };
   checkStatement(statement, vk);
   const plan = planModel(vk, statement.outputs);
+  deriveValues(plan.derived, values, plan.publics);
   for (const [copy, r] of plan.relayouts) values.set(copy, r.idx ? { dims: plan.dims.get(copy)!, data: publicGather(r.idx, [values.get(r.source)!.data], 0n) } : values.get(r.source)!);
   const priv = privateWitness(pk, plan, options.unsafeTest);
   const attested = attestedWitnesses(plan, inputs, new Map(Object.entries(options.attestedSalts ?? {})), options.unsafeTest);
@@ -195,6 +198,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     }
     if (l.kind === 'pointwise') {
       layers.blob(serializeSumcheckProof(provePointwise(l.params, l.refs, l.tensors.map(table), gMasks[i], l.gRef, sink, transcript)));
+      return;
+    }
+    if (l.kind === 'selector') {
+      layers.blob(serializeSumcheckProof(proveSelector(l.params, l.refs, { s: masked.get(l.tensors.s)!, idx: table(l.tensors.idx) }, gMasks[i], l.gRef, sink, transcript)));
       return;
     }
     if (l.kind === 'reduce') {

@@ -1,7 +1,7 @@
 // What a layer's planning step may read and add while src/verify/plan.ts walks the graph: the
 // resolved names, value infos, the ranges the proof establishes so far, and the tensors and
 // range checks the proof will commit. Shared by the plan-*.ts modules.
-import type { IrValueInfo } from '../ir/types.js';
+import type { IrTensor, IrValueInfo } from '../ir/types.js';
 
 export interface PlanContext {
   /** The tensor a value is (free reshapes alias their input). */
@@ -18,6 +18,8 @@ export interface PlanContext {
   isOutput(name: string): boolean;
   /** A public constant or a public tensor the plan derives (the verifier builds its table). */
   isPublic(name: string): boolean;
+  /** The data of a public tensor (undefined when the tensor is private). */
+  publicTensor(name: string): IrTensor | undefined;
   /** Commits a tensor (masked, in commitment 0). */
   commit(name: string, dims: readonly number[]): void;
   /** An unsigned (or signed) k-bit range check of committed columns of one size. */

@@ -28,6 +28,9 @@ import type { PlanContext as ElementwiseContext } from './plan-context.js';
 import { planPointwise, type PointwiseDraft, type PointwisePlan } from './plan-pointwise.js';
 import { planReduce, type ReduceDraft, type ReducePlan } from './plan-reduce.js';
 import { assignBanks, maskVarsFor, revealCounts } from './plan-reveals.js';
+import { planGatherDynamicLookup } from './plan-gather-dynamic.js';
+import { expandDynamicOps, planGapCheck, planSelector, type SelectorDraft, type SelectorPlan } from './plan-dynamic.js';
+import { selectorDegrees } from '../layers/selector.js';
 import type { IrTensor } from '../ir/types.js';
 import { gatherDegrees, type GatherOutput, type GatherRefs } from '../layers/gather.js';
 import { buildGatherMap, type GatherSlot } from '../layers/gather-map.js';
@@ -126,7 +129,7 @@ interface TreeLayerPlan<K extends 'trees' | 'trees-link'> {
 
 export type TreePlan = TreeLayerPlan<'trees'> | TreeLayerPlan<'trees-link'>;
 
-export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan | TreePlan | PointwisePlan | ReducePlan;
+export type LayerPlan = MatmulPlan | RequantPlan | WeightedSumPlan | GatherPlan | AffinePlan | PredicatePlan | TreePlan | PointwisePlan | ReducePlan | SelectorPlan;
 
 /** A virtual tensor's consumer-facing reference (`ref`, routed claims) and its committed mask R (`mask`). */
 export interface VirtualPlan extends VirtualTensor {
@@ -180,6 +183,8 @@ export interface ModelPlan {
   readonly layerBanks: readonly ReadonlyMap<string, number>[];
   /** Attested inputs in input order: each input is a view of its committed V_a (./attested.ts). */
   readonly attested: readonly AttestedPlan[];
+  /** Synthetic nodes the plan proves instead of GatherDynamic/TopK (the prover derives their values: plan-dynamic.ts). */
+  readonly derived: readonly VkNode[];
 }
 
 function nextPow2(n: number): number {
@@ -238,14 +243,17 @@ export function planModel(vk: VerifyingKey, outputs?: readonly OutputStatement[]
   }
 }
 
-function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement[]): ModelPlan {
+function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatement[]): ModelPlan {
+  // GatherDynamic / TopK become synthetic proven layers (plan-dynamic.ts)
+  const dynamic = expandDynamicOps(keyVk);
+  const vk = dynamic.vk;
   const unsupported = (m: string): never => {
     throw new UnsupportedModelError(`model ${vk.name}: ${m}`);
   };
   // Private parameters: one committed vector V (the fingerprint's preimage), range-checked to
   // signed vk.bits-bit limbs; every private tensor is a view of V (private-weights.ts).
   const priv = hasPrivateParameters(vk) ? planPrivate(vk) : null;
-  for (const n of vk.nodes) if (![...['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble', 'Reduce'], ...POINTWISE_OPS].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
+  for (const n of vk.nodes) if (![...['MatMul', 'Requant', 'Clip', 'Lookup', 'Reshape', 'WeightedSum', 'Gather', 'MlAffine', 'MlTreeEnsemble', 'Reduce', 'GatherDynamic', 'Selector', 'GapCheck'], ...POINTWISE_OPS].includes(n.op)) unsupported(`op ${n.op} (${n.name}) has no layer protocol yet`);
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
@@ -308,7 +316,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   });
   for (const a of attested) ranges.push({ label: `attested ${a.input} fields`, columns: [a.vector], bits: ATTESTED_BITS, signed: true, numVars: a.nV });
   // Gather outputs computed from public constants only: public tensors the verifier derives
-  const publics = new Map<string, IrTensor>();
+  const publics = new Map<string, IrTensor>(dynamic.constants);
+  for (const [name, t] of dynamic.constants) proven.set(name, info.get(name)!.lo, info.get(name)!.hi);
   const isPublic = (name: string): boolean => vk.publicConstants.has(name) || publics.has(name);
   const reshapeOf = new Map(vk.nodes.filter((m) => m.op === 'Reshape').map((m) => [m.outputs[0], m.inputs[0]]));
   const root = (name: string): string => {
@@ -333,7 +342,8 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     | ReturnType<typeof planAffine>
     | TreeDraft
     | PointwiseDraft
-    | ReduceDraft;
+    | ReduceDraft
+    | SelectorDraft;
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
@@ -348,6 +358,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     setInterval: (name, lo, hi) => proven.set(name, lo, hi),
     isOutput: (name) => outputs.has(name),
     isPublic,
+    publicTensor: (name) => vk.publicConstants.get(name) ?? publics.get(name),
     commit: (name, dims) => void committed.push({ name, dims, numVars: totalVars(dims) }),
     range: (label, columns, bits, signed, numVars) => void ranges.push({ label, columns: [...columns], bits, signed, numVars }),
     alias: (y, x) => {
@@ -366,6 +377,20 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     }
     if (POINTWISE_OPS.includes(n.op)) {
       layerDims.push(planPointwise(n, ectx));
+      continue;
+    }
+    if (n.op === 'GatherDynamic') {
+      const d = planGatherDynamicLookup(n, ectx) ?? unsupported(`${n.name}: a GatherDynamic of private data is not proven yet`);
+      lookupDrafts.push(d);
+      if (outputs.has(d.y)) committedOutputs.push(d.y);
+      continue;
+    }
+    if (n.op === 'Selector') {
+      layerDims.push(planSelector(n, ectx));
+      continue;
+    }
+    if (n.op === 'GapCheck') {
+      planGapCheck(n, ectx);
       continue;
     }
     if (n.op === 'Reduce') {
@@ -505,7 +530,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
   function planGather(n: VkNode): void {
     const y = n.outputs[0];
     const idxName = n.inputs[n.inputs.length - 1];
-    const idxTable = vk.publicConstants.get(idxName);
+    const idxTable = vk.publicConstants.get(idxName) ?? dynamic.constants.get(idxName);
     if (!idxTable || n.outputs.length !== 1 || n.inputs.length < 2) unsupported(`${n.name}: Gather needs sources and a public index table`);
     const slots = n.inputs.slice(0, -1).map(resolve);
     const yi = info.get(y) ?? unsupported(`${n.name}: unknown output`);
@@ -660,7 +685,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     l.kind === 'requant' ? [l.tensors.x, l.tensors.q, ...Object.values(l.tensors.cols)]
     : l.kind === 'gather' ? [...l.slots, l.y]
     : l.kind === 'wsum' || l.kind === 'pointwise' ? [...l.tensors]
-    : l.kind === 'matmul' || l.kind === 'reduce' ? Object.values(l.tensors)
+    : l.kind === 'matmul' || l.kind === 'reduce' || l.kind === 'selector' ? Object.values(l.tensors)
     : l.kind === 'trees' ? [l.tensors.e, ...l.tensors.s, ...l.tensors.g, ...l.tensors.u]
     : l.kind === 'trees-link' ? [...l.tensors.g, l.tensors.x]
     : l.kind === 'affine' ? [l.tensors.x, l.tensors.out]
@@ -753,6 +778,10 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
       const prefs = l.tensors.map((t) => ref(t));
       return { ...l, refs: prefs, gRef: gRefFor(pointwiseDegrees(l.params, prefs)) };
     }
+    if (l.kind === 'selector') {
+      const srefs = { s: ref(l.tensors.s)!, idx: ref(l.tensors.idx) };
+      return { ...l, refs: srefs, gRef: gRefFor(selectorDegrees(l.params, srefs)) };
+    }
     if (l.kind === 'reduce') {
       const t = l.tensors;
       const rrefs = { x: ref(t.x), out: ref(t.out), s: ref(t.s), d: ref(t.d), m: ref(t.m) };
@@ -807,7 +836,7 @@ function planInner(vk: VerifyingKey, statementOutputs?: readonly OutputStatement
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars, dims: info.get(l.x)!.dims } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested };
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested, derived: dynamic.derived };
 }
 
 /** The committed vector V of the private parameters (the fingerprint's preimage). */

@@ -10,6 +10,7 @@ import { requantProofShape, verifyRequant } from '../layers/requant.js';
 import { verifyWeightedSum, weightedSumProofShape } from '../layers/weighted-sum.js';
 import { pointwiseProofShape, verifyPointwise } from '../layers/pointwise.js';
 import { reduceProofShape, verifyReduce } from '../layers/reduce.js';
+import { selectorProofShape, verifySelector } from '../layers/selector.js';
 import { gatherProofShape, verifyGather } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { affineProofShape, verifyAffine } from '../layers/affine.js';
@@ -144,6 +145,10 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
       verifyPointwise(l.params, l.refs, l.tensors.map((t, i) => (l.refs[i] === null ? pub(t) ?? null : null)), l.gRef, proof, sink, transcript);
       continue;
     }
+    if (l.kind === 'selector') {
+      verifySelector(l.params, l.refs, l.refs.idx === null ? pub(l.tensors.idx) ?? null : null, l.gRef, proof, sink, transcript);
+      continue;
+    }
     if (l.kind === 'reduce') {
       verifyReduce(l.params, l.refs, l.refs.x === null ? pub(l.tensors.x) ?? null : null, l.refs.out === null ? pub(l.tensors.out) ?? null : null, l.gRef, proof, sink, transcript);
       continue;
@@ -221,6 +226,8 @@ function layerProofShape(l: LayerPlan): BatchShape {
       return pointwiseProofShape(l.params, l.refs);
     case 'reduce':
       return reduceProofShape(l.params, l.refs);
+    case 'selector':
+      return selectorProofShape(l.params, l.refs);
     case 'predicate':
       return predicateProofShape(l.params, l.refs);
     case 'trees':
