@@ -10,11 +10,11 @@
 //   R1 Σ_x eq(z, x)·(S² − S) = 0                   S is a bit everywhere
 //   R2 Σ_x Ey·I_a·S − Σ_y eq(z_y, y)·I_y = 0        Σ_{a<L} S(t, a) = I_y(t) for every t
 //   R3 Σ_x Ey·A·S − Σ_y eq(z_y, y)·idx = 0          Σ_{a<L} a·S(t, a) = idx(t) for every t
+//   R4 Σ_x eq(z, x)·(1 − I_a)·S = 0                 S = 0 in the padded columns
 // By Schwartz–Zippel over z (then λ) each holds on the whole cube except with probability
-// ≤ (n_S + 3)/|F_p2|. Then on every real row: the L ≤ 2^30 bits sum to 1 in F_p, so exactly one
-// a < L has S = 1, and idx(t) = a; on a padded row no entry a < L is set (so S·D and column sums
-// of S see zero rows there) and idx = 0. Entries of S in padded columns are bits too and meet
-// only D's zero padding.
+// ≤ (n_S + 4)/|F_p2|. Then on every real row: the L ≤ 2^30 bits sum to 1 in F_p, so exactly one
+// a < L has S = 1, and idx(t) = a; a padded row is zero (so S·D and column sums of S see
+// nothing there) and idx = 0 there; whatever D holds in its padding is never selected.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as F from '../field/goldilocks.js';
@@ -25,7 +25,7 @@ import { eqEval, evaluate } from '../poly/mle.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { pow2 } from '../sumcheck/poly.js';
-import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
+import { proveSumcheck, type ProveOptions, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { BatchShape, Factor, TableShape, Term } from '../sumcheck/types.js';
 import { roundDegrees } from '../sumcheck/types.js';
@@ -81,12 +81,14 @@ function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], la
   const t = (table: number): Factor => ({ table });
   const eqz: Factor = { eq: z };
   const Py: Factor[] = zy.length === 0 ? [] : [{ eq: zy }];
-  const [l1, l2, l3] = lambda;
+  const [l1, l2, l3, l4] = lambda;
   const X: Term[] = [
     { coeff: l1, factors: [eqz, t(T.s), t(T.s)] },
     { coeff: E.neg(l1), factors: [eqz, t(T.s)] },
     { coeff: l2, factors: [t(T.Ey), t(T.Ia), t(T.s)] },
     { coeff: l3, factors: [t(T.Ey), t(T.A), t(T.s)] },
+    { coeff: l4, factors: [eqz, t(T.s)] },
+    { coeff: E.neg(l4), factors: [eqz, t(T.Ia), t(T.s)] },
   ];
   const Y: Term[] = [
     { coeff: E.neg(l2), factors: [...Py, t(T.Iy)] },
@@ -104,11 +106,11 @@ function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], la
 }
 
 function draw(p: SelectorParams, t: Transcript): { z: Fp2[]; lambda: Fp2[] } {
-  return { z: t.challengeExts('layer/selector/z', layout(p).nx), lambda: t.challengeExts('layer/selector/lambda', 3) };
+  return { z: t.challengeExts('layer/selector/z', layout(p).nx), lambda: t.challengeExts('layer/selector/lambda', 4) };
 }
 
 function dummy(p: SelectorParams, refs: SelectorRefs): BatchShape {
-  return batchShape(p, refs, Array<Fp2>(layout(p).nx).fill(E.ONE), Array<Fp2>(3).fill(E.ONE));
+  return batchShape(p, refs, Array<Fp2>(layout(p).nx).fill(E.ONE), Array<Fp2>(4).fill(E.ONE));
 }
 
 export function selectorDegrees(p: SelectorParams, refs: SelectorRefs): number[] {
@@ -172,13 +174,14 @@ function emit(refs: SelectorRefs, l: Layout, point: readonly Fp2[], value: (t: n
   sink.claim(gRef.commitment, gMaskClaim(gRef, point, maskValue));
 }
 
-export function proveSelector(p: SelectorParams, refs: SelectorRefs, w: { readonly s: MaskedPoly; readonly idx: MaskedPoly | BaseVec }, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript): SumcheckProof {
+/** `unsafe`: tests only (a cheating prover's false relation, which the verifier must reject). */
+export function proveSelector(p: SelectorParams, refs: SelectorRefs, w: { readonly s: MaskedPoly; readonly idx: MaskedPoly | BaseVec }, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript, unsafe: ProveOptions = {}): SumcheckProof {
   if ((w.idx instanceof MaskedPoly) !== (refs.idx !== null)) throw new RangeError('selector: idx must be masked exactly when committed');
   const l = layout(p);
   const { z, lambda } = draw(p, transcript);
   const shape = batchShape(p, refs, z, lambda);
   const tables: ProverTable[] = [w.s, w.idx, ...publicTables(p, l, z)];
-  const out = proveSumcheck(shape, tables, g, transcript);
+  const out = proveSumcheck(shape, tables, g, transcript, unsafe);
   emit(refs, l, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
   return out.proof;
 }
