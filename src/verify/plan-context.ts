@@ -2,6 +2,7 @@
 // resolved names, value infos, the ranges the proof establishes so far, and the tensors and
 // range checks the proof will commit. Shared by the plan-*.ts modules.
 import type { IrTensor, IrValueInfo } from '../ir/types.js';
+import type { VkNode } from './vk.js';
 
 export interface PlanContext {
   /** The tensor a value is (free reshapes alias their input). */
@@ -20,6 +21,8 @@ export interface PlanContext {
   isPublic(name: string): boolean;
   /** The data of a public tensor (undefined when the tensor is private). */
   publicTensor(name: string): IrTensor | undefined;
+  /** x laid out as `dims`: x itself when it already is, else a relaid copy (public, or a virtual Gather of x). */
+  relaid(x: string, dims: readonly number[], owner: VkNode): string;
   /** Commits a tensor (masked, in commitment 0). */
   commit(name: string, dims: readonly number[]): void;
   /** An unsigned (or signed) k-bit range check of committed columns of one size. */

@@ -6,7 +6,6 @@ import { reduceGapBits, reduceHelpers, type ReduceMode, type ReduceParams, type 
 import { totalVars } from '../layers/tensor.js';
 import type { GMaskRef } from '../sumcheck/session.js';
 import type { PlanContext } from './plan-context.js';
-import { sameLayout } from './plan.js';
 import type { VkNode } from './vk.js';
 
 const MODES: readonly ReduceMode[] = ['sum', 'max', 'min', 'argmax', 'argmin'];
@@ -26,11 +25,10 @@ export interface ReducePlan extends ReduceDraft {
 /** The layer's draft, or null when the node is an alias. */
 export function planReduce(n: VkNode, ctx: PlanContext): ReduceDraft | null {
   if (n.inputs.length !== 1 || n.outputs.length !== 1) ctx.unsupported(`${n.name}: Reduce with ${n.inputs.length} inputs`);
-  const x = ctx.resolve(n.inputs[0]);
   const out = n.outputs[0];
-  // the op's logical dims (the axis indexes them), on the input's physical table
+  // the op's logical dims (the axis indexes them): the input on that table (relaid when its layout differs)
   const dims = ctx.declared(n.inputs[0])?.dims ?? ctx.unsupported(`${n.name}: unknown input`);
-  if (!sameLayout(ctx.info(x)?.dims ?? [], dims)) ctx.unsupported(`${n.name}: the input's layout [${ctx.info(x)?.dims}] is not the reduced dims [${dims}]`);
+  const x = ctx.relaid(ctx.resolve(n.inputs[0]), dims, n);
   const outDims = dims.filter((_, d) => d !== n.attrs.axis);
   const axis = n.attrs.axis;
   const mode = n.attrs.mode as ReduceMode;

@@ -349,6 +349,31 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   const committedOutputs: string[] = [];
   const ctx: PlanContext = { resolve, info, publicConstants: vk.publicConstants, interval: (name) => interval.get(name), setInterval: (name, lo, hi) => proven.set(name, lo, hi), unsupported };
   const declared = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
+  /**
+   * x in the layout `view`: x itself, a public copy, or a virtual Gather copy of a private x
+   * (proven by that Gather). `widen`: a gather index that widens x with zeros (a k = 1 MatMul operand).
+   */
+  const relaid = (x: string, view: readonly number[], owner: VkNode, widen?: Int32Array): string => {
+    const v = info.get(x) ?? unsupported(`${owner.name}: unknown value ${x}`);
+    if (widen === undefined && sameLayout(v.dims, view)) return x;
+    const y = `${x}#as[${view.join(',')}]#${info.size}`;
+    info.set(y, { ...v, name: y, dims: view });
+    const range = interval.get(x) ?? unsupported(`${owner.name}: operand ${x} not available before use`);
+    proven.set(y, widen && range[0] > 0n ? 0n : range[0], widen && range[1] < 0n ? 0n : range[1]);
+    const t = vk.publicConstants.get(x) ?? publics.get(x);
+    if (t) {
+      publics.set(y, { dims: view, data: widen ? publicGather(widen, [t.data], 0n) : t.data });
+      return y;
+    }
+    const size = sizeOf(view);
+    if (widen === undefined && size !== sizeOf(v.dims)) unsupported(`${owner.name}: operand ${x} of dims [${v.dims}] is used as [${view}]`);
+    const numVars = totalVars(view);
+    virtuals.push({ name: y, dims: view, numVars, maskVars: Math.min(TENSOR_MASK_VARS, numVars) });
+    relayouts.set(y, { source: x, idx: widen ?? null });
+    const node: VkNode = { op: 'Gather', name: `${owner.name}/relayout-${x}`, source: owner.source, inputs: [x], outputs: [y], attrs: {}, privateAttrs: [], bounds: {} };
+    layerDims.push({ kind: 'gather', node, y, slots: [x], idx: widen ?? Int32Array.from({ length: size }, (_, i) => i), fill: 0n });
+    return y;
+  };
   const ectx: ElementwiseContext = {
     resolve,
     info: (name) => info.get(name),
@@ -358,6 +383,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     setInterval: (name, lo, hi) => proven.set(name, lo, hi),
     isOutput: (name) => outputs.has(name),
     isPublic,
+    relaid,
     publicTensor: (name) => vk.publicConstants.get(name) ?? publics.get(name),
     commit: (name, dims) => void committed.push({ name, dims, numVars: totalVars(dims) }),
     range: (label, columns, bits, signed, numVars) => void ranges.push({ label, columns: [...columns], bits, signed, numVars }),
@@ -483,28 +509,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     // each operand in the layout the product reads: a public one is the verifier's own table
     // (a copy laid out as read), a private one in another layout is relaid by a virtual Gather
     // (`widen`: the gather index of a k = 1 operand widened with zeros)
-    const operand = (x: string | undefined, view: number[] | null, widen?: Int32Array): string | undefined => {
-      if (x === undefined || view === null) return x;
-      const v = info.get(x) ?? unsupported(`${n.name}: unknown value ${x}`);
-      if (widen === undefined && sameLayout(v.dims, view)) return x;
-      const y = `${x}#as[${view.join(',')}]#${info.size}`;
-      info.set(y, { ...v, name: y, dims: view });
-      const range = interval.get(x) ?? unsupported(`${n.name}: operand ${x} not available before use`);
-      proven.set(y, widen && range[0] > 0n ? 0n : range[0], widen && range[1] < 0n ? 0n : range[1]);
-      const t = vk.publicConstants.get(x) ?? publics.get(x);
-      if (t) {
-        publics.set(y, { dims: view, data: widen ? publicGather(widen, [t.data], 0n) : t.data });
-        return y;
-      }
-      const size = sizeOf(view);
-      if (widen === undefined && size !== sizeOf(v.dims)) unsupported(`${n.name}: operand ${x} of dims [${v.dims}] is used as [${view}]`);
-      const numVars = totalVars(view);
-      virtuals.push({ name: y, dims: view, numVars, maskVars: Math.min(TENSOR_MASK_VARS, numVars) });
-      relayouts.set(y, { source: x, idx: widen ?? null });
-      const node: VkNode = { op: 'Gather', name: `${n.name}/relayout-${x}`, source: n.source, inputs: [x], outputs: [y], attrs: {}, privateAttrs: [], bounds: {} };
-      layerDims.push({ kind: 'gather', node, y, slots: [x], idx: widen ?? Int32Array.from({ length: size }, (_, i) => i), fill: 0n });
-      return y;
-    };
+    const operand = (x: string | undefined, view: number[] | null, widen?: Int32Array): string | undefined => (x === undefined || view === null ? x : relaid(x, view, n, widen));
     const [a0, b0, bias0] = n.inputs.map(resolve);
     const a = operand(a0, td.a, unitK ? widenUnitAxis(dims.batch * dims.m, 1) : undefined)!;
     const b = operand(b0, td.b, unitK ? widenUnitAxis(dims.batchB, dims.n) : undefined)!;
