@@ -14,7 +14,7 @@ import { OnnxImportError } from '../onnx/errors.js';
 import type { DType, ValueInfo } from '../onnx/graph.js';
 import { deserializeProvingKey, graphOf, serializeProvingKey, type ProvingKey } from '../prove/keys.js';
 import { prove } from '../prove/prove.js';
-import { setup } from '../prove/setup.js';
+import { setup, type SetupOptions } from '../prove/setup.js';
 import { compileGraph, loadModel, quantizeInputs } from '../quant/compile.js';
 import { parseInputs } from '../quant/inputs.js';
 import { planModel, UnsupportedModelError } from '../verify/plan.js';
@@ -99,15 +99,27 @@ function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs:
   if (unknown.length > 0) throw new CliInputError(`--private-outputs: no output named ${unknown.join(', ')} (outputs: ${graph.outputs.map((o) => o.onnxName).join(', ')})`);
   const outputs = Object.fromEntries(graph.outputs.filter((o) => privateOutputs.includes(o.onnxName) || privateOutputs.includes(o.name)).map((o) => [o.name, 'private' as const]));
   for (const name of Object.keys(attested)) if (!graph.inputs.some((i) => i.name === name)) throw new CliInputError(`--attested: no input named ${name} (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
-  const keys = setup(graph, { weights, outputs, inputs: Object.fromEntries(Object.keys(attested).map((n) => [n, 'attested' as const])), schemas: attested });
+  const inputs = Object.fromEntries(Object.keys(attested).map((n) => [n, 'attested' as const]));
   try {
+    const keys = setup(graph, { weights, outputs, inputs, schemas: attested });
     planModel(keys.vk);
+    return keys;
   } catch (e) {
     if (!(e instanceof UnsupportedModelError)) throw e;
-    const hint = weights === 'private' && keys.vk.weights.length > 0 ? '; use --weights public (the verifying key then contains the weights)' : '';
+    const hint = weights === 'private' && provesWithPublicWeights(graph, { weights: 'public', outputs, inputs, schemas: attested }) ? '; it proves with --weights public (the verifying key then contains the weights)' : '';
     throw new UnsupportedModelError(`not supported yet: ${e.message}${hint}`);
   }
-  return keys;
+}
+
+/** Whether the model would prove with public weights: the hint for a model refused with private ones. */
+function provesWithPublicWeights(graph: IrGraph, options: SetupOptions): boolean {
+  try {
+    planModel(setup(graph, options).vk);
+    return true;
+  } catch (e) {
+    if (e instanceof UnsupportedModelError) return false;
+    throw e;
+  }
 }
 
 /** The input JSON (main.ts's format, parsed by the same parser), quantized for the graph. */

@@ -7,6 +7,7 @@ import { hasPrivateParameters, limbBound, limbsFor, privateLayout, privateValues
 import { absMax, FIELD_HALF, type IrAttr, type IrAttrs, type IrGraph, type IrNode, type IrTensor, type IrValueInfo } from '../ir/types.js';
 import { PRIVATE_ATTRS, type FingerprintGroup, type InputVisibility, type OutputVisibility, type VerifyingKey, type VkNode } from '../verify/vk.js';
 import { checkProvingKey, type ProvingKey, type Salt } from './keys.js';
+import { UnsupportedModelError } from '../verify/plan.js';
 
 export interface SetupOptions {
   /** Visibility per input name (default 'private'). */
@@ -83,7 +84,8 @@ export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>
   const q = (prod >> shift) + 1n;
   const bounds = { B_in: bIn, M: mPub, B_prod: prod, B_q: q, B_qshift: (q + 1n) << shift };
   for (const [k, b] of Object.entries(bounds)) {
-    if (b >= FIELD_HALF) throw new RangeError(`setup: ${n.name}: public bound ${k} = ${b} reaches p/2 (multipliers of ${bitLength(hi)} bits in ${limbs} limbs of ${bits} bits)`);
+    // the model is fine with public multipliers (the compiler's own bounds fit): refuse private ones clearly
+    if (b >= FIELD_HALF) throw new UnsupportedModelError(`layer ${n.source} (Requant ${n.name}): with private multipliers (${bitLength(hi)} bits, committed as ${limbs} limbs of ${bits} bits) the public bound ${k} = ${b} (≈ 2^${bitLength(b) - 1}) reaches p/2`);
   }
   return { bounds, outputs: [[n.outputs[0], { lo: BigInt(n.attrs.lo as bigint | number), hi: BigInt(n.attrs.hi as bigint | number) }]], attrs: { multCount: mults.length, multLimbs: limbs } };
 }

@@ -13,6 +13,7 @@ import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const MODEL = join(process.cwd(), 'examples', 'tiny-mlp.onnx');
 const INPUT = join(process.cwd(), 'examples', 'input.json');
+const GBDT = join(process.cwd(), '..', 'shared', 'testdata', 'models', 'sklearn-SklearnBinGradientBoostingClassifier', 'model.onnx');
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-proof-cli-'));
 
 function cli(...args: string[]) {
@@ -193,4 +194,11 @@ test('a private output: setup --private-outputs, prove --predicate, verify print
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, /predicate on scores is false/);
   assert.ok(!existsSync(join(dir, 'false.zkp')));
+});
+
+test('a model refused with private weights: setup exits 2 with one line that names the layer and points to --weights public', { skip: !existsSync(GBDT) }, () => {
+  const zkc = join(dir, 'gbdt.zkc');
+  assert.equal(cli('compile', GBDT, '-o', zkc).code, 0);
+  expectExit(cli('setup', zkc, '-o', join(dir, 'gbdt-keys')), 2, /TreeEnsembleClassifier.*reaches p\/2.*proves with --weights public/);
+  assert.equal(cli('setup', zkc, '--weights', 'public', '-o', join(dir, 'gbdt-keys')).code, 0);
 });
