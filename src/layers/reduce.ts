@@ -38,7 +38,7 @@ import { roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
-import { dimPoints, dimVars, indicator, indicatorAll, layoutVars, paddedTable, totalVars } from './tensor.js';
+import { dimPoints, dimVars, indicator, indicatorAll, layoutVars, paddedTable, positionWeight, totalVars } from './tensor.js';
 
 export type ReduceMode = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
@@ -196,14 +196,6 @@ export function reduceProofShape(p: ReduceParams, refs: ReduceRefs): BatchShape 
   return dummy(p, refs);
 }
 
-/** Σ_{j<len} j·eq(r, j): the MLE of j·I(j) over the axis. */
-function jWeight(len: number, r: readonly Fp2[]): Fp2 {
-  const eq = V.eqTable(r);
-  let acc: Fp2 = E.ZERO;
-  for (let j = 1; j < len; j++) acc = E.add(acc, E.mulBase([eq[2 * j], eq[2 * j + 1]], BigInt(j)));
-  return acc;
-}
-
 /** The public tables at the final point (verifier side). */
 function publicEval(p: ReduceParams, l: Layout, z: readonly Fp2[], name: string, point: readonly Fp2[]): Fp2 {
   const pa = point.slice(l.start, l.start + l.nax);
@@ -217,9 +209,9 @@ function publicEval(p: ReduceParams, l: Layout, z: readonly Fp2[], name: string,
       return zy.length === 0 ? E.ONE : eqEval(zy, outPoint(l, point));
     }
     case 'J':
-      return jWeight(l.len, pa);
+      return positionWeight(l.len, pa);
     case 'K':
-      return E.sub(E.mulBase(indicator(l.len, pa), BigInt(l.len - 1)), jWeight(l.len, pa));
+      return E.sub(E.mulBase(indicator(l.len, pa), BigInt(l.len - 1)), positionWeight(l.len, pa));
     default:
       throw new RangeError(`reduce: public table ${name}`);
   }

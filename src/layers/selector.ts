@@ -32,7 +32,7 @@ import { roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
-import { dimVars, indicator, indicatorAll, paddedTable, totalVars } from './tensor.js';
+import { dimVars, indicator, indicatorAll, paddedTable, positionWeight, totalVars } from './tensor.js';
 
 export interface SelectorParams {
   /** Rows R (idx has R entries) and columns L (the valid indices [0, L)). */
@@ -121,14 +121,6 @@ export function selectorProofShape(p: SelectorParams, refs: SelectorRefs): Batch
   return dummy(p, refs);
 }
 
-/** Σ_{a<len} a·eq(r, a): the MLE of a·I(a) over the column axis. */
-function aWeight(len: number, r: readonly Fp2[]): Fp2 {
-  const eq = V.eqTable(r);
-  let acc: Fp2 = E.ZERO;
-  for (let a = 1; a < len; a++) acc = E.add(acc, E.mulBase([eq[2 * a], eq[2 * a + 1]], BigInt(a)));
-  return acc;
-}
-
 /** The public tables at the final point (verifier side); `point` has S's variables. */
 function publicEval(p: SelectorParams, l: Layout, z: readonly Fp2[], table: number, point: readonly Fp2[]): Fp2 {
   switch (table) {
@@ -141,7 +133,7 @@ function publicEval(p: SelectorParams, l: Layout, z: readonly Fp2[], table: numb
       return zy.length === 0 ? E.ONE : eqEval(zy, rowPoint(l, point));
     }
     case T.A:
-      return aWeight(p.len, point.slice(0, l.nax));
+      return positionWeight(p.len, point.slice(0, l.nax));
     default:
       throw new RangeError(`selector: table ${table} is not public`);
   }

@@ -88,6 +88,14 @@ export function indicator(d: number, r: readonly Fp2[]): Fp2 {
   return rec(d, r.length);
 }
 
+/** Σ_{j<len} j·eq(r, j): the MLE of the position j times the indicator of [0, len) over one axis. */
+export function positionWeight(len: number, r: readonly Fp2[]): Fp2 {
+  const eq = V.eqTable(r);
+  let acc: Fp2 = E.ZERO;
+  for (let j = 1; j < len; j++) acc = E.add(acc, E.mulBase([eq[2 * j], eq[2 * j + 1]], BigInt(j)));
+  return acc;
+}
+
 /**
  * Binds the highest variables of an extension table (r[0] pairs with the lowest bound one):
  * out[j] = Σ_i eq(r, i)·v[i·2^lo + j].
