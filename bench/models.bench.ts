@@ -21,6 +21,8 @@ import { ensureModel } from '../src/train/models.js';
 import { planModel, UnsupportedModelError } from '../src/verify/plan.js';
 import { verify } from '../src/verify/verify.js';
 import { median, writeSection } from './report.js';
+import { prepareModel } from '../test/quant/models-harness.js';
+import { loadavg } from 'node:os';
 
 const RUNS = 3;
 const VERIFY_RUNS = 7;
@@ -64,6 +66,8 @@ interface Case {
   readonly bytes: Uint8Array;
   /** null: random inputs in [0, 1) of the compiled graph's input shapes. */
   readonly inputs: Record<string, Tensor> | null;
+  /** Symbolic input dims bound to the case's input (as the shared-model tests bind them). */
+  readonly dims?: Record<string, number>;
 }
 
 function caseByName(name: string): Case {
@@ -73,7 +77,29 @@ function caseByName(name: string): Case {
   const file = readdirSync(dir).find((f) => f.endsWith('.onnx'))!;
   const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] };
   const inputs = Object.fromEntries(Object.entries(spec.sets[0].inputs).map(([k, v]) => [k, { dtype: v.dtype as Tensor['dtype'], dims: v.dims, data: Float64Array.from(v.data) }]));
-  return { name, bytes: readFileSync(join(dir, file)), inputs };
+  const prepared = prepareModel(readFileSync(join(dir, file)), inputs);
+  return { name, bytes: prepared.bytes, inputs, dims: prepared.dims };
+}
+
+const ORT_TYPES: Partial<Record<Tensor['dtype'], (data: Float64Array, dims: number[]) => ort.Tensor>> = {
+  float32: (d, dims) => new ort.Tensor('float32', Float32Array.from(d), dims),
+  float64: (d, dims) => new ort.Tensor('float64', Float64Array.from(d), dims),
+  int32: (d, dims) => new ort.Tensor('int32', Int32Array.from(d), dims),
+  int64: (d, dims) => new ort.Tensor('int64', BigInt64Array.from(d, (x) => BigInt(x)), dims),
+};
+
+/** The tensor outputs (onnxruntime cannot return ZipMap's sequence of maps): those that run on their own. */
+async function tensorFetches(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<string[]> {
+  const ok: string[] = [];
+  for (const name of session.outputNames) {
+    try {
+      await session.run(feeds, [name]);
+      ok.push(name);
+    } catch {
+      // a non-tensor output
+    }
+  }
+  return ok;
 }
 
 interface Result {
@@ -102,12 +128,12 @@ function timed<T>(f: () => T): [T, number] {
 async function runOne(name: string, weights: Weights): Promise<Result> {
   const c = caseByName(name);
   const r = lcg(7);
-  const probe = compile(c.bytes, { file: `${name}.onnx` });
+  const probe = compile(c.bytes, { file: `${name}.onnx`, dims: c.dims });
   const inputs = c.inputs ?? Object.fromEntries(probe.inputs.map((i) => [i.name, { dtype: 'float32' as const, dims: [...i.dims], data: Float64Array.from({ length: i.dims.reduce((a, b) => a * b, 1) }, () => r()) }]));
   const compileTimes: number[] = [];
   let graph = probe;
   for (let i = 0; i < RUNS; i++) {
-    const [g, ms] = timed(() => compile(c.bytes, { file: `${name}.onnx`, calibration: [inputs] }));
+    const [g, ms] = timed(() => compile(c.bytes, { file: `${name}.onnx`, dims: c.dims, calibration: [inputs] }));
     graph = g;
     compileTimes.push(ms);
   }
@@ -145,12 +171,17 @@ async function runOne(name: string, weights: Weights): Promise<Result> {
   }
   const session = await ort.InferenceSession.create(c.bytes);
   const feeds: Record<string, ort.Tensor> = {};
-  for (const [k, t] of Object.entries(inputs)) feeds[k] = new ort.Tensor('float32', Float32Array.from(t.data as Float64Array), t.dims as number[]);
-  await session.run(feeds);
+  for (const [k, t] of Object.entries(inputs)) {
+    const make = ORT_TYPES[t.dtype];
+    if (make === undefined) throw new Error(`bench: input ${k} of dtype ${t.dtype} has no onnxruntime feed`);
+    feeds[k] = make(Float64Array.from(t.data as ArrayLike<number>), [...t.dims]);
+  }
+  const fetches = await tensorFetches(session, feeds);
+  await session.run(feeds, fetches);
   const ortTimes: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t0 = performance.now();
-    await session.run(feeds);
+    await session.run(feeds, fetches);
     ortTimes.push(performance.now() - t0);
   }
   return {
@@ -179,6 +210,8 @@ function modelRuns(): [string, Weights][] {
 function fmt(x: number | undefined, digits = 0): string {
   return x === undefined ? '—' : x.toFixed(digits);
 }
+
+const LOAD_AT_START = loadavg()[0];
 
 function parent(): void {
   const self = fileURLToPath(import.meta.url);
@@ -221,8 +254,8 @@ function parent(): void {
     `docs/protocol.md Part 4 and Part 5 §8 — the digest proof's own cost is in the bench:hash section). "parameters" counts the constants the compiler marks as model parameters. compile/setup/prove: median of ${RUNS} runs ` +
     `(the first run included, so JIT warm-up counts against one of three); verify: median of ${VERIFY_RUNS} runs after all proving, "first verify" the process's first verification (JIT, WASM instantiation, worker start); ` +
     'onnxruntime (float, CPU): median of 10 runs after one warm-up. ' +
-    'The machine was loaded (2 cores shared with ~8 concurrent jobs): absolute times are noisy, the ratio against onnxruntime ' +
-    'from the same process is the more stable number. Proof sizes: since the claim reduction (docs/protocol.md Part 3 §6) ' +
+    `Load average when the run started: ${LOAD_AT_START.toFixed(1)} (2 cores; above ~2 the absolute times are inflated and the ratio against onnxruntime ` +
+    'from the same process is the more stable number). Proof sizes: since the claim reduction (docs/protocol.md Part 3 §6) ' +
     'every commitment is opened at one point with 4 evaluation masks; before it (64 masks, one combined row per claim point) ' +
     'the same models had proofs of 0.86–7 MB (ezkl-1l_identity 881143 bytes, ezkl-sklearn_mlp 6956163 bytes).\n\n' + rows.join('\n') +
     '\n\nGoals of issue 6 against these numbers:\n\n' + goals.join('\n') +
