@@ -4,8 +4,6 @@
 // by six WeightedSum layers and its range check (7 reveals: 4 banks of 2), their sum public.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FormatError, VerificationError } from '../../src/encoding/errors.js';
 import * as E from '../../src/field/ext.js';
 import type { Fp2 } from '../../src/field/ext.js';
@@ -16,14 +14,13 @@ import type { LinearClaim } from '../../src/pcs/types.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
-import type { Tensor } from '../../src/onnx/graph.js';
 import { VerifierSession } from '../../src/sumcheck/session.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
 import type { VerifyingKey } from '../../src/verify/vk.js';
-import { prepareModel } from '../quant/models-harness.js';
-import { skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+import { forEachCorruption, loadSharedCase } from './shared-case.js';
+import { skipReason } from '../onnx/testdata.js';
 
 const READERS = 6;
 
@@ -164,24 +161,15 @@ test('banks: random single-byte corruptions of a banked proof are rejected, none
   const values = out.values.slice();
   values[1] += 1n;
   assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values }] } })), VerificationError);
-  const count = process.env.ZKINFER_FULL ? 1000 : 100;
-  for (let i = 0; i < count; i++) {
-    const c = proof.slice();
-    const pos = Math.floor(Math.random() * c.length);
-    c[pos] ^= 1 + Math.floor(Math.random() * 255);
-    assert.throws(() => verify(vk, c), (e: unknown) => e instanceof VerificationError || e instanceof FormatError, `byte ${pos}`);
-  }
+  forEachCorruption(proof, (c, pos) => assert.throws(() => verify(vk, c), (e: unknown) => e instanceof VerificationError || e instanceof FormatError, `byte ${pos}`));
 });
 
 test('banks: the shared models refused for reveal counts before (tiny inputs and scores read by many layers) prove and verify', { skip: skipReason }, () => {
   const models = ['ezkl-1l_gelu_tanh_appx', 'sklearn-SklearnBinDecisionTreeClassifier', 'sklearn-SklearnBinGradientBoostingClassifier', 'sklearn-SklearnBinRandomForestClassifier', 'sklearn-SklearnLinearSVCBinary-NoProb'];
   for (const m of models) {
-    const dir = join(testdataDir, 'models', m);
-    const file = readdirSync(dir).find((f) => f.endsWith('.onnx'))!;
-    const set = (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
-    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
-    const prepared = prepareModel(readFileSync(join(dir, file)), inputs);
-    const graph = compile(prepared.bytes, { file, dims: prepared.dims });
+    const c = loadSharedCase(m);
+    assert.ok(c !== null, `${m}: the case compiles`);
+    const { graph, inputs } = c;
     const { pk, vk } = setup(graph, { weights: 'public' });
     assert.ok(planModel(vk).banks.size > 0, `${m}: a banked tensor`);
     const { tensors } = quantizeInputs(graph, inputs);

@@ -4,34 +4,19 @@
 // source of docs/ops.md's "private weights" column. The default suite checks a few models.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
 import { execute } from '../../src/ir/execute.js';
-import { CompileError, type IrGraph } from '../../src/ir/types.js';
-import type { Tensor } from '../../src/onnx/graph.js';
+import { CompileError } from '../../src/ir/types.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
-import { prepareModel } from '../quant/models-harness.js';
-import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+import { loadSharedCase } from './shared-case.js';
+import { haveTestdata, skipReason, testdataDir } from '../onnx/testdata.js';
 
 const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'sklearn-SklearnBinGradientBoostingClassifier', 'sklearn-SklearnLogitisticRegressionBinary'];
-
-function loadCase(dir: string, m: string): { graph: IrGraph; inputs: Record<string, Tensor> } | null {
-  const file = readdirSync(join(dir, m)).find((f) => f.endsWith('.onnx'));
-  const casePath = join(dir, m, 'case.json');
-  if (!file || !existsSync(casePath)) return null;
-  const set = (JSON.parse(readFileSync(casePath, 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
-  const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
-  try {
-    const prepared = prepareModel(readFileSync(join(dir, m, file)), inputs);
-    return { graph: compile(prepared.bytes, { file, dims: prepared.dims }), inputs };
-  } catch {
-    return null; // compile coverage is the compiler's test
-  }
-}
 
 test('shared models with private weights: each proves and verifies or is refused clearly (never a crash)', { skip: skipReason }, () => {
   if (!haveTestdata) return;
@@ -40,7 +25,7 @@ test('shared models with private weights: each proves and verifies or is refused
   const rows: string[] = [];
   let proven = 0;
   for (const m of names) {
-    const c = loadCase(dir, m);
+    const c = loadSharedCase(m);
     if (c === null) continue;
     const { graph, inputs } = c;
     let keys;
@@ -72,7 +57,7 @@ test('shared models with private weights: each proves and verifies or is refused
 test('sklearn GBDT with private weights: setup refuses with UnsupportedModelError naming the Requant layer and the bound (was a plain RangeError)', { skip: skipReason }, () => {
   if (!haveTestdata) return;
   const m = 'sklearn-SklearnBinGradientBoostingClassifier';
-  const c = loadCase(join(testdataDir, 'models'), m);
+  const c = loadSharedCase(m);
   assert.ok(c !== null, `${m} compiles`);
   assert.throws(() => setup(c.graph), (e: unknown) => e instanceof UnsupportedModelError && /layer TreeEnsembleClassifier \(Requant .*transform-in\): with private multipliers .* public bound B_prod = \d+ .* reaches p\/2/.test(e.message));
   planModel(setup(c.graph, { weights: 'public' }).vk); // public multipliers: the compiler's own bounds fit

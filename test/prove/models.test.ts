@@ -3,17 +3,16 @@
 // never proven partially. The default suite runs a few; ZKINFER_FULL runs every model.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
 import { execute } from '../../src/ir/execute.js';
-import type { Tensor } from '../../src/onnx/graph.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { planModel, sameLayout, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
-import { prepareModel } from '../quant/models-harness.js';
-import { haveTestdata, skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+import { loadSharedCase } from './shared-case.js';
+import { haveTestdata, skipReason, testdataDir } from '../onnx/testdata.js';
 import { ensureModel } from '../../src/train/models.js';
 import { loadMnist, MNIST_PIXELS } from '../../src/train/mnist-data.js';
 
@@ -37,19 +36,9 @@ test('shared models: every model in the proven subset proves and verifies; the o
   const proven: string[] = [];
   const refused: string[] = [];
   for (const m of names) {
-    const file = readdirSync(join(dir, m)).find((f) => f.endsWith('.onnx'));
-    const casePath = join(dir, m, 'case.json');
-    if (!file || !existsSync(casePath)) continue;
-    const set = (JSON.parse(readFileSync(casePath, 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
-    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
-    let graph;
-    try {
-      // symbolic dims bound to the case's input sizes, as the compiler's models test does
-      const prepared = prepareModel(readFileSync(join(dir, m, file)), inputs);
-      graph = compile(prepared.bytes, { file, dims: prepared.dims });
-    } catch {
-      continue; // compile coverage is the compiler's test
-    }
+    const c = loadSharedCase(m);
+    if (c === null) continue;
+    const { graph, inputs } = c;
     const { pk, vk } = setup(graph, { weights: 'public' });
     try {
       planModel(vk);

@@ -5,21 +5,18 @@
 //   and a public output the constants determine is compared with the statement.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FormatError, VerificationError } from '../../src/encoding/errors.js';
 import { GraphBuilder } from '../../src/ir/builder.js';
 import { execute } from '../../src/ir/execute.js';
 import type { IrGraph, IrTensor } from '../../src/ir/types.js';
-import type { Tensor } from '../../src/onnx/graph.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
 import { planModel } from '../../src/verify/plan.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
-import { prepareModel } from '../quant/models-harness.js';
-import { skipReason, tensorFromJson, testdataDir } from '../onnx/testdata.js';
+import { forEachCorruption, loadSharedCase } from './shared-case.js';
+import { skipReason } from '../onnx/testdata.js';
 
 /** x [m, 1] (int8, private) · W [1, n] + b → y [m, n]. */
 function outerProduct(m: number, n: number): IrGraph {
@@ -70,13 +67,7 @@ test('k = 1: a tampered output, another input\'s output and random corruptions a
   values[5] += 1n;
   reject(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: [{ kind: 'public', values }] } }), 'tampered output');
   reject(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs: deserializeProofFile(other).statement.outputs } }), 'another input\'s output');
-  const count = process.env.ZKINFER_FULL ? 1000 : 100;
-  for (let i = 0; i < count; i++) {
-    const c = proof.slice();
-    const pos = Math.floor(Math.random() * c.length);
-    c[pos] ^= 1 + Math.floor(Math.random() * 255);
-    reject(vk, c, `byte ${pos}`);
-  }
+  forEachCorruption(proof, (c, pos) => reject(vk, c, `byte ${pos}`));
 });
 
 /** x [1, 4] + requant(C) (a public constant rescaled), and the rescaled constant itself as an output. */
@@ -111,23 +102,14 @@ test('public requant: a Requant of a public constant is computed by the verifier
   values[0] -= 1n;
   const outputs = [file.statement.outputs[0], { kind: 'public' as const, values }];
   assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, outputs } })), (e: unknown) => e instanceof VerificationError && e.check === 'statement/outputs');
-  const count = process.env.ZKINFER_FULL ? 1000 : 100;
-  for (let i = 0; i < count; i++) {
-    const c = proof.slice();
-    const pos = Math.floor(Math.random() * c.length);
-    c[pos] ^= 1 + Math.floor(Math.random() * 255);
-    reject(vk, c, `byte ${pos}`);
-  }
+  forEachCorruption(proof, (c, pos) => reject(vk, c, `byte ${pos}`));
 });
 
 test('shared models ezkl-1l_linear (k = 1, one-element input) and ezkl-1l_where (a requant of a public constant) prove and verify', { skip: skipReason }, () => {
   for (const m of ['ezkl-1l_linear', 'ezkl-1l_where']) {
-    const dir = join(testdataDir, 'models', m);
-    const file = readdirSync(dir).find((f) => f.endsWith('.onnx'))!;
-    const set = (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { sets: { inputs: Record<string, { dims: number[]; dtype: string; data: number[] }> }[] }).sets[0];
-    const inputs: Record<string, Tensor> = Object.fromEntries(Object.entries(set.inputs).map(([k, v]) => [k, tensorFromJson(v)]));
-    const prepared = prepareModel(readFileSync(join(dir, file)), inputs);
-    const graph = compile(prepared.bytes, { file, dims: prepared.dims });
+    const c = loadSharedCase(m);
+    assert.ok(c !== null, `${m}: the case compiles`);
+    const { graph, inputs } = c;
     const { pk, vk } = setup(graph, { weights: 'public' });
     const { tensors } = quantizeInputs(graph, inputs);
     const { proof } = prove(pk, tensors, { context: m });
