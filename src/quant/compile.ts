@@ -25,6 +25,8 @@ export interface CompileOptions {
    * checks inputs to these, and every bound downstream is computed from them.
    */
   readonly inputRanges?: Readonly<Record<string, readonly [bigint, bigint]>>;
+  /** Wider precision (bits..24) for named float inputs; the rest of the graph stays at `bits`. */
+  readonly inputBits?: Readonly<Record<string, number>>;
 }
 
 /** Turns the named graph inputs into initializers. */
@@ -57,7 +59,11 @@ export function syntheticSamples(graph: Graph, count = 4): Record<string, Tensor
 export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGraph {
   if (options.constants) graph = bindInputs(graph, options.constants);
   const samples = options.calibration && options.calibration.length > 0 ? options.calibration : syntheticSamples(graph);
-  return quantize(graph, calibrate(graph, samples), { bits: options.bits ?? DEFAULT_BITS, ...(options.inputRanges ? { inputRanges: options.inputRanges } : {}) });
+  return quantize(graph, calibrate(graph, samples), {
+    bits: options.bits ?? DEFAULT_BITS,
+    ...(options.inputRanges ? { inputRanges: options.inputRanges } : {}),
+    ...(options.inputBits ? { inputBits: options.inputBits } : {}),
+  });
 }
 
 export function compile(onnxBytes: Uint8Array, options: CompileOptions = {}): IrGraph {

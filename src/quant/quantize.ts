@@ -21,6 +21,11 @@ export interface QuantizeOptions {
   readonly bits: number;
   /** Narrower declared ranges of integer inputs (inclusive), e.g. features known to fit 16 bits. */
   readonly inputRanges?: Readonly<Record<string, readonly [bigint, bigint]>>;
+  /**
+   * Wider precision for named float inputs (bits..24): an input whose calibrated range is much
+   * larger than the differences that decide the result (softmax over [10000, 10003]) keeps them.
+   */
+  readonly inputBits?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_BITS = 12;
@@ -82,6 +87,11 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
     if (!inp || isFloatDtype(inp.dtype)) throw new CompileError(`input range for ${name}: not an integer input of the model`);
   }
   if (!Number.isInteger(bits) || bits < 4 || bits > 24) throw new CompileError(`--bits must be an integer in [4, 24], got ${bits}`);
+  for (const [name, ib] of Object.entries(options.inputBits ?? {})) {
+    const inp = graph.inputs.find((i) => i.name === name);
+    if (!inp || !isFloatDtype(inp.dtype)) throw new CompileError(`input bits for ${name}: not a float input of the model`);
+    if (!Number.isInteger(ib) || ib < bits || ib > 24) throw new CompileError(`input bits for ${name} must be an integer in [${bits}, 24] (at least --bits), got ${ib}`);
+  }
   const qmax = 2 ** (bits - 1) - 1;
   const b = new GraphBuilder(graph.name || 'model', bits);
   const quant = new Map<string, QuantValue>();
@@ -99,8 +109,9 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
       }
       const r = ranges.get(inp.name);
       if (!r) throw new CompileError(`no calibration range for input ${inp.name}`);
-      const scale = scaleFor(r, qmax);
-      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale, lo: BigInt(-qmax), hi: BigInt(qmax) });
+      const inputQmax = 2 ** ((options.inputBits?.[inp.name] ?? bits) - 1) - 1;
+      const scale = scaleFor(r, inputQmax);
+      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale, lo: BigInt(-inputQmax), hi: BigInt(inputQmax) });
       quant.set(inp.name, { ir: inp.name, scale });
     } else {
       const [tlo, thi] = integerBounds(inp.dtype, inp.name);

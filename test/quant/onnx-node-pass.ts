@@ -288,6 +288,9 @@ export const ONNX_NODE_PASS: readonly string[] = [
   'test_softmax_axis_2_expanded',
   'test_softmax_axis_2_expanded_ver18',
   'test_softmax_default_axis',
+  'test_softmax_large_number',
+  'test_softmax_large_number_expanded',
+  'test_softmax_large_number_expanded_ver18',
   'test_softmax_default_axis_expanded',
   'test_softmax_default_axis_expanded_ver18',
   'test_softmax_example',
@@ -477,7 +480,4 @@ export const ONNX_NODE_KNOWN_FAILURES: Readonly<Record<string, string>> = {
   test_sub_uint64: 'ONNX wraps a uint64 difference that underflows to 2^64 − k, beyond p/2, which no IR value holds (refused; this data does not underflow, but a proof must cover every input of the declared type)',
   test_reduce_max_empty_set: "ONNX's max over an empty float set is −∞, which no fixed-point value represents (refused; the empty sum and integer max/min pass)",
   test_round: 'Round is not a listed op; ONNX rounds exact ties (0.5, 2.5, −2.5) to even, but the input is read on the calibrated grid 2.8/2047, where 2.5 becomes 1828 steps = 2.50043 and rounds up: no tie survives a non-dyadic input grid',
-  test_softmax_large_number: 'the input spans [0, 10003] per tensor: at 12 bits one step is 10003/2047 ≈ 4.9, coarser than the unit differences that decide the softmax; at 24 bits the error is still 12× the 64-step tolerance',
-  test_softmax_large_number_expanded: 'the input spans [0, 10003] per tensor: at 12 bits one step is 10003/2047 ≈ 4.9, coarser than the unit differences that decide the softmax; at 24 bits the error is still 12× the 64-step tolerance',
-  test_softmax_large_number_expanded_ver18: 'the input spans [0, 10003] per tensor: at 12 bits one step is 10003/2047 ≈ 4.9, coarser than the unit differences that decide the softmax; at 24 bits the error is still 12× the 64-step tolerance',
 };
