@@ -234,7 +234,7 @@ function proveCommand(program: Command): void {
     .option('--pk <file>', 'proving key (from zkinfer setup)')
     .requiredOption('--input <file>', 'input JSON: {"<input name>": [numbers]} or {"input_data": [[...]]}')
     .option('--context <string>', "the verifier's context string (the proof verifies only under the same context)", '')
-    .option('--predicate <expr...>', 'for each private output of the key: prove "name[i] >= value", "argmax(name) == k" or "name[i] in {a, b}" instead of revealing it')
+    .option('--predicate <expr...>', 'for each private output of the key: prove "name[i] >= value", "name[i] <= value", "argmax(name) == k" or "name[i] in {a, b}" instead of revealing it')
     .option('--attestation <file>', "an attested input's attestation file from its issuer (zkinfer attest; repeatable); its fields must be the input's values", collect, [])
     .option('-o, --output <file>', 'proof file', 'proof.zkp')
     .option('--calibration <file>', 'one-shot from ONNX only: calibration inputs (default: synthetic inputs in [-1, 1])')

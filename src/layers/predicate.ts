@@ -4,13 +4,15 @@
 // the real entries) and L_k (indicator of the flat indices j < k):
 // - atLeast(i, T):  s(x) = E_i(x)·(y(x) − T), s committed and range-checked in [0, 2^b):
 //       Σ eq(z,x)·(s − E_i·y + T·E_i) = 0.
+// - atMost(i, T):   s(x) = E_i(x)·(T − y(x)), the same with the signs of y and T flipped.
 // - argmax(k):      s(x) = I(x)·(y[k] − y(x)) − L_k(x), s in [0, 2^b): y[k] ≥ y[j] for j > k and
 //       y[k] > y[j] for j < k (ONNX: ties go to the first index). y[k] is extracted by the
 //       unweighted term Σ_x E_k(x)·y(x) = y[k]:
 //       Σ eq(z,x)·(s + I·y + L_k) − I(z)·Σ E_k·y = 0.
 // - labelIn(i, {l_1..l_m}): Π_j (y[i] − l_j) = 0, no slack:
 //       Σ eq(z,x)·E_i(x)·Π_j (y(x) − l_j) = 0   (expanded into powers of y).
-// Integer soundness: with y ∈ [lo, hi] proven by its producer and T clamped to [lo, hi + 1],
+// Integer soundness: with y ∈ [lo, hi] proven by its producer and T clamped to [lo, hi + 1]
+// (atMost: [lo − 1, hi]),
 // every slack value lies in [lo − hi − 1, hi − lo] and 2^b > hi − lo with b ≤ 62, so a negative
 // slack cannot pass the range check modulo p; y − l_j ≠ 0 over the integers stays ≠ 0 mod p.
 import type { Fp2 } from '../field/ext.js';
@@ -30,6 +32,7 @@ import { proveZeroRelation, verifyZeroRelation, zeroRelationDegrees, zeroRelatio
 /** The relation proven: the statement's predicate with its threshold already clamped to [lo, hi + 1]. */
 export type PredicateRelation =
   | { readonly kind: 'atLeast'; readonly index: number; readonly threshold: bigint }
+  | { readonly kind: 'atMost'; readonly index: number; readonly threshold: bigint }
   | { readonly kind: 'argmax'; readonly label: number }
   | { readonly kind: 'labelIn'; readonly index: number; readonly labels: readonly bigint[] };
 
@@ -75,14 +78,16 @@ function relation(p: PredicateParams, refs: PredicateRefs): ZeroRelation {
   const numVars = totalVars(p.dims);
   const r = p.relation;
   if (needsSlack(r) !== (refs.slack !== null)) throw new RangeError(`predicate ${r.kind}: slack ${refs.slack ? 'given' : 'missing'}`);
-  if (r.kind === 'atLeast') {
+  if (r.kind === 'atLeast' || r.kind === 'atMost') {
     const e = 2;
+    // slack = σ·E_i·(y − T), σ = +1 (atLeast) or −1 (atMost)
+    const sigma = r.kind === 'atLeast' ? E.ONE : E.neg(E.ONE);
     return {
-      label: 'predicate/at-least/z', numVars, refs: [refs.out, refs.slack, null],
+      label: r.kind === 'atLeast' ? 'predicate/at-least/z' : 'predicate/at-most/z', numVars, refs: [refs.out, refs.slack, null],
       terms: () => [
         { coeff: E.ONE, tables: [S], eq: true },
-        { coeff: E.neg(E.ONE), tables: [e, Y], eq: true },
-        { coeff: E.fromBase(fe(r.threshold)), tables: [e], eq: true },
+        { coeff: E.neg(sigma), tables: [e, Y], eq: true },
+        { coeff: E.mul(sigma, E.fromBase(fe(r.threshold))), tables: [e], eq: true },
       ],
     };
   }
@@ -119,7 +124,7 @@ function publicTables(p: PredicateParams): BaseVec[] {
     return paddedTable(v, p.dims);
   };
   const r = p.relation;
-  if (r.kind === 'atLeast') return [oneHot(r.index)];
+  if (r.kind === 'atLeast' || r.kind === 'atMost') return [oneHot(r.index)];
   if (r.kind === 'labelIn') return [oneHot(r.index)];
   const before = new BigInt64Array(n);
   before.fill(1n, 0, r.label);
@@ -132,6 +137,7 @@ export function predicateSlack(p: PredicateParams, y: BigInt64Array): BigInt64Ar
   if (r.kind === 'labelIn') return null;
   const s = new BigInt64Array(y.length);
   if (r.kind === 'atLeast') s[r.index] = y[r.index] - r.threshold;
+  else if (r.kind === 'atMost') s[r.index] = r.threshold - y[r.index];
   else for (let j = 0; j < y.length; j++) s[j] = y[r.label] - y[j] - (j < r.label ? 1n : 0n);
   return s;
 }

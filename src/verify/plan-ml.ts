@@ -68,7 +68,7 @@ function bitsFor(span: bigint): number {
 /**
  * The relation for a statement's predicate on a private output proven in [lo, hi]. An
  * `atLeast` threshold is clamped to [lo, hi + 1]: below lo the predicate holds for every value
- * the proof allows, above hi + 1 for none, and the clamp keeps the slack's integer span within
+ * the proof allows, above hi + 1 for none (`atMost` mirrors it: [lo − 1, hi]), and the clamp keeps the slack's integer span within
  * [lo − hi − 1, hi − lo], where a range check modulo p is exact.
  */
 export function planPredicate(o: VkOutput, resolved: string, p: Predicate, ctx: PlanContext): PredicateDraft {
@@ -81,6 +81,10 @@ export function planPredicate(o: VkOutput, resolved: string, p: Predicate, ctx: 
     if (p.index < 0 || p.index >= size) unsupported(`predicate index ${p.index} outside output ${o.name}`);
     const t = p.threshold < lo ? lo : p.threshold > hi + 1n ? hi + 1n : p.threshold;
     relation = { kind: 'atLeast', index: p.index, threshold: t };
+  } else if (p.kind === 'atMost') {
+    if (p.index < 0 || p.index >= size) unsupported(`predicate index ${p.index} outside output ${o.name}`);
+    const t = p.threshold > hi ? hi : p.threshold < lo - 1n ? lo - 1n : p.threshold;
+    relation = { kind: 'atMost', index: p.index, threshold: t };
   } else if (p.kind === 'argmax') {
     if (p.label < 0 || p.label >= size) unsupported(`argmax label ${p.label} outside output ${o.name}`);
     relation = { kind: 'argmax', label: p.label };

@@ -3,11 +3,12 @@
 // the verifying key's output (thresholds rounded so that no false statement is accepted), and
 // describing a verified predicate. Imports nothing Node-only.
 import { FormatError } from '../encoding/errors.js';
-import { thresholdToInteger, type Predicate } from './statement.js';
+import { thresholdToInteger, upperThresholdToInteger, type Predicate } from './statement.js';
 import type { VkOutput } from './vk.js';
 
 export type PredicateSpec =
   | { readonly output: string; readonly kind: 'atLeast'; readonly index: number; readonly value: number }
+  | { readonly output: string; readonly kind: 'atMost'; readonly index: number; readonly value: number }
   | { readonly output: string; readonly kind: 'argmax'; readonly label: number }
   | { readonly output: string; readonly kind: 'labelIn'; readonly index: number; readonly values: readonly number[] };
 
@@ -16,13 +17,13 @@ const INDEX = String.raw`(?:\[\s*(\d+)\s*\])?`;
 const NUMBER = String.raw`([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`;
 
 /**
- * `name[i] >= v` (i defaults to 0), `argmax(name) == k`, `name[i] in {a, b, …}`.
+ * `name[i] >= v`, `name[i] <= v` (i defaults to 0), `argmax(name) == k`, `name[i] in {a, b, …}`.
  * Throws FormatError with the accepted forms.
  */
 export function parsePredicate(expr: string): PredicateSpec {
   const s = expr.trim();
-  let m = new RegExp(String.raw`^${NAME}\s*${INDEX}\s*>=\s*${NUMBER}$`).exec(s);
-  if (m) return { output: m[1], kind: 'atLeast', index: Number(m[2] ?? 0), value: Number(m[3]) };
+  let m = new RegExp(String.raw`^${NAME}\s*${INDEX}\s*(>=|<=)\s*${NUMBER}$`).exec(s);
+  if (m) return { output: m[1], kind: m[3] === '>=' ? 'atLeast' : 'atMost', index: Number(m[2] ?? 0), value: Number(m[4]) };
   m = new RegExp(String.raw`^argmax\s*\(\s*${NAME}\s*\)\s*==\s*(\d+)$`).exec(s);
   if (m) return { output: m[1], kind: 'argmax', label: Number(m[2]) };
   m = new RegExp(String.raw`^${NAME}\s*${INDEX}\s+in\s*\{([^}]*)\}$`).exec(s);
@@ -31,7 +32,7 @@ export function parsePredicate(expr: string): PredicateSpec {
     if (values.some((v) => !new RegExp(`^${NUMBER}$`).test(v))) throw new FormatError(`predicate ${JSON.stringify(expr)}: the set must list numbers`);
     return { output: m[1], kind: 'labelIn', index: Number(m[2] ?? 0), values: values.map(Number) };
   }
-  throw new FormatError(`predicate ${JSON.stringify(expr)}: expected "name[i] >= value", "argmax(name) == k" or "name[i] in {a, b, …}"`);
+  throw new FormatError(`predicate ${JSON.stringify(expr)}: expected "name[i] >= value", "name[i] <= value", "argmax(name) == k" or "name[i] in {a, b, …}"`);
 }
 
 /** The output a spec names (ONNX or IR name). */
@@ -43,7 +44,7 @@ export function predicateOutput(spec: PredicateSpec, outputs: readonly VkOutput[
 
 /**
  * The statement's integer predicate. `name[i] >= v` becomes q[i] ≥ ⌈v / scale⌉ (so q·scale ≥ v
- * whenever the proof verifies); set members must be exact integers at the output's scale.
+ * whenever the proof verifies), `name[i] <= v` becomes q[i] ≤ ⌊v / scale⌋; set members must be exact integers at the output's scale.
  */
 export function compilePredicate(spec: PredicateSpec, out: VkOutput): Predicate {
   const size = out.dims.reduce((a, b) => a * b, 1);
@@ -51,6 +52,7 @@ export function compilePredicate(spec: PredicateSpec, out: VkOutput): Predicate 
   if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new FormatError(`predicate: index ${index} outside output ${out.onnxName} of ${size} values`);
   if (spec.kind === 'argmax') return { kind: 'argmax', label: spec.label };
   if (spec.kind === 'atLeast') return { kind: 'atLeast', index, threshold: thresholdToInteger(spec.value, out.scale) };
+  if (spec.kind === 'atMost') return { kind: 'atMost', index, threshold: upperThresholdToInteger(spec.value, out.scale) };
   const labels = spec.values.map((v) => {
     const q = v / out.scale;
     const r = Math.round(q);
@@ -67,6 +69,8 @@ function fmt(x: number): string {
 /** What a verified predicate says, in the output's real values and in its integers. */
 export function describePredicate(p: Predicate, out: VkOutput): string {
   if (p.kind === 'argmax') return `argmax(${out.onnxName}) == ${p.label} (first index on ties)`;
-  if (p.kind === 'atLeast') return `${out.onnxName}[${p.index}] >= ${fmt(Number(p.threshold) * out.scale)} (integer ${p.threshold} at scale ${fmt(out.scale)})`;
+  if (p.kind === 'atLeast' || p.kind === 'atMost') {
+    return `${out.onnxName}[${p.index}] ${p.kind === 'atLeast' ? '>=' : '<='} ${fmt(Number(p.threshold) * out.scale)} (integer ${p.threshold} at scale ${fmt(out.scale)})`;
+  }
   return `${out.onnxName}[${p.index}] in {${p.labels.map((l) => fmt(Number(l) * out.scale)).join(', ')}}`;
 }

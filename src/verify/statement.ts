@@ -17,6 +17,7 @@ export const MODEL_DOMAIN = 'zkinfer/model/v1';
  */
 export type Predicate =
   | { readonly kind: 'atLeast'; readonly index: number; readonly threshold: bigint }
+  | { readonly kind: 'atMost'; readonly index: number; readonly threshold: bigint }
   | { readonly kind: 'argmax'; readonly label: number }
   | { readonly kind: 'labelIn'; readonly index: number; readonly labels: readonly bigint[] };
 
@@ -53,11 +54,18 @@ export function thresholdToInteger(t: number, scale: number): bigint {
   return c;
 }
 
+/** `score ≤ t` on real values: q ≤ ⌊t/scale⌋, the mirror of thresholdToInteger. */
+export function upperThresholdToInteger(t: number, scale: number): bigint {
+  return -thresholdToInteger(-t, scale);
+}
+
 /** True when the integer output satisfies the predicate (the prover's own check). */
 export function predicateHolds(p: Predicate, output: BigInt64Array): boolean {
   switch (p.kind) {
     case 'atLeast':
       return output[p.index] >= p.threshold;
+    case 'atMost':
+      return output[p.index] <= p.threshold;
     case 'labelIn':
       return p.labels.includes(output[p.index]);
     case 'argmax': {
@@ -125,7 +133,7 @@ export function absorbStatement(t: Transcript, s: Statement): void {
       t.absorbBases(`statement/output/${i}`, Array.from(o.values, fieldOf));
     } else {
       const p = o.predicate;
-      if (p.kind === 'atLeast') t.absorbBases(`statement/predicate/${i}/atLeast`, [BigInt(p.index), fieldOf(p.threshold)]);
+      if (p.kind === 'atLeast' || p.kind === 'atMost') t.absorbBases(`statement/predicate/${i}/${p.kind}`, [BigInt(p.index), fieldOf(p.threshold)]);
       else if (p.kind === 'argmax') t.absorbBases(`statement/predicate/${i}/argmax`, [BigInt(p.label)]);
       else t.absorbBases(`statement/predicate/${i}/labelIn`, [BigInt(p.index), ...p.labels.map(fieldOf)]);
     }
@@ -140,7 +148,7 @@ export function statementTranscript(s: Statement): Transcript {
   return t;
 }
 
-const PRED_TAG = { atLeast: 0, argmax: 1, labelIn: 2 } as const;
+const PRED_TAG = { atLeast: 0, argmax: 1, labelIn: 2, atMost: 3 } as const;
 
 export function writeStatement(w: ByteWriter, s: Statement): void {
   if (s.vkHash.length !== 32) throw new RangeError('statement: vk hash must be 32 bytes');
@@ -160,7 +168,7 @@ export function writeStatement(w: ByteWriter, s: Statement): void {
     } else {
       const p = o.predicate;
       w.u8(1).u8(PRED_TAG[p.kind]);
-      if (p.kind === 'atLeast') {
+      if (p.kind === 'atLeast' || p.kind === 'atMost') {
         w.u32(p.index);
         writeI64(w, p.threshold);
       } else if (p.kind === 'argmax') {
@@ -195,6 +203,7 @@ export function readStatement(r: ByteReader): Statement {
     const tag = r.u8('predicate kind');
     let predicate: Predicate;
     if (tag === PRED_TAG.atLeast) predicate = { kind: 'atLeast', index: r.u32('predicate index'), threshold: readI64(r, 'threshold') };
+    else if (tag === PRED_TAG.atMost) predicate = { kind: 'atMost', index: r.u32('predicate index'), threshold: readI64(r, 'threshold') };
     else if (tag === PRED_TAG.argmax) predicate = { kind: 'argmax', label: r.u32('argmax label') };
     else if (tag === PRED_TAG.labelIn) predicate = { kind: 'labelIn', index: r.u32('predicate index'), labels: Array.from(readI64s(r, 'labels', 1 << 16)) };
     else throw new FormatError(`statement: predicate kind ${tag}`);

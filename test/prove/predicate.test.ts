@@ -1,4 +1,4 @@
-// Private outputs proven through public predicates (atLeast, argmax, labelIn) on a small model:
+// Private outputs proven through public predicates (atLeast, atMost, argmax, labelIn) on a small model:
 // each kind proves and verifies; a false predicate has no proof; a proof's predicate changed in
 // the statement (threshold, index, kind, label set) is rejected, as is a slack tampered in the
 // layer section; the verifier reports the predicate, never the output.
@@ -37,6 +37,8 @@ test('predicates: y[i] >= t, argmax and label sets prove and verify; the output 
   const specs: PredicateSpec[] = [
     { output: 'y', kind: 'atLeast', index: 1, value: Number(y[1]) * out.scale }, // equality holds
     { output: 'y', kind: 'atLeast', index: 2, value: -1e9 }, // below every value: clamped, holds
+    { output: 'y', kind: 'atMost', index: 1, value: Number(y[1]) * out.scale }, // equality holds
+    { output: 'y', kind: 'atMost', index: 2, value: 1e9 }, // above every value: clamped, holds
     { output: 'y', kind: 'argmax', label: argmax },
     { output: 'y', kind: 'labelIn', index: 0, values: [Number(y[0]) * out.scale, 0.5, -3] },
   ];
@@ -66,6 +68,15 @@ test('predicates: a false predicate has no proof; a changed predicate in the sta
   rejects(withPredicate(good, { kind: 'atLeast', index: 1, threshold: t - 1n }), 'threshold lowered (true, but not what was proven)');
   rejects(withPredicate(good, { kind: 'atLeast', index: 0, threshold: t }), 'another index');
   rejects(withPredicate(good, { kind: 'labelIn', index: 1, labels: [t] }), 'another kind');
+  rejects(withPredicate(good, { kind: 'atMost', index: 1, threshold: t }), 'atLeast read as atMost (true here: y[1] = t)');
+
+  assert.throws(() => prove(keys.pk, x, { predicates: [{ output: 'y', kind: 'atMost', index: 1, value: Number(t - 1n) * out.scale }] }), FalsePredicateError);
+  const le = prove(keys.pk, x, { predicates: [{ output: 'y', kind: 'atMost', index: 1, value: Number(t) * out.scale }] }).proof;
+  verify(keys.vk, le);
+  rejects(withPredicate(le, { kind: 'atMost', index: 1, threshold: t - 1n }), 'upper threshold lowered by one (false)');
+  rejects(withPredicate(le, { kind: 'atMost', index: 1, threshold: t + 1n }), 'upper threshold raised (true, but not what was proven)');
+  rejects(withPredicate(le, { kind: 'atMost', index: 0, threshold: t }), 'atMost on another index');
+  rejects(withPredicate(le, { kind: 'atLeast', index: 1, threshold: t }), 'atMost read as atLeast (true here: y[1] = t)');
   const am = prove(keys.pk, x, { predicates: [{ output: 'y', kind: 'argmax', label: y.indexOf(y.reduce((m, v) => (v > m ? v : m))) }] }).proof;
   verify(keys.vk, am);
   rejects(withPredicate(am, { kind: 'argmax', label: wrongArgmax }), 'another argmax label');
@@ -101,9 +112,10 @@ test('predicates: argmax ties resolve to the first index, and the proof enforces
   assert.throws(() => verify(k.vk, forged), VerificationError);
 });
 
-test('predicates: expressions parse, and thresholds compile upward', () => {
+test('predicates: expressions parse, and thresholds compile so that no false statement is accepted', () => {
   assert.deepEqual(parsePredicate('probabilities[1] >= 0.7'), { output: 'probabilities', kind: 'atLeast', index: 1, value: 0.7 });
   assert.deepEqual(parsePredicate('score >= -2.5e1'), { output: 'score', kind: 'atLeast', index: 0, value: -25 });
+  assert.deepEqual(parsePredicate('birth_days <= -6575'), { output: 'birth_days', kind: 'atMost', index: 0, value: -6575 });
   assert.deepEqual(parsePredicate('argmax(logits) == 3'), { output: 'logits', kind: 'argmax', label: 3 });
   assert.deepEqual(parsePredicate('label[0] in {1, 2,5}'), { output: 'label', kind: 'labelIn', index: 0, values: [1, 2, 5] });
   assert.throws(() => parsePredicate('score > 3'), /expected/);
@@ -111,6 +123,10 @@ test('predicates: expressions parse, and thresholds compile upward', () => {
   const p = compilePredicate({ output: 'y', kind: 'atLeast', index: 0, value: 0.25 }, o);
   assert.deepEqual(p, { kind: 'atLeast', index: 0, threshold: 3n });
   assert.match(describePredicate(p, o), /y\[0\] >= 0\.3/);
+  const q = compilePredicate({ output: 'y', kind: 'atMost', index: 0, value: 0.25 }, o);
+  assert.deepEqual(q, { kind: 'atMost', index: 0, threshold: 2n });
+  assert.match(describePredicate(q, o), /y\[0\] <= 0\.2/);
+  assert.deepEqual(compilePredicate({ output: 'y', kind: 'atMost', index: 0, value: -0.25 }, o), { kind: 'atMost', index: 0, threshold: -3n });
   assert.throws(() => compilePredicate({ output: 'y', kind: 'labelIn', index: 0, values: [0.25] }, o), /not a value/);
   assert.throws(() => compilePredicate({ output: 'y', kind: 'atLeast', index: 3, value: 0 }, o), /outside/);
 });
