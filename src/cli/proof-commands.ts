@@ -21,7 +21,7 @@ import { planModel, UnsupportedModelError } from '../verify/plan.js';
 import { deserializeProofFile } from '../verify/proof-file.js';
 import { verify } from '../verify/verify.js';
 import { deserializeVerifyingKey, serializeVerifyingKey, type VerifyingKey } from '../verify/vk.js';
-import { parsePredicate } from '../verify/predicate-spec.js';
+import { compilePredicate, parsePredicate, predicateOutput } from '../verify/predicate-spec.js';
 import { selectOutputs } from '../ir/select-outputs.js';
 import { Steps } from './progress.js';
 import { attestationFlags, makeAttestationFile, readAttestationFile } from './attestation-file.js';
@@ -286,6 +286,7 @@ interface VerifyFlags extends OutputFlags {
   readonly context: string;
   readonly issuerKey?: string[];
   readonly signature?: string[];
+  readonly require?: string[];
 }
 
 function verifyCommand(program: Command): void {
@@ -296,6 +297,7 @@ function verifyCommand(program: Command): void {
     .option('--context <string>', 'the context string the proof must have been made for', '')
     .option('--issuer-key <[name=]hex>', "an attested input's issuer Ed25519 public key (32 bytes hex; repeatable)", collect, [])
     .option('--signature <[name=]hex>', "the issuer's signature over that input's digest in the proof (64 bytes hex; repeatable)", collect, [])
+    .option('--require <expr>', 'a predicate the proof must show, exactly (e.g. "birth_days[0] <= 38000"; repeatable); otherwise the proof is invalid', collect, [])
     .option('--json', 'machine-readable output (the statement)')
     .option('--quiet', 'print nothing but errors; the exit code is the answer')
     .action((proofPath: string, o: VerifyFlags, cmd: Command) => guarded(cmd, () => {
@@ -306,11 +308,14 @@ function verifyCommand(program: Command): void {
       deserializeProofFile(bytes);
       planModel(vk);
       const attestations = attestationFlags(vk, o.issuerKey, o.signature);
+      // a malformed or unknown requirement is unusable input (exit 2), not an invalid proof
+      const predicates = (o.require ?? []).map(parsePredicate);
+      for (const p of predicates) compilePredicate(p, vk.outputs[predicateOutput(p, vk.outputs)]);
       const steps = new Steps('verify', 1, { silent: silent(o) });
       const t0 = performance.now();
       let result;
       try {
-        result = steps.run('verify', 1, () => verify(vk, bytes, { context: o.context, attestations }));
+        result = steps.run('verify', 1, () => verify(vk, bytes, { context: o.context, attestations, predicates }));
       } catch (e) {
         if (!(e instanceof VerificationError || e instanceof FormatError)) throw e;
         if (o.json) printResult(o, { valid: false, proof: proofPath, check: e instanceof VerificationError ? e.check : 'format', reason: e.message }, '');

@@ -2,8 +2,8 @@
 // (integers at the output's scale): parsing `--predicate` expressions, compiling a spec against
 // the verifying key's output (thresholds rounded so that no false statement is accepted), and
 // describing a verified predicate. Imports nothing Node-only.
-import { FormatError } from '../encoding/errors.js';
-import { thresholdToInteger, upperThresholdToInteger, type Predicate } from './statement.js';
+import { FormatError, VerificationError } from '../encoding/errors.js';
+import { thresholdToInteger, upperThresholdToInteger, type Predicate, type Statement } from './statement.js';
 import type { VkOutput } from './vk.js';
 
 export type PredicateSpec =
@@ -73,4 +73,30 @@ export function describePredicate(p: Predicate, out: VkOutput): string {
     return `${out.onnxName}[${p.index}] ${p.kind === 'atLeast' ? '>=' : '<='} ${fmt(Number(p.threshold) * out.scale)} (integer ${p.threshold} at scale ${fmt(out.scale)})`;
   }
   return `${out.onnxName}[${p.index}] in {${p.labels.map((l) => fmt(Number(l) * out.scale)).join(', ')}}`;
+}
+
+function samePredicate(a: Predicate, b: Predicate): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'argmax' && b.kind === 'argmax') return a.label === b.label;
+  if (a.kind === 'labelIn' && b.kind === 'labelIn') {
+    return a.index === b.index && a.labels.length === b.labels.length && a.labels.every((l) => b.labels.includes(l));
+  }
+  return a.kind !== 'argmax' && b.kind !== 'argmax' && a.kind !== 'labelIn' && b.kind !== 'labelIn' && a.index === b.index && a.threshold === b.threshold;
+}
+
+/**
+ * The verifier's policy: each required predicate (compiled against the key, as the prover
+ * compiles it) must be exactly the one the proof shows for that output. Without this check a
+ * valid proof of a weaker predicate (a lower threshold) would be accepted by a careless caller.
+ */
+export function requirePredicates(statement: Statement, outputs: readonly VkOutput[], required: readonly PredicateSpec[]): void {
+  for (const spec of required) {
+    const i = predicateOutput(spec, outputs);
+    const want = compilePredicate(spec, outputs[i]);
+    const got = statement.outputs[i];
+    if (got.kind !== 'predicate') throw new VerificationError('statement/predicate', `output ${outputs[i].onnxName} is public in this proof, not proven through ${describePredicate(want, outputs[i])}`);
+    if (!samePredicate(got.predicate, want)) {
+      throw new VerificationError('statement/predicate', `the proof shows ${describePredicate(got.predicate, outputs[i])}, the verifier requires ${describePredicate(want, outputs[i])}`);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import { gatherProofShape, verifyGather } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { affineProofShape, verifyAffine } from '../layers/affine.js';
 import { predicateProofShape, verifyPredicate } from '../layers/predicate.js';
+import { requirePredicates, type PredicateSpec } from './predicate-spec.js';
 import { treeLinkProofShape, treeRelationProofShape, verifyTreeLink, verifyTreeRelation } from '../layers/tree-ensemble.js';
 import type { BatchShape } from '../sumcheck/types.js';
 import { paddedTable } from '../layers/tensor.js';
@@ -36,6 +37,8 @@ export interface VerifyOptions {
   readonly pcs?: ModelPcs;
   /** Per attested input (by name): the issuer's public key and its signature over the digest. */
   readonly attestations?: Readonly<Record<string, Attestation>>;
+  /** Predicates the verifier requires: each must be exactly the one the proof shows for its output. */
+  readonly predicates?: readonly PredicateSpec[];
 }
 
 export interface VerifyResult {
@@ -82,6 +85,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   } catch (e) {
     throw new VerificationError('statement/shape', (e as Error).message);
   }
+  if (options.predicates) requirePredicates(statement, vk.outputs, options.predicates);
   const plan = planModel(vk, statement.outputs);
   if (!plan.weights && sections.has(SECTION.fingerprint)) throw new FormatError('proof: unexpected fingerprint section');
   if (plan.attested.length === 0 && sections.has(SECTION.attested)) throw new FormatError('proof: unexpected attested section');

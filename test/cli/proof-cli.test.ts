@@ -190,6 +190,10 @@ test('a private output: setup --private-outputs, prove --predicate, verify print
   assert.doesNotMatch(v.out, /\[.*\d.*\]/, 'no output values printed');
   const j = JSON.parse(cli('verify', '--vk', join(keys, 'tiny.vk'), '--json', proof).out);
   assert.deepEqual(j.statement.outputs[0].predicate, { kind: 'argmax', label: best });
+  // the verifier's own policy: --require must match the proven predicate exactly
+  assert.equal(cli('verify', '--vk', join(keys, 'tiny.vk'), '--require', `argmax(scores) == ${best}`, proof).code, 0);
+  expectExit(cli('verify', '--vk', join(keys, 'tiny.vk'), '--require', `argmax(scores) == ${(best + 1) % p.expected.length}`, proof), 1, /the verifier requires argmax\(scores\)/);
+  expectExit(cli('verify', '--vk', join(keys, 'tiny.vk'), '--require', 'nope[0] >= 1', proof), 2, /no output named nope/);
   const wrong = cli('prove', '--pk', join(keys, 'tiny.pk'), '--input', INPUT, '--predicate', `argmax(scores) == ${(best + 1) % p.expected.length}`, '-o', join(dir, 'false.zkp'));
   assert.equal(wrong.code, 1);
   assert.match(wrong.err, /predicate on scores is false/);

@@ -77,6 +77,14 @@ test('predicates: a false predicate has no proof; a changed predicate in the sta
   rejects(withPredicate(le, { kind: 'atMost', index: 1, threshold: t + 1n }), 'upper threshold raised (true, but not what was proven)');
   rejects(withPredicate(le, { kind: 'atMost', index: 0, threshold: t }), 'atMost on another index');
   rejects(withPredicate(le, { kind: 'atLeast', index: 1, threshold: t }), 'atMost read as atLeast (true here: y[1] = t)');
+
+  // the verifier's policy: a valid proof of another (weaker) predicate than the one required
+  const weaker = prove(keys.pk, x, { predicates: [{ output: 'y', kind: 'atLeast', index: 1, value: Number(t - 5n) * out.scale }] }).proof;
+  const policy: PredicateSpec[] = [{ output: 'y', kind: 'atLeast', index: 1, value: Number(t) * out.scale }];
+  verify(keys.vk, weaker);
+  verify(keys.vk, good, { predicates: policy });
+  assert.throws(() => verify(keys.vk, weaker, { predicates: policy }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/predicate' && /requires y\[1\] >=/.test(e.message));
+  assert.throws(() => verify(keys.vk, le, { predicates: policy }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/predicate');
   const am = prove(keys.pk, x, { predicates: [{ output: 'y', kind: 'argmax', label: y.indexOf(y.reduce((m, v) => (v > m ? v : m))) }] }).proof;
   verify(keys.vk, am);
   rejects(withPredicate(am, { kind: 'argmax', label: wrongArgmax }), 'another argmax label');
