@@ -94,12 +94,16 @@ function sizeText(n: number): string {
 }
 
 /** Keys for a graph; refuses at setup time what the prover cannot prove yet (exit 2). */
-function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs: readonly string[] = [], attested: Readonly<Record<string, number>> = {}): { pk: ProvingKey; vk: VerifyingKey } {
+function makeKeys(graph: IrGraph, weights: 'private' | 'public', privateOutputs: readonly string[] = [], attested: Readonly<Record<string, number>> = {}, publicInputs: readonly string[] = []): { pk: ProvingKey; vk: VerifyingKey } {
   const unknown = privateOutputs.filter((n) => !graph.outputs.some((o) => o.onnxName === n || o.name === n));
   if (unknown.length > 0) throw new CliInputError(`--private-outputs: no output named ${unknown.join(', ')} (outputs: ${graph.outputs.map((o) => o.onnxName).join(', ')})`);
   const outputs = Object.fromEntries(graph.outputs.filter((o) => privateOutputs.includes(o.onnxName) || privateOutputs.includes(o.name)).map((o) => [o.name, 'private' as const]));
   for (const name of Object.keys(attested)) if (!graph.inputs.some((i) => i.name === name)) throw new CliInputError(`--attested: no input named ${name} (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
-  const inputs = Object.fromEntries(Object.keys(attested).map((n) => [n, 'attested' as const]));
+  for (const name of publicInputs) {
+    if (!graph.inputs.some((i) => i.name === name)) throw new CliInputError(`--public-inputs: no input named ${name} (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
+    if (name in attested) throw new CliInputError(`input ${name} cannot be both --public-inputs and --attested`);
+  }
+  const inputs = Object.fromEntries([...Object.keys(attested).map((n) => [n, 'attested' as const]), ...publicInputs.map((n) => [n, 'public' as const])]);
   try {
     const keys = setup(graph, { weights, outputs, inputs, schemas: attested });
     planModel(keys.vk);
@@ -141,6 +145,7 @@ interface SetupFlags extends OutputFlags {
   readonly outputs?: string;
   readonly privateOutputs?: string;
   readonly attested?: string[];
+  readonly publicInputs?: string;
 }
 
 const nameList = (v: string | undefined): string[] => (v === undefined ? [] : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
@@ -154,13 +159,14 @@ function setupCommand(program: Command): void {
     .option('--outputs <names>', 'keep only these outputs (comma-separated); what no kept output needs is neither proven nor in the keys')
     .option('--private-outputs <names>', 'outputs proven only through a predicate given at prove time (comma-separated), e.g. probabilities')
     .option('--attested <name=schema>', 'an input an issuer attests (zkinfer attest) and its schema id, e.g. --attested features=1 (repeatable)', collect, [])
+    .option('--public-inputs <names>', 'inputs whose values the proof states (comma-separated); the others stay private')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print nothing but errors')
     .action((model: string, o: SetupFlags, cmd: Command) => guarded(cmd, () => {
       const weights = formatVisibility(o.weights);
       const compiled = readCompiled(readBytes(model, 'compiled model'), model);
       const graph = o.outputs === undefined ? compiled : selectOutputs(compiled, nameList(o.outputs));
-      const { pk, vk } = makeKeys(graph, weights, nameList(o.privateOutputs), schemaFlags(o.attested));
+      const { pk, vk } = makeKeys(graph, weights, nameList(o.privateOutputs), schemaFlags(o.attested), nameList(o.publicInputs));
       const paths = keyPaths(o.output ?? dirname(model), modelBase(model));
       const pkBytes = serializeProvingKey(pk);
       const vkBytes = serializeVerifyingKey(vk);

@@ -38,6 +38,8 @@ export interface UnsafeWeightsTest {
   readonly forgeFingerprint?: boolean;
   /** Attested inputs: claim these digests (by input name) for V_a whatever the fields hash to (a false digest claim). */
   readonly forgeAttested?: ReadonlyMap<string, readonly [bigint, bigint, bigint, bigint]>;
+  /** Public inputs: state these values (by input name) while the layers run on the real input (a false statement). */
+  readonly forgePublicInputs?: ReadonlyMap<string, BigInt64Array>;
 }
 
 /** Executes the sponge over V and samples every mask of the private tensors. */

@@ -31,7 +31,7 @@ import { MaskBanks } from '../sumcheck/mask-banks.js';
 import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
-import { MODEL_PCS, planModel, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
+import { MODEL_PCS, planModel, publicOpenings, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
 import { commitDigestMasks, privateWitness, proveFingerprint, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
 import { attestedDigest, attestedViewMaskPolys, attestedWitnesses, commitAttestedMasks, proveAttested } from './attested.js';
 import type { Salt } from '../hash/digest.js';
@@ -83,7 +83,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     vkHash: verifyingKeyHash(vk),
     context: options.context ?? '',
     fingerprint: vk.fingerprint.map((g) => g.digest),
-    publicInputs: vk.inputs.map(() => null),
+    publicInputs: vk.inputs.map((i) => (i.visibility === 'public' ? options.unsafeTest?.forgePublicInputs?.get(i.name) ?? inputs.get(i.name)?.data ?? null : null)),
     outputs: outputStatements(vk.outputs, options.predicates ?? [], (name) => values.get(name)!.data),
     attested: vk.inputs.flatMap((i) => (i.visibility === 'attested' ? [options.unsafeTest?.forgeAttested?.get(i.name) ?? attestedDigest(i.schema ?? 0, Array.from(inputs.get(i.name)!.data, Number), attestedSalt(options, i.name))] : [])),
   };
@@ -247,11 +247,11 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const attestedProofs = new ByteWriter().u32(attested.length);
   attested.forEach((a, k) => attestedProofs.blob(proveAttested(a, plan, attestedMasks[k], session, transcript, options.unsafeTest)));
 
-  // public outputs that were committed (lookup outputs): opened unmasked at a random point,
-  // which reveals nothing the statement does not (the values are public)
-  for (const name of plan.committedOutputs) {
+  // public outputs that were committed (lookup outputs) and public inputs: opened unmasked at a
+  // random point, which reveals nothing the statement does not (the values are public)
+  for (const [name, label] of publicOpenings(plan)) {
     const ref = plan.refs.get(name)!;
-    const point = transcript.challengeExts('model/output-point', ref.numVars);
+    const point = transcript.challengeExts(label, ref.numVars);
     session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(paddedTable(values.get(name)!.data, plan.dims.get(name)!), point) });
   }
 

@@ -157,6 +157,8 @@ export interface ModelPlan {
   readonly lookups: readonly LookupPlan[];
   /** Public outputs that are committed anyway (lookup outputs): opened unmasked at a random point. */
   readonly committedOutputs: readonly string[];
+  /** Public inputs, committed like private ones and opened unmasked at a random point (their values are in the statement). */
+  readonly publicInputs: readonly string[];
   /** Commitment 0: these tensors (masked) in order, the private tensors' masks, then every layer's round mask g. */
   readonly committed: readonly CommittedTensor[];
   readonly refs: ReadonlyMap<string, MaskedRef>;
@@ -257,7 +259,6 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   // Reshapes that keep the padded table are free: the output IS the input's polynomial
   const alias = new Map<string, string>();
   const resolve = (name: string): string => alias.get(name) ?? name;
-  for (const i of vk.inputs) if (i.visibility === 'public') unsupported(`public input ${i.name} is not supported yet`);
   const attested = vk.inputs.filter((i) => i.visibility === 'attested').map((i) => {
     const a = planAttested(i);
     return typeof a === 'string' ? unsupported(a) : a;
@@ -841,7 +842,21 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     return { node: l.node, x: l.x, y: l.y, shape: { table: l.table, numVars: xr.numVars, maskVars: xr.maskVars, dims: info.get(l.x)!.dims } };
   });
   const dims = new Map([...info].map(([k, v]) => [k, v.dims] as const));
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested, derived: dynamic.derived };
+  const publicInputs = vk.inputs.filter((i) => i.visibility === 'public').map((i) => {
+    const r = refs.get(i.name);
+    if (!r || r.view || r.f.length !== 1) unsupported(`public input ${i.name} is not a committed tensor of its own`);
+    return i.name;
+  });
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, publicInputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested, derived: dynamic.derived };
+}
+
+/**
+ * Committed tensors whose values the statement holds (public outputs that are committed anyway,
+ * public inputs), each with its transcript label: both sides open each at a fresh random point
+ * and the verifier computes the value itself, which binds the commitment to the statement.
+ */
+export function publicOpenings(plan: ModelPlan): [string, string][] {
+  return [...plan.committedOutputs.map((n): [string, string] => [n, 'model/output-point']), ...plan.publicInputs.map((n): [string, string] => [n, 'model/input-point'])];
 }
 
 /** The committed vector V of the private parameters (the fingerprint's preimage). */

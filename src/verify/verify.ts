@@ -24,7 +24,7 @@ import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
-import { MODEL_PCS, planModel, type LayerPlan, type ModelPcs } from './plan.js';
+import { MODEL_PCS, planModel, publicOpenings, type LayerPlan, type ModelPcs } from './plan.js';
 import { fingerprintCommitmentSizes, verifyFingerprint } from './fingerprint.js';
 import { attestedCommitmentSizes, checkAttestation, verifyAttested, type Attestation } from './attested.js';
 import { deserializeProofFile } from './proof-file.js';
@@ -193,10 +193,14 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
     plan.attested.forEach((a, k) => verifyAttested(a, plan.refs.get(a.vector)!, statement.attested[k], proofs[k], attestedMasks[k], session, transcript));
   }
 
-  for (const name of plan.committedOutputs) {
+  const inputTables = new Map(vk.inputs.flatMap((inp, i) => {
+    const v = statement.publicInputs[i];
+    return v === null ? [] : [[inp.name, paddedTable(v, plan.dims.get(inp.name)!)] as const];
+  }));
+  for (const [name, label] of publicOpenings(plan)) {
     const ref = plan.refs.get(name)!;
-    const point = transcript.challengeExts('model/output-point', ref.numVars);
-    const table = outputTables.get(name)!;
+    const point = transcript.challengeExts(label, ref.numVars);
+    const table = outputTables.get(name) ?? inputTables.get(name)!;
     session.claim(ref.commitment, { terms: [{ poly: ref.f[0], coeff: E.ONE, point }], value: evaluate(table, point) });
   }
 
