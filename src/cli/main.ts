@@ -69,9 +69,10 @@ export function buildProgram(): Command {
     .option('--bits <n>', `precision in bits (4..24; default ${DEFAULT_BITS})`)
     .option('--dim <name=value...>', 'bind a symbolic input dim (dim_param), e.g. --dim batch=8 (default 1)')
     .option('--input-range <name=lo:hi...>', 'declare an integer input narrower than its type, e.g. --input-range features=0:32767 (the prover range-checks it)')
+    .option('--integer-input <name=lo:hi...>', 'a float input that takes integers in [lo, hi] (raw fields an issuer signs), read exactly: needed to attest it')
     .option('--input-bits <name=bits...>', 'read a float input at a wider precision than --bits (up to 24), e.g. --input-bits x=20 when its range is much wider than the differences that matter')
     .option('--json', 'machine-readable output')
-    .action((model: string, o: { output?: string; calibration?: string; bits?: string; dim?: string[]; inputRange?: string[]; inputBits?: string[]; json?: boolean }) => {
+    .action((model: string, o: { output?: string; calibration?: string; bits?: string; dim?: string[]; inputRange?: string[]; inputBits?: string[]; integerInput?: string[]; json?: boolean }) => {
       const dims: Record<string, number> = {};
       for (const d of o.dim ?? []) {
         const m = /^([^=]+)=(\d+)$/.exec(d);
@@ -83,6 +84,12 @@ export function buildProgram(): Command {
         const m = /^([^=]+)=(-?\d+):(-?\d+)$/.exec(r);
         if (!m) throw new UsageError(`--input-range expects name=lo:hi (integers), got ${r}`);
         inputRanges[m[1]] = [BigInt(m[2]), BigInt(m[3])];
+      }
+      const integerInputs: Record<string, readonly [bigint, bigint]> = {};
+      for (const r of o.integerInput ?? []) {
+        const m = /^([^=]+)=(-?\d+):(-?\d+)$/.exec(r);
+        if (!m) throw new UsageError(`--integer-input expects name=lo:hi (integers), got ${r}`);
+        integerInputs[m[1]] = [BigInt(m[2]), BigInt(m[3])];
       }
       const inputBits: Record<string, number> = {};
       for (const r of o.inputBits ?? []) {
@@ -98,7 +105,7 @@ export function buildProgram(): Command {
         const graph = loadModel(readFile(model, 'model'), basename(model), dims);
         tick('loaded');
         const calibration = o.calibration ? parseInputs(readText(o.calibration, 'calibration file'), graph.inputs, o.calibration) : undefined;
-        const ir = compileGraph(graph, { bits, calibration, inputRanges, inputBits });
+        const ir = compileGraph(graph, { bits, calibration, inputRanges, inputBits, integerInputs });
         tick('quantized');
         writeFileSync(out, writeCompiled(ir));
         tick('written');

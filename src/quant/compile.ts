@@ -27,6 +27,8 @@ export interface CompileOptions {
   readonly inputRanges?: Readonly<Record<string, readonly [bigint, bigint]>>;
   /** Wider precision (bits..24) for named float inputs; the rest of the graph stays at `bits`. */
   readonly inputBits?: Readonly<Record<string, number>>;
+  /** Float inputs that take integers in [lo, hi] (raw fields an issuer signs), read exactly. */
+  readonly integerInputs?: Readonly<Record<string, readonly [bigint, bigint]>>;
 }
 
 /** Turns the named graph inputs into initializers. */
@@ -63,6 +65,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): IrGrap
     bits: options.bits ?? DEFAULT_BITS,
     ...(options.inputRanges ? { inputRanges: options.inputRanges } : {}),
     ...(options.inputBits ? { inputBits: options.inputBits } : {}),
+    ...(options.integerInputs ? { integerInputs: options.integerInputs } : {}),
   });
 }
 

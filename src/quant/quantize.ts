@@ -26,6 +26,13 @@ export interface QuantizeOptions {
    * larger than the differences that decide the result (softmax over [10000, 10003]) keeps them.
    */
   readonly inputBits?: Readonly<Record<string, number>>;
+  /**
+   * Float inputs that receive integers in [lo, hi] (raw fields an issuer signs: amounts, dates,
+   * counts). The IR input holds those integers (scale 1); one exact WeightedSum by 2^k puts them on
+   * the largest power-of-two grid that fits `bits`, so no rounding happens between the signed
+   * fields and the model.
+   */
+  readonly integerInputs?: Readonly<Record<string, readonly [bigint, bigint]>>;
 }
 
 export const DEFAULT_BITS = 12;
@@ -93,12 +100,33 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
     if (!Number.isInteger(ib) || ib < bits || ib > 24) throw new CompileError(`input bits for ${name} must be an integer in [${bits}, 24] (at least --bits), got ${ib}`);
   }
   const qmax = 2 ** (bits - 1) - 1;
+  for (const [name, [lo, hi]] of Object.entries(options.integerInputs ?? {})) {
+    const inp = graph.inputs.find((i) => i.name === name);
+    if (!inp || !isFloatDtype(inp.dtype)) throw new CompileError(`integer input ${name}: not a float input of the model (an integer input takes --input-range)`);
+    if (options.inputBits?.[name] !== undefined) throw new CompileError(`input ${name}: both integer values and input bits given`);
+    const m = lo < 0n ? -lo : lo > hi ? lo : hi;
+    if (lo > hi || m > BigInt(qmax)) throw new CompileError(`integer input ${name}: range [${lo}, ${hi}] must be ordered and within ±${qmax} at ${bits} bits`);
+  }
   const b = new GraphBuilder(graph.name || 'model', bits);
   const quant = new Map<string, QuantValue>();
 
   for (const inp of graph.inputs) {
     if (inp.dtype === 'string') {
       throw importError({ field: `input '${inp.name}'` }, `unsupported dtype string: the integer graph holds numbers only (strings are supported as class labels of ai.onnx.ml classifiers, not as tensors to compute on; supported input dtypes: ${SUPPORTED_DTYPES.filter((d) => d !== 'string').join(', ')})`);
+    }
+    const integerRange = options.integerInputs?.[inp.name];
+    if (integerRange) {
+      const [lo, hi] = integerRange;
+      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale: 1, lo, hi });
+      const m = Number(lo < 0n ? -lo : lo > hi ? lo : hi);
+      const k = m === 0 ? 0 : Math.floor(Math.log2(qmax / m));
+      if (k === 0) {
+        quant.set(inp.name, { ir: inp.name, scale: 1 });
+      } else {
+        const [q] = b.add('WeightedSum', [inp.name], { coeffs: [1n << BigInt(k)], offset: 0n }, inp.name, 'to-grid', [2 ** -k]);
+        quant.set(inp.name, { ir: q, scale: 2 ** -k });
+      }
+      continue;
     }
     if (isFloatDtype(inp.dtype)) {
       const grid = quantizeLinearGrid(graph, inp.name, valueInfo);

@@ -49,8 +49,8 @@ export function attestedOptions(schema: number): DigestOptions {
  */
 export function planAttested(i: VkInput): AttestedPlan | string {
   const count = i.dims.reduce((a, b) => a * b, 1);
-  if (i.scale !== 1 || i.onnxDtype.startsWith('float') || i.onnxDtype === 'double' || i.onnxDtype.startsWith('bfloat')) {
-    return `attested input ${i.name} is a real-valued input (scale ${i.scale}): proving q = round(field·M/2^s) from raw fields is not built; attest an integer input`;
+  if (i.scale !== 1) {
+    return `attested input ${i.name} is read on a real-valued grid (scale ${i.scale}): attest integer fields (compile it with integerInputs / --integer-input ${i.name}=lo:hi)`;
   }
   if (i.dims.filter((d) => d !== 1).length > 1) return `attested input ${i.name} must be a vector (dims [${i.dims}])`;
   if (i.lo < -(2n ** 31n) || i.hi >= 2n ** 31n) return `attested input ${i.name} has a range wider than 32 bits`;

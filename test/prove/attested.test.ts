@@ -19,6 +19,9 @@ import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof
 import { verify } from '../../src/verify/verify.js';
 import { deserializeVerifyingKey, serializeVerifyingKey } from '../../src/verify/vk.js';
 import { tinyGraph } from './fixture.js';
+import { writeOnnx } from '../../src/onnx/write.js';
+import { compile, runCompiled } from '../../src/quant/compile.js';
+import type { Tensor } from '../../src/onnx/graph.js';
 
 const SCHEMA = 7;
 const FIELDS = [25, -7, 1000, -1234];
@@ -114,4 +117,35 @@ test('attested input: a real-valued input, a missing schema id, a key without th
   const file = deserializeProofFile(prove(pk, input()).proof);
   const att = issueAttestation(issuerKey, SCHEMA, FIELDS);
   assert.throws(() => verify(vk, serializeProofFile({ ...file, statement: { ...file.statement, attested: [att.digest] } })), rejected('statement/shape'));
+});
+
+test('attested input of a float model: integerInputs reads the signed integer fields exactly (×2^k onto the grid), proves and verifies', () => {
+  // a float model as sklearn exports it: y = x·W + b on float features that are really integers
+  const W = [0.5, -0.25, 0.125, 1, -0.75, 0.5, 0.25, 0.0625];
+  const bias = [3, -2];
+  const model = writeOnnx({
+    inputs: [{ name: 'x', dtype: 'float32', dims: [1, 4] }],
+    outputs: [{ name: 'y', dtype: 'float32', dims: [1, 2] }],
+    initializers: { W: { dtype: 'float32', dims: [4, 2], data: Float64Array.from(W) }, b: { dtype: 'float32', dims: [2], data: Float64Array.from(bias) } },
+    nodes: [{ opType: 'Gemm', inputs: ['x', 'W', 'b'], outputs: ['y'] }],
+  });
+  const fields = [25, -7, 400, -123];
+  const sample = (v: readonly number[]): Record<string, Tensor> => ({ x: { dtype: 'float32', dims: [1, 4], data: Float64Array.from(v) } });
+  const calibration = [sample(fields), sample([-500, 500, -500, 500]), sample([500, -500, 500, -500])];
+  const graph = compile(model, { calibration, integerInputs: { x: [-500n, 500n] } });
+  const x = graph.inputs[0];
+  assert.deepEqual([x.scale, x.lo, x.hi], [1, -500n, 500n]);
+  assert.ok(graph.nodes.some((n) => n.op === 'WeightedSum' && n.attrs.coeffs?.toString() === '4'), 'the fields go onto the 2^-2 grid (2047 / 500 ≥ 4)');
+  const want = [0, 1].map((j) => fields.reduce((a, f, i) => a + f * W[2 * i + j], bias[j]));
+  const got = runCompiled(graph, sample(fields)).outputs.get('y')!;
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(got[j] - want[j]) <= 64 * (graph.outputs[0].scale), `y[${j}] = ${got[j]}, float ${want[j]}`);
+
+  const { pk, vk } = setup(graph, { inputs: { x: 'attested' }, schemas: { x: SCHEMA } });
+  const att = issueAttestation(issuerKey, SCHEMA, fields);
+  const tensors: Map<string, IrTensor> = new Map([['x', { dims: [1, 4], data: BigInt64Array.from(fields.map(BigInt)) }]]);
+  const { proof } = prove(pk, tensors, { attestedSalts: { x: att.salt } });
+  const res = verify(vk, proof, { attestations: { x: { issuerPublicKey, signature: att.signature } } });
+  assert.deepEqual(res.outputs.get('y'), Array.from(got));
+  assert.throws(() => compile(model, { calibration, integerInputs: { x: [-5000n, 5000n] } }), /within ±2047/);
+  assert.throws(() => compile(model, { calibration, integerInputs: { x: [-5n, 5n] }, inputBits: { x: 16 } }), /both/);
 });
