@@ -7,6 +7,7 @@ import type { IrGraph, IrTensor } from '../ir/types.js';
 import { calibrate, DEFAULT_BITS, quantize } from './quantize.js';
 import { isFloatDtype } from './dtypes.js';
 import { roundHalfUp } from './lower/helpers.js';
+import { STRING_MAX_BYTES, stringCode } from './string-codes.js';
 
 export interface CompileOptions {
   readonly bits?: number;
@@ -52,6 +53,7 @@ export function syntheticSamples(graph: Graph, count = 4): Record<string, Tensor
   return Array.from({ length: count }, () => Object.fromEntries(graph.inputs.map((i) => {
     const dims = i.dims.map((d) => (d < 0 ? 1 : d));
     const n = dims.reduce((a, b) => a * b, 1);
+    if (i.dtype === 'string') return [i.name, { dtype: i.dtype, dims, data: Array.from({ length: n }, (_, j) => `s${j % 3}`) }];
     const data = new Float64Array(n);
     for (let j = 0; j < n; j++) data[j] = isFloatDtype(i.dtype) ? next() : Math.abs(Math.round(next() * 3));
     return [i.name, { dtype: i.dtype, dims, data }];
@@ -80,6 +82,10 @@ export function quantizeInputs(graph: IrGraph, inputs: Readonly<Record<string, T
   for (const inp of graph.inputs) {
     const t = inputs[inp.name];
     if (!t) throw new InputError(`missing input ${inp.name}`);
+    if (inp.onnxDtype === 'string') {
+      tensors.set(inp.name, { dims: inp.dims, data: stringCodes(inp.name, t) });
+      continue;
+    }
     if (Array.isArray(t.data)) throw new InputError(`input ${inp.name} must be numeric`);
     const src = t.data as ArrayLike<number | bigint>;
     const n = src.length;
@@ -99,6 +105,15 @@ export function quantizeInputs(graph: IrGraph, inputs: Readonly<Record<string, T
     tensors.set(inp.name, { dims: inp.dims, data: out });
   }
   return { tensors, clamped };
+}
+
+function stringCodes(name: string, t: Tensor): BigInt64Array {
+  if (!Array.isArray(t.data)) throw new InputError(`input ${name} is a string tensor: give strings`);
+  return BigInt64Array.from(t.data as readonly string[], (s) => {
+    const code = typeof s === 'string' ? stringCode(s) : null;
+    if (code === null) throw new InputError(`input ${name}: ${JSON.stringify(s)} is not a string of at most ${STRING_MAX_BYTES} UTF-8 bytes (longer strings have no exact integer code)`);
+    return code;
+  });
 }
 
 export interface RunResult {

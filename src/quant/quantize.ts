@@ -4,9 +4,8 @@
 import type { Graph, Tensor, ValueInfo } from '../onnx/graph.js';
 import { evaluateFloat, evaluateNode } from '../onnx/float-eval.js';
 import { DEFAULT_OPSET_RANGE } from '../onnx/supported.js';
-import { SUPPORTED_DTYPES } from '../onnx/dtype.js';
-import { importError } from '../onnx/errors.js';
 import { quantizeLinearGrid } from './input-grid.js';
+import { STRING_CODE_HI, STRING_CODE_LO } from './string-codes.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { mlLowerings } from '../ir/ml/index.js';
 import {
@@ -112,7 +111,10 @@ export function quantize(graph: Graph, calibration: Calibration, options: Quanti
 
   for (const inp of graph.inputs) {
     if (inp.dtype === 'string') {
-      throw importError({ field: `input '${inp.name}'` }, `unsupported dtype string: the integer graph holds numbers only (strings are supported as class labels of ai.onnx.ml classifiers, not as tensors to compute on; supported input dtypes: ${SUPPORTED_DTYPES.filter((d) => d !== 'string').join(', ')})`);
+      // strings of up to 7 UTF-8 bytes as their injective integer codes (string-codes.ts)
+      b.addInput({ name: inp.name, onnxDtype: inp.dtype, dims: inp.dims, scale: 1, lo: STRING_CODE_LO, hi: STRING_CODE_HI });
+      quant.set(inp.name, { ir: inp.name, scale: 1 });
+      continue;
     }
     const integerRange = options.integerInputs?.[inp.name];
     if (integerRange) {

@@ -11,6 +11,9 @@ import { setup } from '../../src/prove/setup.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
 import { tinyGraph } from './fixture.js';
+import { writeOnnx } from '../../src/onnx/write.js';
+import { compile, quantizeInputs } from '../../src/quant/compile.js';
+import { stringCode } from '../../src/quant/string-codes.js';
 
 const graph = tinyGraph();
 const x = BigInt64Array.from([100n, -50n, 20n, 7n]);
@@ -58,4 +61,19 @@ test('private input: the statement holds no input values', () => {
   const keys = setup(graph, { weights: 'public' });
   const { statement } = prove(keys.pk, inputs);
   assert.deepEqual(statement.publicInputs, [null]);
+});
+
+test('string inputs (7-byte codes): a private string compared with a public one proves and verifies', () => {
+  const bytes = writeOnnx({
+    opsets: { '': 19 },
+    inputs: [{ name: 'a', dtype: 'string', dims: [2] }, { name: 'b', dtype: 'string', dims: [1] }],
+    outputs: [{ name: 'y', dtype: 'bool', dims: [2] }],
+    nodes: [{ name: 'eq', opType: 'Equal', inputs: ['a', 'b'], outputs: ['y'] }],
+  });
+  const g = compile(bytes);
+  const { tensors } = quantizeInputs(g, { a: { dtype: 'string', dims: [2], data: ['DE', 'FR'] }, b: { dtype: 'string', dims: [1], data: ['FR'] } });
+  const keys = setup(g, { inputs: { b: 'public' } });
+  const res = verify(keys.vk, prove(keys.pk, tensors).proof);
+  assert.deepEqual(res.outputs.get('y'), [0, 1]);
+  assert.deepEqual(res.statement.publicInputs, [null, BigInt64Array.from([stringCode('FR')!])]);
 });

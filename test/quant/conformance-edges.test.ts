@@ -7,7 +7,7 @@ import type { Tensor } from '../../src/onnx/graph.js';
 import { compile, loadModel, runCompiled } from '../../src/quant/compile.js';
 import { evaluateFloat } from '../../src/onnx/float-eval.js';
 import { CompileError } from '../../src/ir/types.js';
-import { OnnxImportError } from '../../src/onnx/errors.js';
+import { STRING_CODE_HI, stringCode } from '../../src/quant/string-codes.js';
 
 function reduceModel(op: string, dtype: 'float32' | 'int32' | 'uint8', dims: number[], axes: number[]): Uint8Array {
   const outDims = dims.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -153,14 +153,29 @@ test('a float input that feeds QuantizeLinear is read on that op\'s grid, at any
   }
 });
 
-test('string inputs are refused at compile time with the unsupported-dtype import error', () => {
+test('string inputs of at most 7 UTF-8 bytes compare exactly as integer codes; longer strings are refused when read', () => {
   const bytes = writeOnnx({
     opsets: { '': 19 },
-    inputs: [{ name: 'a', dtype: 'string', dims: [2] }, { name: 'b', dtype: 'string', dims: [2] }],
-    outputs: [{ name: 'y', dtype: 'bool', dims: [2] }],
+    inputs: [{ name: 'a', dtype: 'string', dims: [3] }, { name: 'b', dtype: 'string', dims: [3] }],
+    outputs: [{ name: 'y', dtype: 'bool', dims: [3] }],
     nodes: [{ name: 'eq', opType: 'Equal', inputs: ['a', 'b'], outputs: ['y'] }],
   });
-  const s: Tensor = { dtype: 'string', dims: [2], data: ['x', 'y'] };
-  assert.throws(() => compile(bytes, { calibration: [{ a: s, b: s }] }),
-    (e: unknown) => e instanceof OnnxImportError && /input 'a': unsupported dtype string/.test(e.message) && !e.message.includes('\n'));
+  const str = (...v: string[]): Tensor => ({ dtype: 'string', dims: [v.length], data: v });
+  const g = compile(bytes, { calibration: [{ a: str('x', 'y', 'z'), b: str('x', 'q', 'z') }] });
+  // "a" vs "a\0", one byte apart, and a 7-byte pair differing in the last byte
+  const got = runCompiled(g, { a: str('a', 'caf\u00e9', 'string1'), b: str('a\u0000', 'caf\u00e9', 'string2') }).outputs.get('y')!;
+  assert.deepEqual(Array.from(got), [0, 1, 0]);
+  assert.throws(() => runCompiled(g, { a: str('8 bytes!', 'a', 'b'), b: str('a', 'a', 'b') }), /"8 bytes!" is not a string of at most 7 UTF-8 bytes/);
+  assert.throws(() => runCompiled(g, { a: { dtype: 'string', dims: [3], data: Float64Array.from([1, 2, 3]) }, b: str('a', 'a', 'b') }), /give strings/);
+});
+
+test('string codes: 256^n + the big-endian bytes, injective, within [1, 2^57)', () => {
+  assert.equal(stringCode(''), 1n);
+  assert.equal(stringCode('a'), 0x161n);
+  assert.equal(stringCode('a\u0000'), 0x16100n);
+  assert.equal(stringCode('\u00e9'), 0x1c3a9n); // é is two UTF-8 bytes
+  assert.equal(stringCode('string1'), 0x01737472696e6731n);
+  assert.equal(stringCode('\u00ff\u00ff\u00ff\u00ff'.slice(0, 3) + '\u0080'), null); // 8 bytes
+  assert.equal(stringCode('\u007f'.repeat(7)), 0x017f7f7f7f7f7f7fn);
+  assert.ok(stringCode('\u007f'.repeat(7))! <= STRING_CODE_HI && STRING_CODE_HI === 2n ** 57n - 1n);
 });

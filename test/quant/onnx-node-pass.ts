@@ -372,6 +372,8 @@ export const ONNX_NODE_PASS: readonly string[] = [
   'test_equal_bcast',
   'test_equal_int16',
   'test_equal_int8',
+  'test_equal_string',
+  'test_equal_string_broadcast',
   'test_equal_uint16',
   'test_equal_uint32',
   'test_equal_uint64',
@@ -474,8 +476,6 @@ export const ONNX_NODE_PASS: readonly string[] = [
 export const ONNX_NODE_KNOWN_FAILURES: Readonly<Record<string, string>> = {
   test_cast_DOUBLE_to_FLOAT: 'Cast is not a listed op; its input holds NaN, which no fixed-point value represents (NaN/Inf inputs are refused with a clear error)',
   test_cast_FLOAT_to_DOUBLE: 'Cast is not a listed op; its input holds NaN, which no fixed-point value represents (NaN/Inf inputs are refused with a clear error)',
-  test_equal_string: 'string tensors are not numbers: a string input is refused at compile time with the unsupported-dtype import error',
-  test_equal_string_broadcast: 'string tensors are not numbers: a string input is refused at compile time with the unsupported-dtype import error',
   test_mul_uint64: 'ONNX keeps the uint64 product modulo 2^64; two inputs range-checked to 32 bits give products up to 2^64, beyond p/2, which no IR value holds (refused)',
   test_sub_uint64: 'ONNX wraps a uint64 difference that underflows to 2^64 − k, beyond p/2, which no IR value holds (refused; this data does not underflow, but a proof must cover every input of the declared type)',
   test_reduce_max_empty_set: "ONNX's max over an empty float set is −∞, which no fixed-point value represents (refused; the empty sum and integer max/min pass)",
