@@ -19,6 +19,7 @@
 //    and independence) on every reveal, so a table is never revealed more often than its mask
 //    hides.
 import * as E from '../field/ext.js';
+import { P } from '../field/goldilocks.js';
 import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import { randomExt } from './random.js';
@@ -96,20 +97,19 @@ export class SumcheckMask {
     return [this.coeffs[2 * i], this.coeffs[2 * i + 1]];
   }
 
-  private starts: number[] | null = null;
+  /** g_k's coefficients c_{k,1..D_k}, per variable (built once). */
+  private perVariable: Fp2[][] | null = null;
 
-  /** g_k's coefficients c_{k,1..D_k}. */
   private variable(k: number): Fp2[] {
-    if (this.starts === null) {
-      this.starts = [];
+    if (this.perVariable === null) {
+      this.perVariable = [];
       let start = 1;
       for (const d of this.degrees) {
-        this.starts.push(start);
+        this.perVariable.push(Array.from({ length: d }, (_, e) => this.coeff(start + e)));
         start += d;
       }
     }
-    const start = this.starts[k];
-    return Array.from({ length: this.degrees[k] }, (_, e) => this.coeff(start + e));
+    return this.perVariable[k];
   }
 
   // Round shares are asked for in order k = 0, 1, …: keep Σ_{j<k} g_j(r_j) and the suffix sums.
@@ -124,6 +124,23 @@ export class SumcheckMask {
     return acc; // Σ_e c_e·x^e with e from 1
   }
 
+  /**
+   * Σ_e c_e·t^e at a small integer t (t^e·c < 2^128 per term): exact integer sums reduced once,
+   * instead of an extension product per coefficient.
+   */
+  private static evalUniSmall(cs: readonly Fp2[], t: number): Fp2 {
+    let a0 = 0n;
+    let a1 = 0n;
+    let pw = 1n;
+    const tb = BigInt(t);
+    for (const c of cs) {
+      pw *= tb;
+      a0 += c[0] * pw;
+      a1 += c[1] * pw;
+    }
+    return [a0 % P, a1 % P];
+  }
+
   /** G = Σ_{x ∈ {0,1}^n} g(x) = 2^n·a_0 + 2^(n−1)·Σ_{k,e} c_{k,e}. */
   sum(): Fp2 {
     const n = this.degrees.length;
@@ -133,18 +150,8 @@ export class SumcheckMask {
     return n === 0 ? head : E.add(head, E.mulBase(rest, pow2(n - 1)));
   }
 
-  /**
-   * Values at t = 0..D of round k's share of g:
-   * Σ_{b ∈ {0,1}^{n−k−1}} g(r_0..r_{k−1}, t, b) = 2^{n−k−1}(a_0 + Σ_{j<k} g_j(r_j) + g_k(t)) + 2^{n−k−2}·Σ_{j>k} g_j(1).
-   */
-  roundEvals(k: number, prefix: readonly Fp2[], D: number): Fp2[] {
-    const n = this.degrees.length;
-    if (this.suffix === null) {
-      // suffix[j] = Σ_{j' ≥ j} g_{j'}(1)
-      this.suffix = new Array<Fp2>(n + 1).fill(E.ZERO);
-      for (let j = n - 1; j >= 0; j--) this.suffix[j] = E.add(this.suffix[j + 1], SumcheckMask.evalUni(this.variable(j), E.ONE));
-    }
-    // extend the cached prefix sum if the caller's prefix continues it, else recompute
+  /** Advances the cached Σ_{j<k} g_j(r_j) to k coordinates of `prefix` (recomputed if it does not continue). */
+  private prefixTo(k: number, prefix: readonly Fp2[]): Fp2 {
     const continues = this.prefixLen <= k && this.prefixPoint.every((x, j) => E.eq(x, prefix[j]));
     if (!continues) {
       this.prefixLen = 0;
@@ -156,14 +163,28 @@ export class SumcheckMask {
       this.prefixPoint.push(prefix[j]);
     }
     this.prefixLen = k;
-    const fixed = E.add(this.coeff(0), this.prefixSum);
+    return this.prefixSum;
+  }
+
+  /**
+   * Values at t = 0..D of round k's share of g:
+   * Σ_{b ∈ {0,1}^{n−k−1}} g(r_0..r_{k−1}, t, b) = 2^{n−k−1}(a_0 + Σ_{j<k} g_j(r_j) + g_k(t)) + 2^{n−k−2}·Σ_{j>k} g_j(1).
+   */
+  roundEvals(k: number, prefix: readonly Fp2[], D: number): Fp2[] {
+    const n = this.degrees.length;
+    if (this.suffix === null) {
+      // suffix[j] = Σ_{j' ≥ j} g_{j'}(1)
+      this.suffix = new Array<Fp2>(n + 1).fill(E.ZERO);
+      for (let j = n - 1; j >= 0; j--) this.suffix[j] = E.add(this.suffix[j + 1], SumcheckMask.evalUniSmall(this.variable(j), 1));
+    }
+    const fixed = E.add(this.coeff(0), this.prefixTo(k, prefix));
     const later = this.suffix[k + 1];
     const scaleHere = pow2(n - k - 1);
     const laterPart = k + 1 < n ? E.mulBase(later, pow2(n - k - 2)) : E.ZERO;
     const gk = this.variable(k);
     const out: Fp2[] = [];
     for (let t = 0; t <= D; t++) {
-      const here = E.add(fixed, SumcheckMask.evalUni(gk, E.fromBase(BigInt(t))));
+      const here = E.add(fixed, SumcheckMask.evalUniSmall(gk, t));
       out.push(E.add(E.mulBase(here, scaleHere), laterPart));
     }
     return out;
@@ -172,10 +193,9 @@ export class SumcheckMask {
   /** g(r); the single reveal of this mask (a second call throws). */
   openAt(r: readonly Fp2[]): Fp2 {
     if (this.opened) throw new Error('SumcheckMask: g is revealed once per sumcheck; this mask was already used');
+    if (r.length !== this.degrees.length) throw new RangeError(`SumcheckMask.openAt: ${r.length} coordinates for ${this.degrees.length} variables`);
     this.opened = true;
-    let acc = this.coeff(0);
-    r.forEach((x, k) => (acc = E.add(acc, SumcheckMask.evalUni(this.variable(k), x))));
-    return acc;
+    return E.add(this.coeff(0), this.prefixTo(r.length, r));
   }
 }
 
@@ -276,9 +296,9 @@ export class MaskedPoly {
     this.count++;
   }
 
-  /** f̂(point) from f(point): adds Z(point)·R(point_top). */
-  masked(fAtPoint: Fp2, point: readonly Fp2[]): Fp2 {
-    return E.add(fAtPoint, E.mul(zEval(point), this.maskAt(point)));
+  /** f̂(point) from f(point): adds Z(point)·R(point_top); `z` = Z(point) when the caller has it. */
+  masked(fAtPoint: Fp2, point: readonly Fp2[], z: Fp2 = zEval(point)): Fp2 {
+    return E.add(fAtPoint, E.mul(z, this.maskAt(point)));
   }
 
   /** Vectors to commit, in order: f (c0[, c1]) then R's c0, c1. */

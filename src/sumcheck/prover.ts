@@ -17,7 +17,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import { sumcheckKernel, BLOCK } from './kernel.js';
 import { EqState, factoredRoundEvals, planInstance, type InstancePlan, type TableState } from './factored.js';
 import { MaskedPoly, SumcheckMask } from './mask.js';
-import { extendEvals, interpolateAt, mleEvalSmall, extElements, pow2, zEval } from './poly.js';
+import { extendEvals, interpolateAt, mleEvalSmall, extElements, pow2 } from './poly.js';
 import type { SumcheckProof } from './proof.js';
 import { absorbProofHead, absorbRound, absorbTail } from './proof.js';
 import type { BatchShape, EvalClaim, Factor, Term } from './types.js';
@@ -106,11 +106,13 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
     // per-instance running claims (null until known: computed in round 0 or at the start for n_i = 0)
     const claims: (Fp2 | null)[] = shape.instances.map(() => null);
     const point: Fp2[] = [];
+    /** zPrefix[k] = Z(r_0..r_{k−1}) = Π_{j<k} r_j(1 − r_j), extended as challenges arrive. */
+    const zPrefix: Fp2[] = [E.ONE];
     const finalValues: (Fp2 | null)[] = shape.tables.map(() => null);
     const finalOf = (j: number): Fp2 => {
       const s = state[j];
       const f = s.isExt ? K.readExt(s.ptr, 0) : E.fromBase(K.readBase(s.ptr, 0));
-      return s.masked ? s.masked.masked(f, point.slice(0, s.numVars)) : f;
+      return s.masked ? s.masked.masked(f, point.slice(0, s.numVars), zPrefix[s.numVars]) : f;
     };
     // tables with no variables have their final value now
     shape.tables.forEach((t, j) => {
@@ -147,7 +149,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
         } else {
           scale = pow2(n - inst.numVars);
           const D = instanceDegrees(shape, inst).normal;
-          if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, stateOf, eqStates, K);
+          if (k === inst.numVars - 1) evals = lastRoundEvals(shape, i, k, point, zPrefix[k], stateOf, eqStates, K);
           else {
             const queuePlain = (terms: readonly Term[], skipOne: boolean) => queueRoundTerms(terms, k, inst.numVars, D, skipOne, stateOf, K, desc, scratch);
             evals = factoredRoundEvals(K, plans[i], k, inst.numVars, D, claims[i], { desc, scratch }, queuePlain);
@@ -170,6 +172,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
       rounds.push(sent);
       const r = absorbRound(transcript, sent);
       point.push(r);
+      zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
       // fold every table that still has variables
       for (const s of [...state, ...eqTables.values()]) {
         if (s.numVars > k) K.foldTable(s, 1 << (s.numVars - k - 1), r);
@@ -258,6 +261,7 @@ function lastRoundEvals(
   i: number,
   k: number,
   point: readonly Fp2[],
+  zPrefix: Fp2,
   stateOf: (f: Factor) => TableState,
   eqStates: ReadonlyMap<string, EqState>,
   K: ReturnType<typeof sumcheckKernel>,
@@ -270,7 +274,6 @@ function lastRoundEvals(
     return e ? eqUni(e) : uni(stateOf(f));
   };
   const D = instanceDegrees(shape, inst).last;
-  const zPrefix = zEval(point.slice(0, k));
   const read = (s: TableState, idx: number): Fp2 => (s.isExt ? K.readExt(s.ptr, idx) : E.fromBase(K.readBase(s.ptr, idx)));
   const univariates = new Map<TableState, (t: Fp2) => Fp2>();
   const uni = (s: TableState): ((t: Fp2) => Fp2) => {
