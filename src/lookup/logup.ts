@@ -252,7 +252,10 @@ function anyTuple(shape: LookupShape): boolean {
 
 /** Multiplicities of one relation (prover), over the rows where `rows` is 1 (all if absent). Throws if such a row is not in the table. */
 export function multiplicities(rel: LookupRelation, columns: readonly (readonly MaskedPoly[])[], allowMisses = false, rows?: BaseVec): BaseVec {
-  const m = new Uint32Array(1 << rel.table.numVars);
+  // counts (< 2^32) go straight into the low words of the result: one fresh vector, no BigInt
+  // per entry, no second pass (first writes to fresh memory are the expensive part here)
+  const out = new BigUint64Array(1 << rel.table.numVars);
+  const m = new Uint32Array(out.buffer);
   const tv = Array.from({ length: rel.table.components }, (_, c) => rel.table.values(c));
   // rows outside the relation (padding of a non-power-of-two tensor) are not looked up
   let skip: Uint8Array | null = null;
@@ -274,13 +277,9 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
           if (allowMisses) continue;
           throw new RangeError(`lookup: row ${i} of a column is not in table ${rel.table.name}`);
         }
-        m[lo]++;
+        m[2 * lo]++;
       }
     }
-    // counts < 2^32 go into the low words directly (no BigInt per entry)
-    const out = new BigUint64Array(m.length);
-    const ow = new Uint32Array(out.buffer);
-    for (let j = 0; j < m.length; j++) ow[2 * j] = m[j];
     return out;
   }
   for (const col of columns) {
@@ -294,10 +293,10 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
         if (allowMisses) continue;
         throw new RangeError(`lookup: row ${i} of a column is not in table ${rel.table.name}`);
       }
-      m[j]++;
+      m[2 * j]++;
     }
   }
-  return BigUint64Array.from(m, (x) => BigInt(x));
+  return out;
 }
 
 /** Σ_c β^c·v_c as an extension vector (v_0 alone stays base: returned as null to use it directly). */

@@ -36,8 +36,12 @@ export interface ProverOutput {
   readonly values: readonly Fp2[];
 }
 
+/** Points by value: equal eq points share one EqState. Memoized per array (a shape's eq points are asked for every round). */
+const keys = new WeakMap<readonly Fp2[], string>();
 function keyOf(point: readonly Fp2[]): string {
-  return point.map((x) => `${x[0]},${x[1]}`).join(';');
+  let k = keys.get(point);
+  if (k === undefined) keys.set(point, (k = point.map((x) => `${x[0]},${x[1]}`).join(';')));
+  return k;
 }
 
 export interface ProveOptions {
@@ -268,7 +272,12 @@ function lastRoundEvals(
 ): Fp2[] {
   const inst = shape.instances[i];
   // a factored eq: eq(ρ, (r_{<k}, t)) = c_k·eq(ρ_k, t)
-  const eqUni = (e: EqState) => (t: Fp2) => E.mul(e.prefix, e.linear(k, t));
+  const eqUnis = new Map<EqState, (t: Fp2) => Fp2>();
+  const eqUni = (e: EqState): ((t: Fp2) => Fp2) => {
+    let u = eqUnis.get(e);
+    if (u === undefined) eqUnis.set(e, (u = (t: Fp2) => E.mul(e.prefix, e.linear(k, t))));
+    return u;
+  };
   const factorUni = (f: Factor): ((t: Fp2) => Fp2) => {
     const e = isEqFactor(f) ? eqStates.get(keyOf(f.eq)) : undefined;
     return e ? eqUni(e) : uni(stateOf(f));
@@ -297,13 +306,22 @@ function lastRoundEvals(
     univariates.set(s, u);
     return u;
   };
+  // resolve every factor's univariate once, then evaluate each at t = 0..D once
+  const terms = inst.terms.map((term) => ({ coeff: term.coeff, unis: term.factors.map(factorUni) }));
   const out: Fp2[] = [];
+  const at = new Map<(t: Fp2) => Fp2, Fp2>();
   for (let t = 0; t <= D; t++) {
     const x = E.fromBase(BigInt(t));
+    at.clear();
+    const value = (u: (t: Fp2) => Fp2): Fp2 => {
+      let v = at.get(u);
+      if (v === undefined) at.set(u, (v = u(x)));
+      return v;
+    };
     let acc: Fp2 = E.ZERO;
-    for (const term of inst.terms) {
+    for (const term of terms) {
       let prod = term.coeff;
-      for (const f of term.factors) prod = E.mul(prod, factorUni(f)(x));
+      for (const u of term.unis) prod = E.mul(prod, value(u));
       acc = E.add(acc, prod);
     }
     out.push(acc);
