@@ -30,7 +30,7 @@ const MAX_ARGS = 12;
 const CALL_WORDS = 3 + MAX_ARGS;
 const MAX_CALLS = 1024;
 /** How long a worker that finished a batch watches for the next one before it sleeps. */
-const SPIN_MS = 0.25;
+const SPIN_MS = 0.1;
 
 const READY_TIMEOUT_MS = 20_000;
 // A worker that died mid-call (out of memory) never reports done, and its 'error' event cannot be
