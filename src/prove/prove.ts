@@ -20,7 +20,7 @@ import { proveSelector } from '../layers/selector.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { proveAffine } from '../layers/affine.js';
-import { proveTreeLink, proveTreeRelation, treeColumnDims, treeColumns, type TreeWitness } from '../layers/tree-ensemble.js';
+import { gatheredFeatures, proveTreeLink, proveTreeRelation, treeColumnDims, treeColumns, treeTableDims, type TreeWitness } from '../layers/tree-ensemble.js';
 import { predicateSlack, provePredicate } from '../layers/predicate.js';
 import { compilePredicate, predicateOutput, type PredicateSpec } from '../verify/predicate-spec.js';
 import { proveRequant, REQUANT_COLUMNS, requantColumns, type RequantColumn } from '../layers/requant.js';
@@ -108,11 +108,15 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   }
   for (const l of plan.layers) {
     if (l.kind !== 'trees') continue;
-    const cols = treeColumns(l.params, values.get(l.tensors.x)!.data);
+    const x = values.get(l.tensors.x)!.data;
+    // private parameters: the executor's tables (the proving key's weights)
+    const k = gatheredFeatures(l.params, x, l.params.feature ? { feature: l.params.feature } : { selector: values.get(l.tensors.selector!)!.data });
+    const cols = treeColumns(l.params, k, l.params.threshold ?? values.get(l.tensors.threshold!)!.data);
     const dims = treeColumnDims(l.params);
+    if (l.tensors.gathered) values.set(l.tensors.gathered, { dims: treeTableDims(l.params).gathered, data: k });
     values.set(l.tensors.e, { dims, data: cols.e });
     l.tensors.s.forEach((n, d) => values.set(n, { dims, data: cols.s[d] }));
-    l.tensors.g.forEach((n, d) => values.set(n, { dims, data: cols.g[d] }));
+    l.tensors.d.forEach((n, d) => values.set(n, { dims, data: cols.d[d] }));
     l.tensors.u.forEach((n, d) => values.set(n, { dims, data: cols.u[d] }));
   }
   for (const l of plan.layers) {
@@ -191,7 +195,9 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     }
     if (l.kind === 'trees' || l.kind === 'trees-link') {
       const m = (n: string): MaskedPoly => masked.get(n)!;
-      const w: TreeWitness = { e: m(l.tensors.e), s: l.tensors.s.map(m), g: l.tensors.g.map(m), u: l.tensors.u.map(m), x: m(l.tensors.x) };
+      const t = l.tensors;
+      const opt = (n: string | null): MaskedPoly | null => (n === null ? null : m(n));
+      const w: TreeWitness = { e: m(t.e), s: t.s.map(m), d: t.d.map(m), u: t.u.map(m), gathered: m(t.gathered ?? t.x), threshold: opt(t.threshold), selector: opt(t.selector), modes: opt(t.modes) };
       const proof = (l.kind === 'trees' ? proveTreeRelation : proveTreeLink)(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;

@@ -4,6 +4,7 @@ import { FIELD_HALF, absMax, type IrTensor, type IrValueInfo } from '../ir/types
 import type { AffineParams } from '../layers/affine.js';
 import type { MatmulDims } from '../layers/matmul.js';
 import type { TreeParams } from '../layers/tree-ensemble.js';
+import { selectedFeatures } from '../ir/ml/tree-ensemble.js';
 import { MAX_PREDICATE_LABELS, needsSlack, type PredicateParams, type PredicateRelation } from '../layers/predicate.js';
 import type { VkNode, VkOutput } from './vk.js';
 import type { Predicate } from './statement.js';
@@ -113,34 +114,46 @@ interface TreeDraftOf<K extends 'trees' | 'trees-link'> {
 
 export type TreeDraft = TreeDraftOf<'trees'> | TreeDraftOf<'trees-link'>;
 
-/** Committed tensor names of a tree layer (all of treeColumnDims) and its input X. */
+/** Committed tensor names of a tree layer (e, S, Δ, u of treeColumnDims), its input X and the private parameters it reads. */
 export interface TreeTensors {
   readonly x: string;
   readonly e: string;
   readonly s: readonly string[];
-  readonly g: readonly string[];
+  readonly d: readonly string[];
   readonly u: readonly string[];
+  /** K = X·H [N, nodes] (committed) with a private selector H; null with a public one. */
+  readonly gathered: string | null;
+  /** The private parameters the link reads (views of V), or null when public. */
+  readonly threshold: string | null;
+  readonly selector: string | null;
+  readonly modes: string | null;
 }
+
+type MatmulDraft = { readonly kind: 'matmul'; readonly node: VkNode; readonly dims: MatmulDims; readonly tensors: { readonly a: string; readonly b: string; readonly c: string; readonly bias: string | null } };
 
 export interface TreePlanParts {
   readonly relation: TreeDraftOf<'trees'>;
   readonly link: TreeDraftOf<'trees-link'>;
   /** The leaf sum as a MatMul e[N, trees·2^D] · leaves + base (proven by matmul.ts). */
-  readonly matmul: { readonly kind: 'matmul'; readonly node: VkNode; readonly dims: MatmulDims; readonly tensors: { readonly a: string; readonly b: string; readonly c: string; readonly bias: string | null } };
+  readonly matmul: MatmulDraft;
+  /** A private selector: K = X·H [N, nodes] (proven by matmul.ts), committed as `gathered`. */
+  readonly selectorMatmul: MatmulDraft | null;
   /** Bits of the comparison slacks' range check. */
   readonly slackBits: number;
 }
 
 /**
- * MlTreeEnsemble with public structure, thresholds and leaves ("≤" nodes, aggregate SUM). The
- * slack of every comparison lies in [0, max|X| + max|T| + 1]; the output is bounded by
- * Σ_trees max|leaf| + max|base| (e is proven one-hot per row and tree).
+ * MlTreeEnsemble ("≤" nodes, aggregate SUM), each of its parameters public or private (a view
+ * of V, bounded by what V's range check proves). The slack of every comparison lies in
+ * [0, max|X| + max|T| + 1]: the gathered feature is X[n, f(j)] exactly, since a public selector
+ * is checked one-hot here and a private one is proven one-hot by the link. The output is
+ * bounded by Σ_trees max|leaf| + max|base| (e is proven one-hot per row and tree).
  */
 export function planTrees(n: VkNode, ctx: PlanContext): TreePlanParts {
   const { unsupported } = ctx;
   if (n.inputs.length !== 6 || n.outputs.length !== 1) unsupported(`${n.name}: MlTreeEnsemble takes X and five weight tensors`);
   const x = ctx.resolve(n.inputs[0]);
-  const [features, thresholds, modes, leaves, base] = n.inputs.slice(1).map((name) => ctx.publicConstants.get(name) ?? unsupported(`${n.name}: private tree weights need the fingerprint binding (set up with public weights)`));
+  const [selName, thrName, modeName, leafName, baseName] = n.inputs.slice(1);
   const attr = (k: string): number => {
     const v = n.attrs[k];
     return typeof v === 'number' && Number.isSafeInteger(v) ? v : unsupported(`${n.name}: attribute ${k}`);
@@ -150,33 +163,58 @@ export function planTrees(n: VkNode, ctx: PlanContext): TreePlanParts {
   const targets = attr('targets');
   if ((n.attrs.aggregate ?? 'SUM') !== 'SUM') unsupported(`${n.name}: aggregate ${String(n.attrs.aggregate)} (MIN/MAX over trees) is not proven yet`);
   if (depth < 1) unsupported(`${n.name}: trees of depth 0 (a constant) are not proven yet`);
-  if (modes.data.some((m) => m !== 0n)) unsupported(`${n.name}: equality nodes (BRANCH_EQ/NEQ) are not proven yet`);
+  const modes = ctx.publicConstants.get(modeName);
+  if (modes && modes.data.some((m) => m !== 0n)) unsupported(`${n.name}: equality nodes (BRANCH_EQ/NEQ) are not proven yet`);
   const xi = ctx.info.get(x);
   if (!xi || xi.dims.length !== 2) unsupported(`${n.name}: X must be [N, F]`);
   const [rows, nf] = xi!.dims;
   const range = ctx.interval(x) ?? unsupported(`${n.name}: input not available before use`);
-  const feature = Int32Array.from(features.data, Number);
-  if (feature.some((f) => f < 0 || f >= nf)) unsupported(`${n.name}: a feature index outside [0, ${nf})`);
+  const inner = 2 ** depth - 1;
+  const nodes = trees * inner;
+  const selector = ctx.publicConstants.get(selName);
+  let feature: Int32Array | null = null;
+  if (selector) {
+    try {
+      feature = selectedFeatures(selector.data, nf, nodes);
+    } catch (e) {
+      unsupported(`${n.name}: ${(e as Error).message}`);
+    }
+  } else if (nf < 2) unsupported(`${n.name}: a private selector over a single feature (the product X·H needs two)`);
+  const thresholds = ctx.publicConstants.get(thrName);
   const absMaxOf = (v: BigInt64Array): bigint => v.reduce((m, e) => (e < 0n ? (-e > m ? -e : m) : e > m ? e : m), 0n);
-  const cmp = absMax(range[0], range[1]) + absMaxOf(thresholds.data) + 1n;
+  const provenMax = (name: string): bigint => {
+    const r = ctx.interval(name) ?? unsupported(`${n.name}: ${name} has no proven range`);
+    return absMax(r[0], r[1]);
+  };
+  const xMax = absMax(range[0], range[1]);
+  const cmp = xMax + (thresholds ? absMaxOf(thresholds.data) : provenMax(thrName)) + 1n;
   let slackBits = 1;
   while (1n << BigInt(slackBits) <= cmp) slackBits++;
   if (slackBits > 62) unsupported(`${n.name}: comparison slack bound ${cmp} is too wide`);
   const k = trees * 2 ** depth;
   // e is proven one-hot per (row, tree), so each tree adds one of its leaves
-  let bound = absMaxOf(base.data);
-  for (let t = 0; t < trees; t++) bound += absMaxOf(leaves.data.subarray(t * 2 ** depth * targets, (t + 1) * 2 ** depth * targets));
+  const leaves = ctx.publicConstants.get(leafName);
+  const base = ctx.publicConstants.get(baseName);
+  let bound = base ? absMaxOf(base.data) : provenMax(baseName);
+  if (leaves) for (let t = 0; t < trees; t++) bound += absMaxOf(leaves.data.subarray(t * 2 ** depth * targets, (t + 1) * 2 ** depth * targets));
+  else bound += BigInt(trees) * provenMax(leafName);
   if (bound >= FIELD_HALF) unsupported(`${n.name}: leaf sum bound reaches p/2`);
   const out = n.outputs[0];
   ctx.setInterval(out, -bound, bound);
-  const params: TreeParams = { rows, features: nf, trees, depth, feature, threshold: thresholds.data };
+  const params: TreeParams = { rows, features: nf, trees, depth, feature, threshold: thresholds?.data ?? null, privateModes: !modes };
   const col = (what: string, d: number): string => `${n.name}#${what}${d}`;
   const levels = Array.from({ length: depth }, (_, d) => d);
-  const tensors: TreeTensors = { x, e: `${n.name}#leaf`, s: levels.map((d) => col('agree', d)), g: levels.map((d) => col('feature', d)), u: levels.map((d) => col('slack', d)) };
+  const gathered = selector ? null : `${n.name}#gathered`;
+  if (gathered) ctx.setInterval(gathered, range[0], range[1]);
+  const tensors: TreeTensors = {
+    x, e: `${n.name}#leaf`, s: levels.map((d) => col('agree', d)), d: levels.map((d) => col('difference', d)), u: levels.map((d) => col('slack', d)),
+    gathered, threshold: thresholds ? null : thrName, selector: selector ? null : selName, modes: modes ? null : modeName,
+  };
   return {
     relation: { kind: 'trees', node: n, params, tensors },
     link: { kind: 'trees-link', node: n, params, tensors },
-    matmul: { kind: 'matmul', node: n, dims: { batch: 1, batchB: 1, m: rows, k, n: targets, biasMode: 1 }, tensors: { a: tensors.e, b: n.inputs[4], c: out, bias: n.inputs[5] } },
+    matmul: { kind: 'matmul', node: n, dims: { batch: 1, batchB: 1, m: rows, k, n: targets, biasMode: 1 }, tensors: { a: tensors.e, b: leafName, c: out, bias: baseName } },
+    selectorMatmul: gathered ? { kind: 'matmul', node: n, dims: { batch: 1, batchB: 1, m: rows, k: nf, n: nodes, biasMode: 0 }, tensors: { a: x, b: selName, c: gathered, bias: null } } : null,
     slackBits,
   };
 }

@@ -429,13 +429,15 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       const t = planTrees(n, ctx);
       const dims = treeColumnDims(t.relation.params);
       const nv = totalVars(dims);
-      const cols = [t.relation.tensors.e, ...t.relation.tensors.s, ...t.relation.tensors.g, ...t.relation.tensors.u];
+      const cols = [t.relation.tensors.e, ...t.relation.tensors.s, ...t.relation.tensors.d, ...t.relation.tensors.u];
       for (const c of cols) committed.push({ name: c, dims, numVars: nv });
+      const k = t.selectorMatmul;
+      if (k) committed.push({ name: k.tensors.c, dims: [k.dims.m, k.dims.n], numVars: totalVars([k.dims.m, k.dims.n]) });
       const out = t.matmul.tensors.c;
       if (!outputs.has(out)) committed.push({ name: out, dims: info.get(out)!.dims, numVars: totalVars(info.get(out)!.dims) });
       ranges.push({ label: `${n.name} comparisons`, columns: [...t.relation.tensors.u], bits: t.slackBits, signed: false, numVars: nv });
-      // proven in reverse: the leaf sum, then the comparisons, then the gather of X
-      layerDims.push(t.link, t.relation, t.matmul);
+      // proven in reverse: the leaf sum, the comparisons, the gather (and K = X·H for a private selector)
+      layerDims.push(...(k ? [k] : []), t.link, t.relation, t.matmul);
       continue;
     }
     if (n.op === 'MlAffine') {
@@ -692,8 +694,8 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     : l.kind === 'gather' ? [...l.slots, l.y]
     : l.kind === 'wsum' || l.kind === 'pointwise' ? [...l.tensors]
     : l.kind === 'matmul' || l.kind === 'reduce' || l.kind === 'selector' ? Object.values(l.tensors)
-    : l.kind === 'trees' ? [l.tensors.e, ...l.tensors.s, ...l.tensors.g, ...l.tensors.u]
-    : l.kind === 'trees-link' ? [...l.tensors.g, l.tensors.x]
+    : l.kind === 'trees' ? [l.tensors.e, ...l.tensors.s, ...l.tensors.d, ...l.tensors.u]
+    : l.kind === 'trees-link' ? [...l.tensors.d, l.tensors.gathered ?? l.tensors.x, l.tensors.threshold, l.tensors.selector, l.tensors.modes]
     : l.kind === 'affine' ? [l.tensors.x, l.tensors.out]
     : [l.tensors.out, l.tensors.slack];
   const siteNames = [...predicateDrafts, ...[...layerDims].reverse()].map(claimed);
@@ -774,9 +776,11 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   const layers: LayerPlan[] = [...predicateLayers, ...[...layerDims].reverse().map((l, i): LayerPlan => {
     site = predicateDrafts.length + i;
     if (l.kind === 'trees' || l.kind === 'trees-link') {
+      const t = l.tensors;
       const tr: TreeRefs = {
-        e: ref(l.tensors.e)!, s: l.tensors.s.map((c) => ref(c)!), g: l.tensors.g.map((c) => ref(c)!), u: l.tensors.u.map((c) => ref(c)!),
-        x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public tree input is not supported`),
+        e: ref(t.e)!, s: t.s.map((c) => ref(c)!), d: t.d.map((c) => ref(c)!), u: t.u.map((c) => ref(c)!),
+        gathered: ref(t.gathered ?? t.x) ?? unsupported(`${l.node.name}: a public tree input is not supported`),
+        threshold: ref(t.threshold), selector: ref(t.selector), modes: ref(t.modes),
       };
       return { ...l, refs: tr, gRef: gRefFor(l.kind === 'trees' ? treeRelationDegrees(l.params, tr) : treeLinkDegrees(l.params, tr)) };
     }

@@ -94,14 +94,16 @@ test('MlTreeEnsemble: walks complete trees and sums leaves exactly (vs a direct 
   const leaves = Array.from({ length: trees * 2 ** depth * targets }, () => rng.nextInt(2001) - 1000);
   const base = [17, -3];
   const xs = Array.from({ length: n * f }, () => rng.nextInt(25) - 12);
+  // the one-hot selector [F, nodes]: column k has its 1 in row feats[k]
+  const selector = Array.from({ length: f * trees * internal }, (_, e) => (feats[e % (trees * internal)] === Math.floor(e / (trees * internal)) ? 1 : 0));
   const inputs = [
-    tensor([n, f], xs), tensor([trees, internal], feats), tensor([trees, internal], thr), tensor([trees, internal], modes),
+    tensor([n, f], xs), tensor([f, trees * internal], selector), tensor([trees, internal], thr), tensor([trees, internal], modes),
     tensor([trees, 2 ** depth, targets], leaves), tensor([targets], base),
   ];
   for (const aggregate of ['SUM', 'MIN', 'MAX'] as const) {
     const node = nodeOf('MlTreeEnsemble', { depth, trees, targets, aggregate });
     const inf = treeEnsembleOp.infer(node, [
-      info('x', [n, f], -12n, 12n), info('f', [trees, internal], 0n, 3n), info('t', [trees, internal], -13n, 12n),
+      info('x', [n, f], -12n, 12n), info('f', [f, trees * internal], 0n, 1n), info('t', [trees, internal], -13n, 12n),
       info('m', [trees, internal], 0n, 1n), info('l', [trees, 2 ** depth, targets], -1000n, 1000n), info('b', [targets], -17n, 17n),
     ], noConsts);
     const [out] = treeEnsembleOp.execute(node, inputs, noConsts);
@@ -127,13 +129,20 @@ test('MlTreeEnsemble: walks complete trees and sums leaves exactly (vs a direct 
   }
 });
 
-test('MlTreeEnsemble refuses feature indices, modes and thresholds outside its contract', () => {
+test('MlTreeEnsemble refuses selectors, modes and thresholds outside its contract', () => {
   const node = nodeOf('MlTreeEnsemble', { depth: 1, trees: 1, targets: 1, aggregate: 'SUM' });
-  const good = [info('x', [2, 3], -5n, 5n), info('f', [1, 1], 0n, 2n), info('t', [1, 1], -6n, 5n), info('m', [1, 1], 0n, 1n),
+  const good = [info('x', [2, 3], -5n, 5n), info('f', [3, 1], 0n, 1n), info('t', [1, 1], -6n, 5n), info('m', [1, 1], 0n, 1n),
     info('l', [1, 2, 1], -9n, 9n), info('b', [1], 0n, 0n)];
   treeEnsembleOp.infer(node, good, noConsts);
   const bad = (i: number, v: IrValueInfo) => good.map((g, j) => (j === i ? v : g));
-  assert.throws(() => treeEnsembleOp.infer(node, bad(1, info('f', [1, 1], 0n, 3n)), noConsts), CompileError);
+  assert.throws(() => treeEnsembleOp.infer(node, bad(1, info('f', [3, 1], 0n, 2n)), noConsts), CompileError);
+  assert.throws(() => treeEnsembleOp.infer(node, bad(1, info('f', [1, 1], 0n, 1n)), noConsts), CompileError); // not [F, nodes]
+  // the tested value is Σ_f X[n, f]·selector[f, j]: X[n, 1] for the one-hot column, X[n, 0] + X[n, 1] for another
+  const x = tensor([2, 3], [1, 2, 3, 4, 5, 6]);
+  const rest = [tensor([1, 1], [5]), tensor([1, 1], [0]), tensor([1, 2, 1], [1, 2]), tensor([1], [0])];
+  const run = (column: number[]): bigint[] => Array.from(treeEnsembleOp.execute(node, [x, tensor([3, 1], column), ...rest], noConsts)[0]!.data);
+  assert.deepEqual(run([0, 1, 0]), [1n, 1n]);
+  assert.deepEqual(run([1, 1, 0]), [1n, 2n]);
   assert.throws(() => treeEnsembleOp.infer(node, bad(3, info('m', [1, 1], 0n, 2n)), noConsts), CompileError);
   assert.throws(() => treeEnsembleOp.infer(node, bad(2, info('t', [1, 1], -7n, 5n)), noConsts), CompileError);
   assert.throws(() => treeEnsembleOp.infer(node, bad(4, info('l', [1, 3, 1], -9n, 9n)), noConsts), CompileError);

@@ -1,6 +1,6 @@
 // Model parameters of the classic-ML ops are private weights (ZK-NOTES row 8): thresholds,
-// feature indices, modes, leaf values, linear weights and Scaler constants must be 'weight'
-// constants bounded by declared ranges, never node attributes or public constants.
+// feature selectors (one-hot per node), modes, leaf values, linear weights and Scaler constants
+// must be 'weight' constants bounded by declared ranges, never node attributes or public constants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -31,9 +31,10 @@ test('german-credit-gbdt: tree parameters are private weights, the tree op\'s at
     const info = ir.values.get(name)!;
     assert.equal(info.kind, 'weight', `${name} must be a private weight`);
   }
-  // Declared ranges come from public data: features in [0, F), modes in {0, 1}, thresholds within the input's bounds.
-  const [, feats, thr, modes] = node.inputs.map((n) => ir.values.get(n)!);
-  assert.deepEqual([feats!.lo, feats!.hi], [0n, 23n]);
+  // Declared ranges come from public data: the one-hot selector and modes in {0, 1}, thresholds within the input's bounds.
+  const [, selector, thr, modes] = node.inputs.map((n) => ir.values.get(n)!);
+  assert.deepEqual([selector!.lo, selector!.hi], [0n, 1n]);
+  assert.deepEqual(selector!.dims, [24, 30 * 7]);
   assert.deepEqual([modes!.lo, modes!.hi], [0n, 1n]);
   const x = ir.inputs[0]!;
   assert.deepEqual([thr!.lo, thr!.hi], [x.lo - 1n, x.hi]);

@@ -4,7 +4,12 @@
 // Layout (every tree padded by the lowering to the same depth D, nodes in heap order: node i
 // has children 2i+1 (taken when the test holds) and 2i+2):
 //   inputs[0] X          [N, F]                features (an activation or input)
-//   inputs[1] features   [trees, 2^D − 1]      feature index tested at each internal node  (weight)
+//   inputs[1] selector   [F, trees·(2^D − 1)]  one-hot: selector[i, j] = 1 iff internal node j (tree
+//                                              t = j div (2^D − 1), heap node j mod (2^D − 1)) tests
+//                                              feature i (the lowering builds one 1 per column;
+//                                              the tested value is Σ_i X[n, i]·selector[i, j], which
+//                                              is X[n, f(j)] there, and the proof proves every
+//                                              column one-hot)                               (weight)
 //   inputs[2] thresholds [trees, 2^D − 1]      integer threshold in X's scale            (weight)
 //   inputs[3] modes      [trees, 2^D − 1]      0: X[f] ≤ T,  1: X[f] = T                  (weight)
 //   inputs[4] leaves     [trees, 2^D, targets] integer leaf values                        (weight)
@@ -14,7 +19,10 @@
 // Everything that describes the model (tests, thresholds, leaf values) is a private weight; only
 // the shape (trees, depth, features, targets) is public, which is what a prover of "leaf
 // selection per tree" wants: D comparisons per tree (range checks of X[f] − T), one selected
-// leaf per tree, and a sum.
+// leaf per tree, and a sum. The feature tested at a node is a one-hot column rather than an
+// index so that the gathered feature X[n, f(j)] = Σ_i X[n, i]·selector[i, j] is a matrix
+// product, which the prover proves with a private right operand (docs/protocol.md, "Tree
+// ensembles").
 import { int, str } from '../attrs.js';
 import { absMax, refuse, sizeOf, type IrNode, type IrTensor, type IrValueInfo, type OpDef } from '../types.js';
 
@@ -56,29 +64,62 @@ function expectDims(node: IrNode, what: string, v: IrValueInfo | IrTensor, dims:
 /** Doubles hold every integer below 2^53 exactly; the bounds check keeps all values there. */
 const EXACT = 2n ** 52n;
 
+/**
+ * The feature index of every node from a one-hot selector [F, nodes] (the lowering's, and what
+ * the proof accepts); a column that is not one-hot (one 1, zeros elsewhere) is a RangeError.
+ */
+export function selectedFeatures(selector: BigInt64Array, features: number, nodes: number): Int32Array {
+  const out = new Int32Array(nodes).fill(-1);
+  for (let i = 0; i < features; i++) {
+    for (let j = 0; j < nodes; j++) {
+      const v = selector[i * nodes + j]!;
+      if (v === 0n) continue;
+      if (v !== 1n || out[j] !== -1) throw new RangeError(`MlTreeEnsemble: selector column ${j} is not one-hot`);
+      out[j] = i;
+    }
+  }
+  const missing = out.indexOf(-1);
+  if (missing >= 0) throw new RangeError(`MlTreeEnsemble: selector column ${missing} selects no feature`);
+  return out;
+}
+
+/** The nonzero entries of every selector column: (feature, weight) pairs per node. */
+function selectorColumns(selector: BigInt64Array, features: number, nodes: number): { feature: number; weight: number }[][] {
+  const cols: { feature: number; weight: number }[][] = Array.from({ length: nodes }, () => []);
+  for (let i = 0; i < features; i++) {
+    for (let j = 0; j < nodes; j++) {
+      const v = selector[i * nodes + j]!;
+      if (v !== 0n) cols[j]!.push({ feature: i, weight: Number(v) });
+    }
+  }
+  return cols;
+}
+
 export const treeEnsembleOp: OpDef = {
   op: 'MlTreeEnsemble',
   semantics:
-    'per tree: from the root, D times go to child 2i+1 if (mode 0: X[n,f_i] ≤ T_i; mode 1: X[n,f_i] = T_i) else 2i+2; '
+    'per tree: from the root, D times go to child 2i+1 if (mode 0: G ≤ T_i; mode 1: G = T_i) else 2i+2, '
+    + 'G = Σ_f X[n,f]·selector[f,i] (X[n,f_i] for a one-hot column); '
     + 'out[n,t] = base[t] + Σ_trees leaf[tree, reached, t] (SUM) or min/max over trees (MIN/MAX)',
   proof:
-    'per tree and level: the selected node\'s (f, T, mode) by a one-hot selector, a range check of X[f] − T (and an '
-    + 'equality bit for mode 1); the leaf by a one-hot selector of 2^D; the sum linearly (min/max by selector + range checks)',
+    'per (row, tree, leaf) and level: a bit S (the decision agrees with the leaf\'s path) forced by a range-checked slack of '
+    + 'T − G; G gathered by the public ancestor map (K = X·selector, a MatMul, and a one-hot check when private); the leaf by '
+    + 'e = Π S; the sum as e·leaves + base (docs/protocol.md, "Tree ensembles"; modes "≤" only, SUM only)',
   infer(node, inputs) {
     const s = shape(node);
-    const [x, features, thresholds, modes, leaves, base] = inputs;
-    if (!x || !features || !thresholds || !modes || !leaves || !base || inputs.length !== 6) {
-      refuse(node, 'MlTreeEnsemble takes X, features, thresholds, modes, leaves, base');
+    const [x, selector, thresholds, modes, leaves, base] = inputs;
+    if (!x || !selector || !thresholds || !modes || !leaves || !base || inputs.length !== 6) {
+      refuse(node, 'MlTreeEnsemble takes X, selector, thresholds, modes, leaves, base');
     }
     if (x.dims.length !== 2) refuse(node, `X must be [N, F], got [${x.dims.join(', ')}]`);
     const [n, f] = x.dims as [number, number];
     const inner = Math.max(1, s.internal);
-    expectDims(node, 'features', features, [s.trees, inner]);
+    expectDims(node, 'selector', selector, [f, s.trees * inner]);
     expectDims(node, 'thresholds', thresholds, [s.trees, inner]);
     expectDims(node, 'modes', modes, [s.trees, inner]);
     expectDims(node, 'leaves', leaves, [s.trees, s.leaves, s.targets]);
     expectDims(node, 'base', base, [s.targets]);
-    if (features.lo < 0n || features.hi >= BigInt(f)) refuse(node, `feature indices may lie in [${features.lo}, ${features.hi}], outside [0, ${f})`);
+    if (selector.lo < 0n || selector.hi > 1n) refuse(node, `selector entries may lie in [${selector.lo}, ${selector.hi}], outside {0, 1}`);
     if (modes.lo < 0n || modes.hi > 1n) refuse(node, `modes may lie in [${modes.lo}, ${modes.hi}], outside {0, 1}`);
     // A threshold outside [lo_X − 1, hi_X] decides the same for every input as one at that edge;
     // the lowering clamps, so a wider declared bound means the op is used outside its contract.
@@ -91,7 +132,8 @@ export const treeEnsembleOp: OpDef = {
     const lo = base.lo + count * leaves.lo;
     const hi = base.hi + count * leaves.hi;
     const bSum = bBase + count * bLeaf;
-    if (bSum >= EXACT || absMax(x.lo, x.hi) + 1n >= EXACT) refuse(node, 'tree values exceed 2^52 (the executor compares and sums them exactly in doubles)');
+    // the tested value Σ_i X[n, i]·selector[i, j] is at most F·max|X| (X[n, f] for one-hot columns)
+    if (bSum >= EXACT || BigInt(f) * absMax(x.lo, x.hi) + 1n >= EXACT) refuse(node, 'tree values exceed 2^52 (the executor compares and sums them exactly in doubles)');
     void n;
     return {
       outputs: [{ dims: [x.dims[0]!, s.targets], lo, hi }],
@@ -105,11 +147,11 @@ export const treeEnsembleOp: OpDef = {
   },
   execute(node, inputs) {
     const s = shape(node);
-    const [x, features, thresholds, modes, leaves, base] = inputs as [IrTensor, IrTensor, IrTensor, IrTensor, IrTensor, IrTensor];
+    const [x, selector, thresholds, modes, leaves, base] = inputs as [IrTensor, IrTensor, IrTensor, IrTensor, IrTensor, IrTensor];
     const [n, f] = x.dims as [number, number];
     // Exact in doubles: every magnitude is below 2^52 by the bounds checked in infer.
     const xs = Float64Array.from(x.data, Number);
-    const feat = Int32Array.from(features.data, Number);
+    const cols = selectorColumns(selector.data, f, s.trees * Math.max(1, s.internal));
     const thr = Float64Array.from(thresholds.data, Number);
     const mode = Uint8Array.from(modes.data, Number);
     const leaf = Float64Array.from(leaves.data, Number);
@@ -122,7 +164,8 @@ export const treeEnsembleOp: OpDef = {
         const off = tree * inner;
         let i = 0;
         for (let level = 0; level < s.depth; level++) {
-          const v = xs[row + feat[off + i]!]!;
+          let v = 0;
+          for (const c of cols[off + i]!) v += c.weight * xs[row + c.feature]!;
           const th = thr[off + i]!;
           const goLeft = mode[off + i] === TREE_MODE_EQ ? v === th : v <= th;
           i = goLeft ? 2 * i + 1 : 2 * i + 2;

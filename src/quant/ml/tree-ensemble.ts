@@ -242,7 +242,10 @@ function emitForest(ctx: LowerContext, forest: Forest, outTargets: number, targe
   for (let t = 0; t < outTargets; t++) baseInts[t] = Math.floor((base[t] ?? 0) / outScale + 0.5);
   const bound = (v: Float64Array): bigint => BigInt(maxAbs(v, 1));
 
-  const featIr = ctx.addConstant('features', { dims: [T, inner], data: bigArray(feats) }, 'weight', 0n, BigInt(f - 1));
+  // one-hot selector [F, trees·inner]: column j has its 1 in the row of node j's feature
+  const selector = new BigInt64Array(f * T * inner);
+  feats.forEach((feature, j) => void (selector[feature * T * inner + j] = 1n));
+  const featIr = ctx.addConstant('selector', { dims: [f, T * inner], data: selector }, 'weight', 0n, 1n);
   const thrIr = ctx.addConstant('thresholds', { dims: [T, inner], data: BigInt64Array.from(thr) }, 'weight', info.lo - 1n, info.hi);
   const modeIr = ctx.addConstant('modes', { dims: [T, inner], data: bigArray(modes) }, 'weight', 0n, 1n);
   const leafIr = ctx.addConstant('leaves', { dims: [T, leavesPer, outTargets], data: bigArray(leafInts) }, 'weight', -bound(leafInts), bound(leafInts));
