@@ -430,10 +430,10 @@ function emitLink(tables: readonly LinkTable[], point: readonly Fp2[], value: (t
 }
 
 /** Every Δ_δ from the node tables, for every level at once (and H one-hot, modes zero when private). */
-export function proveTreeLink(p: TreeParams, refs: TreeRefs, w: TreeWitness, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript): SumcheckProof {
+export function proveTreeLink(p: TreeParams, refs: TreeRefs, w: TreeWitness, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript, unsafeAllowFalseClaim = false): SumcheckProof {
   const { shape, tables } = linkBatch(p, refs, drawLink(p, transcript));
   const prover: ProverTable[] = tables.map((t) => (t.kind === 'committed' ? t.witness(w) : t.table()));
-  const out = proveSumcheck(shape, prover, g, transcript);
+  const out = proveSumcheck(shape, prover, g, transcript, { unsafeAllowFalseClaim });
   emitLink(tables, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
   return out.proof;
 }

@@ -40,6 +40,8 @@ export interface UnsafeWeightsTest {
   readonly forgeAttested?: ReadonlyMap<string, readonly [bigint, bigint, bigint, bigint]>;
   /** Public inputs: state these values (by input name) while the layers run on the real input (a false statement). */
   readonly forgePublicInputs?: ReadonlyMap<string, BigInt64Array>;
+  /** Tree ensembles: run the link's sumcheck on a false sum (a selector column not one-hot, a private "=" mode). */
+  readonly falseTreeLink?: boolean;
 }
 
 /** Executes the sponge over V and samples every mask of the private tensors. */

@@ -198,7 +198,9 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       const t = l.tensors;
       const opt = (n: string | null): MaskedPoly | null => (n === null ? null : m(n));
       const w: TreeWitness = { e: m(t.e), s: t.s.map(m), d: t.d.map(m), u: t.u.map(m), gathered: m(t.gathered ?? t.x), threshold: opt(t.threshold), selector: opt(t.selector), modes: opt(t.modes) };
-      const proof = (l.kind === 'trees' ? proveTreeRelation : proveTreeLink)(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript);
+      const proof = l.kind === 'trees'
+        ? proveTreeRelation(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript)
+        : proveTreeLink(l.params, l.refs, w, gMasks[i], l.gRef, session, transcript, options.unsafeTest?.falseTreeLink === true);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }
