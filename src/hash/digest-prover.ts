@@ -8,7 +8,8 @@
 // the transcript's first challenge, then calls proveDigest.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import { eqTable, extOuter } from '../field/vec.js';
+import { eqTable } from '../field/vec.js';
+import { sumcheckKernel } from '../sumcheck/kernel.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { roundDegrees } from '../sumcheck/types.js';
@@ -130,13 +131,21 @@ export function proveDigest(
   const fch = drawFinalChallenges(transcript);
   const mu = finalMu(fch);
   const slots = slotWeights(info.layout, fch.eta);
-  // W(i, s, l) = eq(ρ, i)·μ_s·slot_l, i the low variables: an outer product.
+  // W(i, s, l) = eq(ρ, i)·μ_s·slot_l, i the low variables: an outer product, built in the
+  // sumcheck kernel's memory (2^nV extension entries: a JS copy of it cost more than the batch).
   const high = new BigUint64Array(2 * 8 * info.layout.slots);
   for (let l = 0; l < info.layout.slots; l++) {
     for (let s = 0; s < 8; s++) high.set(E.mul(mu[s], slots[l]), 2 * (s + 8 * l));
   }
-  const W = extOuter(eqTable(rho), high);
-  const fin = proveSumcheck(finalShape(info, fch, rho, values), [W, zk ? zk.values : w.valueVector, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
+  const K = sumcheckKernel();
+  const mark = K.mark();
+  let fin;
+  try {
+    const W = K.outerExt(K.eqTable(rho), info.blocks, K.put(high), 8 * info.layout.slots);
+    fin = proveSumcheck(finalShape(info, fch, rho, values), [W, zk ? zk.values : w.valueVector, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
+  } finally {
+    K.release(mark);
+  }
   batches.push(fin.proof);
   for (const c of fin.claims) {
     if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacityClaims[c.table - 2].push({ point: c.point, value: c.value });
