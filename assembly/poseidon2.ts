@@ -15,7 +15,7 @@
 // the state is made canonical only where it is recorded, gets constants added, or is output;
 // the partial rounds keep the state in locals. 1 M permutations: 3.2 → 2.4 s CPU.
 
-import { P, EPS, LO32, add, canonical, mulLazy, reduceLazy } from './lib/goldilocks';
+import { P, EPS, LO32, add, sub, mul, canonical, mulLazy, reduceLazy } from './lib/goldilocks';
 
 const T: i32 = 12;
 const HALF_FULL: i32 = 4;
@@ -27,6 +27,14 @@ const OFF_DIAG: usize = OFF_FINAL + (<usize>(HALF_FULL * T) << 3);
 const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
 /** Words of one permutation's trace row. */
 const ROW_WORDS: i32 = TRACE_STATES * T;
+/**
+ * Columns the sponge trace stores: every slot of the layers around the full rounds, slot 0 only
+ * of the partial rounds' S-box inputs (layers 1 + r, r = 4 … 25), whose other slots the prover
+ * recovers backward (recoverPartialLayer): 5·12 + 22 + 5·12.
+ */
+const FIRST_PARTIAL_LAYER: i32 = 1 + HALF_FULL;
+const LAST_PARTIAL_LAYER: i32 = HALF_FULL + PARTIAL;
+const STORED_COLUMNS: i32 = (TRACE_STATES - PARTIAL) * T + PARTIAL;
 /** Permutations buffered perm-major before they are transposed into the layer-major trace. */
 const TRACE_BLOCK: i32 = 32;
 
@@ -257,8 +265,9 @@ export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBl
 
 /**
  * absorbInterleaved that also records every permutation's layers, layer-major: word
- * (layer·12 + slot)·stride + b of `trace` is slot `slot` of permutation b in layer `layer`
- * (stride ≥ nBlocks words between columns): the digest proof's witness. `buf` is scratch for
+ * storedColumn(layer·12 + slot)·stride + b of `trace` is slot `slot` of permutation b in layer
+ * `layer` (stride ≥ nBlocks words between columns; the partial rounds' slots 1 … 11 are not
+ * stored): the digest proof's witness. `buf` is scratch for
  * TRACE_BLOCK·384 words: permutations are recorded contiguously there and then written out
  * column by column. The caller pads the stride past a power of two: with a stride of
  * 8·2^k bytes every column of a block lands in the same cache sets, and the write-out misses
@@ -273,9 +282,48 @@ export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize
     if (j == TRACE_BLOCK - 1 || b == nBlocks - 1) {
       const first = b - j;
       for (let col: i32 = 0; col < ROW_WORDS; col++) {
-        const dst = trace + ((<usize>col * <usize>stride + <usize>first) << 3);
+        const stored = storedColumn(col);
+        if (stored < 0) continue;
+        const dst = trace + ((<usize>stored * <usize>stride + <usize>first) << 3);
         for (let k: i32 = 0; k <= j; k++) store<u64>(dst + (<usize>k << 3), load<u64>(buf + (<usize>(k * ROW_WORDS + col) << 3)));
       }
+    }
+  }
+}
+
+/** Index of trace column `col` (layer·12 + slot) among the stored columns, or -1 (recovered). */
+// @ts-ignore: decorator
+@inline function storedColumn(col: i32): i32 {
+  const layer = col / T;
+  const slot = col - layer * T;
+  if (layer < FIRST_PARTIAL_LAYER) return col;
+  if (layer <= LAST_PARTIAL_LAYER) return slot == 0 ? FIRST_PARTIAL_LAYER * T + (layer - FIRST_PARTIAL_LAYER) : -1;
+  return col - (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER) * (T - 1);
+}
+
+export function storedColumns(): i32 {
+  return STORED_COLUMNS;
+}
+
+/**
+ * Recovers slots 1 … 11 of a partial round's S-box input layer u_r from the next layer: with
+ * y = u_{r+1} − c_{r+1} = M_I·z, z = (u_r[0]^7, u_r[1], …, u_r[11]) and M_I = J + diag(d),
+ * y_0 = S + d_0·z_0 gives S = Σ z, and then u_r[s] = (y_s − S)/d_s. Per permutation i < n:
+ * `next0` is slot 0 of u_{r+1}, `nextRest` slots 1 … 11 (columns `stride` words apart),
+ * `slot0` is u_r[0]; writes u_r[1 … 11] at `out` (columns `stride` apart), canonical. `aux`
+ * holds c_{r+1} (12 words) then 1/d_s for s = 1 … 11.
+ */
+export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize, slot0: usize, out: usize, n: i32, stride: i32, aux: usize): void {
+  const d0 = load<u64>(consts + OFF_DIAG);
+  const c0 = load<u64>(aux);
+  const col = <usize>stride << 3;
+  for (let i: i32 = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    const z0 = canonical(sbox(load<u64>(slot0 + o)));
+    const sum = sub(sub(load<u64>(next0 + o), c0), mul(d0, z0));
+    for (let s: usize = 1; s < <usize>T; s++) {
+      const y = sub(load<u64>(nextRest + (s - 1) * col + o), load<u64>(aux + (s << 3)));
+      store<u64>(out + (s - 1) * col + o, mul(sub(y, sum), load<u64>(aux + ((<usize>T + s - 1) << 3))));
     }
   }
 }

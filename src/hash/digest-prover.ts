@@ -14,7 +14,9 @@ import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { roundDegrees } from '../sumcheck/types.js';
 import type { Transcript } from '../transcript/transcript.js';
-import { layerColumn, type DigestWitness } from './digest-witness.js';
+import { layerColumn, TraceLayers, type DigestWitness } from './digest-witness.js';
+import { randomExt } from '../sumcheck/random.js';
+import type { ExtVec } from '../field/vec.js';
 import { ROUNDS, T } from './digest-relations.js';
 import type { DigestClaims, DigestEvalClaim, DigestProof } from './digest-proof.js';
 import {
@@ -32,8 +34,12 @@ export function digestStatement(w: DigestWitness, valueMaskVars?: number): Diges
 export interface DigestMasks {
   /** K_c with its mask. */
   readonly capacity: readonly MaskedPoly[];
-  /** u_{r,s} with its mask R_{r,s} (never committed itself: the next batch checks it). */
-  readonly layers: readonly (readonly MaskedPoly[])[];
+  /**
+   * R_{r,s}, the mask of u_{r,s} (û = u + Z·R; u is never committed itself: the next batch
+   * checks it). proveDigest wraps each layer when it reaches it (a partial round's layer is
+   * recovered then), so the masks serve one proof: a second proveDigest with them is refused.
+   */
+  readonly layers: readonly (readonly ExtVec[])[];
   /** R_{r,s} as a table of the next batch, masked in turn (committed). */
   readonly layerMasks: readonly (readonly MaskedPoly[])[];
   /** Libra's g for each of the 31 batches (committed). */
@@ -44,8 +50,8 @@ export function sampleDigestMasks(w: DigestWitness, statement: DigestStatement):
   const info = statementInfo(statement);
   if (!info.zk) throw new RangeError('sampleDigestMasks: the statement is not zero-knowledge (no valueMaskVars)');
   const capacity = Array.from({ length: CAPACITY_WORDS }, (_, c) => MaskedPoly.sample(layerColumn(w, 0, 8 + c), info.n, OWN_MASK_VARS));
-  const layers = Array.from({ length: ROUNDS }, (_, r) => Array.from({ length: T }, (_, s) => MaskedPoly.sample(layerColumn(w, 1 + r, s), info.n, OWN_MASK_VARS)));
-  const layerMasks = layers.map((row) => row.map((u) => MaskedPoly.sample(u.mask, OWN_MASK_VARS, OWN_MASK_VARS)));
+  const layers = Array.from({ length: ROUNDS }, () => Array.from({ length: T }, () => randomExt(1 << OWN_MASK_VARS)));
+  const layerMasks = layers.map((row) => row.map((R) => MaskedPoly.sample(R, OWN_MASK_VARS, OWN_MASK_VARS)));
   const sumcheck = skeletonShapes(info).map((shape) => SumcheckMask.sample(roundDegrees(shape)));
   return { capacity, layers, layerMasks, sumcheck };
 }
@@ -81,6 +87,9 @@ function shiftTable(tau: readonly Fp2[]): BigUint64Array {
   return out;
 }
 
+/** Masks that served a proof (their u layers were revealed once). */
+const usedMasks = new WeakSet<DigestMasks>();
+
 export function proveDigest(
   w: DigestWitness,
   transcript: Transcript,
@@ -97,8 +106,16 @@ export function proveDigest(
   }
   const opts = { unsafeAllowFalseClaim: options.unsafeAllowFalseClaim === true };
   absorbStatement(transcript, statement, info);
+  if (zk) {
+    if (usedMasks.has(zk.masks)) throw new Error('proveDigest: these masks already served a proof (their layers would be revealed twice)');
+    usedMasks.add(zk.masks);
+  }
   const capacity: ProverTable[] = zk ? [...zk.masks.capacity] : Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
-  const uTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layers[r]] : Array.from({ length: T }, (_, s) => layerColumn(w, 1 + r, s)));
+  const trace = new TraceLayers(w);
+  const uTables = (r: number): ProverTable[] => {
+    const cols = trace.layer(1 + r);
+    return zk ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, zk.masks.layers[r][s])) : cols;
+  };
   const rTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layerMasks[r]] : []);
   const gMask = (b: number) => (zk ? zk.masks.sumcheck[b] : null);
   const capacityClaims: DigestEvalClaim[][] = Array.from({ length: CAPACITY_WORDS }, () => []);

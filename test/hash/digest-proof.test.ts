@@ -9,8 +9,8 @@ import { FormatError, VerificationError } from '../../src/encoding/errors.js';
 import { digest, Purpose, randomSalt, type Salt } from '../../src/hash/digest.js';
 import { INT8, INT16, type PackingFormat } from '../../src/hash/packing.js';
 import { permute } from '../../src/hash/poseidon2.js';
-import { permuteBatchTrace } from '../../src/hash/poseidon2-wasm.js';
-import { digestWitness, layerColumn, type DigestWitness } from '../../src/hash/digest-witness.js';
+import { permuteBatchTrace, TRACE_LAYERS } from '../../src/hash/poseidon2-wasm.js';
+import { digestWitness, layerColumn, TraceLayers, type DigestWitness } from '../../src/hash/digest-witness.js';
 import { digestCommitPolys, digestStatement, proveDigest, sampleDigestMasks, type DigestMasks } from '../../src/hash/digest-prover.js';
 import { MaskedPoly, maskWeights } from '../../src/sumcheck/mask.js';
 import { extElements, mleEvalSmall } from '../../src/sumcheck/poly.js';
@@ -206,14 +206,34 @@ test('zero knowledge: revealed layer values are masked, not the layer polynomial
   for (let s = 0; s < 12; s++) {
     const plain = mle(layerColumn(w, 30, s), point);
     assert.notDeepEqual(proof.batches[0].values[s], plain, `slot ${s} revealed in clear`);
-    assert.deepEqual(masks.layers[29][s].masked(plain, point), proof.batches[0].values[s]);
+    assert.deepEqual(new MaskedPoly(layerColumn(w, 30, s), w.logBlocks, 1, masks.layers[29][s]).masked(plain, point), proof.batches[0].values[s]);
   }
   // The K values revealed are masked too.
   assert.notDeepEqual(out.capacity[0][0].value, mle(layerColumn(w, 0, 8), point));
   // Each private table was revealed within its mask's capacity.
   assert.ok(masks.capacity.every((k) => k.reveals === 2));
-  assert.ok(masks.layers.every((row) => row.every((u) => u.reveals === 1)));
   assert.equal(V.reveals, 1);
+  // Each layer u_{r,s} is revealed once per proof: the masks refuse a second proof.
+  assert.throws(() => proveDigest(w, new Transcript(DOMAIN), { masks, values: MaskedPoly.sample(w.valueVector, V.numVars, 2) }), /already served a proof/);
+});
+
+test('the sponge witness stores slot 0 only of the partial rounds; the other slots are recovered exactly (TraceLayers, layerColumn)', () => {
+  const w = digestWitness(Array.from({ length: 7 * 64 * 3 }, (_, i) => ((i * 37) % 256) - 128), randomSalt(), { format: INT8, purpose: Purpose.modelWeights });
+  const P = w.blocks;
+  assert.ok(w.trace.length < (TRACE_LAYERS * 12 * P) / 2, 'the trace holds about a third of the columns');
+  // The reference: the full trace of the same permutations (inputs: layer 0).
+  const inputs = new BigUint64Array(12 * P);
+  for (let i = 0; i < P; i++) for (let s = 0; s < 12; s++) inputs[12 * i + s] = layerColumn(w, 0, s)[i];
+  const full: DigestWitness = { ...w, trace: permuteBatchTrace(inputs) };
+  const walk = new TraceLayers(w);
+  for (let layer = TRACE_LAYERS - 1; layer >= 0; layer--) {
+    const cols = walk.layer(layer);
+    for (let s = 0; s < 12; s++) assert.deepEqual(cols[s], layerColumn(full, layer, s), `layer ${layer} slot ${s} (walk)`);
+  }
+  for (const layer of [5, 13, 26]) for (const s of [1, 11]) assert.deepEqual(layerColumn(w, layer, s), layerColumn(full, layer, s), `layer ${layer} slot ${s} (random access)`);
+  // Out of order: a walk asked for a lower layer first, then a higher one, still recovers exactly.
+  const jumpy = new TraceLayers(w);
+  for (const layer of [7, 20, 6, 26, 5]) assert.deepEqual(jumpy.layer(layer)[3], layerColumn(full, layer, 3), `layer ${layer} out of order`);
 });
 
 test('zero knowledge soundness: wrong digest, broken witness and byte corruptions are rejected', () => {
