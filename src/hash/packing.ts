@@ -4,9 +4,13 @@
 // [-2^(w-1), 2^(w-1)) when signed and [0, 2^w) when not. Offsetting by 2^(w-1) (signed) or 0
 // makes every value u ∈ [0, 2^w). Then, for N values:
 //
-//   k = ⌊63 / w⌋          values per element (int8: 7, int16: 3, int4: 15, int32: 1)
-//   S = 2^⌈log2 k⌉        value slots per element, the last S − k always empty (int8: 8)
-//   M = max(16, 2^⌈log2 ⌈N/k⌉⌉)  packed elements (a power of two, ≥ 2 whole sponge blocks)
+//   k_max = ⌊63 / w⌋      the most values an element holds (int8: 7, int12: 5, int16: 3, int4: 15)
+//   for k ∈ {k_max, 2^⌊log2 k_max⌋}:   (values per element; the second fills every slot)
+//     S = 2^⌈log2 k⌉      value slots per element, the last S − k always empty
+//     M = max(16, 2^⌈log2 ⌈N/k⌉⌉)  packed elements (a power of two, ≥ 2 whole sponge blocks)
+//   k = the candidate with the shorter V (S·M), on a tie the fewer elements M
+//       (1M int8: k = 4, V = 2^20 instead of 2^21; 1.3M int12: k = 4, V = 2^21 instead of 2^22;
+//        112 int8: k = 7, M = 16 instead of 32; the permutations M/8 never grow)
 //   V[i] = value i for i < N, 0 for N ≤ i < S·M     (the padded value vector)
 //   e_j = Σ_{l<k} (V[l·M + j] + offset) · 2^(w·l),  j = 0 … M−1
 //
@@ -65,9 +69,14 @@ export function packingLayout(format: PackingFormat, count: number): PackingLayo
   if (!Number.isInteger(count) || count < 0 || count > MAX_VALUES) {
     throw new RangeError(`packing: value count ${count} is outside 0 … ${MAX_VALUES}`);
   }
-  const perElement = Math.floor(63 / format.bits);
-  const slotBits = log2Ceil(perElement);
-  const elementBits = Math.max(4, log2Ceil(Math.ceil(count / perElement)));
+  const most = Math.floor(63 / format.bits);
+  const candidates = [most, 2 ** Math.floor(Math.log2(most))].map((k) => ({ k, slotBits: log2Ceil(k), elementBits: Math.max(4, log2Ceil(Math.ceil(count / k))) }));
+  // V = 2^(slotBits + elementBits) is what the proof commits and range-checks; M = 2^elementBits/8 permutations
+  const { k: perElement, slotBits, elementBits } = candidates.reduce((a, b) => {
+    const va = a.slotBits + a.elementBits;
+    const vb = b.slotBits + b.elementBits;
+    return vb < va || (vb === va && b.elementBits < a.elementBits) ? b : a;
+  });
   return {
     format,
     count,

@@ -12,7 +12,7 @@ import type { BaseVec } from '../field/vec.js';
 import type { ColumnSource, CommitPort, LinearCheck, LookupProveOptions, LookupShape } from '../lookup/logup.js';
 import type { LookupGkrProof } from '../lookup/logup-gkr.js';
 import { lookupGkrCommitmentSizes, proveLookupsGkr, readLookupGkrProof, verifyLookupsGkr, writeLookupGkrProof } from '../lookup/logup-gkr.js';
-import { decompose, limbCount, rangeLookupShape, type RangeShape } from '../lookup/range.js';
+import { committedLimbs, decompose, limbCount, rangeLookupShape, type RangeShape } from '../lookup/range.js';
 import { MaskedPoly } from '../sumcheck/mask.js';
 import { maskedLayout, type MaskedRef } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
@@ -20,6 +20,7 @@ import type { PublicTable } from '../lookup/table.js';
 import { indicatorAll, paddedTable, totalVars } from './tensor.js';
 
 function limbPosition(s: RangeShape, v: number, i: number): readonly [number, number] {
+  if (s.direct === true) return [0, v]; // the value column itself
   const { limbs, topBits } = limbCount(s);
   const main = topBits === s.limbBits ? limbs : limbs - 1;
   if (i < main) return [0, v * main + i];
@@ -74,6 +75,7 @@ export function mergedRangeShape(shapes: readonly RangeShape[], lookups: readonl
     const relOff = relations.length;
     relations.push(...one.relations);
     // extra v of this check: a new extra, or the key column of a lookup on the same tensor
+    if (s.direct === true && (dups[k] ?? []).some((l) => l !== null)) throw new RangeError('ranges: a directly looked-up column is also a table lookup key');
     const sourceOf = one.extras.map((spec, v): ColumnSource => {
       const l = dups[k]?.[v] ?? null;
       if (l !== null) return { lookup: [rangeRelations + l, 0, 0] };
@@ -102,12 +104,20 @@ function limbMaskVars(s: RangeShape): number {
   return rangeLookupShape(s).relations[0].columns[0].maskVars;
 }
 
-/** Limb commitment layout: shape k, value v, limb i in that order. */
-function limbRefs(shapes: readonly RangeShape[], commitment: number): MaskedRef[][][] {
-  const specs = shapes.flatMap((s) => Array.from({ length: s.columns * limbCount(s).limbs }, () => ({ numVars: s.numVars, maskVars: limbMaskVars(s), ext: false })));
+/** Whether any check commits limbs (else the limb commitment is left out). */
+function anyLimbs(shapes: readonly RangeShape[]): boolean {
+  return shapes.some((s) => committedLimbs(s) > 0);
+}
+
+/**
+ * Limb commitment layout: shape k, value v, limb i in that order; a direct check's "limb" is its
+ * value column (`valueRefs`).
+ */
+function limbRefs(shapes: readonly RangeShape[], commitment: number, valueRefs: readonly (readonly MaskedRef[])[]): MaskedRef[][][] {
+  const specs = shapes.flatMap((s) => Array.from({ length: s.columns * committedLimbs(s) }, () => ({ numVars: s.numVars, maskVars: limbMaskVars(s), ext: false })));
   const flat = maskedLayout(commitment, specs);
   let next = 0;
-  return shapes.map((s) => Array.from({ length: s.columns }, () => Array.from({ length: limbCount(s).limbs }, () => flat[next++])));
+  return shapes.map((s, k) => Array.from({ length: s.columns }, (_, v) => (s.direct === true ? [valueRefs[k][v]] : Array.from({ length: committedLimbs(s) }, () => flat[next++]))));
 }
 
 function arrange<T>(shapes: readonly RangeShape[], perShape: readonly (readonly (readonly T[])[])[], pairs: readonly (readonly [T, T])[]): T[][][] {
@@ -142,15 +152,18 @@ export function proveRanges(
 ): LookupGkrProof {
   const limbs = shapes.map((s, k) => {
     if (values[k].length !== s.columns || valueRefs[k].length !== s.columns) throw new RangeError(`ranges: check ${k} has ${values[k].length} columns for ${s.columns}`);
+    if (s.direct === true) return [];
     return values[k].map((v) => decompose(s, v.values, options.unsafeAllowMisses === true).map((l: BaseVec) => MaskedPoly.sample(l, s.numVars, limbMaskVars(s))));
   });
-  const c = port.commit(limbs.flat(2).flatMap((l) => l.commitPolys()));
-  const refs = limbRefs(shapes, c);
+  const c = anyLimbs(shapes) ? port.commit(limbs.flat(2).flatMap((l) => l.commitPolys())) : -1;
+  const refs = limbRefs(shapes, c, valueRefs);
+  const columns = shapes.map((s, k) => (s.direct === true ? values[k].map((v) => [v]) : limbs[k]));
   const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
-  const keep = <T>(xs: readonly (readonly T[])[]): T[] => xs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
+  // a direct check's columns are looked up, not extras of a linear check
+  const keep = <T>(xs: readonly (readonly T[])[]): T[] => xs.flatMap((cols, k) => (shapes[k].direct === true ? [] : cols.filter((_, v) => dups[k][v] === null)));
   return proveLookupsGkr(
     mergedRangeShape(shapes, lookups.map((l) => l.shape), dups),
-    { columns: arrange(shapes, limbs, lookups.map((l) => [l.x, l.y] as const)), extras: keep(values) },
+    { columns: arrange(shapes, columns, lookups.map((l) => [l.x, l.y] as const)), extras: keep(values) },
     { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras: keep(valueRefs) },
     port,
     transcript,
@@ -166,17 +179,17 @@ export function verifyRanges(
   transcript: Transcript,
   lookups: readonly { readonly shape: TableLookupShape; readonly xRef: MaskedRef; readonly yRef: MaskedRef }[] = [],
 ): void {
-  const c = port.commit(null);
-  const refs = limbRefs(shapes, c);
+  const c = anyLimbs(shapes) ? port.commit(null) : -1;
+  const refs = limbRefs(shapes, c, valueRefs);
   const dups = rangeDuplicates(valueRefs, lookups.map((l) => l.xRef));
   const merged = mergedRangeShape(shapes, lookups.map((l) => l.shape), dups);
-  const extras = valueRefs.flatMap((cols, k) => cols.filter((_, v) => dups[k][v] === null));
+  const extras = valueRefs.flatMap((cols, k) => (shapes[k].direct === true ? [] : cols.filter((_, v) => dups[k][v] === null)));
   verifyLookupsGkr(merged, proof, { columns: arrange(shapes, refs, lookups.map((l) => [l.xRef, l.yRef] as const)), extras }, port, transcript);
 }
 
 /** Sizes of the limb commitment (the LogUp's own two commitments follow it). */
 export function rangeLimbSizes(shapes: readonly RangeShape[]): number[] {
-  return shapes.flatMap((s) => Array.from({ length: s.columns * limbCount(s).limbs }, () => [1 << s.numVars, 1 << limbMaskVars(s), 1 << limbMaskVars(s)]).flat());
+  return shapes.flatMap((s) => Array.from({ length: s.columns * committedLimbs(s) }, () => [1 << s.numVars, 1 << limbMaskVars(s), 1 << limbMaskVars(s)]).flat());
 }
 
 export function serializeRanges(proof: LookupGkrProof): Uint8Array {
@@ -197,5 +210,6 @@ export function deserializeRanges(bytes: Uint8Array, shapes: readonly RangeShape
  * commitment (multiplicities, layer masks, one g per sumcheck) — src/lookup/logup-gkr.ts.
  */
 export function rangeCommitmentSizes(shapes: readonly RangeShape[], lookups: readonly TableLookupShape[] = [], dups: readonly (readonly (number | null)[])[] = []): number[][] {
-  return [rangeLimbSizes(shapes), lookupGkrCommitmentSizes(mergedRangeShape(shapes, lookups, dups))];
+  const helper = lookupGkrCommitmentSizes(mergedRangeShape(shapes, lookups, dups));
+  return anyLimbs(shapes) ? [rangeLimbSizes(shapes), helper] : [helper];
 }

@@ -265,19 +265,23 @@ export function multiplicities(rel: LookupRelation, columns: readonly (readonly 
     for (let i = 0; i < rows.length; i++) skip[i] = words[2 * i] === 0 && words[2 * i + 1] === 0 ? 1 : 0;
   }
   if (rel.table.rangeBits !== undefined) {
-    // [0, 2^bits): the entry is its own index; compare as numbers, not BigInts
+    // [0, 2^bits) − offset: the entry's index is its value plus the offset; compare as numbers,
+    // not BigInts (a negative value v is p − |v|: high word 2^32 − 1 for −1, 2^32 − 2 below)
     const size = 1 << rel.table.rangeBits;
+    const offset = rel.table.rangeOffset ?? 0;
     for (const col of columns) {
       const v = col[0].values;
       const words = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
       for (let i = 0; i < v.length; i++) {
         if (skip !== null && skip[i] === 1) continue;
         const lo = words[2 * i];
-        if (words[2 * i + 1] !== 0 || lo >= size) {
+        const hi = words[2 * i + 1];
+        const j = hi === 0 ? lo + offset : hi === 0xffffffff && lo === 0 ? offset - 1 : hi === 0xfffffffe ? lo + offset - 0x100000001 : -1;
+        if (j < 0 || j >= size) {
           if (allowMisses) continue;
           throw new RangeError(`lookup: row ${i} of a column is not in table ${rel.table.name}`);
         }
-        m[2 * lo]++;
+        m[2 * j]++;
       }
     }
     return out;

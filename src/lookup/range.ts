@@ -19,7 +19,7 @@ import { maskedLayout } from '../sumcheck/session.js';
 import type { CommitPort, LinearCheck, LookupProof, LookupProveOptions, LookupRelation, LookupShape } from './logup.js';
 import { proveLookups, readLookupProof, verifyLookups, writeLookupProof } from './logup.js';
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
-import { rangeTable } from './table.js';
+import { rangeTable, signedRangeTable } from './table.js';
 
 export interface RangeShape {
   /** Rows of every value column: 2^numVars. */
@@ -31,6 +31,13 @@ export interface RangeShape {
   readonly limbBits: number;
   /** Mask variables of the value columns, as the caller committed them. */
   readonly valueMaskVars: number;
+  /**
+   * Look the value columns up themselves in [0, 2^bits) (signed: [−2^(bits−1), 2^(bits−1)),
+   * table.ts signedRangeTable): no limbs, no linear check, no shifted copy committed; bits ≤
+   * MAX_LIMB_BITS. Only in the model's merged check (layers/ranges.ts), for a column that no
+   * other relation looks up.
+   */
+  readonly direct?: boolean;
 }
 
 const LIMB_MASK_VARS = 1;
@@ -67,15 +74,40 @@ export function cheapestLimbBits(numVars: number, columns: number, bits: number)
 }
 
 function validate(s: RangeShape): void {
+  if (s.direct === true && s.bits > MAX_LIMB_BITS) throw new RangeError(`range check: a direct lookup of ${s.bits} bits (at most ${MAX_LIMB_BITS})`);
   if (!Number.isInteger(s.bits) || s.bits < 1 || s.bits > 62) throw new RangeError(`range check: ${s.bits} bits (1..62)`);
   if (!Number.isInteger(s.limbBits) || s.limbBits < 1 || s.limbBits > 20) throw new RangeError(`range check: limbs of ${s.limbBits} bits (1..20)`);
   if (!Number.isInteger(s.numVars) || s.numVars < 1) throw new RangeError('range check: columns need at least 2 rows');
   if (!Number.isInteger(s.columns) || s.columns < 1) throw new RangeError('range check: no columns');
 }
 
+/**
+ * Whether looking the columns up directly (one 2^bits table) commits fewer entries than the
+ * cheapest limb decomposition (cheapestLimbBits's cost model).
+ */
+export function directIsCheaper(numVars: number, columns: number, bits: number): boolean {
+  if (bits > MAX_LIMB_BITS) return false;
+  const PER_COLUMN = 16;
+  const PER_TABLE = 64;
+  const b = cheapestLimbBits(numVars, columns, bits);
+  const { limbs, topBits } = limbCount({ bits, limbBits: b });
+  const limbCost = columns * limbs * (2 ** numVars + PER_COLUMN) + 2 ** b + PER_TABLE + (topBits === b ? 0 : 2 ** topBits + PER_TABLE);
+  return 2 ** bits + PER_TABLE < limbCost;
+}
+
+/** Limb columns a shape commits (none when direct). */
+export function committedLimbs(s: RangeShape): number {
+  return s.direct === true ? 0 : limbCount(s).limbs;
+}
+
 /** The lookup shape: relations over the limb columns and one linear check per value column. */
 export function rangeLookupShape(s: RangeShape): LookupShape {
   validate(s);
+  if (s.direct === true) {
+    const valueCol = { numVars: s.numVars, components: 1, maskVars: s.valueMaskVars };
+    const table = s.signed ? signedRangeTable(s.bits) : rangeTable(s.bits);
+    return { relations: [{ table, columns: Array.from({ length: s.columns }, () => valueCol) }], extras: [], checks: [] };
+  }
   const { limbs, topBits } = limbCount(s);
   const limbCol = { numVars: s.numVars, components: 1, maskVars: LIMB_MASK_VARS };
   const mainPerValue = topBits === s.limbBits ? limbs : limbs - 1;
@@ -161,6 +193,7 @@ export function proveRange(
   options: LookupProveOptions = {},
 ): RangeProof {
   validate(s);
+  if (s.direct === true) throw new RangeError('proveRange: a direct range check is for the merged model check only');
   if (values.length !== s.columns || valueRefs.length !== s.columns) throw new RangeError(`proveRange: ${values.length} columns for a shape of ${s.columns}`);
   const limbs = values.map((v) => decompose(s, v.values, options.unsafeAllowMisses === true).map((l) => MaskedPoly.sample(l, s.numVars, LIMB_MASK_VARS)));
   const c = port.commit(limbs.flat().flatMap((l) => l.commitPolys()));
@@ -178,6 +211,7 @@ function limbLayout(s: RangeShape, commitment: number): MaskedRef[][] {
 
 export function verifyRange(s: RangeShape, proof: RangeProof, valueRefs: readonly MaskedRef[], port: CommitPort, transcript: Transcript): void {
   validate(s);
+  if (s.direct === true) throw new RangeError('verifyRange: a direct range check is for the merged model check only');
   const c = port.commit(null);
   const limbRefs = limbLayout(s, c);
   verifyLookups(rangeLookupShape(s), proof.lookup, { columns: arrangeLimbs(s, limbRefs), extras: valueRefs }, port, transcript);

@@ -2,6 +2,7 @@
 // multilinear extensions at one point (in closed form where there is one).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
+import * as F from '../field/goldilocks.js';
 import type { BaseVec } from '../field/vec.js';
 import { eqTable, baseInnerExt } from '../field/vec.js';
 
@@ -18,6 +19,8 @@ export interface PublicTable {
   indexOf(key: bigint): number;
   /** Set for [0, 2^bits) tables, whose entry j is j (lets the prover count without lookups). */
   readonly rangeBits?: number;
+  /** With rangeBits: entry j is j − rangeOffset (a signed range table; absent: 0). */
+  readonly rangeOffset?: number;
 }
 
 /** Entries 0 … 2^bits − 1, one vector per size for the whole process (never written to). */
@@ -89,6 +92,38 @@ export function explicitTable(name: string, columns: readonly BaseVec[]): Public
         });
       }
       return index.get(key) ?? -1;
+    },
+  };
+}
+
+/** Entries −2^(bits−1) … 2^(bits−1) − 1 mod p, one vector per size for the whole process (never written to). */
+const signedValues = new Map<number, BaseVec>();
+
+/**
+ * [−2^(bits−1), 2^(bits−1)): entry j is j − 2^(bits−1) (mod p), so a signed column is looked up
+ * as it is committed, with no shifted copy. Its MLE is Σ_k 2^k·x_k − 2^(bits−1).
+ */
+export function signedRangeTable(bits: number): PublicTable {
+  const base = rangeTable(bits);
+  const offset = 2 ** (bits - 1);
+  const shift = E.fromBase(F.fromBigInt(-BigInt(offset)));
+  return {
+    ...base,
+    name: `signed-range${bits}`,
+    rangeOffset: offset,
+    values(c) {
+      if (c !== 0) throw new RangeError('signedRangeTable: one component');
+      let v = signedValues.get(bits);
+      if (v === undefined) {
+        v = BigUint64Array.from({ length: 1 << bits }, (_, j) => F.fromBigInt(BigInt(j - offset)));
+        signedValues.set(bits, v);
+      }
+      return v;
+    },
+    evaluate: (c, point) => E.add(base.evaluate(c, point), shift),
+    indexOf(key) {
+      const signed = F.toSigned(key);
+      return signed >= -offset && signed < offset ? Number(signed) + offset : -1;
     },
   };
 }

@@ -42,6 +42,8 @@ export interface UnsafeWeightsTest {
   readonly forgePublicInputs?: ReadonlyMap<string, BigInt64Array>;
   /** Tree ensembles: run the link's sumcheck on a false sum (a selector column not one-hot, a private "=" mode). */
   readonly falseTreeLink?: boolean;
+  /** Changes V (committed and hashed) after the sponge ran; the range check then proves with misses. */
+  readonly tamperVector?: (V: BigUint64Array) => void;
 }
 
 /** Executes the sponge over V and samples every mask of the private tensors. */
@@ -53,6 +55,11 @@ export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWe
   if (!digestEquals(witness.digest, priv.statement.digest)) {
     if (unsafe.forgeFingerprint !== true) throw new Error('prove: the private parameters do not hash to the verifying key\'s fingerprint (a proving key from another setup?)');
     witness = { ...witness, digest: priv.statement.digest };
+  }
+  if (unsafe.tamperVector) {
+    const valueVector = witness.valueVector.slice();
+    unsafe.tamperVector(valueVector);
+    witness = { ...witness, valueVector };
   }
   const layerTables = unsafe.layerWeights ? privateTables(priv.layout, new Map([...pk.weights, ...unsafe.layerWeights]), pk.privateAttrs) : tables;
   const vRef = plan.refs.get(WEIGHTS_VECTOR)!;

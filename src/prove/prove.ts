@@ -247,7 +247,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, x: masked.get(l.x)!, y: masked.get(l.y)!, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
-  const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, {}, lookups);
+  const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, options.unsafeTest?.tamperVector ? { unsafeAllowMisses: true } : {}, lookups);
 
   // the committed private parameters hash to the fingerprint
   const fingerprint = priv ? proveFingerprint(priv, plan, digestMasks!, session, transcript, options.unsafeTest) : null;

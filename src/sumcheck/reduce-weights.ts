@@ -44,6 +44,10 @@ export function checkReducibleClaims(sizes: readonly number[], claims: readonly 
   });
 }
 
+function isBit(x: Fp2): boolean {
+  return x[1] === 0n && (x[0] === 0n || x[0] === 1n);
+}
+
 /** W as a table of 2^concat.numVars F_p2 entries (prover side), built in kernel memory. */
 export function weightTable(concat: Concatenation, sizes: readonly number[], claims: readonly LinearClaim[], lambdas: readonly Fp2[]): ExtVec {
   const pieces: V.EqPiece[] = [];
@@ -52,7 +56,23 @@ export function weightTable(concat: Concatenation, sizes: readonly number[], cla
       if ('layoutPoint' in t) throw new RangeError('weightTable: layout term');
       const coeff = E.mul(lambdas[ci], t.coeff);
       const placed = { offset: concat.offsets[t.poly], size: sizes[t.poly], coeff };
-      pieces.push('point' in t ? { ...placed, point: t.point } : { ...placed, weights: t.weights });
+      if (!('point' in t)) {
+        pieces.push({ ...placed, weights: t.weights });
+        continue;
+      }
+      // boolean top coordinates (a view of one block of a vector) select one aligned block of
+      // it: eq over the free low coordinates there, zero elsewhere — no full-size eq table
+      let k = t.point.length;
+      let block = 0;
+      while (k > 0 && isBit(t.point[k - 1])) {
+        k--;
+        block = 2 * block + (t.point[k][0] === 1n ? 1 : 0);
+      }
+      const start = block * 2 ** k;
+      const size = Math.min(2 ** k, placed.size - start);
+      if (size <= 0) continue;
+      if (k === 0) pieces.push({ offset: placed.offset + start, size, coeff, weights: BigUint64Array.from([1n, 0n]) });
+      else pieces.push({ offset: placed.offset + start, size, coeff, point: t.point.slice(0, k) });
     }
   });
   return V.extEqCombination(concat.numVars, pieces);

@@ -7,7 +7,7 @@ import { matmulDegrees, matmulTensorDims, type MatmulDims, type MatmulRefs } fro
 import { channelAxis, REQUANT_COLUMNS, requantDegrees, requantRangeBits, type RequantColumn, type RequantParams, type RequantRefs } from '../layers/requant.js';
 import { paddedTable, totalVars } from '../layers/tensor.js';
 import { weightedSumDegrees, type WeightedSumParams, type WeightedSumRefs } from '../layers/weighted-sum.js';
-import { cheapestLimbBits, type RangeShape } from '../lookup/range.js';
+import { cheapestLimbBits, directIsCheaper, type RangeShape } from '../lookup/range.js';
 import { maskLength } from '../sumcheck/mask.js';
 import { maskedLayout, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { VerifyingKey, VkNode } from './vk.js';
@@ -829,6 +829,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     const rrefs: RequantRefs = { x, q: ref(l.tensors.q), cols: Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, ref(l.tensors.cols[c])!])) as Record<RequantColumn, MaskedRef>, m };
     return { ...l, refs: rrefs, gRef: gRefFor(requantDegrees(l.params, rrefs)) };
   })];
+  const lookupKeys = new Set(lookupDrafts.map((l) => l.x));
   const rangePlans: RangePlan[] = ranges.map((r) => {
     const crefs = r.columns.map((c) => refs.get(c)!);
     if (crefs.some((c) => c.maskVars !== crefs[0].maskVars)) unsupported(`${r.label}: columns with different masks`);
@@ -836,7 +837,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       label: r.label,
       columns: r.columns,
       refs: crefs,
-      shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: cheapestLimbBits(r.numVars, r.columns.length, r.bits), valueMaskVars: crefs[0].maskVars },
+      shape: { numVars: r.numVars, columns: r.columns.length, bits: r.bits, signed: r.signed, limbBits: cheapestLimbBits(r.numVars, r.columns.length, r.bits), valueMaskVars: crefs[0].maskVars, direct: directIsCheaper(r.numVars, r.columns.length, r.bits) && !r.columns.some((c) => lookupKeys.has(c)) },
     };
   });
   const lookups: LookupPlan[] = lookupDrafts.map((l) => {

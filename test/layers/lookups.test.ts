@@ -4,7 +4,8 @@ import { FormatError, VerificationError } from '../../src/encoding/errors.js';
 import { paddedTable } from '../../src/layers/tensor.js';
 import { P } from '../../src/field/goldilocks.js';
 import { hashPcs } from '../../src/pcs/index.js';
-import { explicitTable } from '../../src/lookup/table.js';
+import { explicitTable, signedRangeTable } from '../../src/lookup/table.js';
+import { evaluate } from '../../src/poly/mle.js';
 import type { RangeShape } from '../../src/lookup/range.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import { ProverSession, VerifierSession, maskedLayout, specOf } from '../../src/sumcheck/session.js';
@@ -85,4 +86,54 @@ test('merged LogUp with a row indicator: the padding of a 3×5 tensor is not loo
   const bad = ys.slice();
   bad[14] += 1n; // the last REAL entry
   assert.throws(prove(xs, bad, true), VerificationError);
+});
+
+/** A direct signed range check (the column itself looked up, no limbs) beside a limb check, merged. */
+function runDirect(values: bigint[], cheat: boolean): () => void {
+  const d = MaskedPoly.sample(BigUint64Array.from(values.map(f)), N, 2);
+  const z = MaskedPoly.sample(BigUint64Array.from({ length: 16 }, (_, i) => BigInt(i * 100)), N, 2);
+  const [dr, zr] = maskedLayout(0, [d, z].map(specOf));
+  const direct: RangeShape = { numVars: N, columns: 1, bits: 4, signed: true, limbBits: 4, valueMaskVars: 2, direct: true };
+  const limbs: RangeShape = { numVars: N, columns: 1, bits: 12, signed: false, limbBits: 8, valueMaskVars: 2 };
+  const t = new Transcript('test/direct');
+  const s = new ProverSession(hashPcs, t);
+  s.commit([d, z].flatMap((p) => p.commitPolys()));
+  const proof = proveRanges([direct, limbs], [[d], [z]], [[dr], [zr]], s, t, { unsafeAllowMisses: cheat });
+  const openings = s.finish();
+  const commitments = s.commitments.slice();
+  // the direct check commits nothing: only z's two limbs are in the limb commitment
+  assert.deepEqual(commitments.slice(1).map((c) => c.sizes), rangeCommitmentSizes([direct, limbs]));
+  assert.equal(commitments[1].sizes.filter((n) => n === 16).length, 2);
+  return () => {
+    const tv = new Transcript('test/direct');
+    const v = new VerifierSession(hashPcs, tv, commitments);
+    v.receive();
+    verifyRanges([direct, limbs], proof, [[dr], [zr]], v, tv);
+    v.finish(openings);
+  };
+}
+
+test('direct signed range check: every value of [−8, 8) (−1 and −8 included) passes; 8 and −9 are rejected', () => {
+  runDirect(Array.from({ length: 16 }, (_, i) => BigInt(i - 8)), false)();
+  for (const bad of [8n, -9n, 1n << 40n]) {
+    const values = Array.from({ length: 16 }, (_, i) => BigInt((i % 16) - 8));
+    values[3] = bad;
+    assert.throws(() => runDirect(values, false), /not in table/, 'the honest prover refuses');
+    assert.throws(runDirect(values, true), VerificationError);
+  }
+});
+
+test('signed range table: entries −2^(k−1) … 2^(k−1) − 1, its MLE in closed form, keys found by value', () => {
+  const table = signedRangeTable(5);
+  const values = table.values(0);
+  assert.equal(values.length, 32);
+  assert.equal(values[0], f(-16n));
+  assert.equal(values[31], 15n);
+  const point = Array.from({ length: 5 }, (_, i): [bigint, bigint] => [BigInt(1000 + 17 * i), BigInt(3 + i)]);
+  assert.deepEqual(table.evaluate(0, point), evaluate(values, point));
+  assert.equal(table.indexOf(f(-16n)), 0);
+  assert.equal(table.indexOf(f(-1n)), 15);
+  assert.equal(table.indexOf(15n), 31);
+  assert.equal(table.indexOf(16n), -1);
+  assert.equal(table.indexOf(f(-17n)), -1);
 });

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteReader } from '../../src/encoding/bytes.js';
+import * as F from '../../src/field/goldilocks.js';
 import { FormatError, VerificationError } from '../../src/encoding/errors.js';
 import { SECTION } from '../../src/verify/container.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
@@ -9,6 +10,8 @@ import type { IrGraph, IrTensor } from '../../src/ir/types.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { verify } from '../../src/verify/verify.js';
+import { planModel } from '../../src/verify/plan.js';
+import { packingLayout } from '../../src/hash/packing.js';
 import { tinyGraph } from './fixture.js';
 
 function ints(n: number, lo: number, hi: number): BigInt64Array {
@@ -93,6 +96,35 @@ test('private weights: a proof without the fingerprint section, or with it corru
     sections.set(SECTION.fingerprint, c);
     assert.throws(() => verify(vk, serializeProofFile({ ...file, sections })), (e: unknown) => e instanceof VerificationError || e instanceof FormatError);
   }
+});
+
+test('private weights: V\'s direct signed range lookup rejects a carry between packing slots that the digest proof and the layers accept', () => {
+  const { pk, vk } = setup(tinyGraph());
+  // tinyGraph: N = 44 int8 limbs, packed k = 4 per element (M = 16, V = 64 = slots 0..3 of 16);
+  // entries 44..63 are V's tail, read by no layer. V[47] + 256 in slot 2 and V[63] − 1 in slot 3
+  // pack to the same elements (so the digest holds), and only the range check sees 256.
+  const count = planModel(vk).weights!.layout.count;
+  const packing = packingLayout({ bits: 8, signed: true }, count);
+  const [M, S] = [packing.elements, packing.slots];
+  const [lo, hi] = [(S - 1) * M - 1, S * M - 1];
+  assert.ok(lo >= count, 'both entries are in the tail');
+  const carry = (V: BigUint64Array): void => {
+    assert.equal(V.length, S * M);
+    V[lo] = F.add(V[lo], 256n);
+    V[hi] = F.sub(V[hi], 1n);
+  };
+  const bad = prove(pk, x4(), { unsafeTest: { tamperVector: carry } });
+  const inRangeCheck = (e: unknown): boolean => e instanceof VerificationError && /verifyRanges/.test(e.stack ?? '');
+  assert.throws(() => verify(vk, bad.proof), inRangeCheck);
+  // control: the same cheating path with a change that stays in range (V[lo] + 1: an int8 digit,
+  // the packing changed) is refused by the digest proof's claim on V instead (while proving: the
+  // claim reduction before the opening refuses the false claim)
+  const inRange = (V: BigUint64Array): void => {
+    V[lo] = F.add(V[lo], 1n);
+  };
+  assert.throws(() => verify(vk, prove(pk, x4(), { unsafeTest: { tamperVector: inRange } }).proof), (e: unknown) => (e instanceof VerificationError && !inRangeCheck(e)) || /claimed sum/.test(String(e)));
+  // and an untouched V through the same path verifies
+  verify(vk, prove(pk, x4(), { unsafeTest: { tamperVector: () => undefined } }).proof);
 });
 
 test('private weights: a two-layer model with a private input and private weights', () => {

@@ -117,6 +117,30 @@ test('reduce: the verifier\'s W(s) is the MLE of the prover\'s W table, and ⟨L
   assert.deepEqual(V.baseInnerExt(L, W), want);
 });
 
+test('reduce: points with boolean top coordinates (views of one block) build the same W as the verifier\'s, blocks past a vector\'s end included', () => {
+  const rng = new Rng(5);
+  const sizes = [1000, 64, 5, 1];
+  const polys = sizes.map((n) => vecOf(rng, n));
+  const claims: LinearClaim[] = [];
+  polys.forEach((p, i) => {
+    const k = numVars(p.length);
+    for (let bits = 0; bits <= k; bits++) {
+      for (const block of [0, 2 ** bits - 1, Math.floor(2 ** bits / 3)]) {
+        const top = Array.from({ length: bits }, (_, j): Fp2 => (Math.floor(block / 2 ** j) % 2 === 1 ? E.ONE : E.ZERO));
+        claims.push(claimOf(polys, [{ poly: i, coeff: extOf(rng), point: [...pointOf(rng, k - bits), ...top] }]));
+      }
+    }
+  });
+  const layout = reductionLayout(base, sizes);
+  const lambdas = claims.map(() => extOf(rng));
+  const W = weightTable(layout.concat, sizes, claims, lambdas);
+  const s = pointOf(rng, layout.concat.numVars);
+  assert.deepEqual(weightAt(layout.concat, sizes, claims, lambdas, s), V.extInner(W, V.eqTable(s)));
+  const L = new BigUint64Array(2 ** layout.concat.numVars);
+  polys.forEach((p, i) => L.set(p, layout.concat.offsets[i]));
+  assert.deepEqual(V.baseInnerExt(L, W), batchedValue(claims, lambdas));
+});
+
 test('reduce: many points on vectors of many sizes open with at most four row combinations', () => {
   const r = run(3);
   check(r);
