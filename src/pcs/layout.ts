@@ -1,11 +1,13 @@
 // Where each committed vector lives in the matrix, and how a batch of linear claims becomes
 // a few "row combinations" (shared by prover and verifier).
 //
-// Layout: every vector is zero-padded to 2^ℓ entries; the padded vectors are placed one after
-// another, largest first, in one long vector of L = Σ 2^ℓ entries, which fills the data rows
-// (n entries each) in order. Largest-first makes every offset a multiple of the vector's own
-// padded size, so a vector of ≥ n entries starts a row and covers 2^ℓ/n whole rows, and a
-// smaller one sits inside one row at an aligned column.
+// Layout: every vector gets a slot of 2^ℓ entries (ℓ = ⌈log2 size⌉); the vectors are placed
+// largest first, each at the first multiple of its slot size after the data placed before it
+// (so a smaller vector may sit in the unused end of a larger one's slot: V of 1.32M entries in
+// a 2^21 slot leaves room for everything else of its commitment), in one long vector of
+// L = max(offset + 2^ℓ) entries, which fills the data rows (n entries each) in order. Every
+// offset is a multiple of the vector's own slot size, so a vector of ≥ n entries starts a row
+// and covers 2^ℓ/n whole rows, and a smaller one sits inside one row at an aligned column.
 //
 // Claims: each term is a tensor (row weights) ⊗ (column weights) over the matrix:
 //   - MLE term on a vector of ≥ 2 rows at point r: rows eq(r_hi, ·) on its rows, columns
@@ -41,7 +43,7 @@ export interface Placement {
 export interface Layout {
   readonly shape: Shape;
   readonly placements: readonly Placement[];
-  /** Σ of padded sizes. */
+  /** The end of the last slot: max(offset + 2^ℓ). */
   readonly total: number;
 }
 
@@ -59,13 +61,17 @@ export function makeLayout(sizes: readonly number[], params: HashPcsParams): Lay
   });
   const order = sizes.map((_, i) => i).sort((a, b) => vars[b] - vars[a] || a - b);
   const placements: Placement[] = new Array(sizes.length);
-  let offset = 0;
+  let end = 0; // where the data placed so far ends
+  let total = 0;
   for (const i of order) {
+    const slot = 2 ** vars[i];
+    const offset = Math.ceil(end / slot) * slot;
     placements[i] = { size: sizes[i], numVars: vars[i], offset };
-    offset += 2 ** vars[i];
-    if (offset > MAX_TOTAL) throw new RangeError(`pcs: more than ${MAX_TOTAL} committed entries`);
+    end = offset + sizes[i];
+    total = Math.max(total, offset + slot);
+    if (total > MAX_TOTAL) throw new RangeError(`pcs: more than ${MAX_TOTAL} committed entries`);
   }
-  return { shape: chooseShape(offset, params), placements, total: offset };
+  return { shape: chooseShape(total, params), placements, total };
 }
 
 /** Variables of the whole matrix read as one vector: log2 of m·n rounded up to a power of two. */

@@ -153,7 +153,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   for (const [name, m] of priv?.views ?? []) masked.set(name, m);
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
   const polys = [
-    ...plan.committed.flatMap((t) => (banked.get(t.name) ?? masked.get(t.name)!).commitPolys()),
+    ...plan.committed.flatMap((t) => {
+      const [f, ...mask] = (banked.get(t.name) ?? masked.get(t.name)!).commitPolys();
+      return [t.committedSize === undefined ? f : f.subarray(0, t.committedSize), ...mask];
+    }),
     ...plan.virtuals.flatMap((v) => virtualMasks.get(v.name)!.commitPolys()),
     ...attestedViewMaskPolys(attested),
     ...viewMaskPolys(priv),

@@ -43,7 +43,7 @@ import { publicRequant } from './plan-requant.js';
 import { Purpose } from '../hash/digest.js';
 import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
 import { ATTESTED_BITS, ATTESTED_MASK_VARS, attestedView, planAttested, type AttestedPlan } from './attested.js';
-import { blockSuffix, hasPrivateParameters, privateLayout, type PrivateLayout, type PrivateTensor } from './private-weights.js';
+import { blockSuffix, hasPrivateParameters, privateLayout, vectorCommitSize, type PrivateLayout, type PrivateTensor } from './private-weights.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
@@ -67,6 +67,8 @@ export interface CommittedTensor {
   readonly name: string;
   readonly dims: readonly number[];
   readonly numVars: number;
+  /** Entries committed when fewer than 2^numVars (V: the rest is zero, and every claim reads it as zero). */
+  readonly committedSize?: number;
 }
 
 export interface MatmulPlan {
@@ -332,7 +334,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   /** Relaid copies of private tensors (virtual Gathers the plan adds): copy → source. */
   const relayouts = new Map<string, { source: string; idx: Int32Array | null }>();
   if (priv) {
-    committed.push({ name: WEIGHTS_VECTOR, dims: [2 ** priv.nV], numVars: priv.nV });
+    committed.push({ name: WEIGHTS_VECTOR, dims: [2 ** priv.nV], numVars: priv.nV, committedSize: vectorCommitSize(priv.layout.count, priv.nV) });
     ranges.push({ label: 'private weights', columns: [WEIGHTS_VECTOR], bits: priv.layout.bits, signed: true, numVars: priv.nV });
   }
   type Draft =
@@ -712,7 +714,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   const refs = new Map(committed.map((t, i) => [t.name, layout[i]]));
   // the merged LogUp (and every other reader outside the layers) reads bank 0
   for (const [name, vars] of banks.vars) refs.set(name, { ...refs.get(name)!, bank: { index: 0, vars } });
-  const sizes: number[] = committed.flatMap((t, i) => [1 << t.numVars, ...Array<number>(2).fill(1 << (layout[i].maskVars + (banks.vars.get(t.name) ?? 0)))]);
+  const sizes: number[] = committed.flatMap((t, i) => [t.committedSize ?? 1 << t.numVars, ...Array<number>(2).fill(1 << (layout[i].maskVars + (banks.vars.get(t.name) ?? 0)))]);
   // virtual tensors: only R (an extension table over the top variables, with its own one-coefficient mask)
   const virtualPlans: VirtualPlan[] = virtuals.map((v, k) => {
     const [mask] = maskedLayout(0, [{ numVars: v.maskVars, maskVars: 0, ext: true }], sizes.length);

@@ -134,6 +134,16 @@ function paddedIndex(dims: readonly number[]): Int32Array {
   return out;
 }
 
+/**
+ * How many entries of V (2^nV, the digest's S·M) a proof commits: its `count` values — the rest
+ * is zero, and the commitment's claims read entries past a vector's size as zero (src/pcs/layout.ts)
+ * — but more than 2^(nV−1), so that V keeps nV variables. The freed end of V's slot holds the
+ * other vectors of its commitment.
+ */
+export function vectorCommitSize(count: number, nV: number): number {
+  return Math.min(2 ** nV, Math.max(count, 2 ** (nV - 1) + 1));
+}
+
 /** The boolean top coordinates (as 0/1 field elements) that select the block at `offset` of a 2^numVars table in V of nV variables. */
 export function blockSuffix(offset: number, numVars: number, nV: number): bigint[] {
   const index = offset / 2 ** numVars;

@@ -84,6 +84,33 @@ test('claims are about the zero-padded vector, whatever the committed padding ho
   }
 });
 
+test('layout: smaller vectors sit in the unused end of a larger one\'s slot; a claim reads only its own vector there', () => {
+  const sizes = [600, 128, 64, 3];
+  const layout = makeLayout(sizes, hashPcs.params);
+  assert.deepEqual(layout.placements.map((p) => p.offset), [0, 640, 768, 832]); // was 0, 1024, 1152, 1216
+  assert.equal(layout.total, 1024);
+  assert.equal(makeLayout([1024, 128], hashPcs.params).placements[1].offset, 1024, 'powers of two: one after another as before');
+  const rng = new Rng(9);
+  for (const rowLog of [2, 5, 7, 10]) {
+    const pcs = new HashPcs({ rowLog, evalMasks: 12 });
+    const polys = sizes.map((n) => vecOf(rng, n));
+    const r = pointOf(rng, 10);
+    // what vector 0's slot holds: its data, then the others' (a claim must not read them)
+    const slot = new BigUint64Array(1024);
+    polys.forEach((p, i) => slot.set(p, layout.placements[i].offset));
+    const claims = (value: ReturnType<typeof evaluate>): LinearClaim[] => [
+      { terms: [{ poly: 0, coeff: E.ONE, point: r }], value },
+      ...polys.slice(1).map((p, i) => claimOf(polys, [{ poly: i + 1, coeff: extOf(rng), point: pointOf(rng, numVars(p.length)) }])),
+    ];
+    const honest = claims(claimOf(polys, [{ poly: 0, coeff: E.ONE, point: r }]).value);
+    const { commitment, state } = pcs.commit(polys);
+    pcs.verify(commitment, honest, pcs.open(state, honest, new Transcript('tail')), new Transcript('tail'));
+    const reads = claims(evaluate(slot, r));
+    const second = pcs.commit(polys);
+    rejects(() => pcs.verify(second.commitment, reads, pcs.open(second.state, reads, new Transcript('tail')), new Transcript('tail')), 'value');
+  }
+});
+
 interface Fixture {
   polys: BigUint64Array[];
   claims: LinearClaim[];

@@ -100,29 +100,35 @@ test('private weights: a proof without the fingerprint section, or with it corru
 
 test('private weights: V\'s direct signed range lookup rejects a carry between packing slots that the digest proof and the layers accept', () => {
   const { pk, vk } = setup(tinyGraph());
-  // tinyGraph: N = 44 int8 limbs, packed k = 4 per element (M = 16, V = 64 = slots 0..3 of 16);
-  // entries 44..63 are V's tail, read by no layer. V[47] + 256 in slot 2 and V[63] − 1 in slot 3
-  // pack to the same elements (so the digest holds), and only the range check sees 256.
-  const count = planModel(vk).weights!.layout.count;
-  const packing = packingLayout({ bits: 8, signed: true }, count);
-  const [M, S] = [packing.elements, packing.slots];
-  const [lo, hi] = [(S - 1) * M - 1, S * M - 1];
-  assert.ok(lo >= count, 'both entries are in the tail');
+  // tinyGraph: 44 int8 limbs, packed k = 4 per element (M = 16): W's block is slot 0 (V[0..16)),
+  // b's limb 0 starts slot 1 (V[16]). V[0] + 256 and V[16] − 1 pack to the same elements (so the
+  // digest holds); the layers use W[0][0] + 256 and b[0] − 1, which is what the changed limbs say
+  // (t = Σ 2^(8j)·limb_j); only the range check sees the digit 257.
+  const layout = planModel(vk).weights!.layout;
+  const M = packingLayout({ bits: 8, signed: true }, layout.count).elements;
+  const [W, b] = ['W', 'b'].map((n) => layout.tensors.find((t) => t.name === n)!);
+  assert.deepEqual([W.offsets[0], b.offsets[0]], [0, M]);
   const carry = (V: BigUint64Array): void => {
-    assert.equal(V.length, S * M);
-    V[lo] = F.add(V[lo], 256n);
-    V[hi] = F.sub(V[hi], 1n);
+    V[0] = F.add(V[0], 256n);
+    V[M] = F.sub(V[M], 1n);
   };
-  const bad = prove(pk, x4(), { unsafeTest: { tamperVector: carry } });
+  const changed = (name: string, delta: bigint): [string, IrTensor] => {
+    const t = pk.weights.get(name)!;
+    const data = t.data.slice();
+    data[0] += delta;
+    return [name, { dims: t.dims, data }];
+  };
+  const layerWeights = new Map([changed('W', 256n), changed('b', -1n)]);
+  const bad = prove(pk, x4(), { unsafeTest: { tamperVector: carry, layerWeights } });
   const inRangeCheck = (e: unknown): boolean => e instanceof VerificationError && /verifyRanges/.test(e.stack ?? '');
   assert.throws(() => verify(vk, bad.proof), inRangeCheck);
-  // control: the same cheating path with a change that stays in range (V[lo] + 1: an int8 digit,
-  // the packing changed) is refused by the digest proof's claim on V instead (while proving: the
-  // claim reduction before the opening refuses the false claim)
+  // control: the same cheating path with the layers' weights changed by an in-range carry
+  // (V[0] + 1: the packing changed) is refused by the digest proof's claim on V instead (while
+  // proving: the claim reduction before the opening refuses the false claim)
   const inRange = (V: BigUint64Array): void => {
-    V[lo] = F.add(V[lo], 1n);
+    V[0] = F.add(V[0], 1n);
   };
-  assert.throws(() => verify(vk, prove(pk, x4(), { unsafeTest: { tamperVector: inRange } }).proof), (e: unknown) => (e instanceof VerificationError && !inRangeCheck(e)) || /claimed sum/.test(String(e)));
+  assert.throws(() => verify(vk, prove(pk, x4(), { unsafeTest: { tamperVector: inRange, layerWeights: new Map([changed('W', 1n)]) } }).proof), (e: unknown) => (e instanceof VerificationError && !inRangeCheck(e)) || /claimed sum/.test(String(e)));
   // and an untouched V through the same path verifies
   verify(vk, prove(pk, x4(), { unsafeTest: { tamperVector: () => undefined } }).proof);
 });
