@@ -5,7 +5,8 @@
 // largest first, each at the first multiple of its slot size after the data placed before it
 // (so a smaller vector may sit in the unused end of a larger one's slot: V of 1.32M entries in
 // a 2^21 slot leaves room for everything else of its commitment), in one long vector of
-// L = max(offset + 2^ℓ) entries, which fills the data rows (n entries each) in order. Every
+// L = max(offset + size) entries (the data's end: a slot's unused end past it is not stored),
+// which fills the data rows (n entries each) in order. Every
 // offset is a multiple of the vector's own slot size, so a vector of ≥ n entries starts a row
 // and covers 2^ℓ/n whole rows, and a smaller one sits inside one row at an aligned column.
 //
@@ -43,7 +44,7 @@ export interface Placement {
 export interface Layout {
   readonly shape: Shape;
   readonly placements: readonly Placement[];
-  /** The end of the last slot: max(offset + 2^ℓ). */
+  /** The end of the data: max(offset + size) (the matrix's data rows hold exactly this much). */
   readonly total: number;
 }
 
@@ -68,8 +69,8 @@ export function makeLayout(sizes: readonly number[], params: HashPcsParams): Lay
     const offset = Math.ceil(end / slot) * slot;
     placements[i] = { size: sizes[i], numVars: vars[i], offset };
     end = offset + sizes[i];
-    total = Math.max(total, offset + slot);
-    if (total > MAX_TOTAL) throw new RangeError(`pcs: more than ${MAX_TOTAL} committed entries`);
+    total = Math.max(total, end);
+    if (offset + slot > MAX_TOTAL) throw new RangeError(`pcs: more than ${MAX_TOTAL} committed entries`);
   }
   return { shape: chooseShape(total, params), placements, total };
 }
@@ -171,9 +172,8 @@ export function rowCombos(layout: Layout, claims: readonly LinearClaim[], lambda
           const eqHi = V.eqTable(hi);
           let cmb = combos.get(key);
           if (cmb === undefined) {
-            const rowWeights = eqHi.slice();
-            rowWeights.fill(0n, 2 * full);
-            cmb = { rowStart: row, rowWeights, colWeights: new BigUint64Array(2 * n) };
+            // only the rows the data fills (the matrix may end inside the vector's slot)
+            cmb = { rowStart: row, rowWeights: eqHi.slice(0, 2 * full), colWeights: new BigUint64Array(2 * n) };
             combos.set(key, cmb);
           }
           const eqLo = V.eqTable(t.point.slice(0, rowLog));

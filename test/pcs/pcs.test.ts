@@ -88,7 +88,8 @@ test('layout: smaller vectors sit in the unused end of a larger one\'s slot; a c
   const sizes = [600, 128, 64, 3];
   const layout = makeLayout(sizes, hashPcs.params);
   assert.deepEqual(layout.placements.map((p) => p.offset), [0, 640, 768, 832]); // was 0, 1024, 1152, 1216
-  assert.equal(layout.total, 1024);
+  assert.equal(layout.total, 835); // the data's end (was 1220)
+  assert.equal(makeLayout([600], hashPcs.params).total, 600);
   assert.equal(makeLayout([1024, 128], hashPcs.params).placements[1].offset, 1024, 'powers of two: one after another as before');
   const rng = new Rng(9);
   for (const rowLog of [2, 5, 7, 10]) {
