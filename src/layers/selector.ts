@@ -1,6 +1,8 @@
 // Selector layer: a committed 0/1 matrix S [R, L] whose every row is one-hot and points at the
 // row's index: for every row t < R, exactly one a < L has S[t, a] = 1 and idx[t] = a. A MatMul
 // y = S·D then reads row idx[t] of D (GatherDynamic, TopK: src/verify/plan-dynamic.ts).
+// With `wrap` (indices that may be negative, counted from the end as ONNX Gather does) a
+// committed bit column neg [R] joins: idx[t] = a − L·neg[t], so a = idx[t] + L·[idx[t] < 0].
 //
 // S's table has the row variables high and the L axis low; idx is laid out as [R]. z is a
 // random point of S's table, z_y its row coordinates (the point of idx's table), I_a(x) = [a < L]
@@ -11,10 +13,16 @@
 //   R2 Σ_x Ey·I_a·S − Σ_y eq(z_y, y)·I_y = 0        Σ_{a<L} S(t, a) = I_y(t) for every t
 //   R3 Σ_x Ey·A·S − Σ_y eq(z_y, y)·idx = 0          Σ_{a<L} a·S(t, a) = idx(t) for every t
 //   R4 Σ_x eq(z, x)·(1 − I_a)·S = 0                 S = 0 in the padded columns
+// and with wrap, R3's right side is idx + L·neg, and
+//   R5 Σ_y eq(z_y, y)·(neg² − I_y·neg) = 0          neg is a bit on real rows, 0 on padded ones
 // By Schwartz–Zippel over z (then λ) each holds on the whole cube except with probability
 // ≤ (n_S + 4)/|F_p2|. Then on every real row: the L ≤ 2^30 bits sum to 1 in F_p, so exactly one
 // a < L has S = 1, and idx(t) = a; a padded row is zero (so S·D and column sums of S see
 // nothing there) and idx = 0 there; whatever D holds in its padding is never selected.
+// With wrap: on a real row idx = a − L·neg with a ∈ [0, L), neg ∈ {0, 1}, an integer in [−L, L)
+// equal to idx mod p; idx's proven range is below p/2, so as integers idx = a − L·neg: neg = 1
+// exactly when idx < 0 (a = idx + L), the row ONNX reads. No bound on idx's proven range is
+// needed beyond |idx| < p/2 (an index outside [−L, L) has no proof; the executor refuses it too).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as F from '../field/goldilocks.js';
@@ -38,12 +46,16 @@ export interface SelectorParams {
   /** Rows R (idx has R entries) and columns L (the valid indices [0, L)). */
   readonly rows: number;
   readonly len: number;
+  /** Negative indices count from the end (a committed bit column neg); absent: indices are in [0, L). */
+  readonly wrap?: boolean;
 }
 
 /** idx may be public (null). S is always committed. */
 export interface SelectorRefs {
   readonly s: MaskedRef;
   readonly idx: MaskedRef | null;
+  /** The sign bits (committed exactly when p.wrap). */
+  readonly neg?: MaskedRef | null;
 }
 
 interface Layout {
@@ -66,17 +78,20 @@ function rowPoint(l: Layout, z: readonly Fp2[]): Fp2[] {
   return z.slice(l.nax);
 }
 
-const T = { s: 0, idx: 1, Ia: 2, Iy: 3, Ey: 4, A: 5 } as const;
+const T = { s: 0, idx: 1, Ia: 2, Iy: 3, Ey: 4, A: 5, neg: 6 } as const;
 
 function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], lambda: readonly Fp2[]): BatchShape {
   const l = layout(p);
   if (refs.s.numVars !== l.nx || (refs.idx && refs.idx.numVars !== l.ny)) throw new RangeError('selector: committed tensors do not match the dims');
+  const neg = refs.neg ?? null;
+  if ((neg !== null) !== (p.wrap === true) || (neg && neg.numVars !== l.ny)) throw new RangeError('selector: the sign bits are committed exactly when indices wrap');
   const zy = rowPoint(l, z);
   const pub = (nv: number): TableShape => ({ numVars: nv, kind: 'public', maskVars: null });
   const tables: TableShape[] = [
     { numVars: l.nx, kind: 'committed', maskVars: refs.s.maskVars },
     refs.idx ? { numVars: l.ny, kind: 'committed', maskVars: refs.idx.maskVars } : pub(l.ny),
     pub(l.nx), pub(l.ny), pub(l.nx), pub(l.nx),
+    ...(neg ? [{ numVars: l.ny, kind: 'committed' as const, maskVars: neg.maskVars }] : []),
   ];
   const t = (table: number): Factor => ({ table });
   const eqz: Factor = { eq: z };
@@ -94,6 +109,14 @@ function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], la
     { coeff: E.neg(l2), factors: [...Py, t(T.Iy)] },
     { coeff: E.neg(l3), factors: [...Py, t(T.idx)] },
   ];
+  if (neg) {
+    const l5 = lambda[4];
+    Y.push(
+      { coeff: E.neg(E.mulBase(l3, BigInt(p.len))), factors: [...Py, t(T.neg)] },
+      { coeff: l5, factors: [...Py, t(T.neg), t(T.neg)] },
+      { coeff: E.neg(l5), factors: [...Py, t(T.Iy), t(T.neg)] },
+    );
+  }
   return {
     tables,
     instances: [
@@ -106,11 +129,13 @@ function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], la
 }
 
 function draw(p: SelectorParams, t: Transcript): { z: Fp2[]; lambda: Fp2[] } {
-  return { z: t.challengeExts('layer/selector/z', layout(p).nx), lambda: t.challengeExts('layer/selector/lambda', 4) };
+  return { z: t.challengeExts('layer/selector/z', layout(p).nx), lambda: t.challengeExts('layer/selector/lambda', lambdas(p)) };
 }
 
+const lambdas = (p: SelectorParams): number => (p.wrap ? 5 : 4);
+
 function dummy(p: SelectorParams, refs: SelectorRefs): BatchShape {
-  return batchShape(p, refs, Array<Fp2>(layout(p).nx).fill(E.ONE), Array<Fp2>(4).fill(E.ONE));
+  return batchShape(p, refs, Array<Fp2>(layout(p).nx).fill(E.ONE), Array<Fp2>(lambdas(p)).fill(E.ONE));
 }
 
 export function selectorDegrees(p: SelectorParams, refs: SelectorRefs): number[] {
@@ -163,16 +188,18 @@ function publicTables(p: SelectorParams, l: Layout, z: readonly Fp2[]): (BaseVec
 function emit(refs: SelectorRefs, l: Layout, point: readonly Fp2[], value: (t: number) => Fp2, gRef: GMaskRef, maskValue: Fp2, sink: ClaimSink): void {
   sink.claim(refs.s.commitment, maskedClaim(refs.s, point.slice(0, l.nx), value(T.s)));
   if (refs.idx) sink.claim(refs.idx.commitment, maskedClaim(refs.idx, point.slice(0, l.ny), value(T.idx)));
+  if (refs.neg) sink.claim(refs.neg.commitment, maskedClaim(refs.neg, point.slice(0, l.ny), value(T.neg)));
   sink.claim(gRef.commitment, gMaskClaim(gRef, point, maskValue));
 }
 
 /** `unsafe`: tests only (a cheating prover's false relation, which the verifier must reject). */
-export function proveSelector(p: SelectorParams, refs: SelectorRefs, w: { readonly s: MaskedPoly; readonly idx: MaskedPoly | BaseVec }, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript, unsafe: ProveOptions = {}): SumcheckProof {
+export function proveSelector(p: SelectorParams, refs: SelectorRefs, w: { readonly s: MaskedPoly; readonly idx: MaskedPoly | BaseVec; readonly neg?: MaskedPoly }, g: SumcheckMask, gRef: GMaskRef, sink: ClaimSink, transcript: Transcript, unsafe: ProveOptions = {}): SumcheckProof {
   if ((w.idx instanceof MaskedPoly) !== (refs.idx !== null)) throw new RangeError('selector: idx must be masked exactly when committed');
+  if ((w.neg !== undefined) !== (p.wrap === true)) throw new RangeError('selector: the sign bits are given exactly when indices wrap');
   const l = layout(p);
   const { z, lambda } = draw(p, transcript);
   const shape = batchShape(p, refs, z, lambda);
-  const tables: ProverTable[] = [w.s, w.idx, ...publicTables(p, l, z)];
+  const tables: ProverTable[] = [w.s, w.idx, ...publicTables(p, l, z), ...(w.neg ? [w.neg] : [])];
   const out = proveSumcheck(shape, tables, g, transcript, unsafe);
   emit(refs, l, out.point, (t) => out.values[t], gRef, out.proof.maskValue!, sink);
   return out.proof;
@@ -194,14 +221,22 @@ export function verifySelector(p: SelectorParams, refs: SelectorRefs, publicIdx:
   emit(refs, l, out.point, (t) => values.get(t)!, gRef, out.maskValue!, sink);
 }
 
-/** The one-hot rows of S from the indices (prover side, row-major [rows, len]); null if some index is outside [0, len). */
+/**
+ * The one-hot rows of S from the indices (prover side, row-major [rows, len]); a negative index
+ * counts from the end (its row is idx + len); null if some index is outside [−len, len).
+ */
 export function selectorMatrix(p: SelectorParams, idx: BigInt64Array): BigInt64Array | null {
   if (idx.length !== p.rows) throw new RangeError(`selector: ${idx.length} indices for ${p.rows} rows`);
   const s = new BigInt64Array(p.rows * p.len);
   for (let t = 0; t < p.rows; t++) {
-    const a = idx[t];
+    const a = idx[t] < 0n ? idx[t] + BigInt(p.len) : idx[t];
     if (a < 0n || a >= BigInt(p.len)) return null;
     s[t * p.len + Number(a)] = 1n;
   }
   return s;
+}
+
+/** The sign bits neg[t] = [idx[t] < 0] (prover side, with wrap). */
+export function selectorSigns(idx: BigInt64Array): BigInt64Array {
+  return idx.map((v) => (v < 0n ? 1n : 0n));
 }

@@ -15,7 +15,7 @@ import { MaskedPoly, splitExt } from '../sumcheck/mask.js';
 import type { ProverSession } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { WEIGHTS_VECTOR, type ModelPlan, type PrivatePlan } from '../verify/plan.js';
-import { privateValues } from '../verify/private-weights.js';
+import { privateValues, rangeColumn, viewNames } from '../verify/private-weights.js';
 import type { ProvingKey } from './keys.js';
 import { privateTables } from './setup.js';
 
@@ -44,6 +44,8 @@ export interface UnsafeWeightsTest {
   readonly falseTreeLink?: boolean;
   /** Changes V (committed and hashed) after the sponge ran; the range check then proves with misses. */
   readonly tamperVector?: (V: BigUint64Array) => void;
+  /** Decompose out-of-range values for the range checks anyway (the merged LogUp must reject). */
+  readonly rangeMisses?: boolean;
 }
 
 /** Executes the sponge over V and samples every mask of the private tensors. */
@@ -77,6 +79,9 @@ export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWe
       table = multiplierTable(real);
     }
     views.set(t.name, MaskedPoly.sample(table, ref.numVars, ref.maskVars));
+    if (t.node === null) return;
+    const range = plan.views.get(rangeColumn(t))!;
+    views.set(rangeColumn(t), MaskedPoly.sample(paddedTable(layerTables[i], t.dims), range.numVars, range.maskVars));
   });
   return { plan: priv, witness, vector, views, mults };
 }
@@ -84,7 +89,7 @@ export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWe
 /** The views' masks R, in the plan's order (commitment 0, after the committed tensors). */
 export function viewMaskPolys(pw: PrivateWitness | null): BaseVec[] {
   if (!pw) return [];
-  return pw.plan.layout.tensors.flatMap((t) => splitExt(pw.views.get(t.name)!.mask));
+  return viewNames(pw.plan.layout).flatMap((name) => splitExt(pw.views.get(name)!.mask));
 }
 
 /** Commits the digest proof's masks (before the first challenge); returns them. */

@@ -16,7 +16,7 @@ import { pointwiseHelpers } from '../verify/plan-pointwise.js';
 import { publicGather } from '../verify/plan-gather.js';
 import { reduceHelperValues } from '../verify/plan-reduce.js';
 import { deriveValues } from '../verify/plan-dynamic.js';
-import { proveSelector } from '../layers/selector.js';
+import { proveSelector, selectorSigns } from '../layers/selector.js';
 import { proveGather, type GatherWitness } from '../layers/gather.js';
 import { ClaimRouter } from '../layers/virtual.js';
 import { proveAffine } from '../layers/affine.js';
@@ -103,6 +103,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     for (const c of REQUANT_COLUMNS) values.set(l.tensors.cols[c], { dims: l.params.dims, data: cols[c] });
   }
   for (const l of plan.layers) {
+    if (l.kind === 'selector' && l.tensors.neg !== null) values.set(l.tensors.neg, { dims: [l.params.rows], data: selectorSigns(values.get(l.tensors.idx)!.data) });
     if (l.kind === 'pointwise') for (const [name, t] of pointwiseHelpers(l, values)) values.set(name, t);
     if (l.kind === 'reduce') for (const [name, t] of reduceHelperValues(l, values)) values.set(name, t);
   }
@@ -212,7 +213,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       return;
     }
     if (l.kind === 'selector') {
-      layers.blob(serializeSumcheckProof(proveSelector(l.params, l.refs, { s: masked.get(l.tensors.s)!, idx: table(l.tensors.idx) }, gMasks[i], l.gRef, sink, transcript)));
+      layers.blob(serializeSumcheckProof(proveSelector(l.params, l.refs, { s: masked.get(l.tensors.s)!, idx: table(l.tensors.idx), ...(l.tensors.neg ? { neg: masked.get(l.tensors.neg)! } : {}) }, gMasks[i], l.gRef, sink, transcript)));
       return;
     }
     if (l.kind === 'reduce') {
@@ -222,7 +223,8 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
       return;
     }
     if (l.kind === 'affine') {
-      const proof = proveAffine(l.params, l.refs, { out: table(l.tensors.out), x: masked.get(l.tensors.x)! }, gMasks[i], l.gRef, sink, transcript);
+      const copies = { ...(l.tensors.a ? { a: masked.get(l.tensors.a)! } : {}), ...(l.tensors.c ? { c: masked.get(l.tensors.c)! } : {}) };
+      const proof = proveAffine(l.params, l.refs, { out: table(l.tensors.out), x: masked.get(l.tensors.x)!, ...copies }, gMasks[i], l.gRef, sink, transcript);
       layers.blob(serializeSumcheckProof(proof));
       return;
     }
@@ -250,7 +252,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, x: masked.get(l.x)!, y: masked.get(l.y)!, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
-  const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, options.unsafeTest?.tamperVector ? { unsafeAllowMisses: true } : {}, lookups);
+  const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, { unsafeAllowMisses: options.unsafeTest?.tamperVector !== undefined || options.unsafeTest?.rangeMisses === true }, lookups);
 
   // the committed private parameters hash to the fingerprint
   const fingerprint = priv ? proveFingerprint(priv, plan, digestMasks!, session, transcript, options.unsafeTest) : null;

@@ -3,7 +3,7 @@
 // src/verify/private-weights.ts (docs/protocol.md (Part 5) §4, §8). No trusted setup: the salt
 // is the only randomness.
 import { digest, Purpose, randomSalt } from '../hash/digest.js';
-import { hasPrivateParameters, limbBound, limbsFor, privateLayout, privateValues, type PrivateLayout } from '../verify/private-weights.js';
+import { hasPrivateParameters, limbsFor, privateLayout, privateValues, type PrivateLayout } from '../verify/private-weights.js';
 import { absMax, FIELD_HALF, type IrAttr, type IrAttrs, type IrGraph, type IrNode, type IrTensor, type IrValueInfo } from '../ir/types.js';
 import { PRIVATE_ATTRS, type FingerprintGroup, type InputVisibility, type OutputVisibility, type VerifyingKey, type VkNode } from '../verify/vk.js';
 import { checkProvingKey, type ProvingKey, type Salt } from './keys.js';
@@ -65,9 +65,11 @@ function bitLength(x: bigint): number {
  * Relation bounds of a Requant node with private multipliers, from public data only (the
  * compiler's bounds use the private values: its M is the largest multiplier). The multipliers
  * are committed as `multLimbs` signed limbs of vk.bits bits (public attribute, with their
- * count `multCount`), so the proof establishes |M| ≤ limbBound(bits, multLimbs) =: M_pub; every
- * bound grows with M, so the public bounds dominate the true ones and must fit below p/2. The
- * output's published range is the public clamp range.
+ * count `multCount`) and range-checked in the proof to [0, 2^m) for their public bit length
+ * m = `multBits` (the largest multiplier's), so the proof establishes 0 ≤ M ≤ 2^m − 1 =: M_pub;
+ * every bound grows with M, so the public bounds dominate the true ones and must fit below p/2.
+ * The output's published range is the public clamp range. Publishing m reveals the largest
+ * multiplier's bit length (docs/protocol.md Part 5 §8).
  */
 export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>, bits: number): { bounds: Record<string, bigint>; outputs: [string, { lo: bigint; hi: bigint }][]; attrs: Record<string, number> } {
   if (n.op !== 'Requant') throw new RangeError(`setup: no public bounds rule for ${n.op} with private attributes`);
@@ -76,8 +78,10 @@ export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>
   const x = values.get(n.inputs[0])!;
   const lo = mults.reduce((a, b) => (a < b ? a : b));
   const hi = mults.reduce((a, b) => (a > b ? a : b));
+  if (lo < 1n) throw new UnsupportedModelError(`layer ${n.source} (Requant ${n.name}): private multipliers must be positive (got ${lo})`);
   const limbs = limbsFor(bits, lo, hi);
-  const mPub = limbBound(bits, limbs);
+  const multBits = bitLength(hi);
+  const mPub = (1n << BigInt(multBits)) - 1n;
   const half = shift > 0n ? 1n << (shift - 1n) : 0n;
   const bIn = absMax(x.lo, x.hi);
   const prod = bIn * mPub + half;
@@ -85,9 +89,9 @@ export function publicBounds(n: IrNode, values: ReadonlyMap<string, IrValueInfo>
   const bounds = { B_in: bIn, M: mPub, B_prod: prod, B_q: q, B_qshift: (q + 1n) << shift };
   for (const [k, b] of Object.entries(bounds)) {
     // the model is fine with public multipliers (the compiler's own bounds fit): refuse private ones clearly
-    if (b >= FIELD_HALF) throw new UnsupportedModelError(`layer ${n.source} (Requant ${n.name}): with private multipliers (${bitLength(hi)} bits, committed as ${limbs} limbs of ${bits} bits) the public bound ${k} = ${b} (≈ 2^${bitLength(b) - 1}) reaches p/2`);
+    if (b >= FIELD_HALF) throw new UnsupportedModelError(`layer ${n.source} (Requant ${n.name}): with private multipliers (${multBits} bits, committed as ${limbs} limbs of ${bits} bits) the public bound ${k} = ${b} (≈ 2^${bitLength(b) - 1}) reaches p/2`);
   }
-  return { bounds, outputs: [[n.outputs[0], { lo: BigInt(n.attrs.lo as bigint | number), hi: BigInt(n.attrs.hi as bigint | number) }]], attrs: { multCount: mults.length, multLimbs: limbs } };
+  return { bounds, outputs: [[n.outputs[0], { lo: BigInt(n.attrs.lo as bigint | number), hi: BigInt(n.attrs.hi as bigint | number) }]], attrs: { multCount: mults.length, multLimbs: limbs, multBits } };
 }
 
 export interface SetupResult {

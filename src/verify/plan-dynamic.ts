@@ -167,7 +167,8 @@ export interface SelectorDraft {
   readonly kind: 'selector';
   readonly node: VkNode;
   readonly params: SelectorParams;
-  readonly tensors: { readonly s: string; readonly idx: string };
+  /** neg: the sign bits of indices that may be negative (null: the proven range is non-negative). */
+  readonly tensors: { readonly s: string; readonly idx: string; readonly neg: string | null };
 }
 
 export interface SelectorPlan extends SelectorDraft {
@@ -175,12 +176,17 @@ export interface SelectorPlan extends SelectorDraft {
   readonly gRef: GMaskRef;
 }
 
-/** A Selector node: commits S (and the indices when it produces them, TopK); S ∈ {0,1}. */
+/**
+ * A Selector node: commits S (and the indices when it produces them, TopK); S ∈ {0,1}. Indices
+ * whose proven range reaches below 0 count from the end (ONNX Gather): their sign bits are
+ * committed too (`wrap`, src/layers/selector.ts).
+ */
 export function planSelector(n: VkNode, ctx: PlanContext): SelectorDraft {
   const rows = n.attrs.rows as number;
   const len = n.attrs.len as number;
   const s = n.outputs[0];
   const produces = n.attrs.produces === 1;
+  let wrap = false;
   const idx = produces ? n.inputs[0] : ctx.resolve(n.inputs[0]);
   const ii = ctx.info(idx) ?? ctx.unsupported(`${n.name}: unknown indices`);
   if (sizeOf(ii.dims) !== rows || !sameLayout(ii.dims, [rows]) || !ctx.relayout(idx, [rows])) ctx.unsupported(`${n.name}: ${sizeOf(ii.dims)} indices for ${rows} rows`);
@@ -189,12 +195,17 @@ export function planSelector(n: VkNode, ctx: PlanContext): SelectorDraft {
     ctx.setInterval(idx, 0n, BigInt(len - 1));
   } else {
     const range = ctx.interval(idx) ?? ctx.unsupported(`${n.name}: indices not available before use`);
-    if (range[0] < 0n) ctx.unsupported(`${n.name}: indices that may be negative (counted from the end) are not proven yet`);
+    wrap = range[0] < 0n;
     if (ctx.isPublic(idx)) ctx.unsupported(`${n.name}: a gather by public indices`);
   }
   ctx.commit(s, [rows, len]);
   ctx.setInterval(s, 0n, 1n);
-  return { kind: 'selector', node: n, params: { rows, len }, tensors: { s, idx } };
+  const neg = wrap ? `${s}#neg` : null;
+  if (neg !== null) {
+    ctx.commit(neg, [rows]);
+    ctx.setInterval(neg, 0n, 1n);
+  }
+  return { kind: 'selector', node: n, params: wrap ? { rows, len, wrap } : { rows, len }, tensors: { s, idx, neg } };
 }
 
 /** A GapCheck node: its input is proven ≥ 0 by a range check up to its proven upper bound. */

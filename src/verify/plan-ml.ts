@@ -1,7 +1,7 @@
 // Planning of the classic-ML layers and of output predicates (plan.ts calls these): the
 // layer parameters from the verifying key, and the proven bounds every relation relies on.
 import { FIELD_HALF, absMax, type IrTensor, type IrValueInfo } from '../ir/types.js';
-import type { AffineParams } from '../layers/affine.js';
+import { affineChannels, type AffineParams } from '../layers/affine.js';
 import type { MatmulDims } from '../layers/matmul.js';
 import type { TreeParams } from '../layers/tree-ensemble.js';
 import { selectedFeatures } from '../ir/ml/tree-ensemble.js';
@@ -16,6 +16,8 @@ export interface PlanContext {
   /** The proven interval of a value (undefined: not computed yet). */
   readonly interval: (name: string) => readonly [bigint, bigint] | undefined;
   readonly setInterval: (name: string, lo: bigint, hi: bigint) => void;
+  /** A private tensor's copy in the layout `dims` by the public index map `idx` (a virtual Gather the plan proves). */
+  readonly gathered: (x: string, dims: readonly number[], owner: VkNode, idx: Int32Array) => string;
   readonly unsupported: (m: string) => never;
 }
 
@@ -23,10 +25,14 @@ export interface AffineDraft {
   readonly kind: 'affine';
   readonly node: VkNode;
   readonly params: AffineParams;
-  readonly tensors: { readonly x: string; readonly out: string };
+  /** a, c: the broadcast copies of private A, C (null: public). */
+  readonly tensors: { readonly x: string; readonly out: string; readonly a: string | null; readonly c: string | null };
 }
 
-/** MlAffine with public A and C: out = x·A[c] + C[c], bounded by max|x|·max|A| + max|C| < p/2. */
+/**
+ * MlAffine: out = x·A[c] + C[c], bounded by max|x|·max|A| + max|C| < p/2. A private A or C is
+ * read through its broadcast copy (a virtual Gather by the channel map, layers/affine.ts).
+ */
 export function planAffine(n: VkNode, ctx: PlanContext): AffineDraft {
   const { unsupported } = ctx;
   if (n.inputs.length !== 3 || n.outputs.length !== 1) unsupported(`${n.name}: MlAffine takes x, A, C`);
@@ -34,7 +40,6 @@ export function planAffine(n: VkNode, ctx: PlanContext): AffineDraft {
   const out = n.outputs[0];
   const a = ctx.publicConstants.get(n.inputs[1]);
   const c = ctx.publicConstants.get(n.inputs[2]);
-  if (!a || !c) unsupported(`${n.name}: private affine coefficients need the fingerprint binding (set up with public weights)`);
   if (ctx.publicConstants.has(x)) unsupported(`${n.name}: an affine map of a public constant`);
   const xi = ctx.info.get(x);
   const oi = ctx.info.get(out);
@@ -42,13 +47,23 @@ export function planAffine(n: VkNode, ctx: PlanContext): AffineDraft {
   const inner = n.attrs.inner ?? 1;
   if (typeof inner !== 'number' || !Number.isSafeInteger(inner) || inner < 1) unsupported(`${n.name}: attribute inner`);
   const size = xi!.dims.reduce((s, d) => s * d, 1);
-  if (a!.data.length < 1 || a!.data.length !== c!.data.length || size % (a!.data.length * (inner as number)) !== 0) unsupported(`${n.name}: ${a!.data.length} channels do not tile the input`);
+  const channels = (name: string): number => ctx.info.get(name)?.dims.reduce((s, d) => s * d, 1) ?? unsupported(`${n.name}: unknown coefficients ${name}`);
+  const count = channels(n.inputs[1]);
+  if (count < 1 || count !== channels(n.inputs[2]) || size % (count * (inner as number)) !== 0) unsupported(`${n.name}: ${count} channels do not tile the input`);
   const range = ctx.interval(x) ?? unsupported(`${n.name}: input not available before use`);
   const max = (v: BigInt64Array): bigint => v.reduce((m, e) => (e < 0n ? (-e > m ? -e : m) : e > m ? e : m), 0n);
-  const bound = absMax(range[0], range[1]) * max(a!.data) + max(c!.data);
+  // a private coefficient vector: its proven bound, and a broadcast copy the relation reads
+  const coeff = (t: IrTensor | undefined, name: string): { bound: bigint; copy: string | null } => {
+    if (t) return { bound: max(t.data), copy: null };
+    const r = ctx.interval(name) ?? unsupported(`${n.name}: coefficients ${name} not available`);
+    return { bound: absMax(r[0], r[1]), copy: ctx.gathered(name, xi!.dims, n, affineChannels(xi!.dims, count, inner as number)) };
+  };
+  const ca = coeff(a, n.inputs[1]);
+  const cc = coeff(c, n.inputs[2]);
+  const bound = absMax(range[0], range[1]) * ca.bound + cc.bound;
   if (bound >= FIELD_HALF) unsupported(`${n.name}: affine bound ${bound} reaches p/2 under the proven input range`);
   ctx.setInterval(out, -bound, bound);
-  return { kind: 'affine', node: n, params: { dims: xi!.dims, a: a!.data, c: c!.data, inner: inner as number }, tensors: { x, out } };
+  return { kind: 'affine', node: n, params: { dims: xi!.dims, a: a?.data ?? null, c: c?.data ?? null, inner: inner as number }, tensors: { x, out, a: ca.copy, c: cc.copy } };
 }
 
 export interface PredicateDraft {

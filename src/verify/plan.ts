@@ -15,7 +15,7 @@ import { HashPcs, type HashPcsProof, type HashPcsState } from '../pcs/index.js';
 import { ReducingPcs } from '../sumcheck/reduce.js';
 import { affineDegrees, type AffineParams, type AffineRefs } from '../layers/affine.js';
 import { predicateDegrees, type PredicateParams, type PredicateRefs } from '../layers/predicate.js';
-import { planAffine, planPredicate, planTrees, type PlanContext, type PredicateDraft, type TreeDraft, type TreeTensors } from './plan-ml.js';
+import { planAffine, planPredicate, planTrees, type AffineDraft, type PlanContext, type PredicateDraft, type TreeDraft, type TreeTensors } from './plan-ml.js';
 import { treeColumnDims, treeLinkDegrees, treeRelationDegrees, type TreeParams, type TreeRefs } from '../layers/tree-ensemble.js';
 import type { OutputStatement } from './statement.js';
 import { explicitTable, type PublicTable } from '../lookup/table.js';
@@ -43,7 +43,7 @@ import { publicRequant } from './plan-requant.js';
 import { Purpose } from '../hash/digest.js';
 import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
 import { ATTESTED_BITS, ATTESTED_MASK_VARS, attestedView, planAttested, type AttestedPlan } from './attested.js';
-import { blockSuffix, hasPrivateParameters, privateLayout, vectorCommitSize, type PrivateLayout, type PrivateTensor } from './private-weights.js';
+import { blockSuffix, hasPrivateParameters, privateLayout, rangeColumn, vectorCommitSize, type PrivateLayout, type PrivateTensor } from './private-weights.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
 
@@ -104,7 +104,7 @@ export interface AffinePlan {
   readonly kind: 'affine';
   readonly node: VkNode;
   readonly params: AffineParams;
-  readonly tensors: { readonly x: string; readonly out: string };
+  readonly tensors: AffineDraft['tensors'];
   readonly refs: AffineRefs;
   readonly gRef: GMaskRef;
 }
@@ -310,6 +310,8 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   for (const t of priv?.layout.tensors ?? []) {
     if (t.node === null) proven.set(t.name, -t.bound, t.bound);
     else privateMults.set(t.node.name, t);
+    // a range narrower than the limbs' capacity: what t.bound (the relations' bound) rests on
+    if (t.range) ranges.push({ label: `private ${t.name}`, columns: [rangeColumn(t)], bits: t.range.bits, signed: t.range.signed, numVars: t.numVars });
   }
 
   // an attested input is not committed itself: V_a is, and the input is its view
@@ -333,6 +335,8 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   const virtuals: VirtualTensor[] = [];
   /** Relaid copies of private tensors (virtual Gathers the plan adds): copy → source. */
   const relayouts = new Map<string, { source: string; idx: Int32Array | null }>();
+  /** Selector outputs S: every real row one-hot (a MatMul S·B selects entries of B). */
+  const oneHot = new Set<string>();
   if (priv) {
     committed.push({ name: WEIGHTS_VECTOR, dims: [2 ** priv.nV], numVars: priv.nV, committedSize: vectorCommitSize(priv.layout.count, priv.nV) });
     ranges.push({ label: 'private weights', columns: [WEIGHTS_VECTOR], bits: priv.layout.bits, signed: true, numVars: priv.nV });
@@ -350,7 +354,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   const layerDims: Draft[] = [];
   const lookupDrafts: { node: VkNode; x: string; y: string; table: PublicTable }[] = [];
   const committedOutputs: string[] = [];
-  const ctx: PlanContext = { resolve, info, publicConstants: vk.publicConstants, interval: (name) => interval.get(name), setInterval: (name, lo, hi) => proven.set(name, lo, hi), unsupported };
+  const ctx: PlanContext = { resolve, info, publicConstants: vk.publicConstants, interval: (name) => interval.get(name), setInterval: (name, lo, hi) => proven.set(name, lo, hi), gathered: (x, dims, owner, idx) => relaid(x, dims, owner, idx), unsupported };
   const declared = new Map<string, IrValueInfo>(vk.values.map((v) => [v.name, v]));
   /**
    * x in the layout `view`: x itself, a public copy, or a virtual Gather copy of a private x
@@ -415,7 +419,9 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       continue;
     }
     if (n.op === 'Selector') {
-      layerDims.push(planSelector(n, ectx));
+      const d = planSelector(n, ectx);
+      oneHot.add(d.tensors.s);
+      layerDims.push(d);
       continue;
     }
     if (n.op === 'GapCheck') {
@@ -478,7 +484,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
         const [p, q] = interval.get(x)!.map((v) => v * coeffs[j]);
         [lo, hi] = [lo + (p < q ? p : q), hi + (p < q ? q : p)];
       });
-      if (bound >= FIELD_HALF) unsupported(`${n.name}: sum bound reaches p/2`);
+      if (bound >= FIELD_HALF) unsupported(`${n.name}: sum bound reaches p/2 (${xs.map((x) => `${x} ≤ ${proven.get(x)}`).join(', ')})`);
       proven.set(out, lo, hi);
       if (!outputs.has(out)) committed.push({ name: out, dims: x0, numVars: totalVars(x0) });
       layerDims.push({ kind: 'wsum', node: n, params: { dims: x0, coeffs, offset }, tensors: [out, ...xs] });
@@ -531,7 +537,10 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     if (pubA) prod = [prod, maxRowL1(pubA.data, dims.batch * dims.m, dims.k) * pb!].reduce((x, y) => (x < y ? x : y));
     const acc = prod + (bias ? proven.get(bias) ?? unsupported(`${n.name}: bias not available`) : 0n);
     if (acc >= FIELD_HALF) unsupported(`${n.name}: accumulator bound ${acc} reaches p/2 under the proven input ranges`);
-    proven.set(c, -acc, acc);
+    // rows of a Selector's S are one-hot (proven by its layer): S·B reads entries of B, in B's range
+    const rb = interval.get(b)!;
+    if (oneHot.has(a0) && !bias) proven.set(c, rb[0], rb[1]);
+    else proven.set(c, -acc, acc);
     if (!relayout(c, td.c)) unsupported(`${n.name}: output dims do not hold [${td.c}]`);
     if (!outputs.has(c)) committed.push({ name: c, dims: td.c, numVars: totalVars(td.c) });
     layerDims.push({ kind: 'matmul', node: n, dims, tensors: { a, b, c, bias: bias ?? null } });
@@ -653,14 +662,15 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     try {
       bits = requantRangeBits(params, xBound);
     } catch (e) {
-      return unsupported(`${n.name}: ${(e as Error).message}`);
+      return unsupported(`${n.name}: ${(e as Error).message} (B_in = ${xBound}, M ≤ ${pm ? pm.bound : 'public'})`);
     }
     const cols = Object.fromEntries(REQUANT_COLUMNS.map((c) => [c, `${n.name}#${c}`])) as Record<RequantColumn, string>;
     const nv = totalVars(xi!.dims);
     for (const c of REQUANT_COLUMNS) committed.push({ name: cols[c], dims: xi!.dims, numVars: nv });
     if (!outputs.has(q)) committed.push({ name: q, dims: xi!.dims, numVars: nv });
     // public multipliers: q = clamp(floor((x·M + h)/2^s)) is monotone in x (M > 0), so q lies in
-    // the image of x's proven interval; private ones: the clamp
+    // the image of x's proven interval; private ones (0 ≤ M ≤ pm.bound, range-checked): q′ is
+    // monotone in x·M, so the corners of [x_lo, x_hi] × [0, pm.bound] bound it (within the clamp)
     const xr = interval.get(x)!;
     const sh = BigInt(params.shift);
     const h = params.shift > 0 ? 1n << (sh - 1n) : 0n;
@@ -668,7 +678,10 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       const qp = (v * m + h) >> sh;
       return qp < params.lo ? params.lo : qp > params.hi ? params.hi : qp;
     };
-    if (pm || mults.length === 0) proven.set(q, params.lo, params.hi);
+    if (pm) {
+      const corners = [xr[0], xr[1]].flatMap((v) => [image(v, 0n), image(v, pm.bound)]);
+      proven.set(q, corners.reduce((a, b) => (a < b ? a : b)), corners.reduce((a, b) => (a > b ? a : b)));
+    } else if (mults.length === 0) proven.set(q, params.lo, params.hi);
     else proven.set(q, mults.map((m) => image(xr[0], m)).reduce((a, b) => (a < b ? a : b)), mults.map((m) => image(xr[1], m)).reduce((a, b) => (a > b ? a : b)));
     if (bits.r > 0) ranges.push({ label: `${n.name} remainder`, columns: [cols.r], bits: bits.r, signed: false, numVars: nv });
     ranges.push({ label: `${n.name} quotient`, columns: [cols.qp], bits: bits.qp, signed: true, numVars: nv });
@@ -698,7 +711,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     : l.kind === 'matmul' || l.kind === 'reduce' || l.kind === 'selector' ? Object.values(l.tensors)
     : l.kind === 'trees' ? [l.tensors.e, ...l.tensors.s, ...l.tensors.d, ...l.tensors.u]
     : l.kind === 'trees-link' ? [...l.tensors.d, l.tensors.gathered ?? l.tensors.x, l.tensors.threshold, l.tensors.selector, l.tensors.modes]
-    : l.kind === 'affine' ? [l.tensors.x, l.tensors.out]
+    : l.kind === 'affine' ? [l.tensors.x, l.tensors.out, l.tensors.a, l.tensors.c]
     : [l.tensors.out, l.tensors.slack];
   const siteNames = [...predicateDrafts, ...[...layerDims].reverse()].map(claimed);
   const logupColumns = [...ranges.map((r) => r.columns), ...lookupDrafts.map((l) => [l.x, l.y])];
@@ -752,6 +765,14 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       if (t.node === null) refs.set(t.name, r);
       sizes.push(1 << maskVars, 1 << maskVars);
       next += 2;
+      if (t.node === null) continue;
+      // the multipliers' own table (not broadcast) for their range check: revealed once
+      const rangeMaskVars = Math.min(TENSOR_MASK_VARS, t.numVars);
+      const rr: MaskedRef = { commitment: 0, f: [vRef.f[0]], r: [next, next + 1], numVars: t.numVars, maskVars: rangeMaskVars, view };
+      views.set(rangeColumn(t), rr);
+      refs.set(rangeColumn(t), rr);
+      sizes.push(1 << rangeMaskVars, 1 << rangeMaskVars);
+      next += 2;
     }
   }
   // a layer's reference to a banked tensor reads the bank assigned to that layer
@@ -791,7 +812,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       return { ...l, refs: prefs, gRef: gRefFor(pointwiseDegrees(l.params, prefs)) };
     }
     if (l.kind === 'selector') {
-      const srefs = { s: ref(l.tensors.s)!, idx: ref(l.tensors.idx) };
+      const srefs = { s: ref(l.tensors.s)!, idx: ref(l.tensors.idx), neg: ref(l.tensors.neg) };
       return { ...l, refs: srefs, gRef: gRefFor(selectorDegrees(l.params, srefs)) };
     }
     if (l.kind === 'reduce') {
@@ -800,7 +821,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
       return { ...l, refs: rrefs, gRef: gRefFor(reduceDegrees(l.params, rrefs)) };
     }
     if (l.kind === 'affine') {
-      const arefs: AffineRefs = { out: ref(l.tensors.out), x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public affine input is not supported`) };
+      const arefs: AffineRefs = { out: ref(l.tensors.out), x: ref(l.tensors.x) ?? unsupported(`${l.node.name}: a public affine input is not supported`), a: ref(l.tensors.a), c: ref(l.tensors.c) };
       return { ...l, refs: arefs, gRef: gRefFor(affineDegrees(l.params, arefs)) };
     }
     if (l.kind === 'wsum') {

@@ -8,6 +8,11 @@
 //         t = Σ_{j<L_t} 2^(w·j)·limb_{t,j}
 //     with L_t the fewest limbs that represent its public range (weights: the declared
 //     [lo, hi]; multipliers: the node's public `multLimbs`).
+//   a tensor whose public range is narrower than its limbs' capacity limbBound(w, L_t) is
+//     range-checked to that range in the model's merged LogUp, so relation bounds use it:
+//     a weight to its declared signed range (public already), a Requant node's multipliers
+//     to [0, 2^m) for their public bit length m = `multBits` (through a second view of their
+//     blocks, `multRangeView`: the layers read them broadcast). docs/protocol.md Part 5 §8.
 //   every limb is the padded table of t (2^{n_t} entries, layers/tensor.ts), placed at an offset
 //     aligned to its size: blocks sorted by size (largest first, then tensor order, then limb).
 //   V = the concatenated blocks; the fingerprint is digest(V, salt) with packing (w, signed).
@@ -37,8 +42,13 @@ export interface PrivateTensor {
   readonly limbs: number;
   /** Offsets in V of limb 0, 1, … (each a multiple of 2^numVars). */
   readonly offsets: readonly number[];
-  /** |t| ≤ bound: what the range check of V proves about t (the limbs' signed digits). */
+  /**
+   * |t| ≤ bound: what the proof establishes about t — its range check's bound when it has one,
+   * else the limbs' capacity (V's range check).
+   */
   readonly bound: bigint;
+  /** The range check that tightens t's bound below its limbs' capacity (null: none needed). */
+  readonly range: { readonly bits: number; readonly signed: boolean } | null;
   /** The Requant node whose multipliers this is (null: a weight constant). */
   readonly node: VkNode | null;
 }
@@ -51,10 +61,37 @@ export interface PrivateLayout {
   readonly count: number;
 }
 
+/** The smallest k with [−2^(k−1), 2^(k−1)) ⊇ [lo, hi]. */
+function signedBits(lo: bigint, hi: bigint): number {
+  let k = 1;
+  while (lo < -(1n << BigInt(k - 1)) || hi >= 1n << BigInt(k - 1)) k++;
+  return k;
+}
+
+/** The magnitude bound a range check proves (k bits: 2^(k−1) signed, 2^k − 1 unsigned), at most the limbs' capacity. */
+function rangeBound(range: PrivateTensor['range'], capacity: bigint): bigint {
+  if (range === null) return capacity;
+  const b = range.signed ? 1n << BigInt(range.bits - 1) : (1n << BigInt(range.bits)) - 1n;
+  return b < capacity ? b : capacity;
+}
+
 function attrInt(n: VkNode, key: string): number {
   const v = n.attrs[key];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new RangeError(`private weights: node ${n.name} lacks a positive integer attribute ${key}`);
   return v;
+}
+
+/**
+ * The column a tensor's range check reads: a weight's own view; for multipliers a second view of
+ * their blocks (their own table, with its own mask: the Requant layer reads them broadcast).
+ */
+export function rangeColumn(t: PrivateTensor): string {
+  return t.node === null ? t.name : `${t.name}#range`;
+}
+
+/** Every view of V in commitment order (each has a mask R): a tensor's view, then a multiplier's range view. */
+export function viewNames(layout: PrivateLayout): string[] {
+  return layout.tensors.flatMap((t) => (t.node === null ? [t.name] : [t.name, rangeColumn(t)]));
 }
 
 /** True when the key has private parameters (weights or private attributes). */
@@ -65,15 +102,19 @@ export function hasPrivateParameters(vk: VerifyingKey): boolean {
 export function privateLayout(vk: VerifyingKey): PrivateLayout {
   const bits = vk.bits;
   const info = new Map(vk.values.map((v) => [v.name, v]));
-  const drafts: { name: string; dims: number[]; limbs: number; node: VkNode | null }[] = [];
+  const drafts: { name: string; dims: number[]; limbs: number; node: VkNode | null; range: PrivateTensor['range'] }[] = [];
   for (const name of [...vk.weights].sort()) {
     const v = info.get(name)!;
-    drafts.push({ name, dims: [...v.dims], limbs: limbsFor(bits, v.lo, v.hi), node: null });
+    const limbs = limbsFor(bits, v.lo, v.hi);
+    const k = signedBits(v.lo, v.hi);
+    drafts.push({ name, dims: [...v.dims], limbs, node: null, range: k <= 62 && 1n << BigInt(k - 1) < limbBound(bits, limbs) ? { bits: k, signed: true } : null });
   }
   for (const n of vk.nodes) {
     if (n.privateAttrs.length === 0) continue;
     if (n.op !== 'Requant' || n.privateAttrs.length !== 1 || n.privateAttrs[0] !== 'mults') throw new RangeError(`private weights: node ${n.name} (${n.op}) has private attributes [${n.privateAttrs}] without a layout`);
-    drafts.push({ name: `${n.name}/mults`, dims: [attrInt(n, 'multCount')], limbs: attrInt(n, 'multLimbs'), node: n });
+    const m = attrInt(n, 'multBits');
+    if (m > 62) throw new RangeError(`private weights: node ${n.name}: multipliers of ${m} bits (a range check covers at most 62)`);
+    drafts.push({ name: `${n.name}/mults`, dims: [attrInt(n, 'multCount')], limbs: attrInt(n, 'multLimbs'), node: n, range: { bits: m, signed: false } });
   }
   const blocks: { tensor: number; limb: number; size: number }[] = [];
   drafts.forEach((d, t) => {
@@ -86,7 +127,7 @@ export function privateLayout(vk: VerifyingKey): PrivateLayout {
     offsets[b.tensor][b.limb] = at; // sizes decrease, so `at` is a multiple of b.size
     at += b.size;
   }
-  const tensors = drafts.map((d, t) => ({ ...d, numVars: totalVars(d.dims), offsets: offsets[t], bound: limbBound(bits, d.limbs) }));
+  const tensors = drafts.map((d, t) => ({ ...d, numVars: totalVars(d.dims), offsets: offsets[t], bound: rangeBound(d.range, limbBound(bits, d.limbs)) }));
   return { bits, tensors, count: at };
 }
 

@@ -203,6 +203,6 @@ test('a private output: setup --private-outputs, prove --predicate, verify print
 test('a model refused with private weights: setup exits 2 with one line that names the layer and points to --weights public', { skip: !existsSync(GBDT) }, () => {
   const zkc = join(dir, 'gbdt.zkc');
   assert.equal(cli('compile', GBDT, '-o', zkc).code, 0);
-  expectExit(cli('setup', zkc, '-o', join(dir, 'gbdt-keys')), 2, /TreeEnsembleClassifier.*reaches p\/2.*proves with --weights public/);
+  expectExit(cli('setup', zkc, '-o', join(dir, 'gbdt-keys')), 2, /TreeEnsembleClassifier.*proves with --weights public/);
   assert.equal(cli('setup', zkc, '--weights', 'public', '-o', join(dir, 'gbdt-keys')).code, 0);
 });

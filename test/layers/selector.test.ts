@@ -3,13 +3,15 @@
 // a non-bit S whose rows still sum to 1 and point at idx (R1), a row with two ones (R2), a
 // one-hot row pointing elsewhere than idx (R3), a one set in a padded row (R2 on padding), a one
 // in a padded column (R4);
-// a tampered round and value.
+// a tampered round and value. With wrap (negative indices counted from the end): complete, and
+// rejected with a wrong sign bit (R3), a non-bit sign (R5), a sign set on a padded row (R5), and
+// a row selected at idx + L for a non-negative idx (R3 with its honest sign 0).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { VerificationError } from '../../src/encoding/errors.js';
 import * as E from '../../src/field/ext.js';
 import { hashPcs } from '../../src/pcs/index.js';
-import { proveSelector, selectorDegrees, selectorMatrix, verifySelector, type SelectorParams, type SelectorRefs } from '../../src/layers/selector.js';
+import { proveSelector, selectorDegrees, selectorMatrix, selectorSigns, verifySelector, type SelectorParams, type SelectorRefs } from '../../src/layers/selector.js';
 import { paddedTable, totalVars } from '../../src/layers/tensor.js';
 import { MaskedPoly, SumcheckMask } from '../../src/sumcheck/mask.js';
 import type { SumcheckProof } from '../../src/sumcheck/proof.js';
@@ -27,14 +29,17 @@ function sTable(p: SelectorParams, s: BigInt64Array, padded: readonly [number, n
   return t;
 }
 
-function run(p: SelectorParams, s: BaseVec, idx: BigInt64Array, publicIdx: boolean, cheat = false) {
+/** `neg`: the sign bits' padded table (with p.wrap). */
+function run(p: SelectorParams, s: BaseVec, idx: BigInt64Array, publicIdx: boolean, cheat = false, neg?: BaseVec) {
   const ns = totalVars([p.rows, p.len]);
   const sm = MaskedPoly.sample(s, ns, MASK_VARS);
   const idxTable = paddedTable(idx, [p.rows]);
-  const im = publicIdx ? null : MaskedPoly.sample(idxTable, totalVars([p.rows]), Math.min(MASK_VARS, totalVars([p.rows])));
-  const present = im ? [sm, im] : [sm];
+  const ny = totalVars([p.rows]);
+  const im = publicIdx ? null : MaskedPoly.sample(idxTable, ny, Math.min(MASK_VARS, ny));
+  const nm = neg ? MaskedPoly.sample(neg, ny, Math.min(MASK_VARS, ny)) : undefined;
+  const present = [sm, ...(im ? [im] : []), ...(nm ? [nm] : [])];
   const layout = maskedLayout(0, present.map(specOf));
-  const refs: SelectorRefs = { s: layout[0], idx: im ? layout[1] : null };
+  const refs: SelectorRefs = { s: layout[0], idx: im ? layout[1] : null, ...(nm ? { neg: layout[present.length - 1] } : {}) };
   const degrees = selectorDegrees(p, refs);
   const g = SumcheckMask.sample(degrees);
   const gStart = layout[layout.length - 1].r[1] + 1;
@@ -42,7 +47,7 @@ function run(p: SelectorParams, s: BaseVec, idx: BigInt64Array, publicIdx: boole
   const t = new Transcript('test/layers/selector');
   const session = new ProverSession(hashPcs, t);
   session.commit([...present.flatMap((m) => m.commitPolys()), ...g.polys()]);
-  const proof = proveSelector(p, refs, { s: sm, idx: im ?? idxTable }, g, gRef, session, t, { unsafeAllowFalseClaim: cheat });
+  const proof = proveSelector(p, refs, { s: sm, idx: im ?? idxTable, ...(nm ? { neg: nm } : {}) }, g, gRef, session, t, { unsafeAllowFalseClaim: cheat });
   const openings = session.finish();
   const commitments = session.commitments.slice();
   const verifier = (opts: { proof?: SumcheckProof; idx?: BigInt64Array } = {}) => {
@@ -112,4 +117,37 @@ test('selector layer: a tampered round and a tampered value are rejected', () =>
   const proof = verifier.proof;
   assert.throws(() => verifier({ proof: { ...proof, rounds: proof.rounds.map((r, k) => (k === 0 ? [E.add(r[0], E.ONE), ...r.slice(1)] : r)) } }), VerificationError);
   assert.throws(() => verifier({ proof: { ...proof, values: proof.values.map((v, k) => (k === 0 ? E.add(v, E.ONE) : v)) } }), VerificationError);
+});
+
+test('selector layer: negative indices count from the end (wrap): complete with committed and public indices', () => {
+  const p: SelectorParams = { rows: 5, len: 6, wrap: true };
+  const idx = BigInt64Array.from([0n, -1n, 3n, -6n, 5n]);
+  const s = selectorMatrix(p, idx)!;
+  assert.deepEqual(Array.from({ length: 5 }, (_, t) => s.slice(t * 6, t * 6 + 6).indexOf(1n)), [0, 5, 3, 0, 5]);
+  const neg = paddedTable(selectorSigns(idx), [p.rows]);
+  for (const pub of [false, true]) run(p, sTable(p, s), idx, pub, false, neg)();
+  assert.equal(selectorMatrix(p, BigInt64Array.from([0n, -7n, 0n, 0n, 0n])), null, 'an index before −L has no row');
+});
+
+test('selector layer: with wrap, each new check is enforced on its own', () => {
+  const p: SelectorParams = { rows: 3, len: 5, wrap: true };
+  const idx = BigInt64Array.from([2n, -1n, 1n]);
+  const s = sTable(p, selectorMatrix(p, idx)!);
+  const signs = Array.from(selectorSigns(idx));
+  const table = (v: readonly bigint[]): BaseVec => paddedTable(BigInt64Array.from(v), [p.rows]);
+  run(p, s, idx, false, false, table(signs))();
+  // a wrong sign bit: row 1 (idx −1, S at 4) with neg = 0 (R3: 4 − 0 ≠ −1)
+  assert.throws(run(p, s, idx, false, true, table([0n, 0n, 0n])), VerificationError, 'wrong sign');
+  // a non-bit sign: S at 4, neg = 2, idx = 4 − 2·5 = −6 satisfies R3 (R5: 2² ≠ 2)
+  const idx5 = BigInt64Array.from([-6n, -1n, 1n]);
+  const s5 = sTable(p, selectorMatrix(p, BigInt64Array.from([4n, -1n, 1n]))!);
+  assert.throws(run(p, s5, idx5, false, true, table([2n, 1n, 0n])), VerificationError, 'non-bit sign');
+  // a sign set on the padded row 3 (R5 on padding: neg² − I_y·neg = 1 there)
+  const padded = table(signs);
+  padded[3] = 1n;
+  assert.throws(run(p, s, idx, false, true, padded), VerificationError, 'padded sign');
+  // idx[2] = 1 ≥ 0 read at row idx + L = 6 (a padded column) with neg = 1: R3 holds, R2/R4 reject
+  const shifted = selectorMatrix(p, idx)!;
+  shifted[10 + 1] = 0n;
+  assert.throws(run(p, sTable(p, shifted, [[2, 6, 1n]]), idx, false, true, table([signs[0], signs[1], 1n])), VerificationError, 'row idx + L');
 });

@@ -100,3 +100,26 @@ test('German Credit logistic regression: an issuer-attested applicant, `probabil
   const other = prove(pk, better, { context: 'lender', attestedSalts: { [features]: att.salt }, predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: 0 }] });
   assert.throws(() => verify(vk, other.proof, { context: 'lender', attestations: { [features]: { issuerPublicKey, signature: att.signature } } }), (e: unknown) => e instanceof VerificationError && e.check === 'statement/attestation');
 });
+
+test('German Credit logistic regression with private weights (the default): public probabilities, and a private score with `probabilities[1] >= t` proven', { skip }, () => {
+  const graph = creditGraph('german-credit-logistic');
+  const out = graph.outputs[0];
+  const x = applicant(graph, 0);
+  const expected = execute(graph, x).get(out.name)!.data;
+  const pub = setup(graph);
+  assert.ok(pub.vk.fingerprint.length === 1 && pub.vk.weights.length > 0, 'the coefficients are fingerprinted, not in the key');
+  const open = verify(pub.vk, prove(pub.pk, x, { context: 'lender' }).proof, { context: 'lender' });
+  assert.deepEqual(open.outputs.get('probabilities'), Array.from(expected, (v) => Number(v) * out.scale));
+  const { pk, vk } = setup(graph, { outputs: { [out.name]: 'private' } });
+  const p = Number(expected[1]) * out.scale;
+  const t = Math.floor(p * 100) / 100;
+  const { proof } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
+  const res = verify(vk, proof, { context: 'lender' });
+  const st = res.statement.outputs[0];
+  assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
+  assert.deepEqual(res.outputs.get('probabilities'), []);
+  assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
+  const file = deserializeProofFile(proof);
+  const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
+  assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+});

@@ -13,10 +13,11 @@ import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { verify } from '../../src/verify/verify.js';
+import { VerificationError } from '../../src/encoding/errors.js';
 import { loadSharedCase } from './shared-case.js';
 import { haveTestdata, skipReason, testdataDir } from '../onnx/testdata.js';
 
-const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'sklearn-SklearnBinGradientBoostingClassifier', 'sklearn-SklearnLogitisticRegressionBinary'];
+const DEFAULT = ['ezkl-1l_relu', 'ezkl-1l_mlp', 'ezkl-hummingbird_decision_tree', 'sklearn-SklearnBinGradientBoostingClassifier', 'sklearn-SklearnLogitisticRegressionBinary', 'sklearn-SklearnMinMaxScaler'];
 
 test('shared models with private weights: each proves and verifies or is refused clearly (never a crash)', { skip: skipReason }, () => {
   if (!haveTestdata) return;
@@ -54,11 +55,37 @@ test('shared models with private weights: each proves and verifies or is refused
   for (const r of rows) console.log(`# ${r}`);
 });
 
-test('sklearn GBDT with private weights: setup refuses with UnsupportedModelError naming the Requant layer and the bound (was a plain RangeError)', { skip: skipReason }, () => {
+test('sklearn GBDT with private weights: setup publishes the multipliers\' bit length and bounds the Requant by 2^m − 1 (was the limbs\' capacity, ≈ 2^65: refused)', { skip: skipReason }, () => {
   if (!haveTestdata) return;
   const m = 'sklearn-SklearnBinGradientBoostingClassifier';
   const c = loadSharedCase(m);
   assert.ok(c !== null, `${m} compiles`);
-  assert.throws(() => setup(c.graph), (e: unknown) => e instanceof UnsupportedModelError && /layer TreeEnsembleClassifier \(Requant .*transform-in\): with private multipliers .* public bound B_prod = \d+ .* reaches p\/2/.test(e.message));
-  planModel(setup(c.graph, { weights: 'public' }).vk); // public multipliers: the compiler's own bounds fit
+  const node = c.graph.nodes.find((n) => n.op === 'Requant' && n.name.endsWith('transform-in'))!;
+  const mults = (node.attrs.mults as readonly bigint[]).map(BigInt);
+  const top = mults.reduce((a, b) => (a > b ? a : b));
+  const rq = setup(c.graph).vk.nodes.find((n) => n.name === node.name)!;
+  assert.deepEqual(rq.privateAttrs, ['mults']);
+  assert.equal(rq.attrs.multBits, top.toString(2).length);
+  assert.equal(rq.bounds.M, (1n << BigInt(rq.attrs.multBits as number)) - 1n);
+  assert.ok(rq.bounds.B_prod < 2n ** 63n);
+});
+
+test('sklearn MinMaxScaler with private weights: the private scale and offset (broadcast copies of fingerprinted vectors) prove; one changed scale in the layer is rejected', { skip: skipReason }, () => {
+  if (!haveTestdata) return;
+  const c = loadSharedCase('sklearn-SklearnMinMaxScaler');
+  assert.ok(c !== null);
+  const { pk, vk } = setup(c.graph);
+  const affine = vk.nodes.find((n) => n.op === 'MlAffine')!;
+  const scale = affine.inputs[1];
+  assert.ok(vk.weights.includes(scale) && !vk.publicConstants.has(scale), 'the scale is private');
+  const { tensors } = quantizeInputs(c.graph, c.inputs);
+  const { proof, outputs } = prove(pk, tensors, { context: 'm' });
+  verify(vk, proof, { context: 'm' });
+  const expected = execute(c.graph, tensors);
+  for (const o of c.graph.outputs) assert.deepEqual(outputs.get(o.name)!.data, expected.get(o.name)!.data);
+  // the layer reads a changed scale while V (hashed) keeps the setup's: the broadcast copy's Gather ties it to V
+  const w = pk.weights.get(scale)!;
+  const changed = w.data.slice();
+  changed[0] += 1n;
+  assert.throws(() => verify(vk, prove(pk, tensors, { context: 'm', unsafeTest: { layerWeights: new Map([[scale, { dims: w.dims, data: changed }]]) } }).proof, { context: 'm' }), (e: unknown) => e instanceof VerificationError || /claimed sum/.test(String(e)));
 });

@@ -7,6 +7,7 @@ import { SECTION } from '../../src/verify/container.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { GraphBuilder } from '../../src/ir/builder.js';
 import type { IrGraph, IrTensor } from '../../src/ir/types.js';
+import type { VerifyingKey } from '../../src/verify/vk.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
 import { verify } from '../../src/verify/verify.js';
@@ -148,4 +149,44 @@ test('private weights: a two-layer model with a private input and private weight
   const { proof, outputs } = prove(pk, x);
   const res = verify(vk, proof);
   assert.deepEqual(res.outputs.get('y'), Array.from(outputs.get(y)!.data, (v) => Number(v) * 0.001));
+});
+
+/** The key with one node attribute replaced (a verifier that trusts a wrong published bound). */
+function withAttr(vk: VerifyingKey, node: string, key: string, value: number): VerifyingKey {
+  return { ...vk, nodes: vk.nodes.map((n) => (n.name === node ? { ...n, attrs: { ...n.attrs, [key]: value } } : n)) };
+}
+
+test('private weights: multipliers are range-checked to their published bit length (multBits); an understated one is rejected', () => {
+  const graph = tinyGraph();
+  const { pk, vk } = setup(graph);
+  const rq = vk.nodes.find((n) => n.op === 'Requant')!;
+  assert.equal(rq.attrs.multBits, 12, 'the largest multiplier, 3456, has 12 bits');
+  // a key claiming 11 bits: the honest prover cannot decompose 2345 and 3456 into 11 bits
+  const low = withAttr(vk, rq.name, 'multBits', 11);
+  assert.throws(() => prove({ ...pk, vk: low }, x4()), /outside the 11-bit range/);
+  // a prover that decomposes them anyway: only the multipliers' range check fails (the fingerprint, layout and layers agree)
+  const cheat = prove({ ...pk, vk: low }, x4(), { unsafeTest: { rangeMisses: true } });
+  assert.throws(() => verify(low, cheat.proof), VerificationError);
+  // a looser published bound (13 bits) still proves and verifies
+  const high = withAttr(vk, rq.name, 'multBits', 13);
+  verify(high, prove({ ...pk, vk: high }, x4()).proof);
+});
+
+test('private weights: a multi-limb weight is range-checked to its declared range; a value outside it is rejected', () => {
+  // b is declared int32 (5 limbs of 8 bits hold ±2^39): its range check makes |b| ≤ 2^31 what the bounds use.
+  // Set up with b = −2^33 declared in 35 bits (5 limbs too), then verify against a key declaring int32
+  const graph = tinyGraph();
+  const b = graph.constants.get('b')!;
+  const info = graph.values.get('b')!;
+  const big: IrGraph = {
+    ...graph,
+    constants: new Map([...graph.constants, ['b', { dims: b.dims, data: BigInt64Array.from([100n, -(2n ** 33n), 300n]) }]]),
+    values: new Map([...graph.values, ['b', { ...info, lo: -(2n ** 34n), hi: 2n ** 34n - 1n }]]),
+  };
+  const { pk, vk } = setup(big);
+  const narrow: VerifyingKey = { ...vk, values: vk.values.map((v) => (v.name === 'b' ? { ...v, lo: info.lo, hi: info.hi } : v)) };
+  assert.throws(() => prove({ ...pk, vk: narrow }, x4()), /outside the signed 32-bit range/);
+  const cheat = prove({ ...pk, vk: narrow }, x4(), { unsafeTest: { rangeMisses: true } });
+  assert.throws(() => verify(narrow, cheat.proof), VerificationError);
+  verify(vk, prove(pk, x4()).proof); // declared in 35 bits, it proves
 });

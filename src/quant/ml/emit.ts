@@ -82,9 +82,10 @@ export function tableLookup(ctx: LowerContext, x: QuantValue, fn: (v: number) =>
   domainLo: number, domainHi: number, outBits: number, step: string): QuantValue {
   const sIn = range / ctx.qmax;
   const xin = requantToScale(ctx, x, sIn, `${step}-in`, domainLo, domainHi);
-  const info = ctx.irInfo(xin.ir);
-  const lo = Number(info.lo);
-  const hi = Number(info.hi);
+  // the whole clamp domain, not just the image of x's range: with private multipliers the
+  // verifier knows only the clamp (src/prove/setup.ts publicBounds)
+  const lo = domainLo;
+  const hi = domainHi;
   const t = new Float64Array(hi - lo + 1);
   const one = 2 ** outBits;
   for (let j = lo; j <= hi; j++) {
