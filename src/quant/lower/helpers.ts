@@ -88,9 +88,10 @@ export function refuseNode(ctx: LowerContext, message: string): never {
 /**
  * Multiplier and shift with M / 2^s ≈ ratio, as precise as PUBLIC bounds allow. With private
  * weights the multipliers are committed as L signed limbs of `bits` bits (src/ir/limbs.ts) and
- * the proof only establishes |M| ≤ limbBound(bits, L); so M is chosen for the largest L with
- * bIn·limbBound(bits, L) ≤ 2^60 (a margin of 8 below p/2 for the proven input range, the
- * rounding term and the quotient term), M ≤ min(limbMax(bits, L), 2^31).
+ * range-checked to their bit length (src/prove/setup.ts publicBounds); M is chosen for the
+ * largest L with bIn·limbBound(bits, L) ≤ 2^60 (a margin of 8 below p/2 for the input range, the
+ * rounding term and the quotient term; conservative, since the proof now bounds M by 2^m − 1),
+ * M ≤ min(limbMax(bits, L), 2^31).
  */
 export function multiplier(ctx: LowerContext, ratios: readonly number[], bIn: bigint): { mults: bigint[]; shift: number } {
   const rMax = Math.max(...ratios);
