@@ -3,7 +3,8 @@
 // logistic transform), compiled with 16-bit features, reduced to the probability output, prove
 // and verify with the output public, and with the output private and only
 // `probabilities[1] >= t` proven; a false threshold has no proof and a raised one is rejected.
-// With the applicant's features attested by an issuer (signed digest), the same predicate.
+// With the applicant's features attested by an issuer (signed digest), the same predicate; the trees
+// also with private weights (thresholds, feature selectors and leaves bound to the fingerprint).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -122,4 +123,30 @@ test('German Credit logistic regression with private weights (the default): publ
   const file = deserializeProofFile(proof);
   const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
   assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+});
+
+test('German Credit gradient-boosted trees with private weights (the default): private score, `probabilities[1] >= t` proven; a changed threshold is rejected', { skip }, () => {
+  const graph = creditGraph('german-credit-gbdt');
+  const out = graph.outputs[0];
+  const { pk, vk } = setup(graph, { outputs: { [out.name]: 'private' } });
+  const tree = graph.nodes.find((n) => n.op === 'MlTreeEnsemble')!;
+  // thresholds, the one-hot feature selector, modes, leaves and base are views of the fingerprinted V
+  for (const w of tree.inputs.slice(1)) assert.ok(vk.weights.includes(w) && !vk.publicConstants.has(w), `${w} is private`);
+  const x = applicant(graph, 0);
+  const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale;
+  const t = Math.floor(p * 100) / 100;
+  const predicates = [{ output: 'probabilities', kind: 'atLeast' as const, index: 1, value: t }];
+  const { proof, statement } = prove(pk, x, { context: 'lender', predicates });
+  const res = verify(vk, proof, { context: 'lender' });
+  assert.deepEqual(res.statement.outputs, statement.outputs);
+  assert.deepEqual(res.outputs.get('probabilities'), []);
+  assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
+  // the lender's model with one threshold moved after setup: the opening of V refutes the layers' claim
+  const thresholds = tree.inputs[2];
+  const moved = pk.weights.get(thresholds)!.data.slice();
+  moved[0] += 1n;
+  assert.throws(
+    () => verify(vk, prove(pk, x, { context: 'lender', predicates, unsafeTest: { layerWeights: new Map([[thresholds, { dims: pk.weights.get(thresholds)!.dims, data: moved }]]) } }).proof, { context: 'lender' }),
+    (e: unknown) => e instanceof VerificationError || /claimed sum/.test(String(e)),
+  );
 });
