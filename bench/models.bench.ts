@@ -247,7 +247,9 @@ function parent(): void {
     `- 1M-parameter MLP prove ≤ 5 s with the fingerprint proof (private weights): ${big ? `${fmt(big.proveMs)} ms, ${met(big.proveMs! <= 5000)}` : 'NOT met (does not prove with private weights)'}`,
     `- peak memory ≤ 2 GB: largest peak RSS ${fmt(peak)} MB, ${met(peak <= 2048)}`,
   ];
-  writeSection('models', 'Models: compile, setup, prove, verify',
+  // a run narrowed by ZKINFER_BENCH_MODELS writes its own section, so it never replaces the full table
+  const subset = process.env.ZKINFER_BENCH_MODELS;
+  writeSection(subset ? 'models-subset' : 'models', subset ? `Models (only ${subset}): compile, setup, prove, verify` : 'Models: compile, setup, prove, verify',
     `Each model in its own child process (peak RSS = process.resourceUsage().maxRSS of that process, so it includes ` +
     `Node, the WASM kernels and onnxruntime). Batch 1. Every model with public weights; the trained models and the 1M MLP also with ` +
     `private weights (the setup default: each proof commits the parameters afresh and proves that they hash to the fingerprint, ` +
