@@ -14,6 +14,8 @@ import { selectOutputs } from '../../src/ir/select-outputs.js';
 import type { IrGraph } from '../../src/ir/types.js';
 import { FalsePredicateError, prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
+import type { ProvingKey } from '../../src/prove/keys.js';
+import type { VerifyingKey } from '../../src/verify/vk.js';
 import { compile, quantizeInputs } from '../../src/quant/compile.js';
 import { germanCreditAvailable, germanCreditPath, loadGermanCredit } from '../../src/train/german-credit-data.js';
 import { ensureModel, type ModelName } from '../../src/train/models.js';
@@ -38,6 +40,28 @@ function applicant(graph: IrGraph, row: number) {
   return quantizeInputs(graph, { features: { dtype: 'int64', dims: [1, data.cols], data: features } }).tensors;
 }
 
+/**
+ * With the score private: `probabilities[1] >= t` for a t the applicant meets proves and verifies
+ * and reveals no output; a threshold above the score has no proof; raising the proven one is
+ * rejected.
+ */
+function provesPrivateScore(graph: IrGraph, keys: { pk: ProvingKey; vk: VerifyingKey }, x: ReturnType<typeof applicant>): void {
+  const { pk, vk } = keys;
+  const out = graph.outputs[0];
+  const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale; // the applicant's P(good)
+  const t = Math.floor(p * 100) / 100; // a threshold the applicant meets
+  const { proof, statement } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
+  const res = verify(vk, proof, { context: 'lender' });
+  assert.deepEqual(res.statement.outputs, statement.outputs);
+  const st = res.statement.outputs[0];
+  assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
+  assert.deepEqual(res.outputs.get('probabilities'), []);
+  assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
+  const file = deserializeProofFile(proof);
+  const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
+  assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+}
+
 const MODELS: readonly [ModelName, string][] = [
   ['german-credit-logistic', 'logistic regression'],
   ['german-credit-gbdt', 'gradient-boosted trees'],
@@ -57,21 +81,7 @@ for (const [model, what] of MODELS) {
   test(`German Credit ${what}: private score, \`probabilities[1] >= t\` proven`, { skip }, () => {
     const graph = creditGraph(model);
     const out = graph.outputs[0];
-    const { pk, vk } = setup(graph, { weights: 'public', outputs: { [out.name]: 'private' } });
-    const x = applicant(graph, 0);
-    const p = Number(execute(graph, x).get(out.name)!.data[1]) * out.scale; // the applicant's P(good)
-    const t = Math.floor(p * 100) / 100; // a threshold the applicant meets
-    const { proof, statement } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
-    const res = verify(vk, proof, { context: 'lender' });
-    assert.deepEqual(res.statement.outputs, statement.outputs);
-    const st = res.statement.outputs[0];
-    assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
-    assert.deepEqual(res.outputs.get('probabilities'), []);
-    // a threshold above the applicant's score has no proof; raising the proven one is rejected
-    assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
-    const file = deserializeProofFile(proof);
-    const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
-    assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+    provesPrivateScore(graph, setup(graph, { weights: 'public', outputs: { [out.name]: 'private' } }), applicant(graph, 0));
   });
 }
 
@@ -111,18 +121,7 @@ test('German Credit logistic regression with private weights (the default): publ
   assert.ok(pub.vk.fingerprint.length === 1 && pub.vk.weights.length > 0, 'the coefficients are fingerprinted, not in the key');
   const open = verify(pub.vk, prove(pub.pk, x, { context: 'lender' }).proof, { context: 'lender' });
   assert.deepEqual(open.outputs.get('probabilities'), Array.from(expected, (v) => Number(v) * out.scale));
-  const { pk, vk } = setup(graph, { outputs: { [out.name]: 'private' } });
-  const p = Number(expected[1]) * out.scale;
-  const t = Math.floor(p * 100) / 100;
-  const { proof } = prove(pk, x, { context: 'lender', predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: t }] });
-  const res = verify(vk, proof, { context: 'lender' });
-  const st = res.statement.outputs[0];
-  assert.ok(st.kind === 'predicate' && st.predicate.kind === 'atLeast' && Number(st.predicate.threshold) * out.scale >= t);
-  assert.deepEqual(res.outputs.get('probabilities'), []);
-  assert.throws(() => prove(pk, x, { predicates: [{ output: 'probabilities', kind: 'atLeast', index: 1, value: p + 0.01 }] }), FalsePredicateError);
-  const file = deserializeProofFile(proof);
-  const raised = serializeProofFile({ statement: { ...file.statement, outputs: [{ kind: 'predicate', predicate: { kind: 'atLeast', index: 1, threshold: BigInt(Math.ceil((p + 0.01) / out.scale)) } }] }, sections: file.sections });
-  assert.throws(() => verify(vk, raised, { context: 'lender' }), VerificationError);
+  provesPrivateScore(graph, setup(graph, { outputs: { [out.name]: 'private' } }), x);
 });
 
 test('German Credit gradient-boosted trees with private weights (the default): private score, `probabilities[1] >= t` proven; a changed threshold is rejected', { skip }, () => {
