@@ -76,12 +76,10 @@ export function describePredicate(p: Predicate, out: VkOutput): string {
 }
 
 function samePredicate(a: Predicate, b: Predicate): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'argmax' && b.kind === 'argmax') return a.label === b.label;
-  if (a.kind === 'labelIn' && b.kind === 'labelIn') {
-    return a.index === b.index && a.labels.length === b.labels.length && a.labels.every((l) => b.labels.includes(l));
-  }
-  return a.kind !== 'argmax' && b.kind !== 'argmax' && a.kind !== 'labelIn' && b.kind !== 'labelIn' && a.index === b.index && a.threshold === b.threshold;
+  if (a.kind === 'argmax') return b.kind === 'argmax' && a.label === b.label;
+  // compiled label sets hold no duplicates, so equal lengths and inclusion mean equal sets
+  if (a.kind === 'labelIn') return b.kind === 'labelIn' && a.index === b.index && a.labels.length === b.labels.length && a.labels.every((l) => b.labels.includes(l));
+  return (b.kind === 'atLeast' || b.kind === 'atMost') && a.kind === b.kind && a.index === b.index && a.threshold === b.threshold;
 }
 
 /**
