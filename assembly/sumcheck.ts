@@ -283,6 +283,32 @@ function invShifted(out: usize, a: usize, n: i32, c0: u64, c1: u64, isExt: bool)
   return 0;
 }
 
+/**
+ * out[i] = Σ_j c_j·a_j[i] for i < n: a linear combination of k base tables (their pointers at
+ * `ptrs`, one u32 each) with extension coefficients (at `coeffs`, two words each) into an
+ * extension table. Column by column, so each table streams through once.
+ */
+export function combineBase(out: usize, ptrs: usize, coeffs: usize, k: i32, n: i32): void {
+  for (let j = 0; j < k; j++) {
+    const a = <usize>load<u32>(ptrs + (<usize>j << 2));
+    const c0 = load<u64>(coeffs + (<usize>j << 4));
+    const c1 = load<u64>(coeffs + (<usize>j << 4), 8);
+    for (let i = 0; i < n; i++) {
+      const x = load<u64>(a + (<usize>i << 3));
+      const o = out + (<usize>i << 4);
+      const y0 = mulp(c0, x);
+      const y1 = mulp(c1, x);
+      if (j === 0) {
+        store<u64>(o, y0);
+        store<u64>(o, y1, 8);
+      } else {
+        store<u64>(o, addp(load<u64>(o), y0));
+        store<u64>(o, addp(load<u64>(o, 8), y1), 8);
+      }
+    }
+  }
+}
+
 /** out[i] = a[i]·b[i] with a in the extension and b in the base field (out may be a). */
 export function extMulBase(out: usize, a: usize, b: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -768,9 +794,90 @@ export function heapBase(): usize {
  * d_i = hi_i − lo_i, so that Σ_i w_i·(lo_i + t·d_i)^e = Σ_j C(e, j)·acc[j]·t^j. Per pair this
  * takes the powers of lo and d once (2(e − 1) products) and e − 1 cross products plus e + 1
  * weight products, instead of e + 1 evaluations of a power: for e = 7, 26 products in place of
- * 35–40. `scratch` holds 2(e + 1) extension entries; acc holds e + 1.
+ * 35–40. `scratch` holds 6(e + 1) extension entries; acc holds e + 1.
  */
 export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+  if (aExt == 0 || nPairs < 2) {
+    roundPowCoeffsScalar(a, aExt, e, w, nPairs, scratch, acc);
+    return;
+  }
+  const even = nPairs & ~1;
+  roundPowCoeffsExt2(a, e, w, even, scratch, acc);
+  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << 5), 1, e, w + (<usize>even << 4), 1, scratch, acc);
+}
+
+/**
+ * roundPowCoeffs on an extension table, two pairs per step (lane 0 the even pair, lane 1 the
+ * odd one): the same products on i64x2 vectors, summed per lane in scratch and added to acc at
+ * the end. nPairs even; scratch holds 6(e + 1) extension entries.
+ */
+function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+  const stride = <usize>(e + 1) << 5; // e + 1 lane pairs (c0 lanes, c1 lanes) of 32 bytes
+  const lp = scratch; // w·lo^k
+  const dp = scratch + stride; // d^k
+  const sp = scratch + 2 * stride; // per-lane sums
+  const zero = i64x2.splat(0);
+  for (let j = 0; j <= e; j++) {
+    v128.store(sp + (<usize>j << 5), zero);
+    v128.store(sp + (<usize>j << 5), zero, 16);
+  }
+  for (let i = 0; i < nPairs; i += 2) {
+    const pa = a + (<usize>i << 5);
+    const A = v128.load(pa);
+    const B = v128.load(pa, 16);
+    const C = v128.load(pa, 32);
+    const D = v128.load(pa, 48);
+    const l0 = v128.shuffle<i64>(A, C, 0, 2);
+    const l1 = v128.shuffle<i64>(A, C, 1, 3);
+    const d0 = sub2(v128.shuffle<i64>(B, D, 0, 2), l0);
+    const d1 = sub2(v128.shuffle<i64>(B, D, 1, 3), l1);
+    let p0 = loadC0(w + (<usize>i << 4));
+    let p1 = loadC1(w + (<usize>i << 4));
+    v128.store(lp, p0);
+    v128.store(lp, p1, 16);
+    let q0 = d0;
+    let q1 = d1;
+    for (let k = 1; k <= e; k++) {
+      extMul2To(p0, p1, l0, l1);
+      p0 = x0;
+      p1 = x1;
+      if (k > 1) {
+        extMul2To(q0, q1, d0, d1);
+        q0 = x0;
+        q1 = x1;
+      }
+      const o = <usize>k << 5;
+      v128.store(lp + o, p0);
+      v128.store(lp + o, p1, 16);
+      v128.store(dp + o, q0);
+      v128.store(dp + o, q1, 16);
+    }
+    // sums[j] += (w·lo^(e−j))·d^j
+    for (let j = 0; j <= e; j++) {
+      const x = lp + (<usize>(e - j) << 5);
+      let y0 = v128.load(x);
+      let y1 = v128.load(x, 16);
+      if (j > 0) {
+        const y = dp + (<usize>j << 5);
+        extMul2To(y0, y1, v128.load(y), v128.load(y, 16));
+        y0 = x0;
+        y1 = x1;
+      }
+      const o = sp + (<usize>j << 5);
+      v128.store(o, add2(v128.load(o), y0));
+      v128.store(o, add2(v128.load(o, 16), y1), 16);
+    }
+  }
+  for (let j = 0; j <= e; j++) {
+    const s0 = v128.load(sp + (<usize>j << 5));
+    const s1 = v128.load(sp + (<usize>j << 5), 16);
+    const o = acc + (<usize>j << 4);
+    store<u64>(o, addp(load<u64>(o), addp(i64x2.extract_lane(s0, 0), i64x2.extract_lane(s0, 1))));
+    store<u64>(o, addp(load<u64>(o, 8), addp(i64x2.extract_lane(s1, 0), i64x2.extract_lane(s1, 1))), 8);
+  }
+}
+
+function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
   const lp = scratch; // lo^k, k = 0..e
   const dp = scratch + (<usize>(e + 1) << 4); // d^k
   for (let i = 0; i < nPairs; i++) {

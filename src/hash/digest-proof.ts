@@ -7,7 +7,7 @@ import { readSumcheckProof, writeSumcheckProof, type SumcheckProof } from '../su
 import type { Fp2 } from '../field/ext.js';
 import { skeletonShapes, statementInfo, type DigestStatement } from './digest-shapes.js';
 
-export const DIGEST_PROOF_VERSION = 1;
+export const DIGEST_PROOF_VERSION = 2;
 
 export interface DigestProof {
   readonly batches: readonly SumcheckProof[];

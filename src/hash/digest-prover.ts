@@ -17,11 +17,11 @@ import type { Transcript } from '../transcript/transcript.js';
 import { layerColumn, TraceLayers, type DigestWitness } from './digest-witness.js';
 import { randomExt } from '../sumcheck/random.js';
 import type { ExtVec } from '../field/vec.js';
-import { ROUNDS, T } from './digest-relations.js';
+import { isFullRound, ROUNDS, T } from './digest-relations.js';
 import type { DigestClaims, DigestEvalClaim, DigestProof } from './digest-proof.js';
 import {
-  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalMu, finalShape, OWN_MASK_VARS, outputShape,
-  roundShape, skeletonShapes, slotWeights, statementInfo, type DigestStatement,
+  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalMu, finalShape, nextLayerClaim, OWN_MASK_VARS, outputShape,
+  revealedWidth, roundShape, roundWeights, skeletonShapes, slotWeights, statementInfo, type DigestStatement,
 } from './digest-shapes.js';
 
 export function digestStatement(w: DigestWitness, valueMaskVars?: number): DigestStatement {
@@ -79,6 +79,18 @@ export interface DigestZkInput {
   readonly values: MaskedPoly;
 }
 
+/** Σ_j a_j·R_j: the mask of a linear combination of masked tables (masks of equal size). */
+function combineMasks(masks: readonly ExtVec[], a: readonly Fp2[]): ExtVec {
+  const out = new BigUint64Array(masks[0].length);
+  for (let i = 0; i < out.length; i += 2) {
+    let acc: Fp2 = E.ZERO;
+    masks.forEach((R, j) => (acc = E.add(acc, E.mul(a[j], [R[i], R[i + 1]]))));
+    out[i] = acc[0];
+    out[i + 1] = acc[1];
+  }
+  return out;
+}
+
 /** Shift(τ, y) = eq(τ, y − 1) for y ≥ 1, 0 for y = 0 (extension table). */
 function shiftTable(tau: readonly Fp2[]): BigUint64Array {
   const eq = eqTable(tau);
@@ -112,9 +124,15 @@ export function proveDigest(
   }
   const capacity: ProverTable[] = zk ? [...zk.masks.capacity] : Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
   const trace = new TraceLayers(w);
-  const uTables = (r: number): ProverTable[] => {
+  // A full round's 12 slots, masked; a partial round's slot 0 and L_r = Σ_{s≥1} a_s·u_r[s]
+  // (masked by Σ a_s·R_{r,s}), its linear slots combined before the sumcheck.
+  const uTables = (r: number, a: readonly Fp2[] | null): ProverTable[] => {
     const cols = trace.layer(1 + r);
-    return zk ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, zk.masks.layers[r][s])) : cols;
+    const R = zk ? zk.masks.layers[r] : null;
+    if (a === null || isFullRound(r)) return R ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, R[s])) : cols;
+    const linear = sumcheckKernel().combineBase(cols.slice(1), a.slice(1));
+    if (!R) return [cols[0], linear];
+    return [new MaskedPoly(cols[0], info.n, OWN_MASK_VARS, R[0]), new MaskedPoly(linear, info.n, OWN_MASK_VARS, combineMasks(R.slice(1), a.slice(1)))];
   };
   const rTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layerMasks[r]] : []);
   const gMask = (b: number) => (zk ? zk.masks.sumcheck[b] : null);
@@ -125,23 +143,27 @@ export function proveDigest(
 
   // Batch 0: the output layer (digest and chaining) through round 29.
   const och = drawOutputChallenges(transcript, info.n);
-  const out = proveSumcheck(outputShape(info.n, och, statement.digest, info.zk), [...uTables(ROUNDS - 1), ...capacity, shiftTable(och.tau)], gMask(0), transcript, opts);
+  const out = proveSumcheck(outputShape(info.n, och, statement.digest, info.zk), [...uTables(ROUNDS - 1, null), ...capacity, shiftTable(och.tau)], gMask(0), transcript, opts);
   batches.push(out.proof);
   for (let c = 0; c < CAPACITY_WORDS; c++) capacityClaims[c].push({ point: out.point, value: out.values[T + c] });
   if (out.proof.maskValue) sumcheckMaskClaims.push({ point: out.point, value: out.proof.maskValue });
   let rho = out.point;
   let values = out.values.slice(0, T);
+  let partialWeights: Fp2[] | null = null;
 
   // Batches 1 … 29: round r from a claim on u_{r+1} to one on u_r.
   let b = 1;
   for (let r = ROUNDS - 2; r >= 0; r--, b++) {
-    const lambda = transcript.challengeExts('p2digest/lambda', T);
-    const step = proveSumcheck(roundShape(r, info.n, lambda, rho, values, info.zk), [...uTables(r), ...rTables(r + 1)], gMask(b), transcript, opts);
+    const claim = nextLayerClaim(transcript, values, partialWeights);
+    const a = roundWeights(r, claim);
+    const width = revealedWidth(r);
+    const step = proveSumcheck(roundShape(r, info.n, claim, rho, info.zk), [...uTables(r, a), ...rTables(r + 1)], gMask(b), transcript, opts);
     batches.push(step.proof);
-    for (const c of step.claims) if (c.table >= T) layerMaskClaims.push({ round: r + 1, slot: c.table - T, point: c.point, value: c.value });
+    for (const c of step.claims) if (c.table >= width) layerMaskClaims.push({ round: r + 1, slot: c.table - width, point: c.point, value: c.value });
     if (step.proof.maskValue) sumcheckMaskClaims.push({ point: step.point, value: step.proof.maskValue });
     rho = step.point;
-    values = step.values.slice(0, T);
+    values = step.values.slice(0, width);
+    partialWeights = isFullRound(r) ? null : a;
   }
 
   // Batch 30: u_0 = M_E·In + c_0 with In = (packing of V, K).

@@ -6,7 +6,8 @@
 //       w(o, i) = β_o·[i = P−1] (o < 4) + γ_c·eq(τ, i)·[i < P−1] (o = 8 + c), minus the
 //       chaining Σ_c γ_c Σ_y Shift(τ, y)·K_c(y): the last output's rate is the digest, every
 //       other output's capacity is the next permutation's input capacity.
-//   batches 1 … 29: round r = 28 … 0, from a claim on u_{r+1} to one on u_r.
+//   batches 1 … 29: round r = 28 … 0, from a claim on u_{r+1} to one on u_r (a partial round
+//       reveals u_r[0] and one random combination of its 11 linear slots, see roundShape).
 //   batch 30 ("final"): u_0 = M_E·In + c_0, In = (packing of V, K), K(·, 0) = public IV part.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
@@ -15,7 +16,7 @@ import type { BatchShape, Factor, Term } from '../sumcheck/types.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { packingLayout, type PackingLayout } from './packing.js';
 import { countWord, domainWord, type Digest, type DigestOptions } from './digest.js';
-import { combineClaims, combineRows, hasSbox, linearOf, M_E, pow2Field, roundConstants, ROUNDS, shiftEval, smallMle, T } from './digest-relations.js';
+import { combineClaims, combineRows, hasSbox, isFullRound, linearOf, M_E, pow2Field, roundConstants, ROUNDS, shiftEval, smallMle, T } from './digest-relations.js';
 import { eqEval, zEval } from '../sumcheck/poly.js';
 
 export const CAPACITY_WORDS = 4;
@@ -69,14 +70,14 @@ const committed = (numVars: number, zk: boolean) => ({ numVars, kind: 'committed
 
 /**
  * Zero knowledge: the claim on a batch's incoming layer is on û = u + Z·R_o (R_o over u's top
- * variable), so the batch also proves Z(ρ)·Σ_o λ_o R_o(ρ_top) through an instance on one
- * variable: Σ_y Z(ρ)·λ_o·eq(ρ_top, y)·R_o(y), weighted 2^−(batch variables − 1).
+ * variable), so the batch also proves Z(ρ)·Σ_o b_o R_o(ρ_top) through an instance on one
+ * variable: Σ_y Z(ρ)·b_o·eq(ρ_top, y)·R_o(y), weighted 2^−(batch variables − 1).
  * R_o are tables firstTable … firstTable + 11 (committed, masked themselves).
  */
-function maskCorrection(lambda: readonly Fp2[], rho: readonly Fp2[], firstTable: number, batchVars: number) {
+function maskCorrection(coeffs: readonly Fp2[], rho: readonly Fp2[], firstTable: number, batchVars: number) {
   const z = zEval(rho);
   const top = [rho[rho.length - 1]];
-  const terms: Term[] = lambda.map((l, o) => ({ coeff: E.mul(z, l), factors: [{ eq: top }, { table: firstTable + o }] }));
+  const terms: Term[] = coeffs.map((b, o) => ({ coeff: E.mul(z, b), factors: [{ eq: top }, { table: firstTable + o }] }));
   return { numVars: 1, weight: E.fromBase(F.inv(pow2Field(batchVars - 1))), terms };
 }
 
@@ -122,18 +123,72 @@ export function outputPublicEval(ch: OutputChallenges): (table: number, point: r
 }
 
 /**
- * Round r (0 … 28): tables 0–11 are u_r; the claim is on u_{r+1} at rho, combined with lambda.
- * Zero knowledge: tables 12–23 are the masks R of u_{r+1} (see maskCorrection).
+ * The claim a round batch starts from: Σ_o coeffs_o·û_{r+1}[o](ρ) = value, one random
+ * combination of what the batch above revealed about layer r + 1.
  */
-export function roundShape(r: number, n: number, lambda: readonly Fp2[], rho: readonly Fp2[], next: readonly Fp2[], zk: boolean): BatchShape {
-  const a = combineRows(linearOf(r), lambda);
-  const terms: Term[] = Array.from({ length: T }, (_, s) => ({ coeff: a[s], factors: [{ eq: rho }, ...sboxFactors(s, hasSbox(r, s))] }));
+export interface LayerClaim {
+  readonly coeffs: readonly Fp2[];
+  readonly value: Fp2;
+}
+
+/**
+ * Values a round batch reveals about its layer u_r: all 12 slots after a full round; after a
+ * partial round û_r[0] and L̂_r = Σ_{s≥1} a_s·û_r[s] only (its 11 linear slots enter the
+ * sumcheck as that one combination, so they are never folded or opened one by one).
+ */
+export function revealedWidth(r: number): number {
+  return isFullRound(r) ? T : 2;
+}
+
+/** a = Lᵀ·b: the weight of each slot of σ(u_r) in the batch's claim (L the round's matrix). */
+export function roundWeights(r: number, claim: LayerClaim): Fp2[] {
+  return combineRows(linearOf(r), claim.coeffs);
+}
+
+/**
+ * The claim on layer r from what batch r revealed about it: 12 slot values after a full round,
+ * combined with 12 fresh challenges; (û_r[0], L̂_r) after a partial round, combined as
+ * û_r[0] + λ·L̂_r, so the coefficients are (1, λ·a_1, …, λ·a_11). A false revealed value
+ * survives with probability 1/|F_p2| per batch.
+ * `partialWeights`: batch r's weights a when round r is partial, null when it is full.
+ */
+export function nextLayerClaim(t: Transcript, revealed: readonly Fp2[], partialWeights: readonly Fp2[] | null): LayerClaim {
+  if (partialWeights === null) {
+    if (revealed.length !== T) throw new RangeError(`digest proof: ${revealed.length} values of a full layer`);
+    const lambda = t.challengeExts('p2digest/lambda', T);
+    let value: Fp2 = E.ZERO;
+    for (let o = 0; o < T; o++) value = E.add(value, E.mul(lambda[o], revealed[o]));
+    return { coeffs: lambda, value };
+  }
+  if (revealed.length !== 2) throw new RangeError(`digest proof: ${revealed.length} values of a partial layer`);
+  const lambda = t.challengeExt('p2digest/lambda-partial');
+  return { coeffs: [E.ONE, ...partialWeights.slice(1).map((a) => E.mul(lambda, a))], value: E.add(revealed[0], E.mul(lambda, revealed[1])) };
+}
+
+/**
+ * Round r (0 … 28), from the claim on u_{r+1} at rho to values of u_r. Full round: tables 0–11
+ * are u_r, terms a_s·eq(ρ)·u_r[s]^7. Partial round: table 0 is u_r[0], table 1 is
+ * L_r = Σ_{s≥1} a_s·u_r[s], terms a_0·eq(ρ)·u_r[0]^7 + eq(ρ)·L_r.
+ * Zero knowledge: the 12 tables after those are the masks R of u_{r+1} (see maskCorrection).
+ */
+export function roundShape(r: number, n: number, claim: LayerClaim, rho: readonly Fp2[], zk: boolean): BatchShape {
+  const a = roundWeights(r, claim);
+  const width = revealedWidth(r);
+  const terms: Term[] = isFullRound(r)
+    ? Array.from({ length: T }, (_, s) => ({ coeff: a[s], factors: [{ eq: rho }, ...sboxFactors(s, true)] }))
+    : [
+        { coeff: a[0], factors: [{ eq: rho }, ...sboxFactors(0, true)] },
+        { coeff: E.ONE, factors: [{ eq: rho }, { table: 1 }] },
+      ];
   const instances = [{ numVars: n, weight: E.ONE, terms }];
-  if (zk) instances.push(maskCorrection(lambda, rho, T, n));
+  if (zk) instances.push(maskCorrection(claim.coeffs, rho, width, n));
+  const constants = roundConstants(r + 1);
+  let claimedSum = claim.value;
+  for (let o = 0; o < T; o++) claimedSum = E.sub(claimedSum, E.mulBase(claim.coeffs[o], constants[o]));
   return {
-    tables: [...Array.from({ length: T }, () => committed(n, zk)), ...(zk ? Array.from({ length: T }, () => committed(OWN_MASK_VARS, true)) : [])],
+    tables: [...Array.from({ length: width }, () => committed(n, zk)), ...(zk ? Array.from({ length: T }, () => committed(OWN_MASK_VARS, true)) : [])],
     instances,
-    claimedSum: combineClaims(lambda, next, roundConstants(r + 1)),
+    claimedSum,
     zk,
   };
 }
@@ -211,7 +266,7 @@ export function finalPublicEval(info: StatementInfo, ch: FinalChallenges, rho: r
 export function skeletonShapes(info: StatementInfo): BatchShape[] {
   const z = (k: number) => new Array<Fp2>(k).fill(E.ZERO);
   const shapes: BatchShape[] = [outputShape(info.n, { beta: z(4), gamma: z(4), tau: z(info.n) }, [0n, 0n, 0n, 0n], info.zk)];
-  for (let r = ROUNDS - 2; r >= 0; r--) shapes.push(roundShape(r, info.n, z(T), z(info.n), z(T), info.zk));
+  for (let r = ROUNDS - 2; r >= 0; r--) shapes.push(roundShape(r, info.n, { coeffs: z(T), value: E.ZERO }, z(info.n), info.zk));
   shapes.push(finalShape(info, { lambda: z(T), delta: z(2), eta: E.ZERO }, z(info.n), z(T)));
   return shapes;
 }

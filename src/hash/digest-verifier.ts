@@ -6,11 +6,11 @@ import { VerificationError } from '../encoding/errors.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { EvalClaim } from '../sumcheck/types.js';
 import type { Transcript } from '../transcript/transcript.js';
-import { ROUNDS, T } from './digest-relations.js';
+import { isFullRound, ROUNDS, T } from './digest-relations.js';
 import type { DigestClaims, DigestEvalClaim, DigestProof } from './digest-proof.js';
 import {
   absorbStatement, BATCHES, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalPublicEval, finalShape,
-  outputPublicEval, outputShape, roundShape, statementInfo, type DigestStatement,
+  nextLayerClaim, outputPublicEval, outputShape, revealedWidth, roundShape, roundWeights, statementInfo, type DigestStatement,
 } from './digest-shapes.js';
 
 function claimOf(claims: readonly EvalClaim[], table: number): EvalClaim {
@@ -37,14 +37,17 @@ export function verifyDigest(statement: DigestStatement, proof: DigestProof, tra
   let rho = out.point;
   let values = Array.from({ length: T }, (_, s) => claimOf(out.claims, s).value);
 
+  let partialWeights: Fp2[] | null = null;
   let b = 1;
   for (let r = ROUNDS - 2; r >= 0; r--, b++) {
-    const lambda = transcript.challengeExts('p2digest/lambda', T);
-    const step = verifySumcheck(roundShape(r, info.n, lambda, rho, values, info.zk), proof.batches[b], transcript);
-    for (const c of step.claims) if (c.table >= T) layerMasks.push({ round: r + 1, slot: c.table - T, point: c.point, value: c.value });
+    const claim = nextLayerClaim(transcript, values, partialWeights);
+    const width = revealedWidth(r);
+    const step = verifySumcheck(roundShape(r, info.n, claim, rho, info.zk), proof.batches[b], transcript);
+    for (const c of step.claims) if (c.table >= width) layerMasks.push({ round: r + 1, slot: c.table - width, point: c.point, value: c.value });
     noteMask(step.point, step.maskValue);
     rho = step.point;
-    values = Array.from({ length: T }, (_, s) => claimOf(step.claims, s).value);
+    values = Array.from({ length: width }, (_, s) => claimOf(step.claims, s).value);
+    partialWeights = isFullRound(r) ? null : roundWeights(r, claim);
   }
 
   const fch = drawFinalChallenges(transcript);

@@ -35,6 +35,7 @@ interface Exports {
   invShiftedBase(out: number, a: number, n: number, c0: bigint, c1: bigint): number;
   invShiftedExt(out: number, a: number, n: number, c0: bigint, c1: bigint): number;
   extMulBase(out: number, a: number, b: number, n: number): void;
+  combineBase(out: number, ptrs: number, coeffs: number, k: number, n: number): void;
   roundProd2(a: number, aExt: number, b: number, bExt: number, nPairs: number, withOne: number, out: number): void;
   deinterleave(out0: number, out1: number, src: number, n: number): void;
   roundProd3(a: number, aExt: number, b: number, c: number, nPairs: number, d: number, withOne: number, out: number): void;
@@ -326,9 +327,9 @@ export class SumcheckKernel {
   roundPowCoeffs(a: number, aExt: boolean, e: number, w: number, nPairs: number, out: number): void {
     const call = (first: number, count: number, o: number): KernelCall => ({
       fn: 'roundPowCoeffs',
-      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, this.alloc(32 * (e + 1)), o],
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, this.alloc(96 * (e + 1)), o],
     });
-    if (!this.queueRound(nPairs, out, e + 1, call)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(32 * (e + 1)), out);
+    if (!this.queueRound(nPairs, out, e + 1, call)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(96 * (e + 1)), out);
   }
 
   /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */
@@ -430,6 +431,35 @@ export class SumcheckKernel {
       const o1 = this.alloc(8 * n);
       this.x.deinterleave(o0, o1, src, n);
       return [this.words(o0, n).slice(), this.words(o1, n).slice()];
+    } finally {
+      this.release(mark);
+    }
+  }
+
+  /**
+   * Σ_j c_j·cols_j (base vectors of equal length, extension coefficients) as a fresh extension
+   * vector: the linear part of a layer folded into one table before a sumcheck.
+   */
+  combineBase(cols: readonly BigUint64Array[], coeffs: readonly Fp2[]): BigUint64Array {
+    if (cols.length !== coeffs.length || cols.length === 0) throw new RangeError(`combineBase: ${cols.length} columns for ${coeffs.length} coefficients`);
+    const n = cols[0].length;
+    if (cols.some((c) => c.length !== n)) throw new RangeError('combineBase: columns of different lengths');
+    this.flush();
+    const mark = this.mark();
+    try {
+      const ptrs = this.alloc(4 * cols.length);
+      const cs = this.alloc(16 * cols.length);
+      const ptrView = new Uint32Array(cols.length);
+      cols.forEach((c, j) => (ptrView[j] = this.put(c)));
+      this.u32s(ptrs, cols.length).set(ptrView);
+      const cw = this.rawWords(cs, 2 * cols.length);
+      coeffs.forEach((c, j) => {
+        cw[2 * j] = c[0];
+        cw[2 * j + 1] = c[1];
+      });
+      const out = this.alloc(16 * n);
+      this.x.combineBase(out, ptrs, cs, cols.length, n);
+      return this.rawWords(out, 2 * n).slice();
     } finally {
       this.release(mark);
     }

@@ -18,6 +18,7 @@ import * as E from '../../src/field/ext.js';
 import { verifyDigest } from '../../src/hash/digest-verifier.js';
 import { deserializeDigestProof, serializeDigestProof, type DigestClaims } from '../../src/hash/digest-proof.js';
 import type { DigestStatement } from '../../src/hash/digest-shapes.js';
+import { isFullRound } from '../../src/hash/digest-relations.js';
 
 const DOMAIN = 'test/p2digest';
 
@@ -107,6 +108,28 @@ test('soundness: a broken chaining step is rejected', () => {
   const cheat: DigestWitness = { ...w, trace, digest: [state[0], state[1], state[2], state[3]] };
   assert.throws(() => proveAndVerify(cheat), /claimed sum/);
   assert.throws(() => proveAndVerify(cheat, digestStatement(cheat), true), VerificationError);
+});
+
+test('soundness: a partial round reveals û_r[0] and one combination L̂_r of its linear slots; a wrong value or linear slot is rejected', () => {
+  const { w } = base();
+  const { proof } = proveAndVerify(w);
+  // batch b proves round 29 − b: rounds 4 … 25 are partial (2 values), the others full (12)
+  proof.batches.slice(1, 30).forEach((batch, i) => assert.equal(batch.values.length, isFullRound(28 - i) ? 12 : 2, `batch ${i + 1}`));
+  const b = 1 + (28 - 10); // round 10
+  for (const slot of [0, 1]) {
+    const values = proof.batches[b].values.map((v, j) => (j === slot ? E.add(v, E.ONE) : v));
+    const batches = proof.batches.map((x, j) => (j === b ? { ...x, values } : x));
+    assert.throws(() => verifyDigest(digestStatement(w), { batches }, new Transcript(DOMAIN)), VerificationError, `value ${slot} of a partial batch`);
+  }
+  // A witness whose linear slot 5 of round 10's S-box input is off at one permutation.
+  const P = w.blocks;
+  const inputs = new BigUint64Array(12 * P);
+  for (let i = 0; i < P; i++) for (let s = 0; s < 12; s++) inputs[12 * i + s] = layerColumn(w, 0, s)[i];
+  const trace = permuteBatchTrace(inputs);
+  const column = (1 + 10) * 12 + 5;
+  trace[column * P + 3] = F.add(trace[column * P + 3], 1n);
+  assert.throws(() => proveAndVerify({ ...w, trace }), /claimed sum/);
+  assert.throws(() => proveAndVerify({ ...w, trace }, digestStatement(w), true), VerificationError);
 });
 
 test('soundness: a value in an empty packing slot is rejected; a carry between slots needs the range check', () => {

@@ -1,7 +1,7 @@
 // The SIMD sumcheck kernels (two pairs per step, an odd last pair by the scalar code) against
 // plain F_p2 arithmetic, for pair counts 1 … 7: roundProd2 on base × base, base × extension and
 // extension × extension, roundProd2x2Weighted (a LogUp-GKR layer's two products with one weight),
-// and the in-place base and extension folds.
+// the in-place base and extension folds, and the linear combination of base columns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as E from '../../src/field/ext.js';
@@ -106,4 +106,19 @@ test('outerExt writes lo ⊗ hi (entry h·|lo| + i = lo_i·hi_h), on one thread 
     }
     if (kernel !== K) kernel.close();
   }
+});
+
+test('combineBase writes Σ_j c_j·a_j for base columns and extension coefficients', () => {
+  for (const [k, n] of [[1, 1], [3, 5], [11, 64]]) {
+    const cols = Array.from({ length: k }, () => randomBase(n));
+    const cs = Array.from({ length: k }, () => randomExtElement());
+    const got = K.combineBase(cols, cs);
+    assert.equal(got.length, 2 * n);
+    for (let i = 0; i < n; i++) {
+      let want: Fp2 = E.ZERO;
+      for (let j = 0; j < k; j++) want = E.add(want, E.mulBase(cs[j], cols[j][i]));
+      assert.deepEqual([got[2 * i], got[2 * i + 1]], want, `k ${k} entry ${i}`);
+    }
+  }
+  assert.throws(() => K.combineBase([randomBase(4), randomBase(5)], [E.ONE, E.ONE]), /different lengths/);
 });
