@@ -28,13 +28,21 @@ const TRACE_STATES: i32 = 2 + 2 * HALF_FULL + PARTIAL;
 /** Words of one permutation's trace row. */
 const ROW_WORDS: i32 = TRACE_STATES * T;
 /**
- * Columns the sponge trace stores: every slot of the layers around the full rounds, slot 0 only
- * of the partial rounds' S-box inputs (layers 1 + r, r = 4 … 25), whose other slots the prover
- * recovers backward (recoverPartialLayer): 5·12 + 22 + 5·12.
+ * Columns the sponge trace stores (its row, in this order): the input's capacity (layer 0,
+ * slots 8 … 11; the rate slots are the packed elements themselves), every slot of layer 3,
+ * slot 0 of each partial round's S-box input (layers 5 … 26), every slot of layers 27 and 29:
+ * 4 + 12 + 22 + 12 + 12 of the 384. The prover gets the rest when it reaches them: layers 1,
+ * 2, 4, 28, 30 and 31 forward from the stored layer below (at most two rounds; forwardLayers),
+ * a partial round's slots 1 … 11 backward from the layer above (recoverPartialLayer).
  */
-const FIRST_PARTIAL_LAYER: i32 = 1 + HALF_FULL;
-const LAST_PARTIAL_LAYER: i32 = HALF_FULL + PARTIAL;
-const STORED_COLUMNS: i32 = (TRACE_STATES - PARTIAL) * T + PARTIAL;
+const STORED_LOW: i32 = 4;
+const LOW_LAYER: i32 = 3;
+const STORED_PARTIAL: i32 = STORED_LOW + T;
+const STORED_ANCHOR: i32 = STORED_PARTIAL + PARTIAL;
+const ANCHOR_LAYER: i32 = 1 + HALF_FULL + PARTIAL;
+const STORED_HIGH: i32 = STORED_ANCHOR + T;
+const HIGH_LAYER: i32 = ANCHOR_LAYER + 2;
+const STORED_COLUMNS: i32 = STORED_HIGH + T;
 /** Permutations buffered perm-major before they are transposed into the layer-major trace. */
 const TRACE_BLOCK: i32 = 32;
 
@@ -74,9 +82,9 @@ const TRACE_BLOCK: i32 = 32;
 
 // ---------------------------------------------------------------- linear layers on a state
 
-// Scratch: the halves of the M4 outputs (12 low halves, then 12 high halves), then one trace
-// row (permuteBatchTrace).
-const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T;
+// Scratch: the halves of the M4 outputs (12 low halves, then 12 high halves), one trace row
+// (permuteBatchTrace), one state (forwardLayers).
+const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T + T;
 let scratch: usize = 0;
 
 /** M4 on halves (x0..x3 < 2^32 each): writes 4 outputs < 2^36 at `out`. Paper, Appendix B. */
@@ -138,16 +146,18 @@ function externalLayer(s: usize): void {
 /**
  * The 22 partial rounds with the state in locals: the internal layer is 12 multiply-adds per
  * round, and keeping the state out of memory halves its cost. With row ≠ 0 each round's S-box
- * input (the state after the round constant) is stored, canonical, as the next 12 words of row.
+ * input (the state after the round constant) is stored, canonical, as the next 12 words of row
+ * (sparse: its slot 0 only, as the next word).
  */
-function partialRounds(s: usize, consts: usize, row: usize): void {
+function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void {
   const dg = consts + OFF_DIAG;
   let x0 = load<u64>(s), x1 = load<u64>(s, 8), x2 = load<u64>(s, 16), x3 = load<u64>(s, 24);
   let x4 = load<u64>(s, 32), x5 = load<u64>(s, 40), x6 = load<u64>(s, 48), x7 = load<u64>(s, 56);
   let x8 = load<u64>(s, 64), x9 = load<u64>(s, 72), x10 = load<u64>(s, 80), x11 = load<u64>(s, 88);
   for (let r: i32 = 0; r < PARTIAL; r++) {
     x0 = add(canonical(x0), load<u64>(consts + OFF_INTERNAL + (<usize>r << 3)));
-    if (row != 0) {
+    if (row != 0 && sparse) store<u64>(row + (<usize>r << 3), x0);
+    else if (row != 0) {
       const o = row + (<usize>(r * T) << 3);
       store<u64>(o, x0); store<u64>(o, canonical(x1), 8); store<u64>(o, canonical(x2), 16); store<u64>(o, canonical(x3), 24);
       store<u64>(o, canonical(x4), 32); store<u64>(o, canonical(x5), 40); store<u64>(o, canonical(x6), 48); store<u64>(o, canonical(x7), 56);
@@ -197,24 +207,64 @@ function partialRounds(s: usize, consts: usize, row: usize): void {
 
 /**
  * One permutation in place. With row ≠ 0 it records the permutation's 32 layers (input, every
- * S-box input, output), canonical, as 384 consecutive words at `row`: word layer·12 + slot.
+ * S-box input, output), canonical, as 384 consecutive words at `row`: word layer·12 + slot;
+ * with sparse set only the sponge trace's STORED_COLUMNS words, in their order.
  */
-function permuteOne(s: usize, consts: usize, row: usize): void {
-  const trace = row != 0;
+function permuteOne(s: usize, consts: usize, row: usize, sparse: bool): void {
+  const trace = row != 0 && !sparse;
   if (trace) record(s, row);
+  if (sparse) for (let i: usize = 0; i < 4; i++) store<u64>(row + (i << 3), canonical(load<u64>(s + ((8 + i) << 3))));
   externalLayer(s);
   for (let r: i32 = 0; r < HALF_FULL; r++) {
     addConstants(s, consts + (<usize>(r * T) << 3));
     if (trace) record(s, row + (<usize>((1 + r) * T) << 3));
+    if (sparse && 1 + r == LOW_LAYER) record(s, row + (<usize>STORED_LOW << 3));
     fullRoundRest(s);
   }
-  partialRounds(s, consts, trace ? row + (<usize>((1 + HALF_FULL) * T) << 3) : 0);
+  partialRounds(s, consts, sparse ? row + (<usize>STORED_PARTIAL << 3) : trace ? row + (<usize>((1 + HALF_FULL) * T) << 3) : 0, sparse);
   for (let r: i32 = 0; r < HALF_FULL; r++) {
     addConstants(s, consts + OFF_FINAL + (<usize>(r * T) << 3));
     if (trace) record(s, row + (<usize>((1 + HALF_FULL + PARTIAL + r) * T) << 3));
+    if (sparse && 1 + HALF_FULL + PARTIAL + r == ANCHOR_LAYER) record(s, row + (<usize>STORED_ANCHOR << 3));
+    if (sparse && 1 + HALF_FULL + PARTIAL + r == HIGH_LAYER) record(s, row + (<usize>STORED_HIGH << 3));
     fullRoundRest(s);
   }
   if (trace) record(s, row + (<usize>((TRACE_STATES - 1) * T) << 3));
+}
+
+/** One partial round after its constant, in memory: S-box on slot 0, then the internal layer (not always canonical). */
+function partialRound(s: usize, consts: usize): void {
+  const dg = consts + OFF_DIAG;
+  const x0 = sbox(load<u64>(s));
+  let l = x0 & LO32;
+  let h = x0 >> 32;
+  for (let i: usize = 1; i < <usize>T; i++) {
+    const x = load<u64>(s + (i << 3));
+    l += x & LO32;
+    h += x >> 32;
+  }
+  const sum = reduceHalves(l, h);
+  store<u64>(s, internalOne(sum, x0, load<u64>(dg)));
+  for (let i: usize = 1; i < <usize>T; i++) store<u64>(s + (i << 3), internalOne(sum, load<u64>(s + (i << 3)), load<u64>(dg + (i << 3))));
+}
+
+/** A trace layer's state at `s` (canonical) → the next layer's (canonical): the rest of permuteOne between two records. */
+function stepLayer(s: usize, consts: usize, layer: i32): void {
+  if (layer == 0) {
+    externalLayer(s);
+    addConstants(s, consts);
+    return;
+  }
+  const r = layer - 1; // the round whose S-box input this layer is
+  if (r >= HALF_FULL && r < HALF_FULL + PARTIAL) partialRound(s, consts);
+  else fullRoundRest(s);
+  const next = r + 1;
+  if (next < HALF_FULL) addConstants(s, consts + (<usize>(next * T) << 3));
+  else if (next < HALF_FULL + PARTIAL) {
+    store<u64>(s, add(canonical(load<u64>(s)), load<u64>(consts + OFF_INTERNAL + (<usize>(next - HALF_FULL) << 3))));
+    for (let i: usize = 1; i < <usize>T; i++) store<u64>(s + (i << 3), canonical(load<u64>(s + (i << 3))));
+  } else if (next < 2 * HALF_FULL + PARTIAL) addConstants(s, consts + OFF_FINAL + (<usize>((next - HALF_FULL - PARTIAL) * T) << 3));
+  else for (let i: usize = 0; i < <usize>T; i++) store<u64>(s + (i << 3), canonical(load<u64>(s + (i << 3))));
 }
 
 // ---------------------------------------------------------------- exports
@@ -231,7 +281,7 @@ function initScratch(): void {
 /** Permutes n states of 12 words at `states` in place. */
 export function permuteBatch(consts: usize, states: usize, n: i32): void {
   initScratch();
-  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, 0);
+  for (let i: i32 = 0; i < n; i++) permuteOne(states + (<usize>(i * T) << 3), consts, 0, false);
 }
 
 /**
@@ -243,7 +293,7 @@ export function permuteBatchTrace(consts: usize, states: usize, trace: usize, n:
   initScratch();
   const row = scratch + (<usize>(2 * T) << 3);
   for (let i: i32 = 0; i < n; i++) {
-    permuteOne(states + (<usize>(i * T) << 3), consts, row);
+    permuteOne(states + (<usize>(i * T) << 3), consts, row, false);
     for (let col: i32 = 0; col < ROW_WORDS; col++) {
       store<u64>(trace + ((<usize>col * <usize>n + <usize>i) << 3), load<u64>(row + (<usize>col << 3)));
     }
@@ -259,46 +309,54 @@ export function absorbInterleaved(consts: usize, state: usize, elems: usize, nBl
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
     for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
-    permuteOne(state, consts, 0);
+    permuteOne(state, consts, 0, false);
   }
 }
 
 /**
- * absorbInterleaved that also records every permutation's layers, layer-major: word
- * storedColumn(layer·12 + slot)·stride + b of `trace` is slot `slot` of permutation b in layer
- * `layer` (stride ≥ nBlocks words between columns; the partial rounds' slots 1 … 11 are not
- * stored): the digest proof's witness. `buf` is scratch for
- * TRACE_BLOCK·384 words: permutations are recorded contiguously there and then written out
- * column by column. The caller pads the stride past a power of two: with a stride of
- * 8·2^k bytes every column of a block lands in the same cache sets, and the write-out misses
- * every time (this was most of the witness time).
+ * absorbInterleaved that also records the sponge trace's STORED_COLUMNS columns, column-major:
+ * word c·stride + b of `trace` is stored column c of permutation b (stride ≥ nBlocks words
+ * between columns): the digest proof's witness. `buf` is scratch for TRACE_BLOCK rows:
+ * permutations are recorded contiguously there and then written out column by column. The
+ * caller pads the stride past a power of two: with a stride of 8·2^k bytes every column of a
+ * block lands in the same cache sets, and the write-out misses every time.
  */
 export function absorbInterleavedTrace(consts: usize, state: usize, elems: usize, nBlocks: i32, trace: usize, stride: i32, buf: usize): void {
   initScratch();
   for (let b: i32 = 0; b < nBlocks; b++) {
     for (let s: i32 = 0; s < 8; s++) store<u64>(state + (<usize>s << 3), load<u64>(elems + (<usize>(b + nBlocks * s) << 3)));
     const j = b % TRACE_BLOCK;
-    permuteOne(state, consts, buf + (<usize>(j * ROW_WORDS) << 3));
+    permuteOne(state, consts, buf + (<usize>(j * STORED_COLUMNS) << 3), true);
     if (j == TRACE_BLOCK - 1 || b == nBlocks - 1) {
       const first = b - j;
-      for (let col: i32 = 0; col < ROW_WORDS; col++) {
-        const stored = storedColumn(col);
-        if (stored < 0) continue;
-        const dst = trace + ((<usize>stored * <usize>stride + <usize>first) << 3);
-        for (let k: i32 = 0; k <= j; k++) store<u64>(dst + (<usize>k << 3), load<u64>(buf + (<usize>(k * ROW_WORDS + col) << 3)));
+      for (let col: i32 = 0; col < STORED_COLUMNS; col++) {
+        const dst = trace + ((<usize>col * <usize>stride + <usize>first) << 3);
+        for (let k: i32 = 0; k <= j; k++) store<u64>(dst + (<usize>k << 3), load<u64>(buf + (<usize>(k * STORED_COLUMNS + col) << 3)));
       }
     }
   }
 }
 
-/** Index of trace column `col` (layer·12 + slot) among the stored columns, or -1 (recovered). */
-// @ts-ignore: decorator
-@inline function storedColumn(col: i32): i32 {
-  const layer = col / T;
-  const slot = col - layer * T;
-  if (layer < FIRST_PARTIAL_LAYER) return col;
-  if (layer <= LAST_PARTIAL_LAYER) return slot == 0 ? FIRST_PARTIAL_LAYER * T + (layer - FIRST_PARTIAL_LAYER) : -1;
-  return col - (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER) * (T - 1);
+/**
+ * Trace layer `to` of n permutations from layer `from` < `to` (both canonical): `src` holds 12
+ * column pointers (u32: slot s of permutation i is the word at src[s] + 8·i), the result goes to
+ * `dst` (columns `stride` words apart). The states between stay in scratch.
+ */
+export function forwardLayers(consts: usize, src: usize, from: i32, to: i32, dst: usize, stride: i32, n: i32): void {
+  initScratch();
+  const st = scratch + (<usize>(2 * T + TRACE_STATES * T) << 3);
+  const col = <usize>stride << 3;
+  for (let i: i32 = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    for (let s: usize = 0; s < <usize>T; s++) store<u64>(st + (s << 3), load<u64>(<usize>load<u32>(src + (s << 2)) + o));
+    for (let l = from; l < to; l++) stepLayer(st, consts, l);
+    for (let s: usize = 0; s < <usize>T; s++) store<u64>(dst + s * col + o, load<u64>(st + (s << 3)));
+  }
+}
+
+/** The layers stored whole besides layer 0, as LOW_LAYER | ANCHOR_LAYER << 8 | HIGH_LAYER << 16 (the wrapper checks its layout). */
+export function storedLayers(): i32 {
+  return LOW_LAYER | (ANCHOR_LAYER << 8) | (HIGH_LAYER << 16);
 }
 
 export function storedColumns(): i32 {
@@ -329,12 +387,16 @@ export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize
 }
 
 export function traceBlockWords(): i32 {
-  return TRACE_BLOCK * ROW_WORDS;
+  return TRACE_BLOCK * STORED_COLUMNS;
 }
 
-/** out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total. */
+/**
+ * out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total.
+ * Backward, so that out may equal values (in place: word i overwrites values 2i and 2i + 1,
+ * which are already converted).
+ */
 export function valuesToField(values: usize, n: i32, total: i32, out: usize): void {
-  for (let i: i32 = 0; i < total; i++) {
+  for (let i: i32 = total - 1; i >= 0; i--) {
     const v: i64 = i < n ? <i64>load<i32>(values + (<usize>i << 2)) : 0;
     store<u64>(out + (<usize>i << 3), select<u64>(P + <u64>v, <u64>v, v < 0));
   }

@@ -5,10 +5,9 @@
 import { wasmBase64 } from '../gen/poseidon2.wasm.js';
 import { decodeBase64 } from '../field/wasm-bytes.js';
 import { M4_HORIZEN, POSEIDON2_GOLDILOCKS_12, type Poseidon2Params } from './poseidon2-params.js';
-import * as F from '../field/goldilocks.js';
 import { P } from '../field/goldilocks.js';
 
-interface Poseidon2Kernel {
+export interface Poseidon2Kernel {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   permuteBatch(consts: number, states: number, n: number): void;
@@ -20,25 +19,15 @@ interface Poseidon2Kernel {
   absorbInterleavedTrace(consts: number, state: number, elems: number, nBlocks: number, trace: number, stride: number, buf: number): void;
   traceBlockWords(): number;
   storedColumns(): number;
+  storedLayers(): number;
   recoverPartialLayer(consts: number, next0: number, nextRest: number, slot0: number, out: number, n: number, stride: number, aux: number): void;
+  forwardLayers(consts: number, src: number, from: number, to: number, dst: number, stride: number, n: number): void;
   valuesToField(values: number, n: number, total: number, out: number): void;
 }
 
 export const WIDTH = 12;
 /** States per permutation in a trace: input, the S-box input of each of the 30 rounds, output. */
 export const TRACE_LAYERS = 32;
-/** Trace layers of the partial rounds' S-box inputs (1 + r, r = 4 … 25): the sponge trace stores slot 0 of them only. */
-export const FIRST_PARTIAL_LAYER = 5;
-export const LAST_PARTIAL_LAYER = 26;
-/** Columns of the sponge trace: 5·12 + 22 + 5·12 of the 384 (see storedColumn). */
-export const STORED_COLUMNS = (TRACE_LAYERS - (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER)) * WIDTH + (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER);
-
-/** Index of the column of (layer, slot) in the sponge trace, or -1 for a partial round's slot 1 … 11. */
-export function storedColumn(layer: number, slot: number): number {
-  if (layer < FIRST_PARTIAL_LAYER) return layer * WIDTH + slot;
-  if (layer <= LAST_PARTIAL_LAYER) return slot === 0 ? FIRST_PARTIAL_LAYER * WIDTH + layer - FIRST_PARTIAL_LAYER : -1;
-  return layer * WIDTH + slot - (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER) * (WIDTH - 1);
-}
 const CONST_WORDS = 4 * WIDTH + 22 + 4 * WIDTH + WIDTH;
 /** Permutations per kernel call: bounds the kernel memory (a trace chunk is 3 MB). Not a power of two on purpose: the trace kernel stores at stride 8·CHUNK bytes, and a power-of-two stride maps every store of a permutation to one cache set. */
 const CHUNK = 1000;
@@ -55,7 +44,7 @@ function flattenConstants(params: Poseidon2Params): BigUint64Array {
 }
 
 /** A new kernel instance with its own memory, constants written; returns it and its data pointer. */
-function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
+export function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
   const params = POSEIDON2_GOLDILOCKS_12;
   if (!compiled) {
     if (params.t !== WIDTH || params.d !== 7 || params.rF !== 8 || params.rP !== 22 || JSON.stringify(params.m4) !== JSON.stringify(M4_HORIZEN)) {
@@ -64,7 +53,7 @@ function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
     compiled = new WebAssembly.Module(decodeBase64(wasmBase64));
   }
   const k = new WebAssembly.Instance(compiled, {}).exports as unknown as Poseidon2Kernel;
-  if (k.traceStates() !== TRACE_LAYERS || k.storedColumns() !== STORED_COLUMNS) throw new Error('poseidon2-wasm: kernel and wrapper disagree on the trace layout');
+  if (k.traceStates() !== TRACE_LAYERS) throw new Error('poseidon2-wasm: kernel and wrapper disagree on the trace layout');
   const consts = (k.heapBase() + 7) & ~7;
   if (consts !== constsOffset(k)) throw new Error('poseidon2-wasm: unexpected kernel layout');
   const data = consts + 8 * CONST_WORDS;
@@ -76,7 +65,7 @@ function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
   return { k, dataPtr: data };
 }
 
-function constsOffset(k: Poseidon2Kernel): number {
+export function constsOffset(k: Poseidon2Kernel): number {
   return (k.heapBase() + 7) & ~7;
 }
 
@@ -183,97 +172,4 @@ export function packAndAbsorb(
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('packAndAbsorb: the state is not canonical');
   k.absorbInterleaved(constsPtr, statePtr, elementsPtr, layout.elements / 8);
   return { state: copyOut(k, statePtr, WIDTH) };
-}
-
-/**
- * Words between the columns of a sponge trace of `blocks` permutations: `blocks` plus one cache
- * line, so that columns do not all map to the same cache sets (see absorbInterleavedTrace).
- */
-export function traceColumnStride(blocks: number): number {
-  return blocks + 8;
-}
-
-/**
- * The digest's sponge run with its witness: packs `values`, absorbs them from `state` in the
- * interleaved order, and returns the final state, the trace of every permutation (layer-major
- * with column stride traceColumnStride(blocks): word (layer·12 + slot)·stride + b, blocks =
- * elements/8) and the value vector V (the values as field elements, zero-padded to
- * `valueSlots` = S·M entries). Throws on a value out of range. The trace holds STORED_COLUMNS
- * columns (storedColumn): the partial rounds' slots 1 … 11 are recovered by the prover
- * (recoverPartialLayer), which keeps the fresh memory this run writes to about a third
- * (first writes to fresh pages dominated the witness time).
- */
-export function spongeWitness(
-  values: Int32Array,
-  layout: { elements: number; perElement: number; bits: number; offset: number; valueSlots: number },
-  state: BigUint64Array,
-): { state: BigUint64Array; trace: BigUint64Array; valueVector: BigUint64Array } {
-  // A private instance: the trace and V are returned as views into its memory, which nothing
-  // else writes to or grows, instead of being copied out (a 100 MB copy costs seconds here).
-  const { k, dataPtr: base0 } = instantiate();
-  const consts = constsOffset(k);
-  if (state.length !== WIDTH) throw new RangeError(`spongeWitness: state has ${state.length} words`);
-  if (layout.elements % 8 !== 0) throw new RangeError('spongeWitness: the element count must be a whole number of blocks');
-  if (layout.valueSlots < values.length) throw new RangeError('spongeWitness: more values than slots');
-  const blocks = layout.elements / 8;
-  const valuesBytes = (4 * values.length + 7) & ~7;
-  const stride = traceColumnStride(blocks);
-  const traceWords = STORED_COLUMNS * stride;
-  const bufWords = k.traceBlockWords();
-  const need = base0 + valuesBytes + 8 * (layout.elements + WIDTH + traceWords + layout.valueSlots + bufWords);
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
-  const elementsPtr = base0 + valuesBytes;
-  const statePtr = elementsPtr + 8 * layout.elements;
-  const tracePtr = statePtr + 8 * WIDTH;
-  const vectorPtr = tracePtr + 8 * traceWords;
-  const bufPtr = vectorPtr + 8 * layout.valueSlots;
-  new Int32Array(k.memory.buffer, base0, values.length).set(values);
-  const bad = k.packValues(base0, values.length, layout.elements, layout.perElement, layout.bits, BigInt(layout.offset), elementsPtr);
-  if (bad >= 0) throw new RangeError(`spongeWitness: value ${bad} = ${values[bad]} is out of range`);
-  new BigUint64Array(k.memory.buffer, statePtr, WIDTH).set(state);
-  if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
-  k.absorbInterleavedTrace(consts, statePtr, elementsPtr, blocks, tracePtr, stride, bufPtr);
-  k.valuesToField(base0, values.length, layout.valueSlots, vectorPtr);
-  return {
-    state: copyOut(k, statePtr, WIDTH),
-    trace: new BigUint64Array(k.memory.buffer, tracePtr, traceWords),
-    valueVector: new BigUint64Array(k.memory.buffer, vectorPtr, layout.valueSlots),
-  };
-}
-
-let recoverAux: BigUint64Array | undefined;
-
-/**
- * Slots 1 … 11 of trace layer `layer` (a partial round's S-box input, FIRST_PARTIAL_LAYER …
- * LAST_PARTIAL_LAYER) of n permutations, from the next layer (`next`: its 12 columns) and the
- * layer's slot 0 (kernel recoverPartialLayer), written to `out` (11 columns of n words).
- */
-export function recoverPartialLayer(layer: number, next: readonly BigUint64Array[], slot0: BigUint64Array, out: readonly BigUint64Array[]): void {
-  if (layer < FIRST_PARTIAL_LAYER || layer > LAST_PARTIAL_LAYER) throw new RangeError(`recoverPartialLayer: layer ${layer} is not a partial round's`);
-  const n = slot0.length;
-  if (next.length !== WIDTH || out.length !== WIDTH - 1 || [...next, ...out].some((c) => c.length !== n)) throw new RangeError('recoverPartialLayer: column counts or lengths differ');
-  const k = load();
-  if (recoverAux === undefined) {
-    // c_{r+1} per layer: the constants added before the S-boxes of the next round (r + 1 = layer)
-    const p = POSEIDON2_GOLDILOCKS_12;
-    const inv = p.diagMinus1.slice(1).map((d) => F.inv(d));
-    recoverAux = new BigUint64Array((LAST_PARTIAL_LAYER + 1) * (2 * WIDTH - 1));
-    for (let l = FIRST_PARTIAL_LAYER; l <= LAST_PARTIAL_LAYER; l++) {
-      const c = l === LAST_PARTIAL_LAYER ? p.externalFinal[0] : [p.internal[l - FIRST_PARTIAL_LAYER + 1], ...new Array<bigint>(WIDTH - 1).fill(0n)];
-      recoverAux.set([...c, ...inv], l * (2 * WIDTH - 1));
-    }
-  }
-  const aux = reserve(k, 8 * ((2 * WIDTH - 1) + 2 * WIDTH * n));
-  const next0 = aux + 8 * (2 * WIDTH - 1);
-  const rest = next0 + 8 * n;
-  const s0 = rest + 8 * (WIDTH - 1) * n;
-  const o = s0 + 8 * n;
-  const mem = (ptr: number, words: number) => new BigUint64Array(k.memory.buffer, ptr, words);
-  mem(aux, 2 * WIDTH - 1).set(recoverAux.subarray(layer * (2 * WIDTH - 1), (layer + 1) * (2 * WIDTH - 1)));
-  mem(next0, n).set(next[0]);
-  for (let s = 1; s < WIDTH; s++) mem(rest + 8 * (s - 1) * n, n).set(next[s]);
-  mem(s0, n).set(slot0);
-  k.recoverPartialLayer(constsPtr, next0, rest, s0, o, n, n, aux);
-  for (let s = 0; s < WIDTH - 1; s++) out[s].set(mem(o + 8 * s * n, n));
 }
