@@ -189,24 +189,6 @@ export function eqTable(out: usize, rs: usize, k: i32): void {
   }
 }
 
-/**
- * out[h·lenLo + i] = lo_i·hi_h for h in [h0, h1), i < lenLo (extension entries): an outer
- * product written straight into a table of this memory (the digest proof's final weights).
- */
-export function outerExt(out: usize, lo: usize, lenLo: i32, hi: usize, h0: i32, h1: i32): void {
-  for (let h = h0; h < h1; h++) {
-    const c0 = load<u64>(hi + (<usize>h << 4));
-    const c1 = load<u64>(hi + (<usize>h << 4), 8);
-    const row = out + ((<usize>h * <usize>lenLo) << 4);
-    for (let i = 0; i < lenLo; i++) {
-      const a = lo + (<usize>i << 4);
-      extMul(load<u64>(a), load<u64>(a, 8), c0, c1);
-      store<u64>(row + (<usize>i << 4), r0);
-      store<u64>(row + (<usize>i << 4), r1, 8);
-    }
-  }
-}
-
 /** Σ of n extension entries, written to res (two words). */
 export function extSum(a: usize, n: i32, res: usize): void {
   let s0: u64 = 0;

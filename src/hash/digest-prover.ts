@@ -8,7 +8,8 @@
 // the transcript's first challenge, then calls proveDigest.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import { eqTable } from '../field/vec.js';
+import { baseInnerExt, eqTable } from '../field/vec.js';
+import { extElements, zEval } from '../sumcheck/poly.js';
 import { sumcheckKernel } from '../sumcheck/kernel.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
@@ -20,8 +21,8 @@ import type { ExtVec } from '../field/vec.js';
 import { isFullRound, ROUNDS, T } from './digest-relations.js';
 import type { DigestClaims, DigestEvalClaim, DigestProof } from './digest-proof.js';
 import {
-  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalMu, finalShape, nextLayerClaim, OWN_MASK_VARS, outputShape,
-  revealedWidth, roundShape, roundWeights, skeletonShapes, slotWeights, statementInfo, type DigestStatement,
+  absorbStatement, CAPACITY_WORDS, drawFinalChallenges, drawOutputChallenges, finalShape, nextLayerClaim, OWN_MASK_VARS, outputShape,
+  partialValueMaskVars, revealedWidth, roundShape, roundWeights, skeletonShapes, slotCoefficients, slotVars, statementInfo, type DigestStatement,
 } from './digest-shapes.js';
 
 export function digestStatement(w: DigestWitness, valueMaskVars?: number): DigestStatement {
@@ -88,6 +89,39 @@ function combineMasks(masks: readonly ExtVec[], a: readonly Fp2[]): ExtVec {
     out[i] = acc[0];
     out[i + 1] = acc[1];
   }
+  return out;
+}
+
+/** V(ρ, x) = Σ_i eq(ρ, i)·V(i, x) for every high index x (rows of `rowLength` = 2^|ρ| entries). */
+function partialEvalLow(V: BigUint64Array, rowLength: number, rho: readonly Fp2[]): ExtVec {
+  const eq = eqTable(rho);
+  const rows = V.length / rowLength;
+  const out = new BigUint64Array(2 * rows);
+  for (let x = 0; x < rows; x++) out.set(baseInnerExt(V.subarray(x * rowLength, (x + 1) * rowLength), eq), 2 * x);
+  return out;
+}
+
+/**
+ * The mask of V(ρ, ·) as a table over x: V̂ = V + Z·R with Z(ρ, x) = Z(ρ)·Z(x) and R over V's
+ * top m variables, so V̂(ρ, ·) has the mask Z(ρ)·R(ρ_top, ·), R's variables below x bound to ρ's
+ * top coordinates when m exceeds x's variable count.
+ */
+function partialMask(V: MaskedPoly, rho: readonly Fp2[]): ExtVec {
+  const nx = V.numVars - rho.length;
+  const below = Math.max(0, V.maskVars - nx);
+  let R = extElements(V.mask);
+  for (const r of rho.slice(rho.length - below)) {
+    const next: Fp2[] = [];
+    for (let i = 0; i < R.length; i += 2) next.push(E.add(R[i], E.mul(r, E.sub(R[i + 1], R[i]))));
+    R = next;
+  }
+  const z = zEval(rho);
+  return extVector(R.map((c) => E.mul(z, c)));
+}
+
+function extVector(xs: readonly Fp2[]): ExtVec {
+  const out = new BigUint64Array(2 * xs.length);
+  xs.forEach((x, i) => out.set(x, 2 * i));
   return out;
 }
 
@@ -166,25 +200,14 @@ export function proveDigest(
     partialWeights = isFullRound(r) ? null : a;
   }
 
-  // Batch 30: u_0 = M_E·In + c_0 with In = (packing of V, K).
+  // Batch 30: u_0 = M_E·In + c_0 with In = (packing of V, K), V through V(ρ, ·).
   const fch = drawFinalChallenges(transcript);
-  const mu = finalMu(fch);
-  const slots = slotWeights(info.layout, fch.eta);
-  // W(i, s, l) = eq(ρ, i)·μ_s·slot_l, i the low variables: an outer product, built in the
-  // sumcheck kernel's memory (2^nV extension entries: a JS copy of it cost more than the batch).
-  const high = new BigUint64Array(2 * 8 * info.layout.slots);
-  for (let l = 0; l < info.layout.slots; l++) {
-    for (let s = 0; s < 8; s++) high.set(E.mul(mu[s], slots[l]), 2 * (s + 8 * l));
-  }
-  const K = sumcheckKernel();
-  const mark = K.mark();
-  let fin;
-  try {
-    const W = K.outerExt(K.eqTable(rho), info.blocks, K.put(high), 8 * info.layout.slots);
-    fin = proveSumcheck(finalShape(info, fch, rho, values), [W, zk ? zk.values : w.valueVector, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
-  } finally {
-    K.release(mark);
-  }
+  const vRho = partialEvalLow(w.valueVector, info.blocks, rho);
+  const xPoint = (p: readonly Fp2[]) => p.slice(0, slotVars(info));
+  const vTable: ProverTable = zk ? new MaskedPoly(vRho, slotVars(info), partialValueMaskVars(info)!, partialMask(zk.values, rho)) : vRho;
+  const fin = proveSumcheck(finalShape(info, fch, rho, values), [extVector(slotCoefficients(info, fch)), vTable, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
+  const valuePoint = [...rho, ...xPoint(fin.point)];
+  zk?.values.noteReveal(valuePoint);
   batches.push(fin.proof);
   for (const c of fin.claims) {
     if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacityClaims[c.table - 2].push({ point: c.point, value: c.value });
@@ -193,6 +216,6 @@ export function proveDigest(
   if (fin.proof.maskValue) sumcheckMaskClaims.push({ point: fin.point, value: fin.proof.maskValue });
   return {
     proof: { batches },
-    claims: { values: { point: fin.point, value: fin.values[1] }, capacity: capacityClaims, layerMasks: layerMaskClaims, sumcheckMasks: sumcheckMaskClaims },
+    claims: { values: { point: valuePoint, value: fin.values[1] }, capacity: capacityClaims, layerMasks: layerMaskClaims, sumcheckMasks: sumcheckMaskClaims },
   };
 }

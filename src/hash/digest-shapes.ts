@@ -8,7 +8,8 @@
 //       other output's capacity is the next permutation's input capacity.
 //   batches 1 … 29: round r = 28 … 0, from a claim on u_{r+1} to one on u_r (a partial round
 //       reveals u_r[0] and one random combination of its 11 linear slots, see roundShape).
-//   batch 30 ("final"): u_0 = M_E·In + c_0, In = (packing of V, K), K(·, 0) = public IV part.
+//   batch 30 ("final"): u_0 = M_E·In + c_0, In = (packing of V, K), K(·, 0) = public IV part;
+//       V enters through V(ρ, ·), its partial evaluation at the round-0 point (see finalShape).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as F from '../field/goldilocks.js';
@@ -213,15 +214,32 @@ export function finalMu(ch: FinalChallenges): Fp2[] {
   return combineRows(M_E, ch.lambda);
 }
 
+/** Variables of V above a permutation's index: s (3 bits, the rate slot) then l (the value slot). */
+export function slotVars(info: StatementInfo): number {
+  return info.nV - info.n;
+}
+
+/** Mask variables of V(ρ, ·), the table the final batch sums V through (see finalShape). */
+export function partialValueMaskVars(info: StatementInfo): number | null {
+  return info.valueMaskVars === null ? null : Math.min(info.valueMaskVars, slotVars(info));
+}
+
 /**
- * Tables: 0 W (public: W(i, s, l) = eq(ρ, i)·μ_s·slotWeight_l), 1 V (committed), 2–5 K_c.
- * Instance 0 (V's variables: i, then s, then l): Σ W·V; instance 1 (n variables):
- * Σ_c μ_{8+c}·eq(ρ)·K_c + Σ_{c<2} δ_c·eq(0)·K_c, weighted 2^−(nV−n) so both count once.
+ * The final batch. The claim on u_0 at ρ is linear in In(ρ), so V enters only through
+ * V(ρ, x) = Σ_i eq(ρ, i)·V(i, x) at the 2^(nV−n) slot indices x = (s, l): the prover computes
+ * those with one pass over V and the batch sums over x alone, ending in one claim on V at
+ * (ρ, r_x).
+ * Tables: 0 C (public: C(s, l) = μ_s·slotWeight_l), 1 V(ρ, ·) (committed: its value is V's at
+ * (ρ, r_x)), 2–5 K_c. Instance 0 (x's variables, s then l): Σ C·V(ρ, ·); instance 1 (n
+ * variables): Σ_c μ_{8+c}·eq(ρ)·K_c + Σ_{c<2} δ_c·eq(0)·K_c; each weighted 2^−(N − its
+ * variables), N the larger count, so both count once.
  * Zero knowledge: tables 6–17 are the masks R of u_0 (see maskCorrection).
  */
 export function finalShape(info: StatementInfo, ch: FinalChallenges, rho: readonly Fp2[], u0: readonly Fp2[]): BatchShape {
   const zk = info.zk;
-  const { n, nV, layout } = info;
+  const { n, layout } = info;
+  const nx = slotVars(info);
+  const N = Math.max(n, nx);
   const mu = finalMu(ch);
   const zeros = new Array<Fp2>(n).fill(E.ZERO);
   const kTerms: Term[] = [];
@@ -235,30 +253,36 @@ export function finalShape(info: StatementInfo, ch: FinalChallenges, rho: readon
   let claimedSum = combineClaims(ch.lambda, u0, roundConstants(0));
   claimedSum = E.sub(claimedSum, E.mulBase(rateMu, offsetSum));
   claimedSum = E.add(claimedSum, E.add(E.mulBase(ch.delta[0], info.ivPublic[0]), E.mulBase(ch.delta[1], info.ivPublic[1])));
+  const weight = (vars: number) => E.fromBase(F.inv(pow2Field(N - vars)));
   return {
     tables: [
-      { numVars: nV, kind: 'public', maskVars: null },
-      { numVars: nV, kind: 'committed', maskVars: info.valueMaskVars },
+      { numVars: nx, kind: 'public', maskVars: null },
+      { numVars: nx, kind: 'committed', maskVars: partialValueMaskVars(info) },
       ...Array.from({ length: CAPACITY_WORDS }, () => committed(n, zk)),
       ...(zk ? Array.from({ length: T }, () => committed(OWN_MASK_VARS, true)) : []),
     ],
     instances: [
-      { numVars: nV, weight: E.ONE, terms: [{ coeff: E.ONE, factors: [{ table: 0 }, { table: 1 }] }] },
-      { numVars: n, weight: E.fromBase(F.inv(pow2Field(nV - n))), terms: kTerms },
-      ...(zk ? [maskCorrection(ch.lambda, rho, 2 + CAPACITY_WORDS, nV)] : []),
+      { numVars: nx, weight: weight(nx), terms: [{ coeff: E.ONE, factors: [{ table: 0 }, { table: 1 }] }] },
+      { numVars: n, weight: weight(n), terms: kTerms },
+      ...(zk ? [maskCorrection(ch.lambda, rho, 2 + CAPACITY_WORDS, N)] : []),
     ],
     claimedSum,
     zk,
   };
 }
 
-export function finalPublicEval(info: StatementInfo, ch: FinalChallenges, rho: readonly Fp2[]): (table: number, point: readonly Fp2[]) => Fp2 {
+/** C(s, l) = μ_s·slotWeight_l over x = s + 8l: the final batch's public table. */
+export function slotCoefficients(info: StatementInfo, ch: FinalChallenges): Fp2[] {
+  const mu = finalMu(ch);
+  return slotWeights(info.layout, ch.eta).flatMap((w) => mu.slice(0, 8).map((m) => E.mul(m, w)));
+}
+
+export function finalPublicEval(info: StatementInfo, ch: FinalChallenges): (table: number, point: readonly Fp2[]) => Fp2 {
   const mu = finalMu(ch).slice(0, 8);
   const slots = slotWeights(info.layout, ch.eta);
   return (table, point) => {
     if (table !== 0) throw new RangeError(`digest proof: table ${table} of the final batch is not public`);
-    const { n } = info;
-    return E.mul(E.mul(eqEval(rho, point.slice(0, n)), smallMle(mu, point.slice(n, n + 3))), smallMle(slots, point.slice(n + 3)));
+    return E.mul(smallMle(mu, point.slice(0, 3)), smallMle(slots, point.slice(3)));
   };
 }
 

@@ -51,12 +51,13 @@ export function verifyDigest(statement: DigestStatement, proof: DigestProof, tra
   }
 
   const fch = drawFinalChallenges(transcript);
-  const fin = verifySumcheck(finalShape(info, fch, rho, values), proof.batches[b], transcript, finalPublicEval(info, fch, rho));
+  const fin = verifySumcheck(finalShape(info, fch, rho, values), proof.batches[b], transcript, finalPublicEval(info, fch));
   for (const c of fin.claims) {
     if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacity[c.table - 2].push({ point: c.point, value: c.value });
     if (c.table >= 2 + CAPACITY_WORDS) layerMasks.push({ round: 0, slot: c.table - 2 - CAPACITY_WORDS, point: c.point, value: c.value });
   }
   noteMask(fin.point, fin.maskValue);
   const v = claimOf(fin.claims, 1);
-  return { values: { point: v.point, value: v.value }, capacity, layerMasks, sumcheckMasks };
+  // V(ρ, ·)'s value at r_x is V's at (ρ, r_x)
+  return { values: { point: [...rho, ...v.point], value: v.value }, capacity, layerMasks, sumcheckMasks };
 }

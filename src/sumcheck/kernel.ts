@@ -45,7 +45,6 @@ interface Exports {
   roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
   sumPairsExtInPlace(a: number, m: number): void;
   roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, withOne: number, acc: number): void;
-  outerExt(out: number, lo: number, lenLo: number, hi: number, h0: number, h1: number): void;
 }
 
 const PAGE = 65536;
@@ -383,23 +382,6 @@ export class SumcheckKernel {
 
   foldExt(ptr: number, pairs: number, r: Fp2): void {
     this.x.foldExtInPlace(ptr, pairs, r[0], r[1]);
-  }
-
-  /**
-   * lo ⊗ hi: entry h·|lo| + i = lo_i·hi_h (extension vectors at lo and hi, lenLo and lenHi
-   * entries) into a fresh region, in chunks of hi on the pool when there is one.
-   */
-  outerExt(lo: number, lenLo: number, hi: number, lenHi: number): KernelTable {
-    const out = this.alloc(16 * lenLo * lenHi);
-    const shares = lenLo * lenHi >= 2 * POOL_MIN_PAIRS && this.activePool() !== null ? Math.min(lenHi, this.threads * CHUNKS_PER_THREAD) : 1;
-    for (let s = 0; s < shares; s++) {
-      const h0 = Math.floor((lenHi * s) / shares);
-      const h1 = Math.floor((lenHi * (s + 1)) / shares);
-      if (shares === 1) this.x.outerExt(out, lo, lenLo, hi, h0, h1);
-      else if (h1 > h0) this.queue.push({ fn: 'outerExt', args: [out, lo, lenLo, hi, h0, h1] });
-    }
-    this.flush();
-    return new KernelTable(out, 2 * lenLo * lenHi);
   }
 
   /** eq(r, ·) over {0,1}^k into a fresh region (2^k extension entries). */

@@ -88,26 +88,6 @@ test('in-place folds (SIMD) bind the lowest variable: entry i ← lo + r·(hi �
   }
 });
 
-test('outerExt writes lo ⊗ hi (entry h·|lo| + i = lo_i·hi_h), on one thread and on the pool', () => {
-  for (const kernel of [K, new SumcheckKernel(2)]) {
-    for (const [lenLo, lenHi] of [[1, 1], [3, 5], [1 << 12, 8]] as const) {
-      const lo = randomExt(lenLo);
-      const hi = randomExt(lenHi);
-      const mark = kernel.mark();
-      const t = kernel.outerExt(kernel.put(lo), lenLo, kernel.put(hi), lenHi);
-      assert.equal(t.words, 2 * lenLo * lenHi);
-      const got = kernel.words(t.ptr, t.words);
-      for (let h = 0; h < lenHi; h++) {
-        for (const i of [0, lenLo >> 1, lenLo - 1]) {
-          assert.deepEqual(at(got, true, h * lenLo + i), E.mul(at(lo, true, i), at(hi, true, h)), `${lenLo}×${lenHi} entry (${h}, ${i})`);
-        }
-      }
-      kernel.release(mark);
-    }
-    if (kernel !== K) kernel.close();
-  }
-});
-
 test('combineBase writes Σ_j c_j·a_j for base columns and extension coefficients', () => {
   for (const [k, n] of [[1, 1], [3, 5], [11, 64]]) {
     const cols = Array.from({ length: k }, () => randomBase(n));
