@@ -17,6 +17,13 @@
 // The value at 1 of one part of the round polynomial follows from the running claim
 // (s(0) + s(1) = claim): of the terms without eq if there are any, else of one group q, where
 // q(1) = ((claim − rest)/c_k − (1 − ρ_k)·q(0))/ρ_k needs c_k·ρ_k ≠ 0.
+//
+// eq at a boolean point (every ρ_j ∈ {0, 1}, e.g. eq(1…1, ·) picking the last permutation of
+// the digest proof): eq(ρ, ·) is then 1 at the one hypercube index b with bits ρ and 0
+// elsewhere, so the weight eq(ρ_{>k}, x') selects the single pair x' = b >> (k + 1) and
+// q(X) = G(r_{<k}, X, b_{>k}) is read off that pair's entries in BigInt: no suffix table and no
+// kernel pass over the other pairs. The weights are exactly 0 and 1, so q's values, and every
+// message sent, are those of the kernel path (test/sumcheck/eq-delta.test.ts compares them).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import type { SumcheckKernel } from './kernel.js';
@@ -35,15 +42,29 @@ export interface TableState {
   spare?: number;
 }
 
+/** The hypercube index whose bits are ρ when every coordinate is 0 or 1, else null. */
+function booleanIndex(point: readonly Fp2[]): number | null {
+  let b = 0;
+  for (let j = 0; j < point.length; j++) {
+    if (E.eq(point[j], E.ONE)) b |= 1 << j; // j < 30 (validateShape)
+    else if (!E.eq(point[j], E.ZERO)) return null;
+  }
+  return b;
+}
+
 /** eq(ρ, ·) as a factored factor: the running prefix c_k and the suffix table eq(ρ_{>k}, ·). */
 export class EqState {
   /** c_k = Π_{j<k} eq(ρ_j, r_j) after k rounds; eq(ρ, r) once every variable is bound. */
   prefix: Fp2 = E.ONE;
-  /** eq(ρ_{>k}, ·): 2^(n−k−1) extension entries in round k. */
+  /** eq(ρ_{>k}, ·): 2^(n−k−1) extension entries in round k; 0 (none) for a delta. */
   readonly suffix: number;
+  /** ρ's hypercube index when ρ is boolean (eq(ρ, ·) a delta, see the header), else null. */
+  readonly delta: number | null;
 
-  constructor(readonly point: readonly Fp2[], K: SumcheckKernel) {
-    this.suffix = K.eqTable(point.slice(1));
+  /** `delta` false: a boolean ρ too takes the kernel path (tests compare the two). */
+  constructor(readonly point: readonly Fp2[], K: SumcheckKernel, delta = true) {
+    this.delta = delta ? booleanIndex(point) : null;
+    this.suffix = this.delta === null ? K.eqTable(point.slice(1)) : 0;
   }
 
   get numVars(): number {
@@ -60,7 +81,7 @@ export class EqState {
   bind(k: number, r: Fp2, K: SumcheckKernel): void {
     if (k >= this.numVars) return;
     this.prefix = E.mul(this.prefix, this.linear(k, r));
-    if (k + 2 <= this.numVars) K.sumPairsExt(this.suffix, 1 << (this.numVars - k - 2));
+    if (k + 2 <= this.numVars && this.delta === null) K.sumPairsExt(this.suffix, 1 << (this.numVars - k - 2));
   }
 }
 
@@ -182,6 +203,21 @@ function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: num
 }
 
 /**
+ * q_term(t) = Π f(t)^e at t = 0..degree for a delta eq: f(t) = lo + t·(hi − lo) from the
+ * entries 2·pair and 2·pair + 1 of each table (read after the round's flush: folds are done).
+ */
+function deltaTermValues(K: SumcheckKernel, term: FactoredTerm, pair: number): Fp2[] {
+  const lines = term.powers.map(({ state, exp }) => {
+    const read = (i: number): Fp2 => (state.isExt ? K.readExt(state.ptr, i) : E.fromBase(K.readBase(state.ptr, i)));
+    const lo = read(2 * pair);
+    return { lo, diff: E.sub(read(2 * pair + 1), lo), exp: BigInt(exp) };
+  });
+  return Array.from({ length: term.degree + 1 }, (_, t) =>
+    lines.reduce<Fp2>((acc, { lo, diff, exp }) => E.mul(acc, E.pow(E.add(lo, E.mulBase(diff, BigInt(t))), exp)), E.ONE),
+  );
+}
+
+/**
  * A group of exactly two products of two distinct extension tables with equal coefficients
  * (a LogUp-GKR layer: eq·(T·R_q + R_p·L_q)) runs as one kernel call that applies the weight
  * once per point: its four tables, or null.
@@ -231,6 +267,8 @@ export function factoredRoundEvals(
   const skips = (g: Group, term: FactoredTerm): boolean => g === derived && term.degree === g.degree && !inCoefficients(term);
   // per group its parts: the terms, or one fused part standing for both (coefficient shared)
   const parts = ordered.map((g) => {
+    const delta = g.eq.delta;
+    if (delta !== null) return g.terms.map((term) => ({ term, read: () => deltaTermValues(K, term, delta >> (k + 1)) }));
     const fused = fusedPair(g);
     if (fused === null) return g.terms.map((term) => ({ term, read: queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf) }));
     const term: FactoredTerm = { coeff: g.terms[0].coeff, powers: [], degree: 2 };

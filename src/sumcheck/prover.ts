@@ -5,7 +5,8 @@
 // t = 0..d over all pairs) and one in-place fold per table. A base table stays in the base
 // field until the first challenge binds its first variable (round 0 runs on base words; the
 // fold by an F_p2 challenge turns it into an extension table of half the length, in place).
-// Only the last round of each instance (two entries per table) and the masks run in BigInt.
+// Only the last round of each instance (two entries per table), the terms whose eq point is
+// boolean (one pair per round: eq is a delta, see factored.ts) and the masks run in BigInt.
 //
 // Transcript (prover and verifier, in this order): absorb the round degrees and the claimed
 // sum; [zk: absorb G = Σ g, draw ρ]; per round: absorb s_k(0), s_k(2..D_k), draw r_k; absorb
@@ -50,6 +51,8 @@ function keyOf(point: readonly Fp2[]): string {
 export interface ProveOptions {
   /** Tests only: let a cheating prover run on a false claim (the verifier must reject it). */
   readonly unsafeAllowFalseClaim?: boolean;
+  /** Tests only: eq at a boolean point takes the kernel path, not the delta one (factored.ts). */
+  readonly noEqDelta?: boolean;
 }
 
 /**
@@ -93,7 +96,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
     const eqStates = new Map<string, EqState>();
     const eqOf = (point: readonly Fp2[]): EqState => {
       let e = eqStates.get(keyOf(point));
-      if (e === undefined) eqStates.set(keyOf(point), (e = new EqState(point, K)));
+      if (e === undefined) eqStates.set(keyOf(point), (e = new EqState(point, K, options.noEqDelta !== true)));
       return e;
     };
     const eqTables = new Map<string, TableState>();
