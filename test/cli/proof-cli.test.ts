@@ -1,7 +1,8 @@
 // The proof commands end to end through child processes, on the bundled example model:
 // compile → setup → prove → verify (exit 0, --json statement), invalid proofs (exit 1: tampered
 // bytes, a tampered public output, another context), unusable files (exit 2 with one line and no
-// stack), unsupported options refused, and the one-shot `prove model.onnx`.
+// stack), unsupported options refused, a model private weights cannot prove refused at setup with
+// the --weights public hint, and the one-shot `prove model.onnx`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
+import { readCompiled, writeCompiled } from '../../src/ir/format.js';
 
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const MODEL = join(process.cwd(), 'examples', 'tiny-mlp.onnx');
@@ -141,6 +143,20 @@ test('unusable files exit 2 with one line: malformed vk, proof, input; a key for
   const d = cli('--debug', 'verify', '--vk', junk, p.proof);
   assert.equal(d.code, 2);
   assert.match(d.err, /\n\s+at /);
+});
+
+test('setup refuses what private weights cannot prove (exit 2, one line) and hints at --weights public when that proves', () => {
+  const p = provenOnce();
+  // A multiplier of 2^35 + 1 in the first Requant: its public relation fits below p/2, but a
+  // private one is bounded by 2^36 − 1 (only its bit length is public), and that does not fit.
+  const graph = readCompiled(readFileSync(p.zkc));
+  const requant = graph.nodes.find((n) => n.op === 'Requant')!;
+  const mults = (requant.attrs.mults as readonly (bigint | number)[]).map((m, i) => (i === 0 ? (1n << 35n) + 1n : BigInt(m)));
+  const wide = join(dir, 'wide-multiplier.zkc');
+  writeFileSync(wide, writeCompiled({ ...graph, nodes: graph.nodes.map((n) => (n === requant ? { ...n, attrs: { ...n.attrs, mults } } : n)) }));
+  expectExit(cli('setup', wide, '-o', join(dir, 'wide-private')), 2, /fc1\/requant: .*do not fit below p\/2 .*M ≤ 68719476735\); it proves with --weights public/);
+  assert.ok(!existsSync(join(dir, 'wide-private')), 'no keys written');
+  assert.equal(cli('setup', wide, '--weights', 'public', '-o', join(dir, 'wide-public')).code, 0);
 });
 
 test('private weights (the setup default): setup, prove and verify; the verifying key holds the fingerprint only', () => {
