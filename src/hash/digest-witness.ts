@@ -97,3 +97,12 @@ export class TraceLayers {
     return Array.from({ length: WIDTH }, (_, s) => fullColumn(trace, this.w.blocks, layer, s));
   }
 }
+
+/**
+ * Gives the witness's kernel memory to the next digestWitness (whose run then writes memory that
+ * is already touched: fresh pages cost most of a run's time). Call it when the proof that used the
+ * witness is complete: V and the trace's columns become empty arrays.
+ */
+export function releaseDigestWitness(w: Pick<DigestWitness, 'trace'>): void {
+  if (w.trace instanceof SpongeTrace) w.trace.release();
+}

@@ -39,6 +39,12 @@ export type SpongeValues = Int32Array | Int16Array | Uint16Array | Int8Array | U
 
 let recoverAux: BigUint64Array | undefined;
 
+/**
+ * A kernel instance whose witness was released (SpongeTrace.release), kept for the next run:
+ * its memory has been touched already, and writing there costs a small fraction of fresh memory.
+ */
+let idle: { k: Poseidon2Kernel; dataPtr: number } | null = null;
+
 /** The recovery constants of every partial layer (AUX_WORDS each, indexed by layer − FIRST_PARTIAL_LAYER). */
 function recoveryConstants(): BigUint64Array {
   if (recoverAux) return recoverAux;
@@ -78,7 +84,7 @@ class LayerWalk {
   ) {}
 
   layer(layer: number): BigUint64Array[] {
-    if (!this.valid()) throw new Error('TraceLayers: a newer walk over this witness took its buffers');
+    if (!this.valid()) throw new Error('TraceLayers: a newer walk over this witness took its buffers, or the witness was released');
     const stored = this.t.storedLayer(layer);
     if (stored) return stored;
     const buf = this.buffers[layer & 1];
@@ -110,11 +116,12 @@ export class SpongeTrace {
   private readonly walkBuffers: readonly [number, number];
   private readonly lookupBuffers: readonly [number, number];
   private walks = 0;
+  private released = false;
 
   constructor(
     private readonly k: Poseidon2Kernel,
     readonly blocks: number,
-    private readonly ptr: { elements: number; trace: number; aux: number; table: number; buffers: number },
+    private readonly ptr: { data: number; elements: number; trace: number; aux: number; table: number; buffers: number },
   ) {
     this.stride = columnStride(blocks);
     this.storedWords = STORED_COLUMNS * this.stride;
@@ -180,12 +187,25 @@ export class SpongeTrace {
   /** A new walk (TraceLayers); it takes the walk buffers from any earlier walk, which then refuses to serve. */
   walk(): { layer(layer: number): BigUint64Array[] } {
     const id = ++this.walks;
-    return new LayerWalk(this, this.walkBuffers, () => this.walks === id);
+    return new LayerWalk(this, this.walkBuffers, () => this.walks === id && !this.released);
   }
 
   /** One column: a view if it is stored, else a fresh array (computed with buffers no walk uses). */
   column(layer: number, slot: number): BigUint64Array {
+    if (this.released) throw new Error('layerColumn: the witness was released');
     return this.storedColumn(layer, slot) ?? new LayerWalk(this, this.lookupBuffers, () => true).layer(layer)[slot].slice();
+  }
+
+  /**
+   * Hands the kernel memory to the next sponge run. Every view of this run (V, the trace's
+   * columns) is detached first (a zero-delta grow gives the memory a new buffer), so a use after
+   * release sees empty arrays, never the next run's data; walks and layerColumn throw.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.k.memory.grow(0);
+    idle = { k: this.k, dataPtr: this.ptr.data };
   }
 }
 
@@ -200,9 +220,10 @@ export function spongeWitness(
   layout: { elements: number; perElement: number; bits: number; offset: number; valueSlots: number },
   state: BigUint64Array,
 ): { state: BigUint64Array; trace: SpongeTrace; valueVector: BigUint64Array } {
-  // A private instance: the trace and V are returned as views into its memory instead of being
-  // copied out.
-  const { k, dataPtr: base } = instantiate();
+  // A private instance (a released one if there is: its memory is touched already): the trace
+  // and V are returned as views into its memory instead of being copied out.
+  const { k, dataPtr: base } = idle ?? instantiate();
+  idle = null;
   if (state.length !== WIDTH) throw new RangeError(`spongeWitness: state has ${state.length} words`);
   if (layout.elements % 8 !== 0) throw new RangeError('spongeWitness: the element count must be a whole number of blocks');
   if (layout.valueSlots < values.length) throw new RangeError('spongeWitness: more values than slots');
@@ -227,7 +248,7 @@ export function spongeWitness(
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
   k.absorbInterleavedTrace(constsOffset(k), statePtr, elementsPtr, blocks, tracePtr, stride, bufPtr);
   k.valuesToField(vectorPtr, values.length, layout.valueSlots, vectorPtr);
-  const trace = new SpongeTrace(k, blocks, { elements: elementsPtr, trace: tracePtr, aux: auxPtr, table: tablePtr, buffers: tablePtr + 8 * (WIDTH / 2) });
+  const trace = new SpongeTrace(k, blocks, { data: base, elements: elementsPtr, trace: tracePtr, aux: auxPtr, table: tablePtr, buffers: tablePtr + 8 * (WIDTH / 2) });
   trace.init();
   const out = new BigUint64Array(WIDTH);
   out.set(new BigUint64Array(k.memory.buffer, statePtr, WIDTH));

@@ -5,7 +5,7 @@ import { serializeDigestProof } from '../hash/digest-proof.js';
 import { digestCommitPolys, proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
 import { statementInfo } from '../hash/digest-shapes.js';
 import { claimAll, maskRefs } from '../hash/digest-commitments.js';
-import { digestWitness, type DigestWitness } from '../hash/digest-witness.js';
+import { digestWitness, releaseDigestWitness, type DigestWitness } from '../hash/digest-witness.js';
 import { digestEquals } from '../hash/digest.js';
 import { multiplierTable, type RequantParams } from '../layers/requant.js';
 import { paddedTable } from '../layers/tensor.js';
@@ -103,4 +103,9 @@ export function proveFingerprint(pw: PrivateWitness, plan: ModelPlan, masks: { m
   const { proof, claims } = proveDigest(pw.witness, transcript, { masks: masks.masks, values: pw.vector }, { unsafeAllowFalseClaim: unsafe.forgeFingerprint === true });
   claimAll(session, claims, plan.refs.get(WEIGHTS_VECTOR)!, maskRefs(statementInfo(pw.plan.statement), masks.commitment));
   return serializeDigestProof(proof);
+}
+
+/** After the last opening: the sponge run's memory goes to the next proof's run (V and the trace become empty). */
+export function releasePrivateWitness(pw: PrivateWitness | null): void {
+  if (pw) releaseDigestWitness(pw.witness);
 }

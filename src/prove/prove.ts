@@ -32,7 +32,7 @@ import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
 import { MODEL_PCS, planModel, publicOpenings, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
-import { commitDigestMasks, privateWitness, proveFingerprint, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
+import { commitDigestMasks, privateWitness, proveFingerprint, releasePrivateWitness, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
 import { attestedDigest, attestedViewMaskPolys, attestedWitnesses, commitAttestedMasks, proveAttested } from './attested.js';
 import type { Salt } from '../hash/digest.js';
 import { serializeProofFile } from '../verify/proof-file.js';
@@ -270,6 +270,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
 
   if (!sink.drained) throw new Error('prove: a virtual tensor has claims no Gather proved');
   const openings = session.finish();
+  releasePrivateWitness(priv);
   const commitments = new ByteWriter();
   writeCommitments(commitments, session.commitments);
   const opened = new ByteWriter().u32(openings.length);

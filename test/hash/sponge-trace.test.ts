@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { digest, Purpose, randomSalt } from '../../src/hash/digest.js';
 import { INT8, INT16, UINT8, type PackingFormat } from '../../src/hash/packing.js';
 import { permuteBatchTrace, TRACE_LAYERS } from '../../src/hash/poseidon2-wasm.js';
-import { digestWitness, layerColumn, TraceLayers, type DigestWitness } from '../../src/hash/digest-witness.js';
+import { digestWitness, layerColumn, releaseDigestWitness, TraceLayers, type DigestWitness } from '../../src/hash/digest-witness.js';
 import { SpongeTrace } from '../../src/hash/sponge-trace.js';
 
 function randomValues(n: number, format: PackingFormat): Int32Array {
@@ -93,4 +93,34 @@ test('the sponge witness\'s digest and V equal the plain digest and the padded v
   }
   const u8 = Uint8Array.from({ length: 300 }, () => randomInt(256));
   assert.deepEqual(digestWitness(u8, salt, { format: UINT8, purpose: Purpose.generic }).digest, digest(Array.from(u8), salt, { format: UINT8, purpose: Purpose.generic }));
+});
+
+test('a released witness: its V and columns are emptied and its walks refuse; the next run reuses the memory and is exact', () => {
+  const options = { format: INT8, purpose: Purpose.modelWeights };
+  const first = digestWitness(randomValues(7 * 2048, INT8), randomSalt(), options);
+  const walk = new TraceLayers(first);
+  const held = walk.layer(30);
+  releaseDigestWitness(first);
+  assert.equal(first.valueVector.length, 0);
+  assert.equal(held[0].length, 0);
+  assert.throws(() => walk.layer(29), /released/);
+  assert.throws(() => layerColumn(first, 0, 8), /released/);
+  // a smaller and a larger run after it, on the released memory
+  for (const n of [7 * 300, 7 * 4096]) {
+    const values = randomValues(n, INT8);
+    const salt = randomSalt();
+    const w = digestWitness(values, salt, options);
+    assert.deepEqual(w.digest, digest(values, salt, options));
+    for (let i = 0; i < w.valueVector.length; i++) {
+      const v = i < n ? values[i] : 0;
+      if (w.valueVector[i] !== (v < 0 ? 0xffffffff00000001n + BigInt(v) : BigInt(v))) assert.fail(`V[${i}]`);
+    }
+    const full = withFull(w);
+    const cols = new TraceLayers(w);
+    for (let layer = TRACE_LAYERS - 2; layer >= 0; layer--) {
+      const got = cols.layer(layer);
+      for (let s = 0; s < 12; s++) assert.deepEqual(got[s], layerColumn(full, layer, s), `${n} values after a release: layer ${layer} slot ${s}`);
+    }
+    releaseDigestWitness(w);
+  }
 });
