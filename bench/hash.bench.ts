@@ -7,7 +7,7 @@ import { permute } from '../src/hash/poseidon2.js';
 import { permuteBatch, permuteBatchTrace, WIDTH } from '../src/hash/poseidon2-wasm.js';
 import { digest, Purpose } from '../src/hash/digest.js';
 import { INT8, packingLayout } from '../src/hash/packing.js';
-import { digestWitness } from '../src/hash/digest-witness.js';
+import { digestWitness, releaseDigestWitness, TraceLayers } from '../src/hash/digest-witness.js';
 import { digestStatement, proveDigest, sampleDigestMasks, digestCommitPolys } from '../src/hash/digest-prover.js';
 import { verifyDigest } from '../src/hash/digest-verifier.js';
 import { serializeDigestProof } from '../src/hash/digest-proof.js';
@@ -131,6 +131,34 @@ let bundle = proveDigestStandalone(pcs, bundleValues, [1n, 2n], bundleOptions);
 const bundleProve = median(timeRuns(() => (bundle = proveDigestStandalone(pcs, bundleValues, [1n, 2n], bundleOptions)), 3, 0));
 const bundleVerify = median(timeRuns(() => verifyDigestStandalone(pcs, bundle.statement, bundle.bytes), 3, 0));
 
+// The sponge witness alone: on fresh memory (a new kernel instance, as a process's first proof
+// gets), on the memory of a released witness (as prove() leaves it for the next proof), the
+// prover's walk over every layer (computing the ones not stored), and the plain digest.
+const witnessRows: string[] = [];
+for (const logE of [16, 18, 19]) {
+  const values = new Int8Array(7 * (1 << logE)).map((_, i) => ((i * 2654435761) >>> 24) - 128);
+  const options = { format: INT8, purpose: Purpose.modelWeights };
+  const fresh = timeWallAndCpu(() => digestWitness(values, [1n, 2n], options), 5);
+  const reused = { wall: [] as number[], cpu: [] as number[] };
+  const walk: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const layers = new TraceLayers(digestWitness(values, [1n, 2n], options));
+    walk.push(...timeWallAndCpu(() => {
+      for (let layer = 30; layer >= 0; layer--) layers.layer(layer);
+    }, 1, 0).cpu);
+  }
+  let w = digestWitness(values, [1n, 2n], options);
+  for (let run = 0; run < 5; run++) {
+    releaseDigestWitness(w);
+    const t = timeWallAndCpu(() => (w = digestWitness(values, [1n, 2n], options)), 1, 0);
+    reused.wall.push(...t.wall);
+    reused.cpu.push(...t.cpu);
+  }
+  releaseDigestWitness(w);
+  const plain = timeWallAndCpu(() => digest(values, [1n, 2n], options), 5);
+  witnessRows.push(`| 2^${logE} | ${2 ** logE / 8} | ${fmt(median(fresh.wall))} / ${fmt(median(fresh.cpu))} | ${fmt(median(reused.wall))} / ${fmt(median(reused.cpu))} | ${fmt(median(walk))} | ${fmt(median(plain.wall))} / ${fmt(median(plain.cpu))} |`);
+}
+
 // The cost of first touching fresh memory on this machine (the witness of 2^18 packed elements
 // writes ~55 MB that the process has never touched: its 37 MB trace, V, the packed values).
 const freshMs: number[] = [];
@@ -168,6 +196,12 @@ Zero-knowledge digest proof (docs/protocol.md (Part 4)), ${sumcheckKernel().thre
 | packed elements | permutations | witness ms (wall) | witness ms (CPU) | masks + commit ms | prove ms (wall) | prove ms (CPU) | verify ms | proof | runs |
 |---|---|---|---|---|---|---|---|---|---|
 ${proofRows.join('\n')}
+
+The sponge witness alone (digestWitness: packing, the sponge run recording its stored columns, V), medians of 5 runs (the walk: 3), 7·2^e int8 values; "released memory" is a run on the kernel memory of a witness given back with releaseDigestWitness, as prove() does after each proof; the walk is the prover's TraceLayers over layers 30 … 0 (the layers not stored computed in place, in fresh memory), which "prove" above includes; the plain digest is packing + sponge without a trace on warm memory, the floor:
+
+| packed elements | permutations | witness, fresh memory: wall / CPU ms | witness, released memory: wall / CPU ms | walk CPU ms | plain digest wall / CPU ms |
+|---|---|---|---|---|---|
+${witnessRows.join('\n')}
 
 Standalone bundle (V committed, range-checked, digest proved, every commitment opened; 7·2^12 int8 values, 2^9 permutations): prove ${fmt(bundleProve)} ms, verify ${fmt(bundleVerify)} ms, ${(bundle.bytes.length / 1024).toFixed(0)} KiB.
 

@@ -114,7 +114,8 @@ export class SpongeTrace {
   readonly storedWords: number;
   private readonly consts: number;
   private readonly walkBuffers: readonly [number, number];
-  private readonly lookupBuffers: readonly [number, number];
+  /** The walk of layerColumn's random accesses (its own buffers: a prover's walk is never disturbed). */
+  private readonly lookup: LayerWalk;
   private walks = 0;
   private released = false;
 
@@ -129,7 +130,7 @@ export class SpongeTrace {
     const layerBytes = 8 * WIDTH * this.stride;
     const b = ptr.buffers;
     this.walkBuffers = [b, b + layerBytes];
-    this.lookupBuffers = [b + 2 * layerBytes, b + 3 * layerBytes];
+    this.lookup = new LayerWalk(this, [b + 2 * layerBytes, b + 3 * layerBytes], () => !this.released);
   }
 
   /** Bytes of kernel memory after the trace itself: the recovery constants, a pointer table, four layer buffers. */
@@ -190,10 +191,10 @@ export class SpongeTrace {
     return new LayerWalk(this, this.walkBuffers, () => this.walks === id && !this.released);
   }
 
-  /** One column: a view if it is stored, else a fresh array (computed with buffers no walk uses). */
+  /** One column: a view if it is stored, else a fresh array (computed with buffers no TraceLayers walk uses). */
   column(layer: number, slot: number): BigUint64Array {
     if (this.released) throw new Error('layerColumn: the witness was released');
-    return this.storedColumn(layer, slot) ?? new LayerWalk(this, this.lookupBuffers, () => true).layer(layer)[slot].slice();
+    return this.storedColumn(layer, slot) ?? this.lookup.layer(layer)[slot].slice();
   }
 
   /**
