@@ -113,3 +113,19 @@ export function axpy(out: usize, a: usize, aExt: i32, b: usize, c0: u64, c1: u64
     store<u64>(out + o, addp(a1, r1), 8);
   }
 }
+
+/**
+ * The leaf layer's right halves, combined for the specialised leaf sumcheck (src/lookup/gkr-leaf.ts):
+ * V_i = c·p_i and U_i = q_i + V_i for n entries (p base, q extension, c = 1/λ).
+ */
+export function leafHeads(outU: usize, outV: usize, p: usize, q: usize, n: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const pi = load<u64>(p + (<usize>i << 3));
+    const v0 = mulp(pi, c0), v1 = mulp(pi, c1);
+    store<u64>(outV + o, v0);
+    store<u64>(outV + o, v1, 8);
+    store<u64>(outU + o, addp(load<u64>(q + o), v0));
+    store<u64>(outU + o, addp(load<u64>(q + o, 8), v1), 8);
+  }
+}

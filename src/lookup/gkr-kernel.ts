@@ -19,6 +19,7 @@ interface Exports {
   fillBase(out: number, n: number, v: bigint): void;
   fillExt(out: number, n: number, c0: bigint, c1: bigint): void;
   axpy(out: number, a: number, aExt: number, b: number, c0: bigint, c1: bigint, n: number): void;
+  leafHeads(outU: number, outV: number, p: number, q: number, n: number, c0: bigint, c1: bigint): void;
 }
 
 const PAGE = 65536;
@@ -131,5 +132,18 @@ export class GkrTree {
     const qPtr = J + 1 === this.D ? this.leafQ : this.layerAt[J + 1] + 32 * n;
     this.x.axpy(this.scratch, pPtr, child.pExt ? 1 : 0, qPtr, lambda[0], lambda[1], n);
     return this.words(this.scratch, 2 * n);
+  }
+
+  /**
+   * The first `n` entries of V = c·R_p and U = R_q + V for the right half of the leaves (views
+   * of the scratch region, valid until the next call; n ≤ 2^(D−2), so both fit).
+   */
+  leafHeads(n: number, c: Fp2): { u: ExtVec; v: ExtVec } {
+    const half = 2 ** (this.D - 1);
+    if (n > half / 2) throw new RangeError(`GkrTree.leafHeads: ${n} entries (at most ${half / 2})`);
+    const u = this.scratch;
+    const v = this.scratch + 16 * n;
+    this.x.leafHeads(u, v, this.leafP + 8 * half, this.leafQ + 16 * half, n, c[0], c[1]);
+    return { u: this.words(u, 2 * n), v: this.words(v, 2 * n) };
   }
 }
