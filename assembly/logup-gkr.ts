@@ -36,13 +36,21 @@ export function negBase(out: usize, a: usize, n: i32): void {
 
 /**
  * One layer: p (base if pExt = 0, else extension) and q (extension) of 2n entries into outP,
- * outQ (extension, n entries each). Outputs must not overlap the inputs.
+ * outQ (extension, n entries each). Outputs must not overlap the inputs. With base p, the right
+ * children from `used` on must be the zero fraction 0/1, so those nodes copy their left child.
  */
-export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usize, n: i32): void {
+export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usize, n: i32, used: i32): void {
   const half = <usize>n << 4;
   if (pExt == 0) {
     const halfB = <usize>n << 3;
-    for (let i = 0; i < n; i++) {
+    for (let i = used; i < n; i++) {
+      const o = <usize>i << 4;
+      store<u64>(outP + o, load<u64>(p + (<usize>i << 3)));
+      store<u64>(outP + o, 0, 8);
+      store<u64>(outQ + o, load<u64>(q + o));
+      store<u64>(outQ + o, load<u64>(q + o, 8), 8);
+    }
+    for (let i = 0; i < used; i++) {
       const o = <usize>i << 4;
       const pl = load<u64>(p + (<usize>i << 3));
       const pr = load<u64>(p + (<usize>i << 3) + halfB);
@@ -127,5 +135,14 @@ export function leafHeads(outU: usize, outV: usize, p: usize, q: usize, n: i32, 
     store<u64>(outV + o, v1, 8);
     store<u64>(outU + o, addp(load<u64>(q + o), v0));
     store<u64>(outU + o, addp(load<u64>(q + o, 8), v1), 8);
+  }
+}
+
+/** out[i] = a[i] + (c0 + c1 X) for an extension vector a. */
+export function plusExt(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    store<u64>(out + o, addp(load<u64>(a + o), c0));
+    store<u64>(out + o, addp(load<u64>(a + o, 8), c1), 8);
   }
 }

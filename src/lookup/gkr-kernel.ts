@@ -15,11 +15,12 @@ interface Exports {
   shiftedBase(out: number, a: number, n: number, c0: bigint, c1: bigint): void;
   shiftedExt(out: number, a: number, n: number, c0: bigint, c1: bigint): void;
   negBase(out: number, a: number, n: number): void;
-  fracLayer(outP: number, outQ: number, p: number, pExt: number, q: number, n: number): void;
+  fracLayer(outP: number, outQ: number, p: number, pExt: number, q: number, n: number, used: number): void;
   fillBase(out: number, n: number, v: bigint): void;
   fillExt(out: number, n: number, c0: bigint, c1: bigint): void;
   axpy(out: number, a: number, aExt: number, b: number, c0: bigint, c1: bigint, n: number): void;
   leafHeads(outU: number, outV: number, p: number, q: number, n: number, c0: bigint, c1: bigint): void;
+  plusExt(out: number, a: number, n: number, c0: bigint, c1: bigint): void;
 }
 
 const PAGE = 65536;
@@ -57,7 +58,8 @@ export class GkrTree {
   private readonly layerAt: number[] = [];
   private readonly scratch: number;
 
-  constructor(readonly D: number) {
+  /** `used`: leaves before the zero fractions 0/1 that pad the leaf layer to 2^D. */
+  constructor(readonly D: number, private readonly used: number = 2 ** D) {
     const { x, heap } = kernel();
     this.x = x;
     const size = 2 ** D;
@@ -74,9 +76,10 @@ export class GkrTree {
     at += 16 * 2 ** (D - 1);
     const have = x.memory.buffer.byteLength;
     if (at > have) x.memory.grow(Math.ceil((at - have) / PAGE));
-    // every leaf starts as the zero fraction 0/1 (sections overwrite theirs)
-    x.fillBase(this.leafP, size, 0n);
-    x.fillExt(this.leafQ, size, 1n, 0n);
+    if (!(used > size / 2 && used <= size)) throw new RangeError(`GkrTree: ${used} used leaves of 2^${D}`);
+    // the padding leaves are the zero fraction 0/1 (the sections write the used ones)
+    x.fillBase(this.leafP + 8 * used, size - used, 0n);
+    x.fillExt(this.leafQ + 16 * used, size - used, 1n, 0n);
   }
 
   private words(ptr: number, n: number): BigUint64Array {
@@ -113,7 +116,8 @@ export class GkrTree {
   build(): void {
     for (let J = this.D - 1; J >= 1; J--) {
       const child = J + 1 === this.D ? { p: this.leafP, q: this.leafQ, ext: 0 } : { p: this.layerAt[J + 1], q: this.layerAt[J + 1] + 16 * 2 ** (J + 1), ext: 1 };
-      this.x.fracLayer(this.layerAt[J], this.layerAt[J] + 16 * 2 ** J, child.p, child.ext, child.q, 2 ** J);
+      const used = J + 1 === this.D ? this.used - 2 ** J : 2 ** J;
+      this.x.fracLayer(this.layerAt[J], this.layerAt[J] + 16 * 2 ** J, child.p, child.ext, child.q, 2 ** J, used);
     }
   }
 
@@ -145,5 +149,20 @@ export class GkrTree {
     const v = this.scratch + 16 * n;
     this.x.leafHeads(u, v, this.leafP + 8 * half, this.leafQ + 16 * half, n, c[0], c[1]);
     return { u: this.words(u, 2 * n), v: this.words(v, 2 * n) };
+  }
+
+  /** R_q + c for layer J + 1 < D (its right half's q, 2^J entries; a view of the scratch region). */
+  rightQPlus(J: number, c: Fp2): ExtVec {
+    if (J + 1 >= this.D) throw new RangeError('GkrTree.rightQPlus: not below the leaves');
+    const n = 2 ** J;
+    this.x.plusExt(this.scratch, this.layerAt[J + 1] + 32 * n + 16 * n, n, c[0], c[1]);
+    return this.words(this.scratch, 2 * n);
+  }
+
+  /** 1 − p for the first n entries of layer J + 1 < D (a view of the scratch region). */
+  oneMinusP(J: number, n: number): ExtVec {
+    if (J + 1 >= this.D || n > 2 ** (J + 1)) throw new RangeError('GkrTree.oneMinusP: bad layer or count');
+    this.x.shiftedExt(this.scratch, this.layerAt[J + 1], n, 1n, 0n);
+    return this.words(this.scratch, 2 * n);
   }
 }

@@ -1,7 +1,9 @@
-// The LogUp-GKR leaf layer's sumcheck (layer J = D − 1 of logup-gkr.ts), specialised: the same
-// batch (layerShape), the same round polynomials and values sent — only how the prover computes
-// them differs, so the proof bytes equal those of the generic proveSumcheck.
+// The sumchecks of the two LogUp-GKR layers next to the leaves (layers D − 1 and D − 2 of
+// logup-gkr.ts), specialised: the same batch (layerShape), the same round polynomials and values
+// sent — only how the prover computes them differs, so the proof bytes equal those of the generic
+// proveSumcheck.
 //
+// Leaf layer (J = D − 1).
 // The layer's sum is Σ_x eq(ρ, x)·(T·R_q + R_p·L_q)(x) with T = L_p + λ·L_q. Its tables are
 // the halves of the leaves: L the left half (looked-up columns), R the right half (the rest:
 // smaller sections, then the zero fractions 0/1 up to 2^D). Two facts make it cheap:
@@ -11,8 +13,16 @@
 // So the round polynomial is Σ_pairs w·T(t) over the tail (one weighted linear sum) plus
 // Σ w·(T·U − V)(t) over the 2^(a−k−1) head pairs (h ≤ 2^a), and only T is folded over the whole
 // table; U and V live in buffers of 2·2^a entries whose upper half is the constant tail.
-// L_q(r), R_p(r), R_q(r) at the end follow from T(r), U(r), V(r). The companion-mask instance
-// (one variable) and the Libra mask g are handled exactly as proveSumcheck does.
+// L_q(r), R_p(r), R_q(r) at the end follow from T(r), U(r), V(r).
+//
+// Next layer (J = D − 2). Its nodes i ≥ h (h = used leaves − 2^(D−1)) have a zero right child,
+// so p = 1 there (the left child's numerator) and q = α − a_i. When h ≤ 2^(D−2)/4 the whole
+// right half has R_p ≡ 1 and the left half L_p = 1 − N with N zero past the head, so with
+// Σ_x eq(ρ_{>k}, x) = 1: q(t) = Σ w·T·R'(t) − λ^{−1}·(1 − Σ_head w·N(t)), R' = R_q + 1/λ.
+// Only T and R' are folded over the whole table.
+//
+// The companion-mask instance (one variable) and the Libra mask g are handled exactly as
+// proveSumcheck does.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import type { ExtVec } from '../field/vec.js';
@@ -33,7 +43,7 @@ export interface LeafMaskTerm {
   readonly companion: MaskedPoly;
 }
 
-export interface LeafLayerInput {
+export interface NearLeafInput {
   /** layerShape(J, …): tables [T̂, R̂_p, L̂_q, R̂_q, companions…], instances [layer, companion masks]. */
   readonly shape: BatchShape;
   readonly lambda: Fp2;
@@ -43,12 +53,21 @@ export interface LeafLayerInput {
   readonly layer: readonly [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly];
   /** The companions of the mask instance's terms, in order (tables 4, 5, …). */
   readonly companions: readonly MaskedPoly[];
-  /** T = L_p + λ·L_q (2^J extension entries; copied before `heads` is called). */
+  /** T = L_p + λ·L_q (2^J extension entries; copied before `tables` is called). */
   readonly T: ExtVec;
-  /** 2^a ≥ the used entries of R, with 4·2^a ≤ 2^J. */
+  /** 2^a ≥ the head (the entries where the special structure does not hold), with 4·2^a ≤ 2^J. */
   readonly headEntries: number;
+}
+
+export interface LeafLayerInput extends NearLeafInput {
   /** U and V over their first 2·headEntries entries (copied at once). */
   readonly heads: () => { u: ExtVec; v: ExtVec };
+}
+
+export interface NextLayerInput extends NearLeafInput {
+  /** R' = R_q + 1/λ (2^J entries) and N = 1 − L_p over its first 2·headEntries entries, each copied at once. */
+  readonly shiftedRight: () => ExtVec;
+  readonly headOfN: () => ExtVec;
 }
 
 /** f̂(r', t) of a masked table with two entries (lo, hi) left, in its last round (as proveSumcheck). */
@@ -71,55 +90,123 @@ function extAt(v: ExtVec, i: number): Fp2 {
 
 type Kernel = ReturnType<typeof sumcheckKernel>;
 
-/** Σ_pairs w·(T·U − V)(t) over the head and Σ w·T(t) over the tail, at t = 0, 1, 2; then s(t) = c_k·eq(ρ_k, t)·q(t) at 0..3. */
-function roundEvals(K: Kernel, eq: EqState, k: number, T: FoldableTable, U: FoldableTable, V: FoldableTable, nPairs: number, headPairs: number): Fp2[] {
-  const w = eq.suffix;
-  const prod = K.allocZero(48);
-  const lin = K.allocZero(32);
-  const tail = K.allocZero(32);
-  K.roundProd2Weighted(T.ptr, true, U.ptr, true, w, headPairs, false, prod);
-  K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 1, false, lin);
-  if (nPairs > headPairs) K.roundPowWeighted(T.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 1, false, tail);
-  K.flush();
-  // linear parts: value at 2 = 2·(value at 1) − (value at 0)
-  const l0 = E.sub(K.readExt(tail, 0), K.readExt(lin, 0));
-  const l1 = E.sub(K.readExt(tail, 1), K.readExt(lin, 1));
-  const l2 = E.sub(E.add(l1, l1), l0);
-  const q = extendEvals([E.add(K.readExt(prod, 0), l0), E.add(K.readExt(prod, 1), l1), E.add(K.readExt(prod, 2), l2)], 3);
-  return q.map((x, t) => E.mul(E.mul(eq.prefix, eq.linear(k, E.fromBase(BigInt(t)))), x));
-}
-
-/** The layer instance's last round (two entries per table), masks included, at t = 0..D. */
-function lastRoundEvals(K: Kernel, eq: EqState, k: number, T: FoldableTable, U: FoldableTable, V: FoldableTable, lambda: Fp2, lambdaInv: Fp2, layer: LeafLayerInput['layer'], z: Fp2, D: number): Fp2[] {
-  const t = [K.readExt(T.ptr, 0), K.readExt(T.ptr, 1)];
-  const u = [K.readExt(U.ptr, 0), K.readExt(U.ptr, 1)];
-  const v = [K.readExt(V.ptr, 0), K.readExt(V.ptr, 1)];
-  const plain = [0, 1].map((i) => [t[i], E.mul(lambda, v[i]), E.mul(E.sub(t[i], E.ONE), lambdaInv), E.sub(u[i], v[i])]);
-  const unis = layer.map((m, j) => maskedUnivariate(plain[0][j], plain[1][j], m, [], z));
-  const out: Fp2[] = [];
-  for (let x = 0; x <= D; x++) {
-    const tx = E.fromBase(BigInt(x));
-    const f = unis.map((g) => g(tx));
-    out.push(E.mul(E.mul(eq.prefix, eq.linear(k, tx)), E.add(E.mul(f[0], f[3]), E.mul(f[1], f[2]))));
-  }
-  return out;
-}
-
 function setExt(K: Kernel, ptr: number, i: number, x: Fp2): void {
   const w = K.words(ptr + 16 * i, 2);
   w[0] = x[0];
   w[1] = x[1];
 }
 
-/** Proves the leaf layer's batch; the same output (and transcript) as proveSumcheck on it. */
+function readPair(K: Kernel, t: FoldableTable): [Fp2, Fp2] {
+  return [K.readExt(t.ptr, 0), K.readExt(t.ptr, 1)];
+}
+
+/** Linear values at 0, 1 (kernel output) extended to 2. */
+function linear3(K: Kernel, out: number): Fp2[] {
+  const a = K.readExt(out, 0);
+  const b = K.readExt(out, 1);
+  return [a, b, E.sub(E.add(b, b), a)];
+}
+
+/** How one specialised layer computes its tables' part of the rounds (the driver does the rest). */
+interface LayerTables {
+  /** q(t) at t = 0, 1, 2 with s(t) = c_k·eq(ρ_k, t)·q(t), for a round before the last. */
+  round(k: number, nPairs: number, headPairs: number): Fp2[];
+  /** Queues the folds of round k (the driver flushes). */
+  fold(nPairs: number, headPairs: number, r: Fp2): void;
+  /** After the flush: the next round's pair 0 may read entry 1 of a head buffer (the tail's constant). */
+  fixHeads(): void;
+  /** The plain (unmasked) [T, R_p, L_q, R_q] at entry i (0 or 1) of the current (folded) tables. */
+  plainAt(i: number): Fp2[];
+}
+
+function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp2): LayerTables {
+  const lambda = input.lambda;
+  const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
+  const { u, v } = input.heads();
+  const U: FoldableTable = { ptr: K.put(u), isExt: true };
+  const V: FoldableTable = { ptr: K.put(v), isExt: true };
+  return {
+    round(_k, nPairs, headPairs) {
+      const w = eq.suffix;
+      const prod = K.allocZero(48);
+      const lin = K.allocZero(32);
+      const tail = K.allocZero(32);
+      K.roundProd2Weighted(T.ptr, true, U.ptr, true, w, headPairs, false, prod);
+      K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 1, false, lin);
+      if (nPairs > headPairs) K.roundPowWeighted(T.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 1, false, tail);
+      K.flush();
+      const l = linear3(K, lin);
+      const t = linear3(K, tail);
+      return [0, 1, 2].map((x) => E.add(K.readExt(prod, x), E.sub(t[x], l[x])));
+    },
+    fold(nPairs, headPairs, r) {
+      K.foldTable(T, nPairs, r);
+      K.foldTable(U, headPairs, r);
+      K.foldTable(V, headPairs, r);
+    },
+    fixHeads() {
+      setExt(K, U.ptr, 1, E.ONE);
+      setExt(K, V.ptr, 1, E.ZERO);
+    },
+    plainAt(i) {
+      const t = readPair(K, T)[i];
+      const uI = readPair(K, U)[i];
+      const vI = readPair(K, V)[i];
+      return [t, E.mul(lambda, vI), E.mul(E.sub(t, E.ONE), lambdaInv), E.sub(uI, vI)];
+    },
+  };
+}
+
+function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp2): LayerTables {
+  const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
+  const R: FoldableTable = { ptr: K.put(input.shiftedRight()), isExt: true };
+  const N: FoldableTable = { ptr: K.put(input.headOfN()), isExt: true };
+  return {
+    round(_k, nPairs, headPairs) {
+      const w = eq.suffix;
+      const prod = K.allocZero(48);
+      const lin = K.allocZero(32);
+      K.roundProd2Weighted(T.ptr, true, R.ptr, true, w, nPairs, false, prod);
+      K.roundPowWeighted(N.ptr, true, 1, w, headPairs, 1, false, lin);
+      K.flush();
+      const n = linear3(K, lin);
+      // q(t) = Σ w·T·R'(t) − (1 − Σ_head w·N(t))/λ
+      return [0, 1, 2].map((x) => E.sub(K.readExt(prod, x), E.mul(lambdaInv, E.sub(E.ONE, n[x]))));
+    },
+    fold(nPairs, headPairs, r) {
+      K.foldTable(T, nPairs, r);
+      K.foldTable(R, nPairs, r);
+      K.foldTable(N, headPairs, r);
+    },
+    fixHeads() {
+      setExt(K, N.ptr, 1, E.ZERO);
+    },
+    plainAt(i) {
+      const t = readPair(K, T)[i];
+      const lp = E.sub(E.ONE, readPair(K, N)[i]);
+      return [t, E.ONE, E.mul(E.sub(t, lp), lambdaInv), E.sub(readPair(K, R)[i], lambdaInv)];
+    },
+  };
+}
+
+/** Proves the leaf layer's batch (J = D − 1); the same output (and transcript) as proveSumcheck on it. */
 export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
+  return proveLayer(input, (K, eq, lambdaInv) => leafTables(K, eq, input, lambdaInv), g, transcript, allowFalseClaim);
+}
+
+/** Proves the batch of layer J = D − 2; the same output (and transcript) as proveSumcheck on it. */
+export function proveNextLayer(input: NextLayerInput, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
+  return proveLayer(input, (K, eq, lambdaInv) => nextTables(K, eq, input, lambdaInv), g, transcript, allowFalseClaim);
+}
+
+function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lambdaInv: Fp2) => LayerTables, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
   const { shape, lambda, point: rho, layer, companions } = input;
   validateShape(shape);
   const J = rho.length;
   const degrees = roundDegrees(shape);
   const maskInst = shape.instances[1];
   if (J < 2 || degrees.length !== J || shape.instances.length !== 2 || maskInst.numVars !== 1 || maskInst.terms.length !== companions.length) {
-    throw new RangeError('gkr-leaf: not a leaf layer shape');
+    throw new RangeError('gkr-leaf: not a layer shape');
   }
   const head = input.headEntries;
   if (!(head >= 1 && (head & (head - 1)) === 0 && 4 * head <= 2 ** J)) throw new RangeError(`gkr-leaf: ${head} head entries for 2^${J}`);
@@ -133,12 +220,8 @@ export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcrip
   const K = sumcheckKernel();
   const mark = K.mark();
   try {
-    const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
-    const { u, v } = input.heads();
-    const U: FoldableTable = { ptr: K.put(u), isExt: true };
-    const V: FoldableTable = { ptr: K.put(v), isExt: true };
     const eq = new EqState(rho, K);
-
+    const tables = tablesOf(K, eq, lambdaInv);
     const maskSum = g.sum();
     const rhoG = absorbProofHead(transcript, degrees, shape.claimedSum, maskSum);
     const point: Fp2[] = [];
@@ -158,7 +241,22 @@ export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcrip
       const D = degrees[k];
       const nPairs = 2 ** (J - k - 1);
       const headPairs = Math.min(nPairs, Math.max(1, head / 2 ** (k + 1)));
-      const layerEvals = k < J - 1 ? roundEvals(K, eq, k, T, U, V, nPairs, headPairs) : lastRoundEvals(K, eq, k, T, U, V, lambda, lambdaInv, layer, zPrefix[k], D);
+      let layerEvals: Fp2[];
+      if (k < J - 1) {
+        const q = extendEvals(tables.round(k, nPairs, headPairs), 3);
+        layerEvals = q.map((x, t) => E.mul(E.mul(eq.prefix, eq.linear(k, E.fromBase(BigInt(t)))), x));
+      } else {
+        // the last round: two entries per table, the masks' Z·R terms enter (degree D)
+        const lo = tables.plainAt(0);
+        const hi = tables.plainAt(1);
+        const unis = layer.map((m, j) => maskedUnivariate(lo[j], hi[j], m, [], zPrefix[k]));
+        layerEvals = [];
+        for (let x = 0; x <= D; x++) {
+          const tx = E.fromBase(BigInt(x));
+          const f = unis.map((u) => u(tx));
+          layerEvals.push(E.mul(E.mul(eq.prefix, eq.linear(k, tx)), E.add(E.mul(f[0], f[3]), E.mul(f[1], f[2]))));
+        }
+      }
       let total = extendEvals(layerEvals, D);
       if (k === 0) {
         const w = E.mulBase(maskInst.weight, pow2(J - 1));
@@ -177,22 +275,12 @@ export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcrip
       point.push(r);
       zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
       if (k === 0) maskClaim = interpolateAt(maskEvals, r);
-      K.foldTable(T, nPairs, r);
-      K.foldTable(U, headPairs, r);
-      K.foldTable(V, headPairs, r);
+      tables.fold(nPairs, headPairs, r);
       K.flush();
       eq.bind(k, r, K);
-      if (headPairs === 1 && k + 1 < J) {
-        // the next round's pair 0 reads entry 1: the tail's constant (U = 1, V = 0)
-        setExt(K, U.ptr, 1, E.ONE);
-        setExt(K, V.ptr, 1, E.ZERO);
-      }
+      if (headPairs === 1 && k + 1 < J) tables.fixHeads();
     }
-    // final values: L_q = (T − 1)/λ, R_p = λ·V, R_q = U − V at r
-    const tR = K.readExt(T.ptr, 0);
-    const uR = K.readExt(U.ptr, 0);
-    const vR = K.readExt(V.ptr, 0);
-    const plain = [tR, E.mul(lambda, vR), E.mul(E.sub(tR, E.ONE), lambdaInv), E.sub(uR, vR)];
+    const plain = tables.plainAt(0);
     const values: Fp2[] = [...plain.map((f, j) => layer[j].masked(f, point, zPrefix[J])), ...maskUnis.map((f) => f(point[0]))];
     const claims: EvalClaim[] = values.map((value, j) => ({ table: j, point: j < 4 ? point.slice() : [point[0]], value }));
     layer.forEach((m) => m.noteReveal(point));

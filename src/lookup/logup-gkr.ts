@@ -51,7 +51,7 @@ import { gMaskClaim, maskedClaim, maskedLayout } from '../sumcheck/session.js';
 import type { CommitPort, LookupProveOptions, LookupRefs, LookupShape, LookupWitness } from './logup.js';
 import { foldTuple, multiplicities, validateLookupShape } from './logup.js';
 import { GkrTree } from './gkr-kernel.js';
-import { proveLeafLayer } from './gkr-leaf.js';
+import { proveLeafLayer, proveNextLayer } from './gkr-leaf.js';
 
 /** Mask variables of the multiplicities (revealed once). */
 const M_MASK_VARS = 1;
@@ -59,8 +59,8 @@ const M_MASK_VARS = 1;
 export interface LookupGkrProveOptions extends LookupProveOptions {
   /** Tests only (the zero-knowledge test's control): every mask of this protocol is zero. */
   readonly unsafeZeroMasks?: boolean;
-  /** Tests only: the leaf layer on the generic sumcheck prover (gkr-leaf.ts must send the same). */
-  readonly genericLeafLayer?: boolean;
+  /** Tests only: layers D − 1 and D − 2 on the generic sumcheck prover (gkr-leaf.ts must send the same). */
+  readonly genericLeafLayers?: boolean;
 }
 
 /** The verifier's challenges, returned for composition and tests. */
@@ -399,26 +399,28 @@ export function lookupGkrCommitmentSizes(shape: LookupShape): number[] {
 // ---- prover
 
 /**
- * The leaf layer's sumcheck runs specialised (gkr-leaf.ts) when every left-half leaf is a
- * looked-up column without a rows indicator (L_p ≡ 1) and the used part of the right half fits
- * in a quarter of it: returns 2^a ≥ that part, else null (the generic prover).
+ * The sumchecks of layers D − 1 (the leaves' parent) and D − 2 run specialised (gkr-leaf.ts)
+ * when every left-half leaf is a looked-up column without a rows indicator (L_p ≡ 1 there) and
+ * the used part h of the right half fits in a quarter of layer J: returns 2^a ≥ h, else null
+ * (the generic prover).
  */
-function leafHead(shape: LookupShape, pl: Plan): number | null {
+function nearLeafHead(shape: LookupShape, pl: Plan, J: number): number | null {
   const half = 2 ** (pl.D - 1);
-  if (pl.D - 1 < 2) return null;
-  let used = 0;
-  for (const s of pl.sections) {
-    if (s.offset < half && (s.kind !== 'column' || shape.relations[s.relation].rows !== undefined)) return null;
-    used = Math.max(used, s.offset + 2 ** s.numVars);
-  }
+  if (J < 2 || J < pl.D - 2) return null;
+  if (pl.sections.some((s) => s.offset < half && (s.kind !== 'column' || shape.relations[s.relation].rows !== undefined))) return null;
   let head = 1;
-  while (head < used - half) head *= 2;
-  return 4 * head <= half ? head : null;
+  while (head < usedLeaves(pl) - half) head *= 2;
+  return 4 * head <= 2 ** J ? head : null;
+}
+
+/** Leaves before the zero fractions: the sections' total size. */
+function usedLeaves(pl: Plan): number {
+  return pl.sections.reduce((n, s) => n + 2 ** s.numVars, 0);
 }
 
 /** The tree of fractions: leaves p (1, −m or 0) and q (α − a, α − t or 1), then every layer. */
 function buildTree(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): GkrTree {
-  const tree = new GkrTree(pl.D);
+  const tree = new GkrTree(pl.D, usedLeaves(pl));
   for (const s of pl.sections) {
     let vs: readonly BaseVec[];
     if (s.kind === 'column') {
@@ -506,24 +508,23 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
       new MaskedPoly(child.q.subarray(2 * half), J, 1, mask(3)),
       ...inc.masks.map((m) => companions[m.companion]),
     ];
-    const head = J === D - 1 && options.genericLeafLayer !== true ? leafHead(shape, pl) : null;
-    const out = head === null
-      ? proveSumcheck(layerShape(J, inc, lambda), tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat })
-      : proveLeafLayer(
-          {
-            shape: layerShape(J, inc, lambda),
-            lambda,
-            point: inc.pointP,
-            layer: tables.slice(0, 4) as [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly],
-            companions: inc.masks.map((m) => companions[m.companion]),
-            T: first.values,
-            headEntries: head,
-            heads: () => tree.leafHeads(2 * head, E.inv(lambda)),
-          },
-          gs[J],
-          transcript,
-          cheat,
-        );
+    const head = options.genericLeafLayers !== true ? nearLeafHead(shape, pl, J) : null;
+    let out: ReturnType<typeof proveSumcheck>;
+    if (head === null) out = proveSumcheck(layerShape(J, inc, lambda), tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat });
+    else {
+      const input = {
+        shape: layerShape(J, inc, lambda),
+        lambda,
+        point: inc.pointP,
+        layer: tables.slice(0, 4) as [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly],
+        companions: inc.masks.map((m) => companions[m.companion]),
+        T: first.values,
+        headEntries: head,
+      };
+      out = J === D - 1
+        ? proveLeafLayer({ ...input, heads: () => tree.leafHeads(2 * head, E.inv(lambda)) }, gs[J], transcript, cheat)
+        : proveNextLayer({ ...input, shiftedRight: () => tree.rightQPlus(J, E.inv(lambda)), headOfN: () => tree.oneMinusP(J, 2 * head) }, gs[J], transcript, cheat);
+    }
     proofs.push(out.proof);
     inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
     port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.proof.maskValue!));
