@@ -220,7 +220,7 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
   const K = sumcheckKernel();
   const mark = K.mark();
   try {
-    const eq = new EqState(rho, K);
+    const eq = new EqState(rho, K, false); // the kernel path always: the tables above read eq.suffix as weights
     const tables = tablesOf(K, eq, lambdaInv);
     const maskSum = g.sum();
     const rhoG = absorbProofHead(transcript, degrees, shape.claimedSum, maskSum);
