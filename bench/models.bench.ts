@@ -239,11 +239,12 @@ function parent(): void {
   const cnn = find('mnist-cnn', 'private') ?? find('mnist-cnn', 'public');
   const big = find('mlp-1M', 'private');
   const peak = ok.reduce((m, r) => Math.max(m, r.maxRssMB ?? 0), 0);
+  const largest = ok.reduce<Result | undefined>((m, r) => ((r.proofBytes ?? 0) > (m?.proofBytes ?? -1) ? r : m), undefined);
   const met = (b: boolean): string => (b ? 'met' : 'NOT met');
   const goals = [
     `- MNIST-class CNN prove ≤ 1 s: ${cnn ? `${fmt(cnn.proveMs)} ms (${cnn.weights} weights), ${met(cnn.proveMs! <= 1000)}` : 'NOT met (the CNN does not prove yet)'}`,
     `- MNIST-class CNN verify ≤ 100 ms: ${cnn ? `${fmt(cnn.verifyMs)} ms (${cnn.weights} weights), ${met(cnn.verifyMs! <= 100)}` : 'NOT met (no CNN proof)'}`,
-    `- proof ≤ 1 MB: largest proof ${Math.max(0, ...ok.map((r) => r.proofBytes ?? 0))} bytes, ${met(ok.every((r) => (r.proofBytes ?? 0) <= 1 << 20))}`,
+    `- MNIST-class CNN proof ≤ 1 MB: ${cnn ? `${cnn.proofBytes} bytes (${cnn.weights} weights), ${met(cnn.proofBytes! <= 1 << 20)}` : 'NOT met (no CNN proof)'}; the largest proof of the table: ${largest ? `${largest.proofBytes} bytes (${largest.name}, ${largest.weights} weights)` : 'none'}`,
     `- 1M-parameter MLP prove ≤ 5 s with the fingerprint proof (private weights): ${big ? `${fmt(big.proveMs)} ms, ${met(big.proveMs! <= 5000)}` : 'NOT met (does not prove with private weights)'}`,
     `- peak memory ≤ 2 GB: largest peak RSS ${fmt(peak)} MB, ${met(peak <= 2048)}`,
   ];
