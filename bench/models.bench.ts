@@ -25,7 +25,7 @@ import { prepareModel } from '../test/quant/models-harness.js';
 import { loadavg } from 'node:os';
 
 const RUNS = 3;
-const VERIFY_RUNS = 7;
+const VERIFY_RUNS = 15;
 type Weights = 'public' | 'private';
 /** Models also benched with private weights (the prove goal of the 1M MLP counts its fingerprint proof). */
 const PRIVATE_MODELS = ['mnist-mlp', 'mnist-cnn', 'mlp-1M'];
