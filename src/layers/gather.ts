@@ -21,18 +21,17 @@
 // (gathered eq tables and one inner product, in the vector kernels).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import * as F from '../field/goldilocks.js';
 import * as V from '../field/vec.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import { VerificationError } from '../encoding/errors.js';
 import { evaluate } from '../poly/mle.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
-import { eqEval, pow2, zEval } from '../sumcheck/poly.js';
+import { eqEval, zEval } from '../sumcheck/poly.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { BatchShape, InstanceShape, TableShape } from '../sumcheck/types.js';
-import { roundDegrees } from '../sumcheck/types.js';
+import { alignmentWeight, roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
@@ -79,7 +78,6 @@ export interface GatherWitness {
   readonly out: MaskedPoly | BaseVec | { readonly virtualMask: MaskedPoly };
 }
 
-const inv2pow = (e: number): Fp2 => E.fromBase(F.inv(pow2(e)));
 
 /** out[i] = src[pos[i]] for extension vectors (word copies, no field arithmetic). */
 export function gatherExt(src: ExtVec, pos: Int32Array): ExtVec {
@@ -173,15 +171,15 @@ function batchShape(map: GatherMap, refs: GatherRefs, r: readonly Fp2[], claimed
   if (out.kind === 'virtual') sizes.push(out.mask.numVars);
   const N = Math.max(...sizes);
   const sign = out.kind === 'committed' ? E.neg(E.ONE) : E.ONE;
-  const instances: InstanceShape[] = map.sources.map((x, s) => ({ numVars: x.numVars, weight: inv2pow(N - x.numVars), terms: [{ coeff: sign, factors: [{ table: s }, { table: S + s }] }] }));
+  const instances: InstanceShape[] = map.sources.map((x, s) => ({ numVars: x.numVars, weight: alignmentWeight(x.numVars, N), terms: [{ coeff: sign, factors: [{ table: s }, { table: S + s }] }] }));
   if (out.kind === 'committed') {
     tables.push({ numVars: map.yVars, kind: 'committed', maskVars: out.ref.maskVars });
-    instances.push({ numVars: map.yVars, weight: inv2pow(N - map.yVars), terms: [{ coeff: E.ONE, factors: [{ eq: r }, { table: 2 * S }] }] });
+    instances.push({ numVars: map.yVars, weight: alignmentWeight(map.yVars, N), terms: [{ coeff: E.ONE, factors: [{ eq: r }, { table: 2 * S }] }] });
   }
   if (out.kind === 'virtual') {
     const m = out.mask.numVars;
     tables.push({ numVars: m, kind: 'committed', maskVars: 0 }, { numVars: m, kind: 'public', maskVars: null });
-    instances.push({ numVars: m, weight: inv2pow(N - m), terms: [{ coeff: E.ONE, factors: [{ table: 2 * S }, { table: 2 * S + 1 }] }] });
+    instances.push({ numVars: m, weight: alignmentWeight(m, N), terms: [{ coeff: E.ONE, factors: [{ table: 2 * S }, { table: 2 * S + 1 }] }] });
   }
   return { tables, instances, claimedSum, zk: true };
 }

@@ -21,18 +21,17 @@
 // the batched opening, and the claim g(ρ) on the round mask.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import * as F from '../field/goldilocks.js';
 import * as V from '../field/vec.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import { bindHigh, bindLow, evaluate } from '../poly/mle.js';
 import type { LinearClaim } from '../pcs/types.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
-import { eqEval, pow2 } from '../sumcheck/poly.js';
+import { eqEval } from '../sumcheck/poly.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { BatchShape, InstanceShape, TableShape } from '../sumcheck/types.js';
-import { roundDegrees } from '../sumcheck/types.js';
+import { alignmentWeight, roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { VerificationError } from '../encoding/errors.js';
@@ -140,7 +139,6 @@ interface LayerSpecs {
   readonly bias: Spec | null;
 }
 
-const inv2pow = (e: number): Fp2 => E.fromBase(F.inv(pow2(e)));
 
 /**
  * The sumcheck's public shape at the point r. Tables: 0 C, 1 A slice, 2 B slice, then the bias
@@ -166,7 +164,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     s.b ? { numVars: inner, kind: 'committed', maskVars: sliceMaskVars(s.b.maskVars, free.b) } : { numVars: inner, kind: 'public', maskVars: null },
   ];
   const instances: InstanceShape[] = [
-    { numVars: v.cVars, weight: inv2pow(N - v.cVars), terms: [{ coeff: E.ONE, factors: [{ eq: r }, { table: 0 }] }] },
+    { numVars: v.cVars, weight: alignmentWeight(v.cVars, N), terms: [{ coeff: E.ONE, factors: [{ eq: r }, { table: 0 }] }] },
   ];
   if (d.biasMode !== 0) {
     tables.push(s.bias ? { numVars: v.biasVars, kind: 'committed', maskVars: s.bias.maskVars } : { numVars: v.biasVars, kind: 'public', maskVars: null });
@@ -174,7 +172,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     const ind = E.mul(pf, d.biasMode === 1 ? E.mul(indicator(d.m, ri), indicator(d.batch, rb)) : indicator(d.n, rj));
     // a phantom bias [b, 0] is read at its entry 0
     const at = v.biasPhantom ? [E.ZERO] : d.biasMode === 1 ? rj : [...ri, ...rb];
-    instances.push({ numVars: v.biasVars, weight: inv2pow(N - v.biasVars), terms: [{ coeff: E.neg(ind), factors: [{ eq: at }, { table: 3 }] }] });
+    instances.push({ numVars: v.biasVars, weight: alignmentWeight(v.biasVars, N), terms: [{ coeff: E.neg(ind), factors: [{ eq: at }, { table: 3 }] }] });
   }
   const product = [{ table: 1 }, { table: 2 }];
   if (innerWeighted(v, s.a !== null, s.b !== null)) {
@@ -182,7 +180,7 @@ function batchShape(d: MatmulDims, s: LayerSpecs, r: readonly Fp2[]): BatchShape
     product.push({ table: tables.length });
     tables.push({ numVars: inner, kind: 'public', maskVars: null });
   }
-  instances.push({ numVars: inner, weight: inv2pow(N - inner), terms: [{ coeff: E.neg(pf), factors: product }] });
+  instances.push({ numVars: inner, weight: alignmentWeight(inner, N), terms: [{ coeff: E.neg(pf), factors: product }] });
   return { tables, instances, claimedSum: E.ZERO, zk: true };
 }
 

@@ -30,15 +30,14 @@ import { VerificationError } from '../encoding/errors.js';
 import { eqEval, evaluate } from '../poly/mle.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
-import { pow2 } from '../sumcheck/poly.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { BatchShape, Factor, TableShape, Term } from '../sumcheck/types.js';
-import { roundDegrees } from '../sumcheck/types.js';
+import { alignInstances, roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
-import { dimPoints, dimVars, indicator, indicatorAll, layoutVars, paddedTable, positionWeight, totalVars } from './tensor.js';
+import { dimVars, indicator, indicatorAll, layoutVars, paddedTable, positionWeight, totalVars } from './tensor.js';
 
 export type ReduceMode = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
@@ -171,10 +170,7 @@ function batchShape(p: ReduceParams, refs: ReduceRefs, z: readonly Fp2[], lambda
   }
   return {
     tables,
-    instances: [
-      { numVars: l.nx, weight: E.ONE, terms: X },
-      { numVars: l.ny, weight: E.fromBase(F.inv(pow2(l.nx - l.ny))), terms: Y },
-    ],
+    instances: alignInstances([{ numVars: l.nx, terms: X }, { numVars: l.ny, terms: Y }]),
     claimedSum: E.ZERO,
     zk: true,
   };

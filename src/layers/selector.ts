@@ -25,18 +25,16 @@
 // needed beyond |idx| < p/2 (an index outside [−L, L) has no proof; the executor refuses it too).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
-import * as F from '../field/goldilocks.js';
 import * as V from '../field/vec.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import { VerificationError } from '../encoding/errors.js';
 import { eqEval, evaluate } from '../poly/mle.js';
 import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
-import { pow2 } from '../sumcheck/poly.js';
 import { proveSumcheck, type ProveOptions, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
 import type { BatchShape, Factor, TableShape, Term } from '../sumcheck/types.js';
-import { roundDegrees } from '../sumcheck/types.js';
+import { alignInstances, roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
@@ -119,10 +117,7 @@ function batchShape(p: SelectorParams, refs: SelectorRefs, z: readonly Fp2[], la
   }
   return {
     tables,
-    instances: [
-      { numVars: l.nx, weight: E.ONE, terms: X },
-      { numVars: l.ny, weight: E.fromBase(F.inv(pow2(l.nx - l.ny))), terms: Y },
-    ],
+    instances: alignInstances([{ numVars: l.nx, terms: X }, { numVars: l.ny, terms: Y }]),
     claimedSum: E.ZERO,
     zk: true,
   };

@@ -39,8 +39,8 @@ import { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
 import { gMaskClaim, maskedClaim, type GMaskRef, type MaskedRef } from '../sumcheck/session.js';
-import type { BatchShape, InstanceShape, TableShape, Term } from '../sumcheck/types.js';
-import { roundDegrees } from '../sumcheck/types.js';
+import type { BatchShape, TableShape, Term } from '../sumcheck/types.js';
+import { alignInstances, roundDegrees } from '../sumcheck/types.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ClaimSink } from './matmul.js';
@@ -60,35 +60,30 @@ export interface TreeParams {
   readonly privateModes: boolean;
 }
 
-/** Committed tensors of the layer and the private parameters it reads (views of V; null when public). */
-export interface TreeRefs {
-  readonly e: MaskedRef;
-  readonly s: readonly MaskedRef[];
-  readonly d: readonly MaskedRef[];
-  readonly u: readonly MaskedRef[];
+/**
+ * The committed tensors of the layer and the private parameters it reads (views of V; null when
+ * public): as references for the verifier (TreeRefs), as masked polynomials for the prover.
+ */
+interface TreeParts<T> {
+  readonly e: T;
+  readonly s: readonly T[];
+  readonly d: readonly T[];
+  readonly u: readonly T[];
   /** The gather's source: X [N, F] with a public selector, K = X·H [N, nodes] with a private one. */
-  readonly gathered: MaskedRef;
-  readonly threshold: MaskedRef | null;
-  readonly selector: MaskedRef | null;
-  readonly modes: MaskedRef | null;
+  readonly gathered: T;
+  readonly threshold: T | null;
+  readonly selector: T | null;
+  readonly modes: T | null;
 }
+
+export type TreeRefs = TreeParts<MaskedRef>;
+export type TreeWitness = TreeParts<MaskedPoly>;
 
 export interface TreeColumns {
   readonly e: BigInt64Array;
   readonly s: readonly BigInt64Array[];
   readonly d: readonly BigInt64Array[];
   readonly u: readonly BigInt64Array[];
-}
-
-export interface TreeWitness {
-  readonly e: MaskedPoly;
-  readonly s: readonly MaskedPoly[];
-  readonly d: readonly MaskedPoly[];
-  readonly u: readonly MaskedPoly[];
-  readonly gathered: MaskedPoly;
-  readonly threshold: MaskedPoly | null;
-  readonly selector: MaskedPoly | null;
-  readonly modes: MaskedPoly | null;
 }
 
 /** Internal nodes per tree and in the ensemble (j = tree·inner + heap index). */
@@ -290,11 +285,6 @@ function dummyChallenges(p: TreeParams): LinkChallenges {
   };
 }
 
-/** 2^−k in F_p: weights that undo the batch's 2^(n − n_i) scaling of the smaller instances. */
-function invPow2(k: number): Fp2 {
-  return E.fromBase(F.inv(F.pow(2n, BigInt(k))));
-}
-
 const toField = (x: bigint): bigint => (x < 0n ? F.P + x : x);
 
 function extAt(v: ExtVec, i: number): Fp2 {
@@ -408,10 +398,8 @@ function linkBatch(p: TreeParams, refs: TreeRefs, ch: LinkChallenges): { shape: 
     for (let j = 0; j < nodes; j++) cols = E.add(cols, extAt(r, j));
     claimedSum = E.add(claimedSum, E.mul(l1, cols));
   }
-  const n = Math.max(...instances.map((i) => i.numVars));
   const shapeTables: TableShape[] = tables.map((t) => (t.kind === 'committed' ? { numVars: t.ref.numVars, kind: 'committed', maskVars: t.ref.maskVars } : { numVars: t.numVars, kind: 'public', maskVars: null }));
-  const inst: InstanceShape[] = instances.map((i) => ({ numVars: i.numVars, weight: invPow2(n - i.numVars), terms: i.terms }));
-  return { shape: { tables: shapeTables, instances: inst, claimedSum, zk: true }, tables };
+  return { shape: { tables: shapeTables, instances: alignInstances(instances), claimedSum, zk: true }, tables };
 }
 
 export function treeLinkDegrees(p: TreeParams, refs: TreeRefs): number[] {

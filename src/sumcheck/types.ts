@@ -13,6 +13,9 @@
 // Tables are shared by every term and instance that names them (all must have the table's
 // numVars), so a table is evaluated, and revealed, once per batch.
 import type { Fp2 } from '../field/ext.js';
+import * as E from '../field/ext.js';
+import * as F from '../field/goldilocks.js';
+import { pow2 } from './poly.js';
 
 export type Factor = { readonly table: number } | { readonly eq: readonly Fp2[] };
 
@@ -55,6 +58,21 @@ export interface EvalClaim {
   readonly table: number;
   readonly point: readonly Fp2[];
   readonly value: Fp2;
+}
+
+/**
+ * The weight 2^−(batchVars − numVars) that undoes the batch's 2^(n − n_i) scaling, so an
+ * instance of numVars variables contributes its plain sum S_i to the claimed sum.
+ */
+export function alignmentWeight(numVars: number, batchVars: number): Fp2 {
+  if (numVars > batchVars) throw new RangeError(`alignmentWeight: an instance of ${numVars} variables in a batch of ${batchVars}`);
+  return E.fromBase(F.inv(pow2(batchVars - numVars)));
+}
+
+/** Instances over their own variable counts, weighted so each contributes its plain sum to a batch of the largest. */
+export function alignInstances(instances: readonly { readonly numVars: number; readonly terms: readonly Term[] }[]): InstanceShape[] {
+  const n = Math.max(...instances.map((i) => i.numVars));
+  return instances.map((i) => ({ numVars: i.numVars, weight: alignmentWeight(i.numVars, n), terms: i.terms }));
 }
 
 export function isEqFactor(f: Factor): f is { readonly eq: readonly Fp2[] } {

@@ -322,7 +322,7 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
   for (const a of attested) ranges.push({ label: `attested ${a.input} fields`, columns: [a.vector], bits: ATTESTED_BITS, signed: true, numVars: a.nV });
   // Gather outputs computed from public constants only: public tensors the verifier derives
   const publics = new Map<string, IrTensor>(dynamic.constants);
-  for (const [name, t] of dynamic.constants) proven.set(name, info.get(name)!.lo, info.get(name)!.hi);
+  for (const name of dynamic.constants.keys()) proven.set(name, info.get(name)!.lo, info.get(name)!.hi);
   const isPublic = (name: string): boolean => vk.publicConstants.has(name) || publics.has(name);
   const reshapeOf = new Map(vk.nodes.filter((m) => m.op === 'Reshape').map((m) => [m.outputs[0], m.inputs[0]]));
   const root = (name: string): string => {

@@ -2,7 +2,6 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteReader, ByteWriter } from '../../src/encoding/bytes.js';
 import { FormatError, VerificationError } from '../../src/encoding/errors.js';
-import type { BaseVec } from '../../src/field/vec.js';
 import { matmul as irMatmul } from '../../src/ir/kernels.js';
 import { hashPcs } from '../../src/pcs/index.js';
 import { MaskedPoly, SumcheckMask } from '../../src/sumcheck/mask.js';

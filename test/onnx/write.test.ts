@@ -1,6 +1,5 @@
 // writeOnnx round trips: write -> loadOnnx -> evaluateFloat, compared with onnxruntime on the same bytes.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { attr, type WriteModel } from '../../src/onnx/write.js';
 import type { Tensor } from '../../src/onnx/graph.js';
 import { f32, matchesOrt, rand } from './oracle.js';

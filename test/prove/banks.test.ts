@@ -13,7 +13,7 @@ import type { IrGraph, IrTensor } from '../../src/ir/types.js';
 import type { LinearClaim } from '../../src/pcs/types.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
-import { compile, quantizeInputs } from '../../src/quant/compile.js';
+import { quantizeInputs } from '../../src/quant/compile.js';
 import { VerifierSession } from '../../src/sumcheck/session.js';
 import { planModel, UnsupportedModelError } from '../../src/verify/plan.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';

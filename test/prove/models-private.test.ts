@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compile, quantizeInputs } from '../../src/quant/compile.js';
+import { quantizeInputs } from '../../src/quant/compile.js';
 import { execute } from '../../src/ir/execute.js';
 import { CompileError } from '../../src/ir/types.js';
 import { prove } from '../../src/prove/prove.js';

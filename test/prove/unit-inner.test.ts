@@ -11,7 +11,7 @@ import { execute } from '../../src/ir/execute.js';
 import type { IrGraph, IrTensor } from '../../src/ir/types.js';
 import { prove } from '../../src/prove/prove.js';
 import { setup } from '../../src/prove/setup.js';
-import { compile, quantizeInputs } from '../../src/quant/compile.js';
+import { quantizeInputs } from '../../src/quant/compile.js';
 import { planModel } from '../../src/verify/plan.js';
 import { deserializeProofFile, serializeProofFile } from '../../src/verify/proof-file.js';
 import { verify } from '../../src/verify/verify.js';
