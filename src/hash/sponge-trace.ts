@@ -182,7 +182,8 @@ export class SpongeTrace {
     const next0 = this.storedPtr(layer + 1, 0);
     const nextRest = above === null ? this.storedPtr(ANCHOR_LAYER, 1) : above + 8 * this.stride;
     const aux = this.ptr.aux + 8 * AUX_WORDS * (layer - FIRST_PARTIAL_LAYER);
-    this.k.recoverPartialLayer(this.consts, next0, nextRest, this.storedPtr(layer, 0), dst + 8 * this.stride, this.blocks, this.stride, aux);
+    // S goes to the buffer's slot-0 column, which a partial layer never uses (its slot 0 is stored)
+    this.k.recoverPartialLayer(this.consts, next0, nextRest, this.storedPtr(layer, 0), dst + 8 * this.stride, this.blocks, this.stride, aux, dst);
   }
 
   /** A new walk (TraceLayers); it takes the walk buffers from any earlier walk, which then refuses to serve. */
