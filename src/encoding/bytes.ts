@@ -142,7 +142,13 @@ export class ByteReader {
   }
 
   string(max: number, field = 'string'): string {
-    return new TextDecoder('utf-8', { fatal: true }).decode(this.blob(max, field));
+    const bytes = this.blob(max, field);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // the decoder's own TypeError would escape as an untyped error (a key with a corrupted name byte)
+      throw new FormatError(`${this.what}: ${field} is not valid UTF-8`);
+    }
   }
 
   base(field = 'field element'): bigint {
