@@ -257,3 +257,53 @@ test('reduced proof decoder: trailing and truncated bytes, an oversized base ope
   // a vector of size 0 (the scheme's layout refuses it)
   assert.throws(() => reducing.deserializeProof(bytes, { ...r.commitment, sizes: [0, 8] }, r.claims), formatError(/the commitment does not describe an opening \(pcs: vector 0 has size 0\)/));
 });
+
+// ---- randomized tampering: any one element replaced, any byte flipped
+
+const FULL = process.env.ZKINFER_FULL !== undefined;
+
+test(`sumcheck: ${FULL ? 1000 : 200} random single-element replacements (a round coefficient, a value, G or g(r)) are each rejected by sumcheck/final`, () => {
+  const c = makeCase(true);
+  const proof = prove(c);
+  const slots: [kind: 'round' | 'value' | 'G' | 'g', i: number, j: number][] = [
+    ...proof.rounds.flatMap((r, k) => r.map((_, j): ['round', number, number] => ['round', k, j])),
+    ...proof.values.map((_, j): ['value', number, number] => ['value', j, 0]),
+    ['G', 0, 0],
+    ['g', 0, 0],
+  ];
+  const count = FULL ? 1000 : 200;
+  for (let t = 0; t < count; t++) {
+    const [kind, i, j] = slots[Math.floor(Math.random() * slots.length)];
+    const x = randomExtElement();
+    const bad: SumcheckProof =
+      kind === 'round' ? { ...proof, rounds: proof.rounds.map((r, k) => (k === i ? r.map((y, l) => (l === j ? x : y)) : r)) }
+      : kind === 'value' ? { ...proof, values: proof.values.map((v, l) => (l === i ? x : v)) }
+      : kind === 'G' ? { ...proof, maskSum: x }
+      : { ...proof, maskValue: x };
+    assert.throws(() => verify(c, bad), rejectedBy('sumcheck/final'), `${kind} ${i} ${j}`);
+  }
+});
+
+test(`sumcheck: ${FULL ? 1000 : 200} random byte flips of a serialized proof are each a FormatError (non-canonical) or sumcheck/final`, () => {
+  const c = makeCase(true);
+  const bytes = serializeSumcheckProof(prove(c));
+  const count = FULL ? 1000 : 200;
+  for (let t = 0; t < count; t++) {
+    const bad = bytes.slice();
+    bad[Math.floor(Math.random() * bad.length)] ^= 1 + Math.floor(Math.random() * 255);
+    assert.throws(() => verify(c, deserializeSumcheckProof(bad, c.shape)), (e: unknown) => formatError(/not a canonical/)(e) || rejectedBy('sumcheck/final')(e), `flip ${t}`);
+  }
+});
+
+test('sumcheck: a non-canonical element in a proof object (not from bytes) is refused by the transcript before it is used', () => {
+  const c = makeCase(true);
+  const proof = prove(c);
+  const nonCanonical: Fp2 = [P, 0n];
+  const cases: [string, SumcheckProof][] = [
+    ['round', { ...proof, rounds: proof.rounds.map((r, k) => (k === 1 ? [nonCanonical, ...r.slice(1)] : r)) }],
+    ['value', { ...proof, values: [nonCanonical, ...proof.values.slice(1)] }],
+    ['G', { ...proof, maskSum: [0n, -1n] }],
+    ['g(r)', { ...proof, maskValue: nonCanonical }],
+  ];
+  for (const [what, bad] of cases) assert.throws(() => verify(c, bad), (e: unknown) => e instanceof RangeError && /non-canonical/.test(e.message), what);
+});
