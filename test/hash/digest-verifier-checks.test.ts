@@ -241,6 +241,17 @@ test('digest bundle: every decoder check (version, commitment count, root length
   refuses(w((x) => ({ ...x, digest: x.digest.subarray(0, x.digest.length - 1) })), /digest proof: truncated/, 'the nested digest proof truncated');
   refuses(Uint8Array.from([...bytes, 0]), /digest proof bundle: 1 trailing bytes/, 'trailing bytes');
   refuses(bytes.subarray(0, bytes.length - 1), /digest proof bundle: truncated/, 'truncated');
+  // length prefixes above their bounds: the sizes count, the nested proofs, an opening
+  const set = (at: number, x: number) => {
+    const out = bytes.slice();
+    new DataView(out.buffer).setUint32(at, x, true);
+    return out;
+  };
+  refuses(set(1 + 4 + 4 + b.commitments[0].root.length, (1 << 16) + 1), /sizes is 65537, more than the allowed 65536/, 'a sizes count');
+  const rangeAt = 1 + 4 + b.commitments.reduce((n, c) => n + 8 + c.root.length + 4 * c.sizes.length, 0);
+  refuses(set(rangeAt, (1 << 26) + 1), /range proof length is 67108865, more than the allowed 67108864/, 'the range proof\'s length');
+  refuses(set(rangeAt + 4 + b.range.length, (1 << 26) + 1), /digest proof length is 67108865, more than the allowed 67108864/, 'the digest proof\'s length');
+  refuses(set(rangeAt + 8 + b.range.length + b.digest.length, (1 << 28) + 1), /opening length is 268435457, more than the allowed 268435456/, 'an opening\'s length');
 });
 
 test('digest bundle: a changed root, swapped openings, another context, purpose or digest are rejected by the check that guards them', () => {

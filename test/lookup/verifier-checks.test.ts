@@ -200,6 +200,24 @@ for (const protocol of ['logup', 'gkr'] as const) {
   });
 }
 
+test('lookup shapes the verifier is given are validated (RangeError): nothing to prove, no columns, mixed sizes, one-row columns, a misfit indicator, a component count', () => {
+  const col = { numVars: 3, components: 1, maskVars: 1 };
+  const rel = { table: rangeTable(4), columns: [col] };
+  const refuses = (shape: LookupShape, re: RegExp) => {
+    for (const protocol of ['logup', 'gkr'] as const) {
+      const port = new RecordingPort(new Transcript('x'), []);
+      const go = () => (protocol === 'logup' ? verifyLookups(shape, { sumcheck: { maskSum: null, rounds: [], values: [], maskValue: null } }, { columns: [], extras: [] }, port, new Transcript('x')) : verifyLookupsGkr(shape, { sumchecks: [] }, { columns: [], extras: [] }, port, new Transcript('x')));
+      assert.throws(go, (e: unknown) => e instanceof RangeError && re.test(e.message), `${protocol}: ${re}`);
+    }
+  };
+  refuses({ relations: [], extras: [], checks: [] }, /nothing to prove/);
+  refuses({ relations: [{ ...rel, columns: [] }], extras: [], checks: [] }, /relation 0 has no columns/);
+  refuses({ relations: [{ ...rel, columns: [col, { ...col, numVars: 4 }] }], extras: [], checks: [] }, /mixes column sizes/);
+  refuses({ relations: [{ ...rel, columns: [{ ...col, numVars: 0 }] }], extras: [], checks: [] }, /at least 2 rows/);
+  refuses({ relations: [{ ...rel, rows: rangeTable(4) }], extras: [], checks: [] }, /row indicator does not fit/);
+  refuses({ relations: [{ ...rel, columns: [{ ...col, components: 2 }] }], extras: [], checks: [] }, /column has 2 components, table 1/);
+});
+
 // ---- LogUp (committed inverses): its one sumcheck, part by part
 
 test('logup sumcheck/final: G, a coefficient of the first and last rounds, each revealed value (columns, extra, m, h, q) and g(r)', () => {
@@ -439,6 +457,14 @@ test('range bundle: every decoder check (commitment count, root length, sizes, n
   const many = bytes.slice();
   new DataView(many.buffer).setUint32(sizesAt, (1 << 16) + 1, true);
   refuses(many, /sizes is 65537, more than the allowed 65536/, 'a sizes count above the bound');
+  // the nested proof's and an opening's length prefixes above their bounds
+  const proofAt = 4 + b.commitments.reduce((n, c) => n + 8 + c.root.length + 4 * c.sizes.length, 0);
+  const long = bytes.slice();
+  new DataView(long.buffer).setUint32(proofAt, (1 << 26) + 1, true);
+  refuses(long, /range proof length is 67108865, more than the allowed 67108864/, 'the nested proof\'s length');
+  const longOpening = bytes.slice();
+  new DataView(longOpening.buffer).setUint32(proofAt + 4 + b.proof.length, (1 << 28) + 1, true);
+  refuses(longOpening, /opening length is 268435457, more than the allowed 268435456/, 'an opening\'s length');
 });
 
 test('range bundle: a changed root, swapped openings, another context or another shape are rejected by the check that guards them', () => {
