@@ -6,11 +6,11 @@
 // The hash PCS opens each commitment with a fixed number of evaluation masks chosen at commit
 // time (HashPcsParams.evalMasks); the claims of a range proof need up to 1 + (number of
 // relations) + (rows holding small masks) row combinations per commitment, 5 for the common
-// shapes: pass e.g. new HashPcs({ evalMasks: 8 }). (The PCS interface has no way for the
-// protocol to say so at commit time; see the report.)
+// shapes: pass e.g. new HashPcs({ evalMasks: 8 }) (the PCS interface has no way for the
+// protocol to ask for more at commit time).
 //
-// Bytes: u32 count, then per commitment: root (blob) and sizes (u32 count + u32 each); the range
-// proof (blob); per commitment its opening (blob, the scheme's own bytes).
+// Bytes: u8 version; u32 count, then per commitment: root (blob) and sizes (u32 count + u32
+// each); the range proof (blob); per commitment its opening (blob, the scheme's own bytes).
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';
 import type { BaseVec } from '../field/vec.js';
@@ -23,6 +23,8 @@ import { deserializeRangeProof, limbCount, proveRange, rangeLookupShape, seriali
 import type { LookupProveOptions } from './logup.js';
 
 const DOMAIN = 'zkinfer/range/v1';
+/** The bundle's byte format; a bundle of another version is refused, never misread. */
+export const RANGE_BUNDLE_VERSION = 1;
 const MAX_COMMITMENTS = 8;
 const MAX_SIZES = 1 << 16;
 
@@ -64,7 +66,7 @@ export function proveRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: Range
   const proof = proveRange(s, polys, refs, session, t, options);
   const openings = session.finish();
   const w = new ByteWriter();
-  w.u32(session.commitments.length);
+  w.u8(RANGE_BUNDLE_VERSION).u32(session.commitments.length);
   for (const c of session.commitments) {
     w.blob(c.root).u32(c.sizes.length);
     for (const x of c.sizes) w.u32(x);
@@ -78,6 +80,8 @@ export function proveRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: Range
 export function verifyRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: RangeShape, bytes: Uint8Array, context = ''): void {
   const expected = rangeCommitmentSizes(s);
   const r = new ByteReader(bytes, 'range proof bundle');
+  const version = r.u8('version');
+  if (version !== RANGE_BUNDLE_VERSION) throw new FormatError(`range proof bundle: version ${version}, expected ${RANGE_BUNDLE_VERSION}`);
   const count = r.count(MAX_COMMITMENTS, 'commitments');
   if (count !== expected.length) throw new FormatError(`range proof bundle: ${count} commitments, expected ${expected.length}`);
   const commitments: Commitment[] = [];

@@ -19,7 +19,7 @@ import type { SumcheckProof } from '../../src/sumcheck/proof.js';
 import { proveLookups, readLookupProof, verifyLookups, writeLookupProof, type LinearCheck, type LookupProveOptions, type LookupShape } from '../../src/lookup/logup.js';
 import { proveLookupsGkr, readLookupGkrProof, verifyLookupsGkr, writeLookupGkrProof } from '../../src/lookup/logup-gkr.js';
 import { deserializeRangeProof, proveRange, serializeRangeProof, verifyRange, type RangeShape } from '../../src/lookup/range.js';
-import { proveRangeStandalone, verifyRangeStandalone } from '../../src/lookup/standalone.js';
+import { proveRangeStandalone, RANGE_BUNDLE_VERSION, verifyRangeStandalone } from '../../src/lookup/standalone.js';
 import { explicitTable, rangeTable } from '../../src/lookup/table.js';
 import { HashPcs } from '../../src/pcs/index.js';
 import { RecordingPort, allClaimsHold } from './port.js';
@@ -411,6 +411,7 @@ const bundlePcs = new HashPcs({ evalMasks: 8 });
 const BUNDLE: RangeShape = { numVars: 3, columns: 1, bits: 12, signed: false, limbBits: 8, valueMaskVars: 1 };
 
 interface Bundle {
+  version: number;
   count: number;
   commitments: { root: Uint8Array; sizes: number[] }[];
   proof: Uint8Array;
@@ -419,16 +420,17 @@ interface Bundle {
 
 function parseBundle(bytes: Uint8Array): Bundle {
   const r = new ByteReader(bytes, 'test');
+  const version = r.u8();
   const count = r.u32();
   const commitments = Array.from({ length: count }, () => ({ root: r.blob(1 << 20), sizes: Array.from({ length: r.u32() }, () => r.u32()) }));
   const proof = r.blob(1 << 28);
   const openings = commitments.map(() => r.blob(1 << 28));
   r.end();
-  return { count, commitments, proof, openings };
+  return { version, count, commitments, proof, openings };
 }
 
 function writeBundle(b: Bundle): Uint8Array {
-  const w = new ByteWriter().u32(b.count);
+  const w = new ByteWriter().u8(b.version).u32(b.count);
   for (const c of b.commitments) {
     w.blob(c.root).u32(c.sizes.length);
     for (const x of c.sizes) w.u32(x);
@@ -438,13 +440,14 @@ function writeBundle(b: Bundle): Uint8Array {
   return w.finish();
 }
 
-test('range bundle: every decoder check (commitment count, root length, sizes, nested proof, openings, trailing bytes)', () => {
+test('range bundle: every decoder check (version, commitment count, root length, sizes, nested proof, openings, trailing bytes)', () => {
   const bytes = proveRangeStandalone(bundlePcs, BUNDLE, [rangeValues(3, 12, false)], 'ctx');
   const b = parseBundle(bytes);
   assert.deepEqual(writeBundle(b), bytes);
   verifyRangeStandalone(bundlePcs, BUNDLE, bytes, 'ctx');
   const refuses = (bad: Uint8Array, re: RegExp, what: string) => assert.throws(() => verifyRangeStandalone(bundlePcs, BUNDLE, bad, 'ctx'), formatError(re), what);
   const w = (f: (x: Bundle) => Bundle) => writeBundle(f(parseBundle(bytes)));
+  refuses(w((x) => ({ ...x, version: RANGE_BUNDLE_VERSION + 1 })), new RegExp(`range proof bundle: version ${RANGE_BUNDLE_VERSION + 1}, expected ${RANGE_BUNDLE_VERSION}`), 'another version');
   refuses(w((x) => ({ ...x, count: 9 })), /commitments is 9, more than the allowed 8/, 'count above the bound');
   refuses(w((x) => ({ ...x, count: 3, commitments: x.commitments.slice(0, 3), openings: x.openings.slice(0, 3) })), /range proof bundle: 3 commitments, expected 4/, 'one commitment fewer');
   refuses(w((x) => ({ ...x, commitments: x.commitments.map((c, i) => (i === 1 ? { ...c, root: new Uint8Array(65) } : c)) })), /root length is 65, more than the allowed 64/, 'a root too long');
@@ -453,12 +456,12 @@ test('range bundle: every decoder check (commitment count, root length, sizes, n
   refuses(w((x) => ({ ...x, proof: Uint8Array.from([...x.proof, 0]) })), /range proof: 1 trailing bytes/, 'the nested range proof');
   refuses(Uint8Array.from([...bytes, 0]), /range proof bundle: 1 trailing bytes/, 'trailing bytes');
   refuses(bytes.subarray(0, bytes.length - 1), /range proof bundle: truncated/, 'truncated');
-  const sizesAt = 4 + 4 + b.commitments[0].root.length; // the sizes count of commitment 0
+  const sizesAt = 1 + 4 + 4 + b.commitments[0].root.length; // the sizes count of commitment 0
   const many = bytes.slice();
   new DataView(many.buffer).setUint32(sizesAt, (1 << 16) + 1, true);
   refuses(many, /sizes is 65537, more than the allowed 65536/, 'a sizes count above the bound');
   // the nested proof's and an opening's length prefixes above their bounds
-  const proofAt = 4 + b.commitments.reduce((n, c) => n + 8 + c.root.length + 4 * c.sizes.length, 0);
+  const proofAt = 1 + 4 + b.commitments.reduce((n, c) => n + 8 + c.root.length + 4 * c.sizes.length, 0);
   const long = bytes.slice();
   new DataView(long.buffer).setUint32(proofAt, (1 << 26) + 1, true);
   refuses(long, /range proof length is 67108865, more than the allowed 67108864/, 'the nested proof\'s length');
