@@ -779,67 +779,13 @@ export function heapBase(): usize {
  * 35–40. `scratch` holds 6(e + 1) extension entries; acc holds e + 1.
  */
 export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
-  if (nPairs < 2) {
+  if (aExt == 0 || nPairs < 2) {
     roundPowCoeffsScalar(a, aExt, e, w, nPairs, scratch, acc);
     return;
   }
   const even = nPairs & ~1;
-  if (aExt != 0) roundPowCoeffsExt2(a, e, w, even, scratch, acc);
-  else roundPowCoeffsBase2(a, e, w, even, scratch, acc);
-  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << (aExt != 0 ? 5 : 4)), aExt, e, w + (<usize>even << 4), 1, scratch, acc);
-}
-
-/**
- * roundPowCoeffs on a base table, two pairs per step: lo^k and d^k stay in the base field, so
- * are the products lo^(e−j)·d^j, and the weight (an extension element) multiplies each of the
- * e + 1 coefficients by its two coordinates: 3(e − 1) + 2(e + 1) base products per pair, on
- * i64x2 lanes. nPairs even; scratch holds 4(e + 1) lane vectors (lo^k, d^k, then the sums).
- */
-function roundPowCoeffsBase2(a: usize, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
-  const lp = scratch; // lo^k, k = 0..e (lane vectors, 16 bytes each)
-  const dp = scratch + (<usize>(e + 1) << 4); // d^k
-  const sp = scratch + (<usize>(e + 1) << 5); // per-lane sums: c0 then c1 of coefficient j
-  const zero = i64x2.splat(0);
-  const one = i64x2.splat(1);
-  for (let j = 0; j <= e; j++) {
-    v128.store(sp + (<usize>j << 5), zero);
-    v128.store(sp + (<usize>j << 5), zero, 16);
-  }
-  for (let i = 0; i < nPairs; i += 2) {
-    const pa = a + (<usize>i << 4);
-    const A = v128.load(pa);
-    const B = v128.load(pa, 16);
-    const l = v128.shuffle<i64>(A, B, 0, 2);
-    const d = sub2(v128.shuffle<i64>(A, B, 1, 3), l);
-    let p = l;
-    let q = d;
-    v128.store(lp, one);
-    v128.store(dp, one);
-    v128.store(lp, l, 16);
-    v128.store(dp, d, 16);
-    for (let k = 2; k <= e; k++) {
-      p = mul2(p, l);
-      q = mul2(q, d);
-      v128.store(lp + (<usize>k << 4), p);
-      v128.store(dp + (<usize>k << 4), q);
-    }
-    const w0 = loadC0(w + (<usize>i << 4));
-    const w1 = loadC1(w + (<usize>i << 4));
-    // sums[j] += w·lo^(e−j)·d^j
-    for (let j = 0; j <= e; j++) {
-      const c = j == 0 ? p : j == e ? q : mul2(v128.load(lp + (<usize>(e - j) << 4)), v128.load(dp + (<usize>j << 4)));
-      const o = sp + (<usize>j << 5);
-      v128.store(o, add2(v128.load(o), mul2(w0, c)));
-      v128.store(o, add2(v128.load(o, 16), mul2(w1, c)), 16);
-    }
-  }
-  for (let j = 0; j <= e; j++) {
-    const s0 = v128.load(sp + (<usize>j << 5));
-    const s1 = v128.load(sp + (<usize>j << 5), 16);
-    const o = acc + (<usize>j << 4);
-    store<u64>(o, addp(load<u64>(o), addp(i64x2.extract_lane(s0, 0), i64x2.extract_lane(s0, 1))));
-    store<u64>(o, addp(load<u64>(o, 8), addp(i64x2.extract_lane(s1, 0), i64x2.extract_lane(s1, 1))), 8);
-  }
+  roundPowCoeffsExt2(a, e, w, even, scratch, acc);
+  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << 5), 1, e, w + (<usize>even << 4), 1, scratch, acc);
 }
 
 /**

@@ -158,12 +158,14 @@ export function proveDigest(
   const capacity: ProverTable[] = zk ? [...zk.masks.capacity] : Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
   const trace = new TraceLayers(w);
   // A full round's 12 slots, masked; a partial round's slot 0 and L_r = Σ_{s≥1} a_s·u_r[s]
-  // (masked by Σ a_s·R_{r,s}), its linear slots combined before the sumcheck.
+  // (masked by Σ a_s·R_{r,s}), its linear slots combined before the sumcheck, into one vector
+  // that every partial round reuses (each batch copies its tables in before the next one).
+  const linearTable = new BigUint64Array(2 * info.blocks);
   const uTables = (r: number, a: readonly Fp2[] | null): ProverTable[] => {
     const cols = trace.layer(1 + r);
     const R = zk ? zk.masks.layers[r] : null;
     if (a === null || isFullRound(r)) return R ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, R[s])) : cols;
-    const linear = sumcheckKernel().combineBase(cols.slice(1), a.slice(1));
+    const linear = sumcheckKernel().combineBase(cols.slice(1), a.slice(1), linearTable);
     if (!R) return [cols[0], linear];
     return [new MaskedPoly(cols[0], info.n, OWN_MASK_VARS, R[0]), new MaskedPoly(linear, info.n, OWN_MASK_VARS, combineMasks(R.slice(1), a.slice(1)))];
   };

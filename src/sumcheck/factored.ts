@@ -161,29 +161,43 @@ function binomial(n: number, k: number): bigint {
   return r;
 }
 
+/** q(t) = Σ_j C(d, j)·c_j·t^j at t = 0..d, from the coefficient-form sums c (d = c.length − 1). */
+function coefficientValues(c: readonly Fp2[]): Fp2[] {
+  const d = c.length - 1;
+  const scaled = c.map((cj, j) => E.mulBase(cj, binomial(d, j)));
+  return Array.from({ length: d + 1 }, (_, t) => {
+    let acc: Fp2 = E.ZERO;
+    for (let j = d; j >= 0; j--) acc = E.add(E.mulBase(acc, BigInt(t)), scaled[j]);
+    return acc;
+  });
+}
+
+/**
+ * A queued term's output after K.flush(): its values at 0..degree, or (coefficients) the
+ * coefficient-form sums c_j of roundPowCoeffs, which a group adds up over its terms (weighted
+ * by their coefficients) before it turns them into values once (coefficientValues).
+ */
+interface TermOutput {
+  readonly read: () => Fp2[];
+  readonly coefficients: boolean;
+}
+
 /**
  * Queues Σ_i w_i·Π f_i(t)^e at t = 0..degree (t = 1 left zero when skipOne) into a fresh
  * output; the returned reader gives the values after K.flush().
  */
-function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): () => Fp2[] {
+function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): TermOutput {
   const d = term.degree;
   if (d === 0) {
     const sum = K.extSum(w, nPairs);
-    return () => [sum];
+    return { read: () => [sum], coefficients: false };
   }
   const out = K.allocZero(16 * (d + 1));
   const ps = term.powers;
+  const values = (): Fp2[] => Array.from({ length: d + 1 }, (_, t) => K.readExt(out, t));
   if (inCoefficients(term)) {
     K.roundPowCoeffs(ps[0].state.ptr, ps[0].state.isExt, d, w, nPairs, out);
-    return () => {
-      // q(t) = Σ_j C(d, j)·c_j·t^j at t = 0..d
-      const c = Array.from({ length: d + 1 }, (_, j) => E.mulBase(K.readExt(out, j), binomial(d, j)));
-      return Array.from({ length: d + 1 }, (_, t) => {
-        let acc: Fp2 = E.ZERO;
-        for (let j = d; j >= 0; j--) acc = E.add(E.mulBase(acc, BigInt(t)), c[j]);
-        return acc;
-      });
-    };
+    return { read: values, coefficients: true };
   }
   if (ps.length === 1) {
     K.roundPowWeighted(ps[0].state.ptr, ps[0].state.isExt, ps[0].exp, w, nPairs, d, skipOne, out);
@@ -199,7 +213,7 @@ function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: num
     });
     K.roundTermWeighted(buf.desc, fs.length, nPairs, d, skipOne, w, buf.scratch, out);
   }
-  return () => Array.from({ length: d + 1 }, (_, t) => K.readExt(out, t));
+  return { read: values, coefficients: false };
 }
 
 /**
@@ -268,13 +282,13 @@ export function factoredRoundEvals(
   // per group its parts: the terms, or one fused part standing for both (coefficient shared)
   const parts = ordered.map((g) => {
     const delta = g.eq.delta;
-    if (delta !== null) return g.terms.map((term) => ({ term, read: () => deltaTermValues(K, term, delta >> (k + 1)) }));
+    if (delta !== null) return g.terms.map((term) => ({ term, read: () => deltaTermValues(K, term, delta >> (k + 1)), coefficients: false }));
     const fused = fusedPair(g);
-    if (fused === null) return g.terms.map((term) => ({ term, read: queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf) }));
+    if (fused === null) return g.terms.map((term) => ({ term, ...queueTerm(K, term, g.eq.suffix, nPairs, skips(g, term), buf) }));
     const term: FactoredTerm = { coeff: g.terms[0].coeff, powers: [], degree: 2 };
     const out = K.allocZero(48);
     K.roundProd2x2Weighted(fused[0].ptr, fused[1].ptr, fused[2].ptr, fused[3].ptr, g.eq.suffix, nPairs, skips(g, term), out);
-    return [{ term, read: () => [0, 1, 2].map((t) => K.readExt(out, t)) }];
+    return [{ term, read: () => [0, 1, 2].map((t) => K.readExt(out, t)), coefficients: false }];
   });
   const plainReader = plan.plain.length > 0 ? queuePlain(plan.plain, derived === 'plain') : null;
   K.flush();
@@ -282,13 +296,24 @@ export function factoredRoundEvals(
     const skip = g === derived;
     const full: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO);
     const partial: Fp2[] = new Array<Fp2>(g.degree + 1).fill(E.ZERO); // terms without their value at 1
-    parts[gi].forEach(({ term, read }) => {
-      const skipTerm = skips(g, term);
+    const coefficientSums = new Map<number, Fp2[]>(); // by term degree: Σ coeff·c_j
+    parts[gi].forEach(({ term, read, coefficients }) => {
       const vals = read();
+      if (coefficients) {
+        const sums = coefficientSums.get(term.degree) ?? new Array<Fp2>(term.degree + 1).fill(E.ZERO);
+        for (let j = 0; j <= term.degree; j++) sums[j] = E.add(sums[j], E.mul(term.coeff, vals[j]));
+        coefficientSums.set(term.degree, sums);
+        return;
+      }
+      const skipTerm = skips(g, term);
       const into = skipTerm ? partial : full;
       const ext = skipTerm ? vals : extendEvals(vals, g.degree);
       for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], E.mul(term.coeff, ext[t]));
     });
+    for (const sums of coefficientSums.values()) {
+      const ext = extendEvals(coefficientValues(sums), g.degree);
+      for (let t = 0; t <= g.degree; t++) full[t] = E.add(full[t], ext[t]);
+    }
     let q = full.map((x, t) => E.add(x, partial[t]));
     const c = g.eq.prefix;
     if (skip) {

@@ -52,6 +52,12 @@ const ALIGN = 64;
 const MAX_PAGES = 65536; // the --maximumMemory of the shared build
 /** Round kernels and folds over at least this many pairs go to the pool (when there is one). */
 export const POOL_MIN_PAIRS = 1 << 13;
+/**
+ * roundPowCoeffs costs ~20 extension products per pair (e = 7, the digest proof's S-box), ten
+ * times a product kernel's, so it goes to the pool from fewer pairs: the rounds between 2^9 and
+ * 2^13 pairs hold half of an S-box term's extension work.
+ */
+const POW_COEFFS_POOL_MIN_PAIRS = 1 << 9;
 const MIN_CHUNK_PAIRS = 1 << 11;
 const CHUNKS_PER_THREAD = 4;
 
@@ -153,8 +159,8 @@ export class SumcheckKernel {
   }
 
   /** Chunks [first, count) for a call over nPairs pairs, or null to run it here at once. */
-  private chunks(nPairs: number): [number, number][] | null {
-    if (nPairs < POOL_MIN_PAIRS || this.activePool() === null) return null;
+  private chunks(nPairs: number, minPairs = POOL_MIN_PAIRS): [number, number][] | null {
+    if (nPairs < minPairs || this.activePool() === null) return null;
     const shares = Math.max(2, Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor(nPairs / MIN_CHUNK_PAIRS)));
     const out: [number, number][] = [];
     for (let s = 0; s < shares; s++) {
@@ -169,8 +175,8 @@ export class SumcheckKernel {
    * Queues a round kernel over nPairs pairs in chunks, each accumulating into its own zeroed
    * copy of `out` (entries extension entries), or returns false when it should run here.
    */
-  private queueRound(nPairs: number, out: number, entries: number, call: (first: number, count: number, part: number) => KernelCall): boolean {
-    const cs = this.chunks(nPairs);
+  private queueRound(nPairs: number, out: number, entries: number, call: (first: number, count: number, part: number) => KernelCall, minPairs = POOL_MIN_PAIRS): boolean {
+    const cs = this.chunks(nPairs, minPairs);
     if (cs === null) return false;
     const parts = cs.map(([first, count]) => {
       const part = this.allocZero(16 * entries);
@@ -328,7 +334,7 @@ export class SumcheckKernel {
       fn: 'roundPowCoeffs',
       args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, this.alloc(96 * (e + 1)), o],
     });
-    if (!this.queueRound(nPairs, out, e + 1, call)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(96 * (e + 1)), out);
+    if (!this.queueRound(nPairs, out, e + 1, call, POW_COEFFS_POOL_MIN_PAIRS)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(96 * (e + 1)), out);
   }
 
   /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */
@@ -419,13 +425,16 @@ export class SumcheckKernel {
   }
 
   /**
-   * Σ_j c_j·cols_j (base vectors of equal length, extension coefficients) as a fresh extension
-   * vector: the linear part of a layer folded into one table before a sumcheck.
+   * Σ_j c_j·cols_j (base vectors of equal length, extension coefficients) as an extension
+   * vector: the linear part of a layer folded into one table before a sumcheck. Into `into`
+   * when given (2n words; a caller combining many layers reuses one vector: a fresh one of
+   * 2^15 entries costs more in first-touched pages than the combination itself), else fresh.
    */
-  combineBase(cols: readonly BigUint64Array[], coeffs: readonly Fp2[]): BigUint64Array {
+  combineBase(cols: readonly BigUint64Array[], coeffs: readonly Fp2[], into?: BigUint64Array): BigUint64Array {
     if (cols.length !== coeffs.length || cols.length === 0) throw new RangeError(`combineBase: ${cols.length} columns for ${coeffs.length} coefficients`);
     const n = cols[0].length;
     if (cols.some((c) => c.length !== n)) throw new RangeError('combineBase: columns of different lengths');
+    if (into !== undefined && into.length !== 2 * n) throw new RangeError(`combineBase: an output of ${into.length} words for ${n} entries`);
     this.flush();
     const mark = this.mark();
     try {
@@ -441,7 +450,10 @@ export class SumcheckKernel {
       });
       const out = this.alloc(16 * n);
       this.x.combineBase(out, ptrs, cs, cols.length, n);
-      return this.rawWords(out, 2 * n).slice();
+      const result = this.rawWords(out, 2 * n);
+      if (into === undefined) return result.slice();
+      into.set(result);
+      return into;
     } finally {
       this.release(mark);
     }

@@ -101,4 +101,11 @@ test('combineBase writes Σ_j c_j·a_j for base columns and extension coefficien
     }
   }
   assert.throws(() => K.combineBase([randomBase(4), randomBase(5)], [E.ONE, E.ONE]), /different lengths/);
+  // into a caller's vector: the same words, in that vector
+  const cols = Array.from({ length: 11 }, () => randomBase(64));
+  const cs = Array.from({ length: 11 }, () => randomExtElement());
+  const into = new BigUint64Array(128);
+  assert.equal(K.combineBase(cols, cs, into), into);
+  assert.deepEqual(into, K.combineBase(cols, cs));
+  assert.throws(() => K.combineBase(cols, cs, new BigUint64Array(64)), /an output of 64 words/);
 });
