@@ -592,6 +592,10 @@ function topBit(e: i32): i32 {
  * separate factors. acc holds dq + 1 extension entries.
  */
 export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
+  if (e == 1 && aExt != 0 && w != 0) {
+    roundLinWeighted(a, w, nPairs, dq, withOne, acc);
+    return;
+  }
   const top = topBit(e);
   for (let i = 0; i < nPairs; i++) {
     let v0: u64, v1: u64 = 0, d0: u64, d1: u64 = 0;
@@ -632,10 +636,100 @@ export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: 
 }
 
 /**
+ * roundPowWeighted for e = 1, an extension table and weights: acc[t] += Σ_i w_i·a_i(t) for
+ * t = 0..dq (t = 1 skipped when withOne = 0). a_i(t) is linear in t, so the sums at 0 and 1
+ * give every value: Σ w·hi is skipped when neither t = 1 nor t ≥ 2 is asked for. Two pairs per
+ * step on SIMD lanes.
+ */
+function roundLinWeighted(a: usize, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
+  const needHi = withOne != 0 || dq >= 2;
+  const even = nPairs & ~1;
+  let l0 = i64x2.splat(0), l1 = i64x2.splat(0), h0 = i64x2.splat(0), h1 = i64x2.splat(0);
+  for (let i = 0; i < even; i += 2) {
+    const o = <usize>i << 5;
+    const w0 = loadC0(w + (<usize>i << 4)), w1 = loadC1(w + (<usize>i << 4));
+    const al = v128.load(a + o), ah = v128.load(a + o, 16), al2 = v128.load(a + o, 32), ah2 = v128.load(a + o, 48);
+    extMul2To(v128.shuffle<i64>(al, al2, 0, 2), v128.shuffle<i64>(al, al2, 1, 3), w0, w1);
+    l0 = add2(l0, x0);
+    l1 = add2(l1, x1);
+    if (needHi) {
+      extMul2To(v128.shuffle<i64>(ah, ah2, 0, 2), v128.shuffle<i64>(ah, ah2, 1, 3), w0, w1);
+      h0 = add2(h0, x0);
+      h1 = add2(h1, x1);
+    }
+  }
+  let sl0 = addp(<u64>i64x2.extract_lane(l0, 0), <u64>i64x2.extract_lane(l0, 1));
+  let sl1 = addp(<u64>i64x2.extract_lane(l1, 0), <u64>i64x2.extract_lane(l1, 1));
+  let sh0 = addp(<u64>i64x2.extract_lane(h0, 0), <u64>i64x2.extract_lane(h0, 1));
+  let sh1 = addp(<u64>i64x2.extract_lane(h1, 0), <u64>i64x2.extract_lane(h1, 1));
+  if (even < nPairs) {
+    const pa = a + (<usize>even << 5);
+    const pw = w + (<usize>even << 4);
+    const w0 = load<u64>(pw), w1 = load<u64>(pw, 8);
+    extMul(load<u64>(pa), load<u64>(pa, 8), w0, w1);
+    sl0 = addp(sl0, r0);
+    sl1 = addp(sl1, r1);
+    extMul(load<u64>(pa, 16), load<u64>(pa, 24), w0, w1);
+    sh0 = addp(sh0, r0);
+    sh1 = addp(sh1, r1);
+  }
+  // Σ w·a(t) = Σ w·lo + t·(Σ w·hi − Σ w·lo)
+  const d0 = subp(sh0, sl0), d1 = subp(sh1, sl1);
+  for (let t = 0; t <= dq; t++) {
+    if (t == 1 && withOne == 0) continue;
+    const o = acc + (<usize>t << 4);
+    store<u64>(o, addp(load<u64>(o), addp(sl0, mulp(<u64>t, d0))));
+    store<u64>(o, addp(load<u64>(o, 8), addp(sl1, mulp(<u64>t, d1))), 8);
+  }
+}
+
+/**
+ * roundProd2Weighted for two extension tables, two pairs per step on SIMD lanes (the odd last
+ * pair on the scalar path).
+ */
+function roundProd2WeightedExt(a: usize, b: usize, w: usize, nPairs: i32, withOne: i32, acc: usize): void {
+  const even = nPairs & ~1;
+  let s00 = i64x2.splat(0), s01 = i64x2.splat(0), s10 = i64x2.splat(0), s11 = i64x2.splat(0), s20 = i64x2.splat(0), s21 = i64x2.splat(0);
+  for (let i = 0; i < even; i += 2) {
+    const o = <usize>i << 5;
+    const w0 = loadC0(w + (<usize>i << 4)), w1 = loadC1(w + (<usize>i << 4));
+    const al = v128.load(a + o), ah = v128.load(a + o, 16), al2 = v128.load(a + o, 32), ah2 = v128.load(a + o, 48);
+    const bl = v128.load(b + o), bh = v128.load(b + o, 16), bl2 = v128.load(b + o, 32), bh2 = v128.load(b + o, 48);
+    const alo0 = v128.shuffle<i64>(al, al2, 0, 2), alo1 = v128.shuffle<i64>(al, al2, 1, 3);
+    const ahi0 = v128.shuffle<i64>(ah, ah2, 0, 2), ahi1 = v128.shuffle<i64>(ah, ah2, 1, 3);
+    const blo0 = v128.shuffle<i64>(bl, bl2, 0, 2), blo1 = v128.shuffle<i64>(bl, bl2, 1, 3);
+    const bhi0 = v128.shuffle<i64>(bh, bh2, 0, 2), bhi1 = v128.shuffle<i64>(bh, bh2, 1, 3);
+    extMul2To(alo0, alo1, blo0, blo1);
+    extMul2To(x0, x1, w0, w1);
+    s00 = add2(s00, x0);
+    s01 = add2(s01, x1);
+    if (withOne != 0) {
+      extMul2To(ahi0, ahi1, bhi0, bhi1);
+      extMul2To(x0, x1, w0, w1);
+      s10 = add2(s10, x0);
+      s11 = add2(s11, x1);
+    }
+    extMul2To(add2(ahi0, sub2(ahi0, alo0)), add2(ahi1, sub2(ahi1, alo1)), add2(bhi0, sub2(bhi0, blo0)), add2(bhi1, sub2(bhi1, blo1)));
+    extMul2To(x0, x1, w0, w1);
+    s20 = add2(s20, x0);
+    s21 = add2(s21, x1);
+  }
+  addLanes(acc, 0, s00, s01);
+  if (withOne != 0) addLanes(acc, 1, s10, s11);
+  addLanes(acc, 2, s20, s21);
+  if (even < nPairs) roundProd2WeightedScalar(a + (<usize>even << 5), 1, b + (<usize>even << 5), 1, w + (<usize>even << 4), 1, withOne, acc);
+}
+
+/**
  * Two factors with a weight: acc[t] += Σ_i w_i · f_i(t)·g_i(t) for t = 0, 2 (and 1 when
  * withOne ≠ 0); f, g base or extension tables (when only one is, it must be g), w extension.
  */
 export function roundProd2Weighted(a: usize, aExt: i32, b: usize, bExt: i32, w: usize, nPairs: i32, withOne: i32, acc: usize): void {
+  if (aExt != 0 && bExt != 0) roundProd2WeightedExt(a, b, w, nPairs, withOne, acc);
+  else roundProd2WeightedScalar(a, aExt, b, bExt, w, nPairs, withOne, acc);
+}
+
+function roundProd2WeightedScalar(a: usize, aExt: i32, b: usize, bExt: i32, w: usize, nPairs: i32, withOne: i32, acc: usize): void {
   let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0;
   for (let i = 0; i < nPairs; i++) {
     const pw = w + (<usize>i << 4);

@@ -5,8 +5,11 @@
 //
 // Synchronous on both sides, no messages: the caller writes a batch of calls into a shared call
 // buffer (export index, argument kinds, arguments as 64-bit words), bumps a generation word and
-// wakes the workers; every thread takes calls by index from a shared counter, and the caller
-// Atomics.waits until each helper has counted itself done. A worker that finished a batch spins
+// wakes the workers; every thread takes calls by index from a shared take word, and the caller,
+// once no call is left to take, waits only for the calls that helpers have taken and not yet
+// finished. A helper that has not woken up by then takes nothing (the take word carries the
+// batch's tag, closed by the caller), so the caller never waits for a thread that other load
+// keeps off a core: it does the whole batch itself instead. A worker that finished a batch spins
 // on the generation word for SPIN_MS before it sleeps in Atomics.wait: a sumcheck's rounds come
 // tens of microseconds apart, and waking a sleeping thread (or posting it a message through its
 // event loop, as this pool did before) costs about as much as a round over 2^14 pairs.
@@ -14,21 +17,26 @@
 import type { KernelCall, KernelPool, PoolFactory } from './pool.js';
 
 // Layout of the control words (Int32).
-const NEXT = 0; // index of the next call to hand out
+// TAKE = (tag << INDEX_BITS) | i: the next call i of the batch whose tag (its generation's low
+// bits) is `tag`. A thread takes call i by a compare-and-swap to i + 1, so it can only take calls
+// of the batch it woke for; the caller closes the batch by swapping i for CLOSED.
+const TAKE = 0;
 const FAILED = 1; // 1 + index of the first worker whose call threw, or 0
 const GEN = 2; // batch generation (≥ 1), bumped for each batch; −1 tells the workers to stop
 const COUNT = 3; // calls in the current batch
 const HELPERS = 4; // workers that take part in the current batch (workers with index < HELPERS)
-// Per worker i: READY + 2i = 1 once it has instantiated the module; DONE + 2i = the last
-// generation it finished (a generation, not a shared counter: a worker that woke late for an
-// earlier batch cannot be mistaken for a helper of the current one).
-const READY = 5;
-const DONE = 6;
+const FINISHED = 5; // calls of the current batch finished (by any thread)
+// Per worker i: READY + i = 1 once it has instantiated the module.
+const READY = 6;
+const INDEX_BITS = 11;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
+const CLOSED = INDEX_MASK; // > MAX_CALLS: nothing left to take
+const TAG_MASK = (1 << (31 - INDEX_BITS)) - 1;
 
 /** Call buffer: CALL_WORDS 64-bit words per call: export index, argument count, kind bits, arguments. */
 const MAX_ARGS = 12;
 const CALL_WORDS = 3 + MAX_ARGS;
-const MAX_CALLS = 1024;
+const MAX_CALLS = 1024; // < CLOSED
 /** How long a worker that finished a batch watches for the next one before it sleeps. */
 const SPIN_MS = 0.1;
 
@@ -74,8 +82,8 @@ function run(i) {
   for (let j = 0; j < argc; j++) args[j] = (kinds >> j) & 1 ? words[o + 3 + j] : Number(words[o + 3 + j]);
   fns[Number(words[o])](...args);
 }
-Atomics.store(ctrl, ${READY} + 2 * index, 1);
-Atomics.notify(ctrl, ${READY} + 2 * index);
+Atomics.store(ctrl, ${READY} + index, 1);
+Atomics.notify(ctrl, ${READY} + index);
 let gen = 0;
 for (;;) {
   let g = Atomics.load(ctrl, ${GEN});
@@ -89,18 +97,19 @@ for (;;) {
   gen = g;
   if (index >= Atomics.load(ctrl, ${HELPERS})) continue;
   const count = Atomics.load(ctrl, ${COUNT});
-  try {
-    for (;;) {
-      const i = Atomics.add(ctrl, ${NEXT}, 1);
-      if (i >= count) break;
-      run(i);
+  const tag = (gen & ${TAG_MASK}) << ${INDEX_BITS};
+  for (;;) {
+    const v = Atomics.load(ctrl, ${TAKE});
+    if ((v & ~${INDEX_MASK}) !== tag || (v & ${INDEX_MASK}) >= count) break;
+    if (Atomics.compareExchange(ctrl, ${TAKE}, v, v + 1) !== v) continue;
+    try {
+      run(v & ${INDEX_MASK});
+    } catch {
+      Atomics.compareExchange(ctrl, ${FAILED}, 0, 1 + index);
     }
-  } catch (err) {
-    Atomics.compareExchange(ctrl, ${FAILED}, 0, 1 + index);
-    Atomics.store(ctrl, ${NEXT}, count);
+    Atomics.add(ctrl, ${FINISHED}, 1);
+    Atomics.notify(ctrl, ${FINISHED});
   }
-  Atomics.store(ctrl, ${DONE} + 2 * index, gen);
-  Atomics.notify(ctrl, ${DONE} + 2 * index);
 }
 `;
 
@@ -143,27 +152,39 @@ class NodeKernelPool implements KernelPool {
     calls.forEach((c, i) => this.write(i, c));
     const ctrl = this.ctrl;
     const gen = (Atomics.load(ctrl, GEN) % 0x3fffffff) + 1;
-    Atomics.store(ctrl, NEXT, 0);
+    const tag = (gen & TAG_MASK) << INDEX_BITS;
     Atomics.store(ctrl, FAILED, 0);
+    Atomics.store(ctrl, FINISHED, 0);
     Atomics.store(ctrl, COUNT, calls.length);
     Atomics.store(ctrl, HELPERS, helpers);
+    Atomics.store(ctrl, TAKE, tag);
     Atomics.store(ctrl, GEN, gen);
     if (helpers > 0) Atomics.notify(ctrl, GEN);
     let localError: unknown = null;
     try {
       for (;;) {
-        const i = Atomics.add(ctrl, NEXT, 1);
-        if (i >= calls.length) break;
-        runHere(calls[i]);
+        const v = Atomics.load(ctrl, TAKE);
+        if ((v & INDEX_MASK) >= calls.length) break;
+        if (Atomics.compareExchange(ctrl, TAKE, v, v + 1) !== v) continue;
+        runHere(calls[v & INDEX_MASK]);
+        Atomics.add(ctrl, FINISHED, 1);
       }
     } catch (err) {
       localError = err;
-      Atomics.store(ctrl, NEXT, calls.length); // hand out nothing more
+      Atomics.add(ctrl, FINISHED, 1);
     }
-    this.waitForHelpers(helpers, gen);
+    this.waitForTaken(this.closeBatch(tag));
     if (localError !== null) throw localError;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw new Error(`field pool: a kernel call failed in worker ${failed - 1}`);
+  }
+
+  /** Closes the batch (no thread takes another call) and returns how many calls were taken. */
+  private closeBatch(tag: number): number {
+    for (;;) {
+      const v = Atomics.load(this.ctrl, TAKE);
+      if (Atomics.compareExchange(this.ctrl, TAKE, v, tag | CLOSED) === v) return v & INDEX_MASK;
+    }
   }
 
   /** Writes call i into the shared call buffer. */
@@ -185,18 +206,15 @@ class NodeKernelPool implements KernelPool {
     w[o + 2] = BigInt(kinds);
   }
 
-  private waitForHelpers(helpers: number, gen: number): void {
+  /** Waits until the `taken` calls of the batch have finished (the helpers' last ones are usually microseconds away). */
+  private waitForTaken(taken: number): void {
     const t0 = Date.now();
-    for (let i = 0; i < helpers; i++) {
-      const at = DONE + 2 * i;
-      for (let spins = 0; ; spins++) {
-        const done = Atomics.load(this.ctrl, at);
-        if (done === gen) break;
-        // a helper is usually a few microseconds behind: spin a little before sleeping
-        if (spins < 2000) continue;
-        Atomics.wait(this.ctrl, at, done, 1000);
-        if (Date.now() - t0 > CALL_TIMEOUT_MS) throw new Error('field pool: workers did not finish within the time limit');
-      }
+    for (let spins = 0; ; spins++) {
+      const done = Atomics.load(this.ctrl, FINISHED);
+      if (done >= taken) return;
+      if (spins < 2000) continue;
+      Atomics.wait(this.ctrl, FINISHED, done, 1);
+      if (Date.now() - t0 > CALL_TIMEOUT_MS) throw new Error('field pool: workers did not finish within the time limit');
     }
   }
 
@@ -213,7 +231,7 @@ export const createNodePool: PoolFactory = (module, memory, workers) => {
   const wt = workerThreads();
   if (wt === null || workers < 1) return null;
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('field pool: memory is not shared');
-  const control = new SharedArrayBuffer(4 * (READY + 2 * workers));
+  const control = new SharedArrayBuffer(4 * (READY + workers));
   const calls = new SharedArrayBuffer(8 * CALL_WORDS * MAX_CALLS);
   const ctrl = new Int32Array(control);
   const threads: NodeWorker[] = [];
@@ -226,9 +244,9 @@ export const createNodePool: PoolFactory = (module, memory, workers) => {
     }
     const t0 = Date.now();
     for (let index = 0; index < workers; index++) {
-      while (Atomics.load(ctrl, READY + 2 * index) === 0) {
+      while (Atomics.load(ctrl, READY + index) === 0) {
         if (Date.now() - t0 > READY_TIMEOUT_MS) throw new Error('workers did not start');
-        Atomics.wait(ctrl, READY + 2 * index, 0, 100);
+        Atomics.wait(ctrl, READY + index, 0, 100);
       }
     }
   } catch {
