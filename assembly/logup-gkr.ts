@@ -38,6 +38,8 @@ export function negBase(out: usize, a: usize, n: i32): void {
  * One layer: p (base if pExt = 0, else extension) and q (extension) of 2n entries into outP,
  * outQ (extension, n entries each). Outputs must not overlap the inputs. With base p, the right
  * children from `used` on must be the zero fraction 0/1, so those nodes copy their left child.
+ * With extension p, both children of the nodes from `used` on must have p = 1, so those nodes
+ * are qL + qR over qL·qR (one product instead of three).
  */
 export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usize, n: i32, used: i32): void {
   const half = <usize>n << 4;
@@ -65,9 +67,30 @@ export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usiz
     }
     return;
   }
+  // nodes whose children both have p = 1: p = qL + qR, q = qL·qR (two per step)
+  let j = used;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j << 4;
+    const ql0 = loadC0(q + o), ql1 = loadC1(q + o);
+    const qr0 = loadC0(q + o + half), qr1 = loadC1(q + o + half);
+    storeExt2(outP + o, add2(ql0, qr0), add2(ql1, qr1));
+    extMul2To(ql0, ql1, qr0, qr1);
+    storeExt2(outQ + o, v0, v1);
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 4;
+    const ql0 = load<u64>(q + o), ql1 = load<u64>(q + o, 8);
+    const qr0 = load<u64>(q + o + half), qr1 = load<u64>(q + o + half, 8);
+    store<u64>(outP + o, addp(ql0, qr0));
+    store<u64>(outP + o, addp(ql1, qr1), 8);
+    extMul(ql0, ql1, qr0, qr1);
+    store<u64>(outQ + o, r0);
+    store<u64>(outQ + o, r1, 8);
+  }
   // two nodes per step on SIMD lanes (n is a power of two; n = 1 runs the scalar loop)
   let i = 0;
-  for (; i + 1 < n; i += 2) {
+  const m = used < n ? used : n;
+  for (; i + 1 < m; i += 2) {
     const o = <usize>i << 4;
     const pl0 = loadC0(p + o), pl1 = loadC1(p + o);
     const pr0 = loadC0(p + o + half), pr1 = loadC1(p + o + half);
@@ -80,7 +103,7 @@ export function fracLayer(outP: usize, outQ: usize, p: usize, pExt: i32, q: usiz
     extMul2To(ql0, ql1, qr0, qr1);
     storeExt2(outQ + o, v0, v1);
   }
-  for (; i < n; i++) {
+  for (; i < m; i++) {
     const o = <usize>i << 4;
     const pl0 = load<u64>(p + o), pl1 = load<u64>(p + o, 8);
     const pr0 = load<u64>(p + o + half), pr1 = load<u64>(p + o + half, 8);
@@ -110,9 +133,17 @@ export function fillExt(out: usize, n: i32, c0: u64, c1: u64): void {
   }
 }
 
-/** out[i] = a[i] + (c0 + c1 X)·b[i]: a base (aExt = 0) or extension, b extension; n entries. */
+/** out[i] = a[i] + (c0 + c1 X)·b[i]: a base (aExt = 0) or extension, b extension; n entries. Two entries per step on SIMD lanes. */
 export function axpy(out: usize, a: usize, aExt: i32, b: usize, c0: u64, c1: u64, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    extMul2To(loadC0(b + o), loadC1(b + o), k0, k1);
+    if (aExt != 0) storeExt2(out + o, add2(v0, loadC0(a + o)), add2(v1, loadC1(a + o)));
+    else storeExt2(out + o, add2(v0, v128.load(a + (<usize>i << 3))), v1);
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 4;
     extMul(c0, c1, load<u64>(b + o), load<u64>(b + o, 8));
     const a0 = aExt != 0 ? load<u64>(a + o) : load<u64>(a + (<usize>i << 3));

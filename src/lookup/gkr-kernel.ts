@@ -112,11 +112,17 @@ export class GkrTree {
     else this.x.shiftedBase(out, this.scratch, n, alpha[0], alpha[1]);
   }
 
-  /** Computes layers D − 1 … 1 from the leaves. */
-  build(): void {
+  /**
+   * Computes layers D − 1 … 1 from the leaves. `leftOnes`: every leaf numerator of the left half
+   * is 1 (looked-up columns without a rows indicator), so the nodes of layer D − 1 past the used
+   * right half have p = 1, and so do both children of the same nodes of layer D − 2.
+   */
+  build(leftOnes: boolean): void {
+    const usedRight = this.used - 2 ** (this.D - 1);
     for (let J = this.D - 1; J >= 1; J--) {
       const child = J + 1 === this.D ? { p: this.leafP, q: this.leafQ, ext: 0 } : { p: this.layerAt[J + 1], q: this.layerAt[J + 1] + 16 * 2 ** (J + 1), ext: 1 };
-      const used = J + 1 === this.D ? this.used - 2 ** J : 2 ** J;
+      // base p: the nodes from `used` on copy their left child; extension p: their children have p = 1
+      const used = J + 1 === this.D ? usedRight : J + 2 === this.D && leftOnes ? Math.min(usedRight, 2 ** J) : 2 ** J;
       this.x.fracLayer(this.layerAt[J], this.layerAt[J] + 16 * 2 ** J, child.p, child.ext, child.q, 2 ** J, used);
     }
   }

@@ -406,11 +406,16 @@ export function lookupGkrCommitmentSizes(shape: LookupShape): number[] {
  */
 function nearLeafHead(shape: LookupShape, pl: Plan, J: number): number | null {
   const half = 2 ** (pl.D - 1);
-  if (J < 2 || J < pl.D - 2) return null;
-  if (pl.sections.some((s) => s.offset < half && (s.kind !== 'column' || shape.relations[s.relation].rows !== undefined))) return null;
+  if (J < 2 || J < pl.D - 2 || !leftHalfOnes(shape, pl)) return null;
   let head = 1;
   while (head < usedLeaves(pl) - half) head *= 2;
   return 4 * head <= 2 ** J ? head : null;
+}
+
+/** Every left-half leaf is a looked-up column without a rows indicator: its numerators are all 1. */
+function leftHalfOnes(shape: LookupShape, pl: Plan): boolean {
+  const half = 2 ** (pl.D - 1);
+  return pl.sections.every((s) => s.offset >= half || (s.kind === 'column' && shape.relations[s.relation].rows === undefined));
 }
 
 /** Leaves before the zero fractions: the sections' total size. */
@@ -436,7 +441,7 @@ function buildTree(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: rea
     const folded = foldTuple(vs, beta);
     tree.setShifted(s.offset, folded ?? vs[0], folded !== null, alphas[s.relation]);
   }
-  tree.build();
+  tree.build(leftHalfOnes(shape, pl));
   return tree;
 }
 
