@@ -174,7 +174,18 @@ export function eqTable(out: usize, rs: usize, k: i32): void {
     const c0 = load<u64>(rs + (<usize>j << 4));
     const c1 = load<u64>(rs + (<usize>j << 4), 8);
     const half = 1 << j;
-    for (let i = 0; i < half; i++) {
+    // two entries per step on SIMD lanes (from j = 1 on)
+    const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
+    let i = 0;
+    for (; i + 1 < half; i += 2) {
+      const lo = out + (<usize>i << 4);
+      const hi = out + (<usize>(i + half) << 4);
+      const a0 = loadC0(lo), a1 = loadC1(lo);
+      extMul2To(a0, a1, k0, k1);
+      storeExt2(hi, x0, x1);
+      storeExt2(lo, sub2(a0, x0), sub2(a1, x1));
+    }
+    for (; i < half; i++) {
       const lo = out + (<usize>i << 4);
       const hi = out + (<usize>(i + half) << 4);
       const a0 = load<u64>(lo);
