@@ -109,8 +109,12 @@ function linear3(K: Kernel, out: number): Fp2[] {
 
 /** How one specialised layer computes its tables' part of the rounds (the driver does the rest). */
 interface LayerTables {
-  /** q(t) at t = 0, 1, 2 with s(t) = c_k·eq(ρ_k, t)·q(t), for a round before the last. */
-  round(k: number, nPairs: number, headPairs: number): Fp2[];
+  /**
+   * q(t) at t = 0, 1, 2 with s(t) = c_k·eq(ρ_k, t)·q(t), for a round before the last. With
+   * `q1From`, q(1) = q1From(q(0)) follows from the running claim, and the kernels skip what
+   * only q(1) needs.
+   */
+  round(k: number, nPairs: number, headPairs: number, q1From: ((q0: Fp2) => Fp2) | null): Fp2[];
   /** Queues the folds of round k (the driver flushes). */
   fold(nPairs: number, headPairs: number, r: Fp2): void;
   /** After the flush: the next round's pair 0 may read entry 1 of a head buffer (the tail's constant). */
@@ -126,18 +130,29 @@ function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp
   const U: FoldableTable = { ptr: K.put(u), isExt: true };
   const V: FoldableTable = { ptr: K.put(v), isExt: true };
   return {
-    round(_k, nPairs, headPairs) {
+    round(_k, nPairs, headPairs, q1From) {
       const w = eq.suffix;
       const prod = K.allocZero(48);
       const lin = K.allocZero(32);
       const tail = K.allocZero(32);
       K.roundProd2Weighted(T.ptr, true, U.ptr, true, w, headPairs, false, prod);
       K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 1, false, lin);
-      if (nPairs > headPairs) K.roundPowWeighted(T.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 1, false, tail);
+      // the tail (most pairs) at t = 0 only when q(1) is derived: its value at 1 follows from q(1)
+      if (nPairs > headPairs) K.roundPowWeighted(T.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 1, q1From !== null, tail);
       K.flush();
       const l = linear3(K, lin);
-      const t = linear3(K, tail);
-      return [0, 1, 2].map((x) => E.add(K.readExt(prod, x), E.sub(t[x], l[x])));
+      const p = [0, 1, 2].map((x) => K.readExt(prod, x));
+      if (q1From === null) {
+        const t = linear3(K, tail);
+        return [0, 1, 2].map((x) => E.add(p[x], E.sub(t[x], l[x])));
+      }
+      // q = prod + tail − lin; tail is linear: tail(2) = 2·tail(1) − tail(0)
+      const t0 = K.readExt(tail, 0);
+      const q0 = E.add(p[0], E.sub(t0, l[0]));
+      const q1 = q1From(q0);
+      const t1 = E.add(E.sub(q1, p[1]), l[1]);
+      const t2 = E.sub(E.add(t1, t1), t0);
+      return [q0, q1, E.add(p[2], E.sub(t2, l[2]))];
     },
     fold(nPairs, headPairs, r) {
       K.foldTable(T, nPairs, r);
@@ -162,16 +177,18 @@ function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp
   const R: FoldableTable = { ptr: K.put(input.shiftedRight()), isExt: true };
   const N: FoldableTable = { ptr: K.put(input.headOfN()), isExt: true };
   return {
-    round(_k, nPairs, headPairs) {
+    round(_k, nPairs, headPairs, q1From) {
       const w = eq.suffix;
       const prod = K.allocZero(48);
       const lin = K.allocZero(32);
-      K.roundProd2Weighted(T.ptr, true, R.ptr, true, w, nPairs, false, prod);
+      K.roundProd2Weighted(T.ptr, true, R.ptr, true, w, nPairs, q1From !== null, prod);
       K.roundPowWeighted(N.ptr, true, 1, w, headPairs, 1, false, lin);
       K.flush();
       const n = linear3(K, lin);
       // q(t) = Σ w·T·R'(t) − (1 − Σ_head w·N(t))/λ
-      return [0, 1, 2].map((x) => E.sub(K.readExt(prod, x), E.mul(lambdaInv, E.sub(E.ONE, n[x]))));
+      const q = [0, 1, 2].map((x) => E.sub(K.readExt(prod, x), E.mul(lambdaInv, E.sub(E.ONE, n[x]))));
+      if (q1From !== null) q[1] = q1From(q[0]);
+      return q;
     },
     fold(nPairs, headPairs, r) {
       K.foldTable(T, nPairs, r);
@@ -237,13 +254,20 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
       maskEvals.push(acc);
     }
     let maskClaim: Fp2 = E.ZERO;
+    let layerClaim: Fp2 | null = null; // the layer instance's s_{k−1}(r_{k−1})
     for (let k = 0; k < J; k++) {
       const D = degrees[k];
       const nPairs = 2 ** (J - k - 1);
       const headPairs = Math.min(nPairs, Math.max(1, head / 2 ** (k + 1)));
       let layerEvals: Fp2[];
       if (k < J - 1) {
-        const q = extendEvals(tables.round(k, nPairs, headPairs), 3);
+        // from round 1 on, q(1) follows from the layer instance's running claim (as proveSumcheck
+        // derives it, so the values are the same): c_k·((1 − ρ_k)·q(0) + ρ_k·q(1)) = claim
+        const cRho = E.mul(eq.prefix, rho[k]);
+        const q1From = layerClaim !== null && !E.eq(cRho, E.ZERO)
+          ? ((claim: Fp2, inv: Fp2) => (q0: Fp2) => E.mul(E.sub(claim, E.mul(E.mul(eq.prefix, E.sub(E.ONE, rho[k])), q0)), inv))(layerClaim, E.inv(cRho))
+          : null;
+        const q = extendEvals(tables.round(k, nPairs, headPairs, q1From), 3);
         layerEvals = q.map((x, t) => E.mul(E.mul(eq.prefix, eq.linear(k, E.fromBase(BigInt(t)))), x));
       } else {
         // the last round: two entries per table, the masks' Z·R terms enter (degree D)
@@ -275,6 +299,7 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
       point.push(r);
       zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
       if (k === 0) maskClaim = interpolateAt(maskEvals, r);
+      layerClaim = interpolateAt(layerEvals, r);
       tables.fold(nPairs, headPairs, r);
       K.flush();
       eq.bind(k, r, K);
