@@ -603,8 +603,8 @@ function topBit(e: i32): i32 {
  * separate factors. acc holds dq + 1 extension entries.
  */
 export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
-  if (e == 1 && aExt != 0 && w != 0) {
-    roundLinWeighted(a, w, nPairs, dq, withOne, acc);
+  if (e == 1 && w != 0) {
+    roundLinWeighted(a, aExt, w, nPairs, dq, withOne, acc);
     return;
   }
   const top = topBit(e);
@@ -647,16 +647,31 @@ export function roundPowWeighted(a: usize, aExt: i32, e: i32, w: usize, nPairs: 
 }
 
 /**
- * roundPowWeighted for e = 1, an extension table and weights: acc[t] += Σ_i w_i·a_i(t) for
- * t = 0..dq (t = 1 skipped when withOne = 0). a_i(t) is linear in t, so the sums at 0 and 1
- * give every value: Σ w·hi is skipped when neither t = 1 nor t ≥ 2 is asked for. Two pairs per
- * step on SIMD lanes.
+ * roundPowWeighted for e = 1 with weights: acc[t] += Σ_i w_i·a_i(t) for t = 0..dq (t = 1
+ * skipped when withOne = 0), a a base or an extension table. a_i(t) is linear in t, so the sums
+ * at 0 and 1 give every value: Σ w·hi is skipped when neither t = 1 nor t ≥ 2 is asked for. Two
+ * pairs per step on SIMD lanes.
  */
-function roundLinWeighted(a: usize, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
+function roundLinWeighted(a: usize, aExt: i32, w: usize, nPairs: i32, dq: i32, withOne: i32, acc: usize): void {
   const needHi = withOne != 0 || dq >= 2;
   const even = nPairs & ~1;
   let l0 = i64x2.splat(0), l1 = i64x2.splat(0), h0 = i64x2.splat(0), h1 = i64x2.splat(0);
-  for (let i = 0; i < even; i += 2) {
+  if (aExt == 0) {
+    // base entries: a base-by-extension product is two base products
+    for (let i = 0; i < even; i += 2) {
+      const o = <usize>i << 4;
+      const w0 = loadC0(w + o), w1 = loadC1(w + o);
+      const x = v128.load(a + o), y = v128.load(a + o, 16); // pairs i and i + 1: lo, hi
+      const lo = v128.shuffle<i64>(x, y, 0, 2);
+      l0 = add2(l0, mul2(lo, w0));
+      l1 = add2(l1, mul2(lo, w1));
+      if (needHi) {
+        const hi = v128.shuffle<i64>(x, y, 1, 3);
+        h0 = add2(h0, mul2(hi, w0));
+        h1 = add2(h1, mul2(hi, w1));
+      }
+    }
+  } else for (let i = 0; i < even; i += 2) {
     const o = <usize>i << 5;
     const w0 = loadC0(w + (<usize>i << 4)), w1 = loadC1(w + (<usize>i << 4));
     const al = v128.load(a + o), ah = v128.load(a + o, 16), al2 = v128.load(a + o, 32), ah2 = v128.load(a + o, 48);
@@ -674,15 +689,24 @@ function roundLinWeighted(a: usize, w: usize, nPairs: i32, dq: i32, withOne: i32
   let sh0 = addp(<u64>i64x2.extract_lane(h0, 0), <u64>i64x2.extract_lane(h0, 1));
   let sh1 = addp(<u64>i64x2.extract_lane(h1, 0), <u64>i64x2.extract_lane(h1, 1));
   if (even < nPairs) {
-    const pa = a + (<usize>even << 5);
     const pw = w + (<usize>even << 4);
     const w0 = load<u64>(pw), w1 = load<u64>(pw, 8);
-    extMul(load<u64>(pa), load<u64>(pa, 8), w0, w1);
-    sl0 = addp(sl0, r0);
-    sl1 = addp(sl1, r1);
-    extMul(load<u64>(pa, 16), load<u64>(pa, 24), w0, w1);
-    sh0 = addp(sh0, r0);
-    sh1 = addp(sh1, r1);
+    if (aExt == 0) {
+      const pa = a + (<usize>even << 4);
+      const lo = load<u64>(pa), hi = load<u64>(pa, 8);
+      sl0 = addp(sl0, mulp(lo, w0));
+      sl1 = addp(sl1, mulp(lo, w1));
+      sh0 = addp(sh0, mulp(hi, w0));
+      sh1 = addp(sh1, mulp(hi, w1));
+    } else {
+      const pa = a + (<usize>even << 5);
+      extMul(load<u64>(pa), load<u64>(pa, 8), w0, w1);
+      sl0 = addp(sl0, r0);
+      sl1 = addp(sl1, r1);
+      extMul(load<u64>(pa, 16), load<u64>(pa, 24), w0, w1);
+      sh0 = addp(sh0, r0);
+      sh1 = addp(sh1, r1);
+    }
   }
   // Σ w·a(t) = Σ w·lo + t·(Σ w·hi − Σ w·lo)
   const d0 = subp(sh0, sl0), d1 = subp(sh1, sl1);
