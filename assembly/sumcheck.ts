@@ -895,6 +895,94 @@ export function foldExtTo(out: usize, a: usize, m: i32, c0: u64, c1: u64): void 
   }
 }
 
+// fold-and-round: the folded next pair of one table, as (t = 0, t = 2) lanes per coordinate
+let ft0: v128 = i64x2.splat(0);
+let ft1: v128 = i64x2.splat(0);
+
+/**
+ * Folds source pairs 2j, 2j + 1 of an extension table (entries at src … src + 63) by c into the
+ * next round's pair j (stored at dst), and leaves that pair's values at t = 0 and t = 2
+ * (lo and 2·hi − lo) in the lanes of ft0 (c0) and ft1 (c1).
+ */
+// @ts-ignore: decorator
+@inline function foldPairLanes(src: usize, dst: usize, k0: v128, k1: v128): void {
+  const e0 = v128.load(src), e1 = v128.load(src, 16), e2 = v128.load(src, 32), e3 = v128.load(src, 48);
+  const lo0 = v128.shuffle<i64>(e0, e2, 0, 2), lo1 = v128.shuffle<i64>(e0, e2, 1, 3);
+  extMul2To(sub2(v128.shuffle<i64>(e1, e3, 0, 2), lo0), sub2(v128.shuffle<i64>(e1, e3, 1, 3), lo1), k0, k1);
+  const f0 = add2(lo0, x0), f1 = add2(lo1, x1); // lanes: the new pair's lo, hi
+  storeExt2(dst, f0, f1);
+  const odd = i64x2(0, -1);
+  const l0 = v128.shuffle<i64>(f0, f0, 0, 0), d0 = sub2(v128.shuffle<i64>(f0, f0, 1, 1), l0);
+  const l1 = v128.shuffle<i64>(f1, f1, 0, 0), d1 = sub2(v128.shuffle<i64>(f1, f1, 1, 1), l1);
+  ft0 = add2(l0, v128.and(add2(d0, d0), odd));
+  ft1 = add2(l1, v128.and(add2(d1, d1), odd));
+}
+
+/**
+ * A LogUp-GKR layer's fold and the next round in one pass: binds the lowest variable of four
+ * extension tables a, b, c, d (4·nPairs entries each) to (c0 + c1 X), writing the 2·nPairs
+ * folded entries, and adds into acc the next round's Σ_j w_j·(A_j(t)·B_j(t) + C_j(t)·D_j(t)) at
+ * t = 0 and t = 2 over its nPairs pairs (t = 1 is not computed: the caller derives it). `ptrs`
+ * holds eight u32 pointers: the destinations of a, b, c, d, then their sources; a destination
+ * may equal its source (pair j is written after pairs 2j, 2j + 1 are read, below every later
+ * read), or be a second buffer (the worker pool's chunks).
+ */
+export function foldRound2x2Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, c1: u64, acc: usize): void {
+  const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
+  const da = <usize>load<u32>(ptrs), db = <usize>load<u32>(ptrs, 4), dc = <usize>load<u32>(ptrs, 8), dd = <usize>load<u32>(ptrs, 12);
+  const sa = <usize>load<u32>(ptrs, 16), sb = <usize>load<u32>(ptrs, 20), sc = <usize>load<u32>(ptrs, 24), sd = <usize>load<u32>(ptrs, 28);
+  let s0 = i64x2.splat(0), s1 = i64x2.splat(0);
+  for (let j = 0; j < nPairs; j++) {
+    const so = <usize>j << 6, dO = <usize>j << 5;
+    foldPairLanes(sa + so, da + dO, k0, k1);
+    const a0 = ft0, a1 = ft1;
+    foldPairLanes(sb + so, db + dO, k0, k1);
+    const b0 = ft0, b1 = ft1;
+    foldPairLanes(sc + so, dc + dO, k0, k1);
+    const g0 = ft0, g1 = ft1;
+    foldPairLanes(sd + so, dd + dO, k0, k1);
+    extMul2To(g0, g1, ft0, ft1);
+    const p0 = x0, p1 = x1;
+    extMul2To(a0, a1, b0, b1);
+    const wp = w + (<usize>j << 4);
+    extMul2To(add2(p0, x0), add2(p1, x1), i64x2.splat(load<u64>(wp)), i64x2.splat(load<u64>(wp, 8)));
+    s0 = add2(s0, x0);
+    s1 = add2(s1, x1);
+  }
+  // lane 0: t = 0, lane 1: t = 2
+  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
+  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
+  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
+  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+}
+
+/**
+ * foldRound2x2Weighted for one product: folds two extension tables a, b and adds the next
+ * round's Σ_j w_j·A_j(t)·B_j(t) at t = 0 and 2. `ptrs`: the destinations of a, b, then their
+ * sources (u32 each).
+ */
+export function foldRound2Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, c1: u64, acc: usize): void {
+  const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
+  const da = <usize>load<u32>(ptrs), db = <usize>load<u32>(ptrs, 4);
+  const sa = <usize>load<u32>(ptrs, 8), sb = <usize>load<u32>(ptrs, 12);
+  let s0 = i64x2.splat(0), s1 = i64x2.splat(0);
+  for (let j = 0; j < nPairs; j++) {
+    const so = <usize>j << 6, dO = <usize>j << 5;
+    foldPairLanes(sa + so, da + dO, k0, k1);
+    const a0 = ft0, a1 = ft1;
+    foldPairLanes(sb + so, db + dO, k0, k1);
+    extMul2To(a0, a1, ft0, ft1);
+    const wp = w + (<usize>j << 4);
+    extMul2To(x0, x1, i64x2.splat(load<u64>(wp)), i64x2.splat(load<u64>(wp, 8)));
+    s0 = add2(s0, x0);
+    s1 = add2(s1, x1);
+  }
+  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
+  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
+  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
+  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+}
+
 /** First byte past the module's static data (the JS side allocates from here). */
 export function heapBase(): usize {
   return __heap_base;

@@ -115,8 +115,11 @@ interface LayerTables {
    * only q(1) needs.
    */
   round(k: number, nPairs: number, headPairs: number, q1From: ((q0: Fp2) => Fp2) | null): Fp2[];
-  /** Queues the folds of round k (the driver flushes). */
-  fold(nPairs: number, headPairs: number, r: Fp2): void;
+  /**
+   * Queues the folds of round k (the driver flushes; eq is already bound to r). With
+   * `fuseNext`, the next round (not the last, q(1) derived) may be computed in the same pass.
+   */
+  fold(nPairs: number, headPairs: number, r: Fp2, fuseNext: boolean): void;
   /** After the flush: the next round's pair 0 may read entry 1 of a head buffer (the tail's constant). */
   fixHeads(): void;
   /** The plain (unmasked) [T, R_p, L_q, R_q] at entry i (0 or 1) of the current (folded) tables. */
@@ -176,12 +179,17 @@ function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp
   const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
   const R: FoldableTable = { ptr: K.put(input.shiftedRight()), isExt: true };
   const N: FoldableTable = { ptr: K.put(input.headOfN()), isExt: true };
+  let pending: number | null = null; // Σ w·T·R' of the coming round from the fused fold
   return {
     round(_k, nPairs, headPairs, q1From) {
       const w = eq.suffix;
-      const prod = K.allocZero(48);
+      let prod = pending;
+      pending = null;
       const lin = K.allocZero(32);
-      K.roundProd2Weighted(T.ptr, true, R.ptr, true, w, nPairs, q1From !== null, prod);
+      if (prod === null || q1From === null) {
+        prod = K.allocZero(48);
+        K.roundProd2Weighted(T.ptr, true, R.ptr, true, w, nPairs, q1From !== null, prod);
+      }
       K.roundPowWeighted(N.ptr, true, 1, w, headPairs, 1, false, lin);
       K.flush();
       const n = linear3(K, lin);
@@ -190,9 +198,14 @@ function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp
       if (q1From !== null) q[1] = q1From(q[0]);
       return q;
     },
-    fold(nPairs, headPairs, r) {
-      K.foldTable(T, nPairs, r);
-      K.foldTable(R, nPairs, r);
+    fold(nPairs, headPairs, r, fuseNext) {
+      if (fuseNext) {
+        pending = K.allocZero(48);
+        K.foldRoundWeighted([T, R], eq.suffix, nPairs / 2, r, pending);
+      } else {
+        K.foldTable(T, nPairs, r);
+        K.foldTable(R, nPairs, r);
+      }
       K.foldTable(N, headPairs, r);
     },
     fixHeads() {
@@ -204,6 +217,44 @@ function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp
       return [t, E.ONE, E.mul(E.sub(t, lp), lambdaInv), E.sub(readPair(K, R)[i], lambdaInv)];
     },
   };
+}
+
+/**
+ * A layer J ≤ D − 3 (the generic tables T, R_p, L_q, R_q, each folded over the whole table):
+ * round k + 1's values at t = 0 and 2 come out of round k's fold (one pass over the tables).
+ */
+function middleTables(K: Kernel, eq: EqState, input: NearLeafInput): LayerTables {
+  const [T, Rp, Lq, Rq] = [input.T, input.layer[1].values, input.layer[2].values, input.layer[3].values].map((v): FoldableTable => ({ ptr: K.put(v), isExt: true }));
+  let pending: number | null = null; // the fused pass's output for the coming round
+  return {
+    round(_k, nPairs, _headPairs, q1From) {
+      let out = pending;
+      pending = null;
+      if (out === null || q1From === null) {
+        out = K.allocZero(48);
+        K.roundProd2x2Weighted(T.ptr, Rq.ptr, Rp.ptr, Lq.ptr, eq.suffix, nPairs, q1From !== null, out);
+      }
+      K.flush();
+      const q = [0, 1, 2].map((x) => K.readExt(out, x));
+      if (q1From !== null) q[1] = q1From(q[0]);
+      return q;
+    },
+    fold(nPairs, _headPairs, r, fuseNext) {
+      if (fuseNext) {
+        pending = K.allocZero(48);
+        K.foldRoundWeighted([T, Rq, Rp, Lq], eq.suffix, nPairs / 2, r, pending);
+      } else [T, Rp, Lq, Rq].forEach((t) => K.foldTable(t, nPairs, r));
+    },
+    fixHeads() {},
+    plainAt(i) {
+      return [T, Rp, Lq, Rq].map((t) => K.readExt(t.ptr, i));
+    },
+  };
+}
+
+/** Proves the batch of a layer 2 ≤ J ≤ D − 3; the same output (and transcript) as proveSumcheck on it. */
+export function proveMiddleLayer(input: NearLeafInput, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
+  return proveLayer(input, (K, eq) => middleTables(K, eq, input), g, transcript, allowFalseClaim);
 }
 
 /** Proves the leaf layer's batch (J = D − 1); the same output (and transcript) as proveSumcheck on it. */
@@ -300,9 +351,10 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
       zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
       if (k === 0) maskClaim = interpolateAt(maskEvals, r);
       layerClaim = interpolateAt(layerEvals, r);
-      tables.fold(nPairs, headPairs, r);
+      eq.bind(k, r, K); // the suffix table only: the tables' folds below do not read it before the fused pass
+      const fuseNext = k + 2 < J && !E.eq(E.mul(eq.prefix, rho[k + 1]), E.ZERO);
+      tables.fold(nPairs, headPairs, r, fuseNext);
       K.flush();
-      eq.bind(k, r, K);
       if (headPairs === 1 && k + 1 < J) tables.fixHeads();
     }
     const plain = tables.plainAt(0);

@@ -51,7 +51,7 @@ import { gMaskClaim, maskedClaim, maskedLayout } from '../sumcheck/session.js';
 import type { CommitPort, LookupProveOptions, LookupRefs, LookupShape, LookupWitness } from './logup.js';
 import { foldTuple, multiplicities, validateLookupShape } from './logup.js';
 import { GkrTree } from './gkr-kernel.js';
-import { proveLeafLayer, proveNextLayer } from './gkr-leaf.js';
+import { proveLeafLayer, proveMiddleLayer, proveNextLayer } from './gkr-leaf.js';
 
 /** Mask variables of the multiplicities (revealed once). */
 const M_MASK_VARS = 1;
@@ -59,8 +59,8 @@ const M_MASK_VARS = 1;
 export interface LookupGkrProveOptions extends LookupProveOptions {
   /** Tests only (the zero-knowledge test's control): every mask of this protocol is zero. */
   readonly unsafeZeroMasks?: boolean;
-  /** Tests only: layers D − 1 and D − 2 on the generic sumcheck prover (gkr-leaf.ts must send the same). */
-  readonly genericLeafLayers?: boolean;
+  /** Tests only: every layer on the generic sumcheck prover (gkr-leaf.ts must send the same). */
+  readonly genericLayers?: boolean;
 }
 
 /** The verifier's challenges, returned for composition and tests. */
@@ -513,19 +513,21 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
       new MaskedPoly(child.q.subarray(2 * half), J, 1, mask(3)),
       ...inc.masks.map((m) => companions[m.companion]),
     ];
-    const head = options.genericLeafLayers !== true ? nearLeafHead(shape, pl, J) : null;
+    const special = options.genericLayers !== true;
+    const head = special ? nearLeafHead(shape, pl, J) : null;
+    const input = {
+      shape: layerShape(J, inc, lambda),
+      lambda,
+      point: inc.pointP,
+      layer: tables.slice(0, 4) as [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly],
+      companions: inc.masks.map((m) => companions[m.companion]),
+      T: first.values,
+      headEntries: head ?? 2 ** (J - 2),
+    };
     let out: ReturnType<typeof proveSumcheck>;
-    if (head === null) out = proveSumcheck(layerShape(J, inc, lambda), tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat });
+    if (head === null && special && J >= 2 && J < D - 2) out = proveMiddleLayer(input, gs[J], transcript, cheat);
+    else if (head === null) out = proveSumcheck(input.shape, tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat });
     else {
-      const input = {
-        shape: layerShape(J, inc, lambda),
-        lambda,
-        point: inc.pointP,
-        layer: tables.slice(0, 4) as [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly],
-        companions: inc.masks.map((m) => companions[m.companion]),
-        T: first.values,
-        headEntries: head,
-      };
       out = J === D - 1
         ? proveLeafLayer({ ...input, heads: () => tree.leafHeads(2 * head, E.inv(lambda)) }, gs[J], transcript, cheat)
         : proveNextLayer({ ...input, shiftedRight: () => tree.rightQPlus(J, E.inv(lambda)), headOfN: () => tree.oneMinusP(J, 2 * head) }, gs[J], transcript, cheat);

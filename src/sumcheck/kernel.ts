@@ -45,6 +45,8 @@ interface Exports {
   roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
   sumPairsExtInPlace(a: number, m: number): void;
   roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, withOne: number, acc: number): void;
+  foldRound2x2Weighted(ptrs: number, w: number, nPairs: number, c0: bigint, c1: bigint, acc: number): void;
+  foldRound2Weighted(ptrs: number, w: number, nPairs: number, c0: bigint, c1: bigint, acc: number): void;
 }
 
 const PAGE = 65536;
@@ -175,9 +177,10 @@ export class SumcheckKernel {
    * Queues a round kernel over nPairs pairs in chunks, each accumulating into its own zeroed
    * copy of `out` (entries extension entries), or returns false when it should run here.
    */
-  private queueRound(nPairs: number, out: number, entries: number, call: (first: number, count: number, part: number) => KernelCall, minPairs = POOL_MIN_PAIRS): boolean {
+  private queueRound(nPairs: number, out: number, entries: number, call: (first: number, count: number, part: number) => KernelCall, minPairs = POOL_MIN_PAIRS, prepare?: () => void): boolean {
     const cs = this.chunks(nPairs, minPairs);
     if (cs === null) return false;
+    prepare?.();
     const parts = cs.map(([first, count]) => {
       const part = this.allocZero(16 * entries);
       this.queue.push(call(first, count, part));
@@ -353,6 +356,32 @@ export class SumcheckKernel {
       args: [a + 32 * first, b + 32 * first, c + 32 * first, d + 32 * first, w + 16 * first, count, skipOne ? 0 : 1, o],
     });
     if (!this.queueRound(nPairs, out, 3, call)) this.x.roundProd2x2Weighted(a, b, c, d, w, nPairs, skipOne ? 0 : 1, out);
+  }
+
+  /**
+   * Folds two or four extension tables of 4·nPairs entries by r (as foldTable) and adds into
+   * `out` the next round's Σ_j w_j·(a_j(t)·b_j(t) [+ c_j(t)·d_j(t)]) at t = 0 and 2 over their
+   * nPairs new pairs (out[1] is left alone): one pass over the tables instead of a fold and a
+   * round kernel.
+   */
+  foldRoundWeighted(tables: readonly FoldableTable[], w: number, nPairs: number, r: Fp2, out: number): void {
+    if (tables.some((t) => !t.isExt) || (tables.length !== 2 && tables.length !== 4)) throw new RangeError('foldRoundWeighted: two or four extension tables');
+    const fn = tables.length === 4 ? 'foldRound2x2Weighted' : 'foldRound2Weighted';
+    const desc = (dst: readonly number[], src: readonly number[]): number => {
+      const ptr = this.alloc(8 * tables.length);
+      this.u32s(ptr, 2 * tables.length).set([...dst, ...src]);
+      return ptr;
+    };
+    const pooled = this.queueRound(nPairs, out, 3, (first, count, part) => ({
+      fn,
+      args: [desc(tables.map((t) => t.spare! + 32 * first), tables.map((t) => t.ptr + 64 * first)), w + 16 * first, count, r[0], r[1], part],
+    }), POOL_MIN_PAIRS, () => tables.forEach((t) => (t.spare ??= this.alloc(32 * nPairs))));
+    if (!pooled) {
+      const ptrs = tables.map((t) => t.ptr);
+      this.x[fn](desc(ptrs, ptrs), w, nPairs, r[0], r[1], out);
+      return;
+    }
+    for (const t of tables) [t.ptr, t.spare] = [t.spare!, t.ptr];
   }
 
   /**

@@ -281,7 +281,7 @@ function withSeededRandom<T>(seed: bigint, fn: () => T): T {
   }
 }
 
-test('logup-gkr: the specialised layers D − 1 and D − 2 (gkr-leaf.ts) send exactly what the generic sumcheck prover sends', () => {
+test('logup-gkr: the specialised layers (gkr-leaf.ts: D − 1, D − 2 and the fused middle layers) send exactly what the generic sumcheck prover sends', () => {
   const cases: [string, Case][] = [
     ['2^10 lookups into [0, 2^8) (layer D − 1 only)', rangeCase(10, 8)],
     ['2^12 lookups into [0, 2^8) (layers D − 1 and D − 2)', rangeCase(12, 8)],
@@ -290,7 +290,7 @@ test('logup-gkr: the specialised layers D − 1 and D − 2 (gkr-leaf.ts) send e
     ['2 columns of 2^10 into [0, 2^8)', rangeCase(10, 8, 2)],
   ];
   for (const [name, c] of cases) {
-    const bytes = (genericLeafLayers: boolean) =>
+    const bytes = (genericLayers: boolean) =>
       withSeededRandom(0x9e3779b97f4a7c15n, () => {
         const polys = c.columns.map((cols, r) => cols.map((comps) => comps.map((v) => MaskedPoly.sample(v, c.shape.relations[r].columns[0].numVars, 1))));
         const pt = new Transcript('gkr-leaf-test');
@@ -299,7 +299,7 @@ test('logup-gkr: the specialised layers D − 1 and D − 2 (gkr-leaf.ts) send e
         let k = 0;
         const refs = { columns: polys.map((cols) => cols.map((comps) => comps.map(() => flatRefs[k++]))), extras: [] };
         const w = new ByteWriter();
-        writeLookupGkrProof(w, proveLookupsGkr(c.shape, { columns: polys, extras: [] }, refs, pp, pt, { genericLeafLayers }));
+        writeLookupGkrProof(w, proveLookupsGkr(c.shape, { columns: polys, extras: [] }, refs, pp, pt, { genericLayers }));
         return { proof: w.finish(), claims: JSON.stringify(pp.claims, (_, x) => (typeof x === 'bigint' ? x.toString() : x)) };
       });
     const generic = bytes(true);
