@@ -1,7 +1,12 @@
-// The sumchecks of the two LogUp-GKR layers next to the leaves (layers D − 1 and D − 2 of
-// logup-gkr.ts), specialised: the same batch (layerShape), the same round polynomials and values
-// sent — only how the prover computes them differs, so the proof bytes equal those of the generic
-// proveSumcheck.
+// The sumchecks of the LogUp-GKR layers J ≥ 2 (logup-gkr.ts), specialised: the same batch
+// (layerShape), the same round polynomials and values sent — only how the prover computes them
+// differs, so the proof bytes equal those of the generic proveSumcheck.
+//
+// Every layer: from round 1 on, q(1) follows from the layer instance's running claim (as
+// proveSumcheck derives it), so the kernels skip what only q(1) needs; and where whole tables are
+// folded every round (T, R' of layer D − 2; all four tables of layers J ≤ D − 3), a round's fold
+// and the next round's values at t = 0, 2 are one pass over the tables (foldRoundWeighted)
+// instead of a fold and a second read.
 //
 // Leaf layer (J = D − 1).
 // The layer's sum is Σ_x eq(ρ, x)·(T·R_q + R_p·L_q)(x) with T = L_p + λ·L_q. Its tables are

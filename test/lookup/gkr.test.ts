@@ -14,6 +14,7 @@ import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrPr
 import { HashPcs } from '../../src/pcs/index.js';
 import { explicitTable, rangeTable } from '../../src/lookup/table.js';
 import { RecordingPort, allClaimsHold } from './port.js';
+import { setSumcheckThreads, sumcheckKernel } from '../../src/sumcheck/kernel.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
 
@@ -280,6 +281,36 @@ function withSeededRandom<T>(seed: bigint, fn: () => T): T {
     c.getRandomValues = original;
   }
 }
+
+test('logup-gkr: two threads (the pooled kernels, fused folds included) send exactly what one thread sends', () => {
+  // 2^17 lookups: layers up to J = 15 fold into ≥ 2^13 pairs, so the pool splits them
+  const c = rangeCase(17, 8);
+  const bytes = () =>
+    withSeededRandom(0x2545f4914f6cdd1dn, () => {
+      const polys = c.columns.map((cols, r) => cols.map((comps) => comps.map((v) => MaskedPoly.sample(v, c.shape.relations[r].columns[0].numVars, 1))));
+      const pt = new Transcript('gkr-threads-test');
+      const pp = new RecordingPort(pt);
+      const flatRefs = maskedLayout(pp.commit(polys.flat(2).flatMap((p) => p.commitPolys())), polys.flat(2).map(specOf));
+      let k = 0;
+      const refs = { columns: polys.map((cols) => cols.map((comps) => comps.map(() => flatRefs[k++]))), extras: [] };
+      const w = new ByteWriter();
+      writeLookupGkrProof(w, proveLookupsGkr(c.shape, { columns: polys, extras: [] }, refs, pp, pt));
+      return w.finish();
+    });
+  const threads = sumcheckKernel().threads;
+  try {
+    setSumcheckThreads(1);
+    const one = bytes();
+    setSumcheckThreads(2);
+    const before = sumcheckKernel().pooledRuns;
+    const two = bytes();
+    assert.ok(sumcheckKernel().pooledRuns > before, 'the pooled path did not run');
+    assert.deepEqual(two, one);
+  } finally {
+    sumcheckKernel().close();
+    setSumcheckThreads(threads);
+  }
+});
 
 test('logup-gkr: the specialised layers (gkr-leaf.ts: D − 1, D − 2 and the fused middle layers) send exactly what the generic sumcheck prover sends', () => {
   const cases: [string, Case][] = [
