@@ -60,7 +60,7 @@ export interface NearLeafInput {
   readonly companions: readonly MaskedPoly[];
   /** T = L_p + λ·L_q (2^J extension entries; copied before `tables` is called). */
   readonly T: ExtVec;
-  /** 2^a ≥ the head (the entries where the special structure does not hold), with 4·2^a ≤ 2^J. */
+  /** 2^a ≥ the head (the entries where the special structure does not hold), with 4·2^a ≤ 2^J (the middle layers have no head and ignore it). */
   readonly headEntries: number;
 }
 
