@@ -186,7 +186,8 @@ writeSection(
   `Machine shared with the other engineers' jobs on 2 cores (load average when the run started: ${load}):
 medians of 3–15 runs (15 below 2^20), one thread and two threads interleaved run by run (the 2-thread run uses the
 sumcheck worker pool: rounds over ≥ 2^13 pairs split across the workers, which wait for the next
-batch spinning for up to 0.1 ms, counted as CPU time); CPU time is this
+batch spinning for up to 0.1 ms, counted as CPU time; the caller runs whatever chunks no worker has
+taken, so a worker kept off a core by other jobs costs a wake-up, not a wait); CPU time is this
 process's user + system time over all its threads. With more runnable jobs than cores the wall
 time mostly measures waiting for a core and the 2-thread speedup depends on a second core being
 free, so read it together with the load ("fastest run": the least 2-thread wall time of the runs, the
