@@ -993,16 +993,19 @@ export function heapBase(): usize {
  * d_i = hi_i − lo_i, so that Σ_i w_i·(lo_i + t·d_i)^e = Σ_j C(e, j)·acc[j]·t^j. Per pair this
  * takes the powers of lo and d once (2(e − 1) products) and e − 1 cross products plus e + 1
  * weight products, instead of e + 1 evaluations of a power: for e = 7, 26 products in place of
- * 35–40. `scratch` holds 6(e + 1) extension entries; acc holds e + 1.
+ * 35–40. With top = 0 the last coefficient (j = e) is not computed (acc[e] is left alone): the
+ * prover derives it from the running claim, and d^e and its product go. `scratch` holds
+ * 6(e + 1) extension entries; acc holds e + 1.
  */
-export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, top: i32, scratch: usize, acc: usize): void {
+  const last = top != 0 ? e : e - 1;
   if (aExt == 0 || nPairs < 2) {
-    roundPowCoeffsScalar(a, aExt, e, w, nPairs, scratch, acc);
+    roundPowCoeffsScalar(a, aExt, e, last, w, nPairs, scratch, acc);
     return;
   }
   const even = nPairs & ~1;
-  roundPowCoeffsExt2(a, e, w, even, scratch, acc);
-  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << 5), 1, e, w + (<usize>even << 4), 1, scratch, acc);
+  roundPowCoeffsExt2(a, e, last, w, even, scratch, acc);
+  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << 5), 1, e, last, w + (<usize>even << 4), 1, scratch, acc);
 }
 
 /**
@@ -1010,13 +1013,13 @@ export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i3
  * odd one): the same products on i64x2 vectors, summed per lane in scratch and added to acc at
  * the end. nPairs even; scratch holds 6(e + 1) extension entries.
  */
-function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+function roundPowCoeffsExt2(a: usize, e: i32, last: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
   const stride = <usize>(e + 1) << 5; // e + 1 lane pairs (c0 lanes, c1 lanes) of 32 bytes
   const lp = scratch; // w·lo^k
   const dp = scratch + stride; // d^k
   const sp = scratch + 2 * stride; // per-lane sums
   const zero = i64x2.splat(0);
-  for (let j = 0; j <= e; j++) {
+  for (let j = 0; j <= last; j++) {
     v128.store(sp + (<usize>j << 5), zero);
     v128.store(sp + (<usize>j << 5), zero, 16);
   }
@@ -1040,7 +1043,7 @@ function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: us
       extMul2To(p0, p1, l0, l1);
       p0 = x0;
       p1 = x1;
-      if (k > 1) {
+      if (k > 1 && k <= last) {
         extMul2To(q0, q1, d0, d1);
         q0 = x0;
         q1 = x1;
@@ -1052,7 +1055,7 @@ function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: us
       v128.store(dp + o, q1, 16);
     }
     // sums[j] += (w·lo^(e−j))·d^j
-    for (let j = 0; j <= e; j++) {
+    for (let j = 0; j <= last; j++) {
       const x = lp + (<usize>(e - j) << 5);
       let y0 = v128.load(x);
       let y1 = v128.load(x, 16);
@@ -1067,7 +1070,7 @@ function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: us
       v128.store(o, add2(v128.load(o, 16), y1), 16);
     }
   }
-  for (let j = 0; j <= e; j++) {
+  for (let j = 0; j <= last; j++) {
     const s0 = v128.load(sp + (<usize>j << 5));
     const s1 = v128.load(sp + (<usize>j << 5), 16);
     const o = acc + (<usize>j << 4);
@@ -1076,7 +1079,7 @@ function roundPowCoeffsExt2(a: usize, e: i32, w: usize, nPairs: i32, scratch: us
   }
 }
 
-function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, last: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
   const lp = scratch; // lo^k, k = 0..e
   const dp = scratch + (<usize>(e + 1) << 4); // d^k
   for (let i = 0; i < nPairs; i++) {
@@ -1108,7 +1111,7 @@ function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32
         if (k == 1) {
           q0 = d0;
           q1 = d1;
-        } else {
+        } else if (k <= last) {
           extMul(q0, q1, d0, d1);
           q0 = r0;
           q1 = r1;
@@ -1117,7 +1120,7 @@ function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32
         // w·lo^k is an extension element (w is); d^k stays in the base field
         p0 = mulp(p0, l0);
         p1 = mulp(p1, l0);
-        q0 = k == 1 ? d0 : mulp(q0, d0);
+        q0 = k == 1 ? d0 : k <= last ? mulp(q0, d0) : q0;
       }
       const o = <usize>k << 4;
       store<u64>(lp + o, p0);
@@ -1126,7 +1129,7 @@ function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32
       store<u64>(dp + o, q1, 8);
     }
     // acc[j] += (w·lo^(e−j))·d^j
-    for (let j = 0; j <= e; j++) {
+    for (let j = 0; j <= last; j++) {
       const x = lp + (<usize>(e - j) << 4);
       const y = dp + (<usize>j << 4);
       const o = acc + (<usize>j << 4);

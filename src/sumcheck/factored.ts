@@ -16,7 +16,11 @@
 //
 // The value at 1 of one part of the round polynomial follows from the running claim
 // (s(0) + s(1) = claim): of the terms without eq if there are any, else of one group q, where
-// q(1) = ((claim − rest)/c_k − (1 − ρ_k)·q(0))/ρ_k needs c_k·ρ_k ≠ 0.
+// q(1) = ((claim − rest)/c_k − (1 − ρ_k)·q(0))/ρ_k needs c_k·ρ_k ≠ 0. When that group has
+// coefficient-form power terms of its full degree d (the digest proof's S-boxes), what follows
+// from the claim is instead their summed top coefficient C (the t^d coefficient, which is 0 at
+// t = 0): the kernel skips it (d^d and its product, ~10% of the kernel) and
+// C = q(1) − q_known(1) adds C·t^d to every value; the other terms of the group give all values.
 //
 // eq at a boolean point (every ρ_j ∈ {0, 1}, e.g. eq(1…1, ·) picking the last permutation of
 // the digest proof): eq(ρ, ·) is then 1 at the one hypercube index b with bits ρ and 0
@@ -183,7 +187,8 @@ interface TermOutput {
 }
 
 /**
- * Queues Σ_i w_i·Π f_i(t)^e at t = 0..degree (t = 1 left zero when skipOne) into a fresh
+ * Queues Σ_i w_i·Π f_i(t)^e at t = 0..degree (t = 1 left zero when skipOne; in coefficient
+ * form skipOne leaves the top coefficient zero instead, see the header) into a fresh
  * output; the returned reader gives the values after K.flush().
  */
 function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: number, skipOne: boolean, buf: RoundBuffers): TermOutput {
@@ -196,7 +201,7 @@ function queueTerm(K: SumcheckKernel, term: FactoredTerm, w: number, nPairs: num
   const ps = term.powers;
   const values = (): Fp2[] => Array.from({ length: d + 1 }, (_, t) => K.readExt(out, t));
   if (inCoefficients(term)) {
-    K.roundPowCoeffs(ps[0].state.ptr, ps[0].state.isExt, d, w, nPairs, out);
+    K.roundPowCoeffs(ps[0].state.ptr, ps[0].state.isExt, d, w, nPairs, out, !skipOne);
     return { read: values, coefficients: true };
   }
   if (ps.length === 1) {
@@ -267,7 +272,8 @@ export function factoredRoundEvals(
     else {
       let best = -1;
       for (const g of plan.groups) {
-        const cost = g.degree * g.terms.length;
+        // a delta group's values are read off one pair (deltaTermValues): deriving saves nothing there
+        const cost = g.eq.delta !== null ? 0 : g.degree * g.terms.length;
         if (g.degree >= 1 && cost > best && !E.eq(g.eq.prefix, E.ZERO) && !E.eq(g.eq.point[k], E.ZERO)) {
           derived = g;
           best = cost;
@@ -278,7 +284,9 @@ export function factoredRoundEvals(
   let total: Fp2[] = new Array<Fp2>(D + 1).fill(E.ZERO);
   let known01: Fp2 = E.ZERO; // s(0) + s(1) of every part computed so far
   const ordered = derived !== null && derived !== 'plain' ? [...plan.groups.filter((g) => g !== derived), derived] : plan.groups;
-  const skips = (g: Group, term: FactoredTerm): boolean => g === derived && term.degree === g.degree && !inCoefficients(term);
+  // derive the top coefficient of the group's coefficient-form terms, or else q(1) (see the header)
+  const topDerived = derived !== null && derived !== 'plain' && derived.eq.delta === null && derived.terms.some((t) => inCoefficients(t) && t.degree === derived.degree);
+  const skips = (g: Group, term: FactoredTerm): boolean => g === derived && term.degree === g.degree && inCoefficients(term) === topDerived;
   // per group its parts: the terms, or one fused part standing for both (coefficient shared)
   const parts = ordered.map((g) => {
     const delta = g.eq.delta;
@@ -320,7 +328,10 @@ export function factoredRoundEvals(
       const rho = g.eq.point[k];
       // q(1) = ((claim − rest)/c − (1 − ρ_k)·q(0))/ρ_k with one inversion, of c·ρ_k
       const q1 = E.mul(E.sub(E.sub(claim!, known01), E.mul(E.mul(c, E.sub(E.ONE, rho)), q[0])), E.inv(E.mul(c, rho)));
-      q = q.map((x, t) => (t === 1 ? q1 : x));
+      if (topDerived) {
+        const top = E.sub(q1, q[1]);
+        q = q.map((x, t) => E.add(x, E.mul(top, E.pow(E.fromBase(BigInt(t)), BigInt(g.degree)))));
+      } else q = q.map((x, t) => (t === 1 ? q1 : x));
     }
     const qD = extendEvals(q, D);
     const s = qD.map((x, t) => E.mul(E.mul(c, g.eq.linear(k, E.fromBase(BigInt(t)))), x));

@@ -41,7 +41,7 @@ interface Exports {
   roundProd3(a: number, aExt: number, b: number, c: number, nPairs: number, d: number, withOne: number, out: number): void;
   roundTermWeighted(desc: number, k: number, pairOffset: number, nPairs: number, d: number, skipOne: number, weights: number, scratch: number, out: number): void;
   roundPowWeighted(a: number, aExt: number, e: number, w: number, nPairs: number, dq: number, withOne: number, acc: number): void;
-  roundPowCoeffs(a: number, aExt: number, e: number, w: number, nPairs: number, scratch: number, acc: number): void;
+  roundPowCoeffs(a: number, aExt: number, e: number, w: number, nPairs: number, top: number, scratch: number, acc: number): void;
   roundProd2Weighted(a: number, aExt: number, b: number, bExt: number, w: number, nPairs: number, withOne: number, acc: number): void;
   sumPairsExtInPlace(a: number, m: number): void;
   roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, withOne: number, acc: number): void;
@@ -330,14 +330,15 @@ export class SumcheckKernel {
 
   /**
    * out[j] += Σ_i w_i·lo_i^(e−j)·(hi_i − lo_i)^j for j = 0..e (w required): the power factor's
-   * weighted sum in coefficient form, Σ_i w_i·a_i(t)^e = Σ_j C(e, j)·out[j]·t^j.
+   * weighted sum in coefficient form, Σ_i w_i·a_i(t)^e = Σ_j C(e, j)·out[j]·t^j. Without `top`
+   * out[e] is not computed (left alone): the caller derives it from the running claim.
    */
-  roundPowCoeffs(a: number, aExt: boolean, e: number, w: number, nPairs: number, out: number): void {
+  roundPowCoeffs(a: number, aExt: boolean, e: number, w: number, nPairs: number, out: number, top = true): void {
     const call = (first: number, count: number, o: number): KernelCall => ({
       fn: 'roundPowCoeffs',
-      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, this.alloc(96 * (e + 1)), o],
+      args: [a + pairBytes(aExt) * first, aExt ? 1 : 0, e, w + 16 * first, count, top ? 1 : 0, this.alloc(96 * (e + 1)), o],
     });
-    if (!this.queueRound(nPairs, out, e + 1, call, POW_COEFFS_POOL_MIN_PAIRS)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, this.alloc(96 * (e + 1)), out);
+    if (!this.queueRound(nPairs, out, e + 1, call, POW_COEFFS_POOL_MIN_PAIRS)) this.x.roundPowCoeffs(a, aExt ? 1 : 0, e, w, nPairs, top ? 1 : 0, this.alloc(96 * (e + 1)), out);
   }
 
   /** out[t] += Σ_i w_i·a_i(t)·b_i(t) for t = 0..2 (b must be the extension one if only one is). */

@@ -194,7 +194,7 @@ test('roundPowWeighted = BigInt on edge values (base and extension tables, e = 1
 });
 
 /** The coefficient-form power kernel against BigInt: Σ_i w_i·lo_i^(e−j)·(hi_i − lo_i)^j. */
-test('roundPowCoeffs = BigInt on edge values (base and extension tables, e = 1 … 9, odd and even pair counts)', () => {
+test('roundPowCoeffs = BigInt on edge values (base and extension tables, e = 1 … 9, odd and even pair counts, with and without the top coefficient)', () => {
   const K = sumcheckKernel();
   for (const ext of [false, true]) {
     for (let e = 1; e <= 9; e++) for (const pairs of [1, 3, 8]) {
@@ -207,6 +207,9 @@ test('roundPowCoeffs = BigInt on edge values (base and extension tables, e = 1 �
         const wp = K.put(w);
         const out = K.allocZero(16 * (e + 1));
         K.roundPowCoeffs(a, ext, e, wp, pairs, out);
+        // without the top coefficient: the others the same, out[e] left alone
+        const noTop = K.allocZero(16 * (e + 1));
+        K.roundPowCoeffs(a, ext, e, wp, pairs, noTop, false);
         for (let j = 0; j <= e; j++) {
           let acc: Fp2 = E.ZERO;
           for (let i = 0; i < pairs; i++) {
@@ -215,6 +218,7 @@ test('roundPowCoeffs = BigInt on edge values (base and extension tables, e = 1 �
             acc = E.add(acc, E.mul([w[2 * i], w[2 * i + 1]], E.mul(E.pow(lo, BigInt(e - j)), E.pow(d, BigInt(j)))));
           }
           assert.deepEqual(K.readExt(out, j), acc, `ext ${ext} e ${e} pairs ${pairs} j ${j}`);
+          assert.deepEqual(K.readExt(noTop, j), j < e ? acc : E.ZERO, `no top: ext ${ext} e ${e} pairs ${pairs} j ${j}`);
         }
       } finally {
         K.release(mark);
