@@ -399,12 +399,13 @@ export function traceBlockWords(): i32 {
 }
 
 /**
- * out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total.
- * Backward, so that out may equal values (in place: word i overwrites values 2i and 2i + 1,
- * which are already converted).
+ * out[i] = values[i] mod p (i32 → canonical field element) for i < n, and 0 for n ≤ i < total
+ * (zeroTail = 0: those words are zero already — memory never written — and are left untouched,
+ * saving their pages' first touch). Backward, so that out may equal values (in place: word i
+ * overwrites values 2i and 2i + 1, which are already converted).
  */
-export function valuesToField(values: usize, n: i32, total: i32, out: usize): void {
-  for (let i: i32 = total - 1; i >= 0; i--) {
+export function valuesToField(values: usize, n: i32, total: i32, out: usize, zeroTail: i32): void {
+  for (let i: i32 = zeroTail != 0 ? total - 1 : n - 1; i >= 0; i--) {
     const v: i64 = i < n ? <i64>load<i32>(values + (<usize>i << 2)) : 0;
     store<u64>(out + (<usize>i << 3), select<u64>(P + <u64>v, <u64>v, v < 0));
   }

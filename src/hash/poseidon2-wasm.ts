@@ -22,7 +22,7 @@ export interface Poseidon2Kernel {
   storedLayers(): number;
   recoverPartialLayer(consts: number, next0: number, nextRest: number, slot0: number, out: number, n: number, stride: number, aux: number, sums: number): void;
   forwardLayers(consts: number, src: number, from: number, to: number, dst: number, stride: number, n: number): void;
-  valuesToField(values: number, n: number, total: number, out: number): void;
+  valuesToField(values: number, n: number, total: number, out: number, zeroTail: number): void;
 }
 
 export const WIDTH = 12;

@@ -224,6 +224,8 @@ export function spongeWitness(
 ): { state: BigUint64Array; trace: SpongeTrace; valueVector: BigUint64Array } {
   // A private instance (a released one if there is: its memory is touched already): the trace
   // and V are returned as views into its memory instead of being copied out.
+  // a new instance's memory beyond its constants was never written: V's zero padding is there already
+  const fresh = idle === null;
   const { k, dataPtr: base } = idle ?? instantiate();
   idle = null;
   if (state.length !== WIDTH) throw new RangeError(`spongeWitness: state has ${state.length} words`);
@@ -249,7 +251,7 @@ export function spongeWitness(
   new BigUint64Array(k.memory.buffer, statePtr, WIDTH).set(state);
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
   k.absorbInterleavedTrace(constsOffset(k), statePtr, elementsPtr, blocks, tracePtr, stride, bufPtr);
-  k.valuesToField(vectorPtr, values.length, layout.valueSlots, vectorPtr);
+  k.valuesToField(vectorPtr, values.length, layout.valueSlots, vectorPtr, fresh ? 0 : 1);
   const trace = new SpongeTrace(k, blocks, { data: base, elements: elementsPtr, trace: tracePtr, aux: auxPtr, table: tablePtr, buffers: tablePtr + 8 * (WIDTH / 2) });
   trace.init();
   const out = new BigUint64Array(WIDTH);

@@ -95,6 +95,22 @@ test('the sponge witness\'s digest and V equal the plain digest and the padded v
   assert.deepEqual(digestWitness(u8, salt, { format: UINT8, purpose: Purpose.generic }).digest, digest(Array.from(u8), salt, { format: UINT8, purpose: Purpose.generic }));
 });
 
+test('a witness on a new kernel instance leaves V\'s zero padding to the never-written memory: V is exact', () => {
+  const options = { format: INT8, purpose: Purpose.modelWeights };
+  // the first run takes a released instance if there is one, so the second one is new
+  const other = digestWitness(randomValues(7 * 2048, INT8), randomSalt(), options);
+  const n = 7 * 300 + 5;
+  const values = randomValues(n, INT8);
+  const w = digestWitness(values, randomSalt(), options);
+  assert.ok(w.valueVector.length > n + 1000, 'V has a zero tail');
+  for (let i = 0; i < w.valueVector.length; i++) {
+    const v = i < n ? values[i] : 0;
+    if (w.valueVector[i] !== (v < 0 ? 0xffffffff00000001n + BigInt(v) : BigInt(v))) assert.fail(`V[${i}]`);
+  }
+  releaseDigestWitness(other);
+  releaseDigestWitness(w);
+});
+
 test('a released witness: its V and columns are emptied and its walks refuse; the next run reuses the memory and is exact', () => {
   const options = { format: INT8, purpose: Purpose.modelWeights };
   const first = digestWitness(randomValues(7 * 2048, INT8), randomSalt(), options);
