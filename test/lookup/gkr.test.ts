@@ -2,31 +2,21 @@
 // committed vectors), reveal counts, and soundness against cheating provers and tampered proofs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as E from '../../src/field/ext.js';
 import * as F from '../../src/field/goldilocks.js';
 import { Transcript } from '../../src/transcript/transcript.js';
 import { VerificationError, FormatError } from '../../src/encoding/errors.js';
 import { ByteReader, ByteWriter } from '../../src/encoding/bytes.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import { ProverSession, VerifierSession, maskedLayout, specOf } from '../../src/sumcheck/session.js';
-import type { LookupProveOptions, LookupShape, LinearCheck } from '../../src/lookup/logup.js';
+import type { LookupProveOptions } from '../../src/lookup/logup.js';
 import { proveLookupsGkr, verifyLookupsGkr, readLookupGkrProof, writeLookupGkrProof, lookupGkrCommitmentSizes, type LookupGkrProof } from '../../src/lookup/logup-gkr.js';
 import { HashPcs } from '../../src/pcs/index.js';
-import { explicitTable, rangeTable } from '../../src/lookup/table.js';
+import { rangeTable } from '../../src/lookup/table.js';
 import { RecordingPort, allClaimsHold } from './port.js';
+import { mixedCase, randomBelow, squareTable, type Case } from './cases.js';
 import { setSumcheckThreads, sumcheckKernel } from '../../src/sumcheck/kernel.js';
 
 const FULL = process.env.ZKINFER_FULL !== undefined;
-
-function randomBelow(n: number, bound: number): BigUint64Array {
-  return BigUint64Array.from({ length: n }, () => BigInt(Math.floor(Math.random() * bound)));
-}
-
-interface Case {
-  shape: LookupShape;
-  columns: BigUint64Array[][][]; // [relation][column][component]
-  extras: BigUint64Array[];
-}
 
 interface RunOptions {
   options?: LookupProveOptions;
@@ -68,46 +58,12 @@ function rangeCase(n: number, bits: number, columns = 1): Case {
   };
 }
 
-function squareTable() {
-  const xs = BigUint64Array.from({ length: 256 }, (_, i) => BigInt(i));
-  return explicitTable('square8', [xs, xs.map((x) => (x * x) % 65536n)]);
-}
-
 function tupleCase(n: number): Case {
   const x = randomBelow(1 << n, 256);
   return {
     shape: { relations: [{ table: squareTable(), columns: [{ numVars: n, components: 2, maskVars: 1 }] }], extras: [], checks: [] },
     columns: [[[x, x.map((v) => (v * v) % 65536n)]]],
     extras: [],
-  };
-}
-
-/** Two relations of different sizes and a linear check tying an extra column to two limbs. */
-function mixedCase(): Case {
-  const lo = randomBelow(1 << 5, 256);
-  const hi = randomBelow(1 << 5, 16);
-  const value = lo.map((l, i) => l + 256n * hi[i]);
-  const check: LinearCheck = {
-    numVars: 5,
-    constant: E.ZERO,
-    terms: [
-      { source: { extra: 0 }, coeff: E.ONE },
-      { source: { lookup: [0, 0, 0] }, coeff: E.neg(E.ONE) },
-      { source: { lookup: [1, 0, 0] }, coeff: E.neg(E.fromBase(256n)) },
-    ],
-  };
-  return {
-    shape: {
-      relations: [
-        { table: rangeTable(8), columns: [{ numVars: 5, components: 1, maskVars: 1 }, { numVars: 5, components: 1, maskVars: 1 }] },
-        { table: rangeTable(4), columns: [{ numVars: 5, components: 1, maskVars: 1 }] },
-        { table: squareTable(), columns: [{ numVars: 3, components: 2, maskVars: 1 }] },
-      ],
-      extras: [{ numVars: 5, maskVars: 1, ext: false }],
-      checks: [check],
-    },
-    columns: [[[lo], [randomBelow(32, 256)]], [[hi]], tupleCase(3).columns[0]],
-    extras: [value],
   };
 }
 

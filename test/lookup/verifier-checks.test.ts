@@ -16,13 +16,14 @@ import { ByteReader, ByteWriter } from '../../src/encoding/bytes.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import { maskedLayout, specOf } from '../../src/sumcheck/session.js';
 import type { SumcheckProof } from '../../src/sumcheck/proof.js';
-import { proveLookups, readLookupProof, verifyLookups, writeLookupProof, type LinearCheck, type LookupProveOptions, type LookupShape } from '../../src/lookup/logup.js';
+import { proveLookups, readLookupProof, verifyLookups, writeLookupProof, type LookupProveOptions, type LookupShape } from '../../src/lookup/logup.js';
 import { proveLookupsGkr, readLookupGkrProof, verifyLookupsGkr, writeLookupGkrProof } from '../../src/lookup/logup-gkr.js';
 import { deserializeRangeProof, proveRange, serializeRangeProof, verifyRange, type RangeShape } from '../../src/lookup/range.js';
 import { proveRangeStandalone, RANGE_BUNDLE_VERSION, verifyRangeStandalone } from '../../src/lookup/standalone.js';
 import { explicitTable, rangeTable } from '../../src/lookup/table.js';
 import { HashPcs } from '../../src/pcs/index.js';
 import { RecordingPort, allClaimsHold } from './port.js';
+import { mixedCase, randomBelow, type Case } from './cases.js';
 
 const rejectedBy = (check: string) => (e: unknown): boolean => e instanceof VerificationError && e.check === check;
 const formatError = (re: RegExp) => (e: unknown): boolean => e instanceof FormatError && re.test(e.message);
@@ -32,12 +33,6 @@ type Protocol = 'logup' | 'gkr';
 /** Both protocols' proofs as their list of sumcheck proofs (LogUp: one). */
 type Sumchecks = readonly SumcheckProof[];
 
-interface Case {
-  shape: LookupShape;
-  columns: BigUint64Array[][][]; // [relation][column][component]
-  extras: BigUint64Array[];
-}
-
 interface RunOptions {
   options?: LookupProveOptions;
   tamper?: (p: Sumchecks) => Sumchecks;
@@ -45,10 +40,6 @@ interface RunOptions {
   commitOther?: { lookup?: [number, number, number]; extra?: number; change: (v: BigUint64Array) => void };
   /** The verifier's shape (default: the prover's). */
   verifierShape?: LookupShape;
-}
-
-function randomBelow(n: number, bound: number): BigUint64Array {
-  return BigUint64Array.from({ length: n }, () => BigInt(Math.floor(Math.random() * bound)));
 }
 
 /**
@@ -89,40 +80,6 @@ function run(protocol: Protocol, c: Case, o: RunOptions = {}): void {
   if (protocol === 'logup') verifyLookups(vShape, { sumcheck: sumchecks[0] }, refs, vp, vt);
   else verifyLookupsGkr(vShape, { sumchecks }, refs, vp, vt);
   if (!allClaimsHold(pp, vp)) throw new VerificationError('test/opening', 'a claim does not hold on the committed vectors');
-}
-
-function squareTable() {
-  const xs = BigUint64Array.from({ length: 256 }, (_, i) => BigInt(i));
-  return explicitTable('square8', [xs, xs.map((x) => (x * x) % 65536n)]);
-}
-
-/** Three relations of two sizes (a tuple table among them) and a linear check tying an extra to two limbs. */
-function mixedCase(): Case {
-  const lo = randomBelow(32, 256);
-  const hi = randomBelow(32, 16);
-  const x = randomBelow(8, 256);
-  const check: LinearCheck = {
-    numVars: 5,
-    constant: E.ZERO,
-    terms: [
-      { source: { extra: 0 }, coeff: E.ONE },
-      { source: { lookup: [0, 0, 0] }, coeff: E.neg(E.ONE) },
-      { source: { lookup: [1, 0, 0] }, coeff: E.neg(E.fromBase(256n)) },
-    ],
-  };
-  return {
-    shape: {
-      relations: [
-        { table: rangeTable(8), columns: [{ numVars: 5, components: 1, maskVars: 1 }, { numVars: 5, components: 1, maskVars: 1 }] },
-        { table: rangeTable(4), columns: [{ numVars: 5, components: 1, maskVars: 1 }] },
-        { table: squareTable(), columns: [{ numVars: 3, components: 2, maskVars: 1 }] },
-      ],
-      extras: [{ numVars: 5, maskVars: 1, ext: false }],
-      checks: [check],
-    },
-    columns: [[[lo], [randomBelow(32, 256)]], [[hi]], [[x, x.map((v) => (v * v) % 65536n)]]],
-    extras: [lo.map((l, i) => l + 256n * hi[i])],
-  };
 }
 
 /** Lookups of 2^4 rows into [0, 2^8) where only the rows marked by a public 0/1 indicator count. */
