@@ -77,18 +77,6 @@ interface Reduction {
   readonly parts: readonly number[];
 }
 
-/**
- * A table a caller built in the kernel memory (between its own mark and release) and hands to
- * proveSumcheck instead of a vector, saving the copy in; the prover may fold it in place.
- */
-export class KernelTable {
-  constructor(
-    readonly ptr: number,
-    /** Length in words: 2^numVars (base) or 2^(numVars+1) (extension). */
-    readonly words: number,
-  ) {}
-}
-
 /** Pairs per block in roundTerm (must match BLOCK in assembly/sumcheck.ts). */
 export const BLOCK = 128;
 

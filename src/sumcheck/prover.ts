@@ -15,7 +15,7 @@ import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import type { Transcript } from '../transcript/transcript.js';
-import { sumcheckKernel, BLOCK, KernelTable } from './kernel.js';
+import { sumcheckKernel, BLOCK } from './kernel.js';
 import { EqState, factoredRoundEvals, planInstance, type InstancePlan, type TableState } from './factored.js';
 import { MaskedPoly, SumcheckMask } from './mask.js';
 import { extendEvals, interpolateAt, mleEvalSmall, extElements, pow2 } from './poly.js';
@@ -24,11 +24,8 @@ import { absorbProofHead, absorbRound, absorbTail } from './proof.js';
 import type { BatchShape, EvalClaim, Factor, Term } from './types.js';
 import { batchVars, instanceDegrees, isEqFactor, roundDegrees, validateShape } from './types.js';
 
-/**
- * A table for the prover: plain values (base or extension), a masked private polynomial, or a
- * public table the caller built in the kernel memory (KernelTable: not copied, folded in place).
- */
-export type ProverTable = BaseVec | ExtVec | MaskedPoly | KernelTable;
+/** A table for the prover: plain values (base or extension) or a masked private polynomial. */
+export type ProverTable = BaseVec | ExtVec | MaskedPoly;
 
 export interface ProverOutput {
   readonly proof: SumcheckProof;
@@ -77,11 +74,6 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
     const state: TableState[] = shape.tables.map((ts, j) => {
       const t = tables[j];
       const size = 1 << ts.numVars;
-      if (t instanceof KernelTable) {
-        if (ts.maskVars !== null) throw new RangeError(`proveSumcheck: table ${j} must be a MaskedPoly (shape has a mask)`);
-        if (t.words !== size && t.words !== 2 * size) throw new RangeError(`proveSumcheck: table ${j} has ${t.words} words for ${ts.numVars} variables`);
-        return { ptr: t.ptr, isExt: t.words === 2 * size, numVars: ts.numVars, masked: null };
-      }
       const masked = t instanceof MaskedPoly ? t : null;
       const values = masked ? masked.values : (t as BigUint64Array);
       if (masked && (masked.numVars !== ts.numVars || masked.maskVars !== ts.maskVars)) {

@@ -6,7 +6,6 @@ import { randomBase, randomExt } from '../../src/sumcheck/random.js';
 import type { BatchShape, Factor } from '../../src/sumcheck/types.js';
 import { MaskedPoly } from '../../src/sumcheck/mask.js';
 import type { ProverTable } from '../../src/sumcheck/prover.js';
-import { KernelTable } from '../../src/sumcheck/kernel.js';
 import * as V from '../../src/field/vec.js';
 
 /** As an extension vector (copies a base table into c0). */
@@ -64,7 +63,6 @@ export function eqAt(p: readonly Fp2[], i: number): Fp2 {
 }
 
 export function rawValues(t: ProverTable): BigUint64Array {
-  if (t instanceof KernelTable) throw new RangeError('rawValues: a KernelTable lives in the kernel memory');
   return t instanceof MaskedPoly ? t.values : t;
 }
 

@@ -7,7 +7,6 @@ import { Transcript } from '../../src/transcript/transcript.js';
 import { VerificationError } from '../../src/encoding/errors.js';
 import { proveSumcheck, type ProverTable } from '../../src/sumcheck/prover.js';
 import { verifySumcheck } from '../../src/sumcheck/verifier.js';
-import { KernelTable, sumcheckKernel } from '../../src/sumcheck/kernel.js';
 import { MaskedPoly, SumcheckMask } from '../../src/sumcheck/mask.js';
 import { roundDegrees, type BatchShape, type InstanceShape, type TableShape } from '../../src/sumcheck/types.js';
 import { serializeSumcheckProof, deserializeSumcheckProof, type SumcheckProof } from '../../src/sumcheck/proof.js';
@@ -88,30 +87,6 @@ for (const zk of [false, true]) {
     checkClaims(c, verify(c, proof).claims);
   });
 }
-
-test('a public table built in the kernel memory (KernelTable) proves exactly as the same vector; wrong sizes and masked shapes are refused', () => {
-  for (const nv of [3, 14]) {
-    const made = makeCase([nv], 2, true, false, true);
-    const c = { ...made, shape: { ...made.shape, tables: made.shape.tables.map((t) => ({ ...t, kind: 'public' as const })) } };
-    const values = c.tables.map(rawValues);
-    const want = proveSumcheck(c.shape, values, null, new Transcript('test'));
-    const K = sumcheckKernel();
-    const mark = K.mark();
-    try {
-      const tables = values.map((v, j) => (j === 0 ? new KernelTable(K.put(v), v.length) : v));
-      const got = proveSumcheck(c.shape, tables, null, new Transcript('test'));
-      assert.deepEqual(got.proof, want.proof, `2^${nv}`);
-      assert.deepEqual(got.values, want.values, `2^${nv}`);
-      const short = new KernelTable(K.put(values[0]), values[0].length / 2);
-      assert.throws(() => proveSumcheck(c.shape, [short, ...values.slice(1)], null, new Transcript('test')), /words for/);
-      const zk = makeCase([nv], 2, true, true, true);
-      const kt = new KernelTable(K.put(rawValues(zk.tables[0])), rawValues(zk.tables[0]).length);
-      assert.throws(() => proveSumcheck(zk.shape, [kt, ...zk.tables.slice(1)], SumcheckMask.sample(roundDegrees(zk.shape)), new Transcript('test')), /must be a MaskedPoly/);
-    } finally {
-      K.release(mark);
-    }
-  }
-});
 
 function rejects(fn: () => unknown, check?: string) {
   assert.throws(fn, (e: unknown) => e instanceof VerificationError && (check === undefined || e.check === check));
