@@ -11,7 +11,8 @@
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';
 import type { BaseVec } from '../field/vec.js';
-import type { Commitment, CommitmentScheme } from '../pcs/types.js';
+import { readCommitments, writeCommitments } from '../pcs/commitment-list.js';
+import type { CommitmentScheme } from '../pcs/types.js';
 import { Transcript } from '../transcript/transcript.js';
 import { MaskedPoly } from '../sumcheck/mask.js';
 import { maskedLayout, ProverSession, VerifierSession } from '../sumcheck/session.js';
@@ -84,11 +85,7 @@ export function proveDigestStandalone<S, O>(
   const openings = session.finish();
   const out = new ByteWriter();
   out.u8(VERSION);
-  out.u32(session.commitments.length);
-  for (const c of session.commitments) {
-    out.blob(c.root).u32(c.sizes.length);
-    for (const x of c.sizes) out.u32(x);
-  }
+  writeCommitments(out, session.commitments);
   out.blob(serializeRangeProof(range));
   out.blob(serializeDigestProof(proof));
   for (const o of openings) out.blob(pcs.serializeProof(o));
@@ -108,15 +105,7 @@ export function verifyDigestStandalone<S, O>(
   const r = new ByteReader(bytes, 'digest proof bundle');
   const version = r.u8('version');
   if (version !== VERSION) throw new FormatError(`digest proof bundle: version ${version}, expected ${VERSION}`);
-  const count = r.count(MAX_COMMITMENTS, 'commitments');
-  if (count !== expected.length) throw new FormatError(`digest proof bundle: ${count} commitments, expected ${expected.length}`);
-  const commitments: Commitment[] = [];
-  for (let i = 0; i < count; i++) {
-    const root = r.blob(64, 'root');
-    const sizes = Array.from({ length: r.count(MAX_SIZES, 'sizes') }, () => r.u32('size'));
-    if (sizes.length !== expected[i].length || sizes.some((x, j) => x !== expected[i][j])) throw new FormatError(`digest proof bundle: commitment ${i} has unexpected sizes`);
-    commitments.push({ root, sizes });
-  }
+  const commitments = readCommitments(r, { maxCount: MAX_COMMITMENTS, maxSizes: MAX_SIZES, expected: { what: 'digest proof bundle', sizes: expected } });
   const range = deserializeRangeProof(r.blob(1 << 26, 'range proof'), rangeShapeOf(info));
   const proof = deserializeDigestProof(r.blob(1 << 26, 'digest proof'), statement);
   const openingBytes = commitments.map(() => r.blob(1 << 28, 'opening'));

@@ -14,7 +14,8 @@
 import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';
 import type { BaseVec } from '../field/vec.js';
-import type { Commitment, CommitmentScheme } from '../pcs/types.js';
+import { readCommitments, writeCommitments } from '../pcs/commitment-list.js';
+import type { CommitmentScheme } from '../pcs/types.js';
 import { Transcript } from '../transcript/transcript.js';
 import { MaskedPoly, maskLength } from '../sumcheck/mask.js';
 import { ProverSession, VerifierSession, maskedLayout, specOf } from '../sumcheck/session.js';
@@ -66,11 +67,8 @@ export function proveRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: Range
   const proof = proveRange(s, polys, refs, session, t, options);
   const openings = session.finish();
   const w = new ByteWriter();
-  w.u8(RANGE_BUNDLE_VERSION).u32(session.commitments.length);
-  for (const c of session.commitments) {
-    w.blob(c.root).u32(c.sizes.length);
-    for (const x of c.sizes) w.u32(x);
-  }
+  w.u8(RANGE_BUNDLE_VERSION);
+  writeCommitments(w, session.commitments);
   w.blob(serializeRangeProof(proof));
   for (const o of openings) w.blob(pcs.serializeProof(o));
   return w.finish();
@@ -82,15 +80,7 @@ export function verifyRangeStandalone<S, O>(pcs: CommitmentScheme<S, O>, s: Rang
   const r = new ByteReader(bytes, 'range proof bundle');
   const version = r.u8('version');
   if (version !== RANGE_BUNDLE_VERSION) throw new FormatError(`range proof bundle: version ${version}, expected ${RANGE_BUNDLE_VERSION}`);
-  const count = r.count(MAX_COMMITMENTS, 'commitments');
-  if (count !== expected.length) throw new FormatError(`range proof bundle: ${count} commitments, expected ${expected.length}`);
-  const commitments: Commitment[] = [];
-  for (let i = 0; i < count; i++) {
-    const root = r.blob(64, 'root');
-    const sizes = Array.from({ length: r.count(MAX_SIZES, 'sizes') }, () => r.u32('size'));
-    if (sizes.length !== expected[i].length || sizes.some((x, j) => x !== expected[i][j])) throw new FormatError(`range proof bundle: commitment ${i} has unexpected sizes`);
-    commitments.push({ root, sizes });
-  }
+  const commitments = readCommitments(r, { maxCount: MAX_COMMITMENTS, maxSizes: MAX_SIZES, expected: { what: 'range proof bundle', sizes: expected } });
   const proof = deserializeRangeProof(r.blob(1 << 26, 'range proof'), s);
   const openingBytes = commitments.map(() => r.blob(1 << 28, 'opening'));
   r.end();

@@ -3,6 +3,7 @@
 // (outputs back to inputs), range-check the private inputs, open each commitment once.
 // The plan (src/verify/plan.ts) is derived from the verifying key, so the verifier rebuilds it.
 import { ByteWriter } from '../encoding/bytes.js';
+import { writeCommitments } from '../pcs/commitment-list.js';
 import { FormatError } from '../encoding/errors.js';
 import * as E from '../field/ext.js';
 import { evaluate } from '../poly/mle.js';
@@ -64,14 +65,6 @@ export interface ProveResult {
   readonly statement: Statement;
   /** The integer outputs, by output IR name. */
   readonly outputs: ReadonlyMap<string, IrTensor>;
-}
-
-export function writeCommitments(w: ByteWriter, list: readonly { root: Uint8Array; sizes: readonly number[] }[]): void {
-  w.u32(list.length);
-  for (const c of list) {
-    w.blob(c.root).u32(c.sizes.length);
-    for (const s of c.sizes) w.u32(s);
-  }
 }
 
 export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {

@@ -20,6 +20,7 @@ import { treeLinkProofShape, treeRelationProofShape, verifyTreeLink, verifyTreeR
 import type { BatchShape } from '../sumcheck/types.js';
 import { paddedTable } from '../layers/tensor.js';
 import { deserializeRanges, rangeCommitmentSizes, rangeDuplicates, verifyRanges } from '../layers/ranges.js';
+import { readCommitments } from '../pcs/commitment-list.js';
 import type { Commitment } from '../pcs/types.js';
 import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
@@ -49,13 +50,9 @@ export interface VerifyResult {
 
 const MAX_COMMITMENTS = 1 << 12;
 
-function readCommitments(bytes: Uint8Array): Commitment[] {
+function readCommitmentsSection(bytes: Uint8Array): Commitment[] {
   const r = new ByteReader(bytes, 'commitments section');
-  const list = Array.from({ length: r.count(MAX_COMMITMENTS, 'commitment count') }, () => {
-    const root = r.blob(64, 'root');
-    const sizes = Array.from({ length: r.count(1 << 20, 'size count') }, () => r.u32('size'));
-    return { root, sizes };
-  });
+  const list = readCommitments(r, { maxCount: MAX_COMMITMENTS, maxSizes: 1 << 20 });
   r.end();
   return list;
 }
@@ -92,7 +89,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   // the issuer signed each attested digest (outside the proof)
   plan.attested.forEach((a, k) => checkAttestation(a.input, a.options.schema ?? 0, statement.attested[k], options.attestations?.[a.input]));
 
-  const commitments = readCommitments(section(sections, SECTION.commitments, 'commitments'));
+  const commitments = readCommitmentsSection(section(sections, SECTION.commitments, 'commitments'));
   const dups = rangeDuplicates(plan.ranges.map((r) => r.refs), plan.lookups.map((l) => plan.refs.get(l.x)!));
   const expected = [plan.c0Sizes, ...(plan.weights ? [fingerprintCommitmentSizes(plan.weights)] : []), ...plan.attested.map(attestedCommitmentSizes), ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
