@@ -36,8 +36,8 @@ import { sumcheckKernel, type FoldableTable } from '../sumcheck/kernel.js';
 import { EqState } from '../sumcheck/factored.js';
 import type { MaskedPoly, SumcheckMask } from '../sumcheck/mask.js';
 import { extElements, extendEvals, interpolateAt, mleEvalSmall, pow2 } from '../sumcheck/poly.js';
-import type { ProverOutput } from '../sumcheck/prover.js';
-import { absorbProofHead, absorbRound, absorbTail } from '../sumcheck/proof.js';
+import { sendRound, type ProverOutput } from '../sumcheck/prover.js';
+import { absorbProofHead, absorbTail } from '../sumcheck/proof.js';
 import type { BatchShape, EvalClaim } from '../sumcheck/types.js';
 import { roundDegrees, validateShape } from '../sumcheck/types.js';
 
@@ -347,13 +347,7 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
         const w = E.mulBase(maskInst.weight, pow2(J - k - 1));
         total = total.map((x) => E.add(x, E.mul(w, maskClaim)));
       }
-      const gEvals = g.roundEvals(k, point, D);
-      total = total.map((x, t) => E.add(x, E.mul(rhoG, gEvals[t])));
-      const sent = [total[0], ...total.slice(2)];
-      rounds.push(sent);
-      const r = absorbRound(transcript, sent);
-      point.push(r);
-      zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
+      const r = sendRound(total, k, { g, rho: rhoG }, point, zPrefix, rounds, transcript);
       if (k === 0) maskClaim = interpolateAt(maskEvals, r);
       layerClaim = interpolateAt(layerEvals, r);
       eq.bind(k, r, K); // the suffix table only: the tables' folds below do not read it before the fused pass

@@ -37,6 +37,26 @@ export interface ProverOutput {
   readonly values: readonly Fp2[];
 }
 
+/**
+ * Sends round k of a batch given its values at 0..D: with a mask, ρ·g's round values added (zero
+ * knowledge), then every value but the one at 1 (the verifier derives it from the running claim).
+ * Returns the challenge r_k, also appended to `point`, and appends Z's next prefix
+ * Π_{j≤k} r_j(1 − r_j) to `zPrefix`. Specialised provers (lookup/gkr-leaf.ts) send through it too.
+ */
+export function sendRound(total: readonly Fp2[], k: number, mask: { readonly g: SumcheckMask; readonly rho: Fp2 } | null, point: Fp2[], zPrefix: Fp2[], rounds: Fp2[][], transcript: Transcript): Fp2 {
+  let values = total;
+  if (mask) {
+    const g = mask.g.roundEvals(k, point, total.length - 1);
+    values = total.map((x, t) => E.add(x, E.mul(mask.rho, g[t])));
+  }
+  const sent = [values[0], ...values.slice(2)];
+  rounds.push(sent);
+  const r = absorbRound(transcript, sent);
+  point.push(r);
+  zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
+  return r;
+}
+
 /** Points by value: equal eq points share one EqState. Memoized per array (a shape's eq points are asked for every round). */
 const keys = new WeakMap<readonly Fp2[], string>();
 function keyOf(point: readonly Fp2[]): string {
@@ -171,15 +191,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
         // the honest prover refuses a false claim (the verifier would reject it anyway)
         if (!E.eq(E.add(total[0], total[1]), shape.claimedSum)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
       }
-      if (mask) {
-        const g = mask.roundEvals(k, point, D);
-        total = total.map((x, t) => E.add(x, E.mul(rho, g[t])));
-      }
-      const sent = [total[0], ...total.slice(2)];
-      rounds.push(sent);
-      const r = absorbRound(transcript, sent);
-      point.push(r);
-      zPrefix.push(E.mul(zPrefix[k], E.mul(r, E.sub(E.ONE, r))));
+      const r = sendRound(total, k, mask ? { g: mask, rho } : null, point, zPrefix, rounds, transcript);
       // fold every table that still has variables
       for (const s of [...state, ...eqTables.values()]) {
         if (s.numVars > k) K.foldTable(s, 1 << (s.numVars - k - 1), r);
