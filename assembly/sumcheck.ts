@@ -12,6 +12,9 @@ import { P, EPS, LO32, add as addp, sub as subp, reduce128 as reduce, mul as mul
 import { r0, r1, extMul, setExt } from './lib/ext';
 import { mul2, add2, sub2, extMul2To, v0 as x0, v1 as x1, loadC0, loadC1, storeExt2 } from './lib/simd';
 
+// The LogUp-GKR fraction tree's kernels: in this module so the tree lives in this memory and its passes run on the pool.
+export * from './lib/logup-gkr';
+
 /** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
 const BLOCK: i32 = 128;
 

@@ -204,7 +204,7 @@ ${rows.join('\n')}
 
 LogUp lookups, both variants (docs/protocol.md Part 3 §3 and §3b), zero-knowledge, one thread
 (CPU time) and, for the prover alone, two threads (wall time: the sumcheck worker pool takes the
-rounds over ≥ 2^13 pairs; the tree of fractions is built on one thread), medians of 2–7 runs
+rounds over ≥ 2^13 pairs, and LogUp-GKR's fraction tree: its layers, T = L_p + λ·L_q, in place), medians of 2–7 runs
 ("fastest run": the rate of the least time, the best estimate of the work when other jobs share
 the cores):
 2^n 16-bit values looked up in the 2^16 range table. The looked-up column's own commitment is

@@ -58,21 +58,27 @@ export interface NearLeafInput {
   readonly layer: readonly [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly];
   /** The companions of the mask instance's terms, in order (tables 4, 5, …). */
   readonly companions: readonly MaskedPoly[];
-  /** T = L_p + λ·L_q (2^J extension entries; copied before `tables` is called). */
-  readonly T: ExtVec;
+  /**
+   * Sumcheck-kernel addresses of T = L_p + λ·L_q, R_p, L_q, R_q (2^J extension entries each; the
+   * leaf and next layers read T only): the prover folds them in place, so their values are lost.
+   */
+  readonly tables: readonly [number, number, number, number];
   /** 2^a ≥ the head (the entries where the special structure does not hold), with 4·2^a ≤ 2^J (the middle layers have no head and ignore it). */
   readonly headEntries: number;
 }
 
 export interface LeafLayerInput extends NearLeafInput {
-  /** U and V over their first 2·headEntries entries (copied at once). */
-  readonly heads: () => { u: ExtVec; v: ExtVec };
+  /** U and V over their first 2·headEntries entries (kernel addresses, allocated on the prover's stack). */
+  readonly heads: () => { u: number; v: number };
 }
 
 export interface NextLayerInput extends NearLeafInput {
-  /** R' = R_q + 1/λ (2^J entries) and N = 1 − L_p over its first 2·headEntries entries, each copied at once. */
-  readonly shiftedRight: () => ExtVec;
-  readonly headOfN: () => ExtVec;
+  /**
+   * R' = R_q + 1/λ (2^J entries) and N = 1 − L_p over its first 2·headEntries entries: kernel
+   * addresses (allocated on the prover's stack or in place), folded in place by the prover.
+   */
+  readonly shiftedRight: () => number;
+  readonly headOfN: () => number;
 }
 
 /** f̂(r', t) of a masked table with two entries (lo, hi) left, in its last round (as proveSumcheck). */
@@ -133,10 +139,10 @@ interface LayerTables {
 
 function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp2): LayerTables {
   const lambda = input.lambda;
-  const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
+  const T: FoldableTable = { ptr: input.tables[0], isExt: true };
   const { u, v } = input.heads();
-  const U: FoldableTable = { ptr: K.put(u), isExt: true };
-  const V: FoldableTable = { ptr: K.put(v), isExt: true };
+  const U: FoldableTable = { ptr: u, isExt: true };
+  const V: FoldableTable = { ptr: v, isExt: true };
   return {
     round(_k, nPairs, headPairs, q1From) {
       const w = eq.suffix;
@@ -181,9 +187,9 @@ function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp
 }
 
 function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp2): LayerTables {
-  const T: FoldableTable = { ptr: K.put(input.T), isExt: true };
-  const R: FoldableTable = { ptr: K.put(input.shiftedRight()), isExt: true };
-  const N: FoldableTable = { ptr: K.put(input.headOfN()), isExt: true };
+  const T: FoldableTable = { ptr: input.tables[0], isExt: true };
+  const R: FoldableTable = { ptr: input.shiftedRight(), isExt: true };
+  const N: FoldableTable = { ptr: input.headOfN(), isExt: true };
   let pending: number | null = null; // Σ w·T·R' of the coming round from the fused fold
   return {
     round(_k, nPairs, headPairs, q1From) {
@@ -229,7 +235,7 @@ function nextTables(K: Kernel, eq: EqState, input: NextLayerInput, lambdaInv: Fp
  * round k + 1's values at t = 0 and 2 come out of round k's fold (one pass over the tables).
  */
 function middleTables(K: Kernel, eq: EqState, input: NearLeafInput): LayerTables {
-  const [T, Rp, Lq, Rq] = [input.T, input.layer[1].values, input.layer[2].values, input.layer[3].values].map((v): FoldableTable => ({ ptr: K.put(v), isExt: true }));
+  const [T, Rp, Lq, Rq] = input.tables.map((ptr): FoldableTable => ({ ptr, isExt: true }));
   let pending: number | null = null; // the fused pass's output for the coming round
   return {
     round(_k, nPairs, _headPairs, q1From) {

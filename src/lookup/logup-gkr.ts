@@ -39,7 +39,8 @@ import type { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { VerificationError } from '../encoding/errors.js';
 import { MaskedPoly, SumcheckMask, maskLength } from '../sumcheck/mask.js';
 import { zEval } from '../sumcheck/poly.js';
-import { proveSumcheck, type ProverTable } from '../sumcheck/prover.js';
+import { proveSumcheck, type ProverOutput, type ProverTable } from '../sumcheck/prover.js';
+import { sumcheckKernel, type SumcheckKernel } from '../sumcheck/kernel.js';
 import type { SumcheckProof } from '../sumcheck/proof.js';
 import { readSumcheckProof, writeSumcheckProof } from '../sumcheck/proof.js';
 import { verifySumcheck } from '../sumcheck/verifier.js';
@@ -423,9 +424,9 @@ function usedLeaves(pl: Plan): number {
   return pl.sections.reduce((n, s) => n + 2 ** s.numVars, 0);
 }
 
-/** The tree of fractions: leaves p (1, −m or 0) and q (α − a, α − t or 1), then every layer. */
-function buildTree(shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): GkrTree {
-  const tree = new GkrTree(pl.D, usedLeaves(pl));
+/** The tree of fractions: leaves p (1, −m or 0) and q (α − a, α − t or 1), then every layer (in K's memory, above its mark). */
+function buildTree(K: SumcheckKernel, shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): GkrTree {
+  const tree = new GkrTree(K, pl.D, usedLeaves(pl));
   for (const s of pl.sections) {
     let vs: readonly BaseVec[];
     if (s.kind === 'column') {
@@ -460,6 +461,62 @@ function swapPair(q: ExtVec): ExtVec {
   return BigUint64Array.from([q[2], q[3], q[0], q[1]]);
 }
 
+/**
+ * Layer J's sumcheck on the tree. The specialised provers (gkr-leaf.ts) fold the tree's own
+ * regions: T = L_p + λ·L_q is written over L_p (over L_q at the leaves, where L_p is base).
+ * `head`: undefined runs the generic prover (tests), null a layer without the near-leaf structure
+ * (the middle layers' prover for 2 ≤ J ≤ D − 3, else the generic one), a number the leaf or
+ * next layer's (nearLeafHead). The generic prover gets copies.
+ */
+function proveLayer(K: SumcheckKernel, tree: GkrTree, J: number, lambda: Fp2, inc: Incoming, companions: readonly MaskedPoly[], g: SumcheckMask, transcript: Transcript, cheat: boolean, head: number | null | undefined): ProverOutput {
+  const D = tree.D;
+  const half = 2 ** J;
+  const v = virtualIndex(J);
+  const mask = (i: number) => companions[v + i].values;
+  // T̂ = L̂_p + λ·L̂_q: its mask is M_Lp + λ·M_Lq (J ≥ 2)
+  const firstMask = J === 1 ? mask(0) : combineMasks(mask(0), mask(2), lambda);
+  const shape = layerShape(J, inc, lambda);
+  const maskTables = inc.masks.map((m) => companions[m.companion]);
+  const h = tree.halves(J);
+  const w = h.pExt ? 2 : 1; // words per entry of p
+  const special = head !== undefined && (head !== null || (J >= 2 && J < D - 2));
+  if (!special) {
+    // T into a fresh region (L_q stays), then the four tables copied out
+    const mark = K.mark();
+    let values: BigUint64Array[];
+    try {
+      const t = J === 1 ? 0 : tree.combineLeft(J, lambda, K.alloc(16 * half));
+      const child = tree.layer(J + 1);
+      const first = J === 1 ? child.p.subarray(0, w * half) : K.words(t, 2 * half);
+      values = [first, child.p.subarray(w * half), child.q.subarray(0, 2 * half), child.q.subarray(2 * half)].map((x) => x.slice());
+    } finally {
+      K.release(mark);
+    }
+    const tables: ProverTable[] = [
+      new MaskedPoly(values[0], J, 1, firstMask),
+      ...[1, 2, 3].map((i) => new MaskedPoly(values[i], J, 1, mask(i))),
+      ...maskTables,
+    ];
+    return proveSumcheck(shape, tables, g, transcript, { unsafeAllowFalseClaim: cheat });
+  }
+  const kind = head === null ? 'middle' : J === D - 1 ? 'leaf' : 'next';
+  const nHead = kind === 'next' ? tree.oneMinusP(J, 2 * head!) : null; // before T overwrites L_p
+  const T = tree.combineLeft(J, lambda, kind === 'leaf' ? h.Lq : h.Lp);
+  // the masked tables for their masks and reveal counts (views of the tree, which the provers do not read)
+  const child = tree.layer(J + 1);
+  const tView = kind === 'leaf' ? child.q.subarray(0, 2 * half) : child.p.subarray(0, 2 * half);
+  const layer: [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly] = [
+    new MaskedPoly(tView, J, 1, firstMask),
+    new MaskedPoly(child.p.subarray(w * half), J, 1, mask(1)),
+    new MaskedPoly(child.q.subarray(0, 2 * half), J, 1, mask(2)),
+    new MaskedPoly(child.q.subarray(2 * half), J, 1, mask(3)),
+  ];
+  const input = { shape, lambda, point: inc.pointP, layer, companions: maskTables, tables: [T, h.Rp, h.Lq, h.Rq] as [number, number, number, number], headEntries: head ?? 2 ** (J - 2) };
+  if (kind === 'middle') return proveMiddleLayer(input, g, transcript, cheat);
+  if (kind === 'leaf') return proveLeafLayer({ ...input, heads: () => tree.leafHeads(2 * head!, E.inv(lambda)) }, g, transcript, cheat);
+  return proveNextLayer({ ...input, shiftedRight: () => tree.rightQPlus(J, E.inv(lambda)), headOfN: () => K.put(nHead!) }, g, transcript, cheat);
+}
+
 export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs: LookupRefs, port: CommitPort, transcript: Transcript, options: LookupGkrProveOptions = {}): LookupGkrProof {
   validateLookupShape(shape);
   const cheat = options.unsafeAllowMisses === true || options.unsafeTamperMultiplicities !== undefined;
@@ -479,64 +536,38 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   const layout = helperLayout(shape, c, D, degrees);
   const { beta, alphas } = drawAlphas(shape, transcript);
 
-  const tree = buildTree(shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta);
-
   const proofs: SumcheckProof[] = [];
   const claimCompanion = (i: number, point: readonly Fp2[], value: Fp2) => port.claim(c, maskedClaim(layout.companionRefs[i], point, value));
-  // root
-  const root = proveSumcheck(
-    rootShape(),
-    [new MaskedPoly(tree.layer(1).p.slice(), 1, 1, companions[0].values), new MaskedPoly(swapPair(tree.layer(1).q), 1, 1, companions[1].values)],
-    gs[0],
-    transcript,
-    { unsafeAllowFalseClaim: cheat },
-  );
-  proofs.push(root.proof);
-  port.claim(c, gMaskClaim(layout.gRefs[0], root.point, root.proof.maskValue!));
-  let inc = rootIncoming(root.point[0], root.values[0], root.values[1]);
-  // layers 1 … D − 1
-  for (let J = 1; J < D; J++) {
-    const lambda = transcript.challengeExt('logup-gkr/lambda');
-    const child = tree.layer(J + 1);
-    const half = 2 ** J;
-    const w = child.pExt ? 2 : 1; // words per entry of p
-    const v = virtualIndex(J);
-    const mask = (i: number) => companions[v + i].values;
-    // T = L_p + λ·L_q (J ≥ 2) with the mask M_Lp + λ·M_Lq, so T̂ = L̂_p + λ·L̂_q
-    const first = J === 1
-      ? new MaskedPoly(child.p.subarray(0, w * half), J, 1, mask(0))
-      : new MaskedPoly(tree.combinedLeft(J, lambda), J, 1, combineMasks(mask(0), mask(2), lambda));
-    const tables: ProverTable[] = [
-      first,
-      new MaskedPoly(child.p.subarray(w * half), J, 1, mask(1)),
-      new MaskedPoly(child.q.subarray(0, 2 * half), J, 1, mask(2)),
-      new MaskedPoly(child.q.subarray(2 * half), J, 1, mask(3)),
-      ...inc.masks.map((m) => companions[m.companion]),
-    ];
-    const special = options.genericLayers !== true;
-    const head = special ? nearLeafHead(shape, pl, J) : null;
-    const input = {
-      shape: layerShape(J, inc, lambda),
-      lambda,
-      point: inc.pointP,
-      layer: tables.slice(0, 4) as [MaskedPoly, MaskedPoly, MaskedPoly, MaskedPoly],
-      companions: inc.masks.map((m) => companions[m.companion]),
-      T: first.values,
-      headEntries: head ?? 2 ** (J - 2),
-    };
-    let out: ReturnType<typeof proveSumcheck>;
-    if (head === null && special && J >= 2 && J < D - 2) out = proveMiddleLayer(input, gs[J], transcript, cheat);
-    else if (head === null) out = proveSumcheck(input.shape, tables, gs[J], transcript, { unsafeAllowFalseClaim: cheat });
-    else {
-      out = J === D - 1
-        ? proveLeafLayer({ ...input, heads: () => tree.leafHeads(2 * head, E.inv(lambda)) }, gs[J], transcript, cheat)
-        : proveNextLayer({ ...input, shiftedRight: () => tree.rightQPlus(J, E.inv(lambda)), headOfN: () => tree.oneMinusP(J, 2 * head) }, gs[J], transcript, cheat);
+  // the tree lives on the sumcheck kernel's stack until the last layer (the link does not read it)
+  const K = sumcheckKernel();
+  const treeMark = K.mark();
+  let inc: Incoming;
+  try {
+    const tree = buildTree(K, shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta);
+    // root
+    const layer1 = tree.layer(1);
+    const root = proveSumcheck(
+      rootShape(),
+      [new MaskedPoly(layer1.p.slice(), 1, 1, companions[0].values), new MaskedPoly(swapPair(layer1.q), 1, 1, companions[1].values)],
+      gs[0],
+      transcript,
+      { unsafeAllowFalseClaim: cheat },
+    );
+    proofs.push(root.proof);
+    port.claim(c, gMaskClaim(layout.gRefs[0], root.point, root.proof.maskValue!));
+    inc = rootIncoming(root.point[0], root.values[0], root.values[1]);
+    // layers 1 … D − 1
+    for (let J = 1; J < D; J++) {
+      const lambda = transcript.challengeExt('logup-gkr/lambda');
+      const out = proveLayer(K, tree, J, lambda, inc, companions, gs[J], transcript, cheat, options.genericLayers !== true ? nearLeafHead(shape, pl, J) : undefined);
+      proofs.push(out.proof);
+      inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
+      port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.proof.maskValue!));
+      const mu = transcript.challengeExt('logup-gkr/mu');
+      inc = nextIncoming(J, out.point, halvesOf(J, lambda, out.values), mu);
     }
-    proofs.push(out.proof);
-    inc.masks.forEach((m, i) => claimCompanion(m.companion, out.claims[4 + i].point, out.claims[4 + i].value));
-    port.claim(c, gMaskClaim(layout.gRefs[J], out.point, out.proof.maskValue!));
-    const mu = transcript.challengeExt('logup-gkr/mu');
-    inc = nextIncoming(J, out.point, halvesOf(J, lambda, out.values), mu);
+  } finally {
+    K.release(treeMark);
   }
   // link
   const ch = drawLink(shape, transcript, alphas, beta);

@@ -395,6 +395,20 @@ export class SumcheckKernel {
     t.isExt = true;
   }
 
+  /**
+   * Runs an element-wise export of this module over n entries (a kernel that writes only the
+   * entries of its own range, e.g. the LogUp-GKR tree's, assembly/lib/logup-gkr.ts): in chunks on
+   * the pool for n ≥ POOL_MIN_PAIRS (queued: the results are there after flush()), else at once.
+   * `args(first, count)` gives the arguments of the call over entries [first, first + count).
+   */
+  elementwise(fn: string, n: number, args: (first: number, count: number) => (number | bigint)[]): void {
+    const cs = this.chunks(n);
+    if (cs === null) {
+      this.flush();
+      (this.x as unknown as Record<string, (...a: (number | bigint)[]) => unknown>)[fn](...args(0, n));
+    } else for (const [first, count] of cs) this.queue.push({ fn, args: args(first, count) });
+  }
+
   /** a[i] ← a[2i] + a[2i+1] for i < m (extension entries, in place). */
   sumPairsExt(ptr: number, m: number): void {
     this.x.sumPairsExtInPlace(ptr, m);
