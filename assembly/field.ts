@@ -681,6 +681,157 @@ export function nttRows(out: usize, a: usize, tw: usize, logN: i32, logB: i32, r
   }
 }
 
+// ---------------------------------------------------------------- Reed–Solomon encoding (src/pcs)
+
+/**
+ * The codewords of the messages of rows [r0, r1): row r's k coefficients at msgs + 8·r·k, times
+ * pows[i] (the coset shift's powers), zero-padded to 2^logN ≥ 8 and transformed like `nttRows`,
+ * into cw + 8·r·2^logN. Needs k ≤ 2^(logN−1) (blowup ≥ 2). The zero padding is used: after the
+ * bit reversal, block s of 4 words holds coefficients x, x + N/2, x + N/4, x + 3N/4 with
+ * x = rev(s) on logN − 2 bits, and the two of them at ≥ N/2 are zero, so the first two layers
+ * reduce to (a + b, a + ω4·b, a − b, a − ω4·b) with a, b the coefficients x and x + N/4
+ * (the same values the full layers give: the arithmetic is exact).
+ */
+export function encodeRows(cw: usize, msgs: usize, k: i32, pows: usize, tw: usize, logN: i32, logB: i32, r0: i32, r1: i32): void {
+  if (logN < 3) {
+    encodeRowsSmall(cw, msgs, k, pows, tw, logN, r0, r1);
+    return;
+  }
+  const q = 1 << (logN - 2);
+  const qShift = 32 - (logN - 2);
+  const w4 = load<u64>(tw + 24); // tw[3] = ω_4
+  const size = 1 << logB;
+  for (let r = r0; r < r1; r++) {
+    const src = msgs + ((<usize>r * <usize>k) << 3);
+    const dst = cw + ((<usize>r << logN) << 3);
+    for (let s = 0; s < q; s++) {
+      const x = <i32>(rev32(<u32>s) >> qShift);
+      let a: u64 = 0;
+      let b: u64 = 0;
+      if (x < k) a = mul(load<u64>(src + (<usize>x << 3)), load<u64>(pows + (<usize>x << 3)));
+      if (x + q < k) b = mul(load<u64>(src + (<usize>(x + q) << 3)), load<u64>(pows + (<usize>(x + q) << 3)));
+      const wb = mul(b, w4);
+      const o = dst + (<usize>s << 5);
+      store<u64>(o, add(a, b));
+      store<u64>(o, add(a, wb), 8);
+      store<u64>(o, sub(a, b), 16);
+      store<u64>(o, sub(a, wb), 24);
+    }
+    // The remaining layers: h = 4 … size/2 block by block, then one pass per layer.
+    for (let blk = 0; blk < (1 << logN) >> logB; blk++) {
+      const base = dst + ((<usize>blk << logB) << 3);
+      for (let h = 4; h < size; h <<= 1) {
+        const twh = tw + (<usize>h << 3);
+        const hb = <usize>h << 3;
+        for (let s = 0; s < size; s += 2 * h) {
+          const ps = base + (<usize>s << 3);
+          for (let j = 0; j < h; j += 2) {
+            butterfly2(ps + (<usize>j << 3), ps + (<usize>j << 3) + hb, v128.load(twh + (<usize>j << 3)));
+          }
+        }
+      }
+    }
+    for (let lenLog = logB + 1; lenLog <= logN; lenLog++) nttLayer(dst, tw, lenLog, 0, 1 << (logN - 1));
+  }
+}
+
+/** encodeRows for 2^logN ∈ {2, 4}: scaled coefficients scattered in bit-reversed order, then every layer. */
+function encodeRowsSmall(cw: usize, msgs: usize, k: i32, pows: usize, tw: usize, logN: i32, r0: i32, r1: i32): void {
+  const n = 1 << logN;
+  for (let r = r0; r < r1; r++) {
+    const src = msgs + ((<usize>r * <usize>k) << 3);
+    const dst = cw + ((<usize>r << logN) << 3);
+    memory.fill(dst, 0, <usize>n << 3);
+    for (let i = 0; i < k; i++) {
+      const j = rev32(<u32>i) >> (32 - logN);
+      store<u64>(dst + (<usize>j << 3), mul(load<u64>(src + (<usize>i << 3)), load<u64>(pows + (<usize>i << 3))));
+    }
+    nttBlocks(dst, tw, logN, 0, 1);
+  }
+}
+
+/**
+ * Leaves [j0, j1) of a commitment into out (leafBytes each, consecutive): leaf j is the 16-byte
+ * salt j, then symbol j of each of the `rows` codewords (cw: rows × 2^logN words, row-major).
+ * Eight leaves at a time, so each row's read is one cache line and each leaf is written in order.
+ */
+export function transposeLeaves(out: usize, leafBytes: i32, cw: usize, rows: i32, logN: i32, salts: usize, j0: i32, j1: i32): void {
+  for (let j = j0; j < j1; j++) v128.store(out + <usize>(j - j0) * <usize>leafBytes, v128.load(salts + (<usize>j << 4)));
+  let j = j0;
+  for (; j + 8 <= j1; j += 8) {
+    const o = out + <usize>(j - j0) * <usize>leafBytes + 16;
+    const lb = <usize>leafBytes;
+    for (let r = 0; r < rows; r++) {
+      const src = cw + (((<usize>r << logN) + <usize>j) << 3);
+      const d = o + (<usize>r << 3);
+      store<u64>(d, load<u64>(src));
+      store<u64>(d + lb, load<u64>(src, 8));
+      store<u64>(d + 2 * lb, load<u64>(src, 16));
+      store<u64>(d + 3 * lb, load<u64>(src, 24));
+      store<u64>(d + 4 * lb, load<u64>(src, 32));
+      store<u64>(d + 5 * lb, load<u64>(src, 40));
+      store<u64>(d + 6 * lb, load<u64>(src, 48));
+      store<u64>(d + 7 * lb, load<u64>(src, 56));
+    }
+  }
+  for (; j < j1; j++) {
+    const o = out + <usize>(j - j0) * <usize>leafBytes + 16;
+    for (let r = 0; r < rows; r++) store<u64>(o + (<usize>r << 3), load<u64>(cw + (((<usize>r << logN) + <usize>j) << 3)));
+  }
+}
+
+/** Columns per tile of combineRows: the accumulators of a tile stay in L1 cache. */
+const COMBINE_TILE: i32 = 256;
+
+/**
+ * Row combinations: out[c] = Σ_i w[c][i]·msgs[i] for c < combos over columns [c0, c1) (c0 even),
+ * with msgs `rows` base-field rows of k words, w `combos` × `rows` F_p2 weights (zero weights
+ * skipped), out `combos` F_p2 rows of k elements. acc: 2·COMBINE_TILE words per combination of
+ * scratch for this call (the two coordinates apart, so two columns go in one SIMD product).
+ */
+export function combineRows(out: usize, msgs: usize, k: i32, rows: i32, w: usize, combos: i32, c0: i32, c1: i32, acc: usize): void {
+  for (let t0 = c0; t0 < c1; t0 += COMBINE_TILE) {
+    const t1 = min(c1, t0 + COMBINE_TILE);
+    const len = t1 - t0;
+    memory.fill(acc, 0, (<usize>combos * <usize>COMBINE_TILE) << 4);
+    for (let i = 0; i < rows; i++) {
+      const row = msgs + ((<usize>i * <usize>k + <usize>t0) << 3);
+      for (let c = 0; c < combos; c++) {
+        const pw = w + ((<usize>c * <usize>rows + <usize>i) << 4);
+        const w0 = load<u64>(pw);
+        const w1 = load<u64>(pw, 8);
+        if ((w0 | w1) == 0) continue;
+        const a0 = acc + ((<usize>c * <usize>COMBINE_TILE) << 4);
+        const a1 = a0 + (<usize>COMBINE_TILE << 3);
+        const v0w = i64x2.splat(<i64>w0);
+        const v1w = i64x2.splat(<i64>w1);
+        let j = 0;
+        for (; j + 1 < len; j += 2) {
+          const o = <usize>j << 3;
+          const m = v128.load(row + o);
+          v128.store(a0 + o, add2(v128.load(a0 + o), mul2(m, v0w)));
+          v128.store(a1 + o, add2(v128.load(a1 + o), mul2(m, v1w)));
+        }
+        if (j < len) {
+          const o = <usize>j << 3;
+          const m = load<u64>(row + o);
+          store<u64>(a0 + o, add(load<u64>(a0 + o), mul(m, w0)));
+          store<u64>(a1 + o, add(load<u64>(a1 + o), mul(m, w1)));
+        }
+      }
+    }
+    for (let c = 0; c < combos; c++) {
+      const a0 = acc + ((<usize>c * <usize>COMBINE_TILE) << 4);
+      const a1 = a0 + (<usize>COMBINE_TILE << 3);
+      const po = out + ((<usize>c * <usize>k + <usize>t0) << 4);
+      for (let j = 0; j < len; j++) {
+        store<u64>(po + (<usize>j << 4), load<u64>(a0 + (<usize>j << 3)));
+        store<u64>(po + (<usize>j << 4), load<u64>(a1 + (<usize>j << 3)), 8);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- benchmark loops
 // Many multiplications in place, so a benchmark measures arithmetic, not copies or calls.
 

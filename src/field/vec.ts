@@ -401,7 +401,7 @@ export function foldExt(a: ExtVec, r: Fp2): ExtVec {
 // ---------------------------------------------------------------- NTT
 
 /** Layers of butterflies done block by block, so a block (32 KiB) stays in L1 cache. */
-const NTT_BLOCK_LOG = 12;
+export const NTT_BLOCK_LOG = 12;
 /** TILE_LOG of assembly/field.ts: the bit reversal works on 2^4 × 2^4 tiles. */
 const BITREV_TILE_LOG = 4;
 
@@ -422,6 +422,15 @@ function roots(logN: number): { w: bigint; wInv: bigint; nInv: bigint } {
     rootCache.set(logN, r);
   }
   return r;
+}
+
+/**
+ * The twiddle table of the forward size-2^logN (≥ 2) transform in kernel memory (for kernels
+ * that run their own transforms, like the commitment's encoding): allocated after whatever the
+ * caller allocated since its reset.
+ */
+export function forwardTwiddles(logN: number): number {
+  return twiddles(logN, roots(logN).w);
 }
 
 /** The twiddle table of a size-2^logN (≥ 2) transform with root w, in kernel memory (n words). */

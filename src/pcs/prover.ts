@@ -10,31 +10,46 @@ import type { Commitment, LinearClaim } from './types.js';
 import type { HashPcsParams } from './params.js';
 import { PROX_MASK_ROWS } from './params.js';
 import { absorbStatement, checkClaims, makeLayout, rowCombos, type Layout, type RowCombo } from './layout.js';
-import { COSET_SHIFT, joinExt } from './encode.js';
-import { buildTree, openMultiproof } from './merkle-build.js';
+import { joinExt } from './encode.js';
+import { openMultiproof } from './merkle-build.js';
+import { combineRows, encodeAndHash } from './commit-kernels.js';
+import { giveBack, takeBuffer } from './buffers.js';
 import { randomBase, randomBytes } from './random.js';
 import { SALT_BYTES, type HashPcsProof, type OpenedColumn } from './proof.js';
 import { drawChallenges, absorbRows, queryColumns } from './protocol.js';
 
-/** Rows transposed together into the leaves. */
-const SCATTER_BLOCK = 8;
-
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('pcs: needs a little-endian platform (typed-array views of leaf bytes)');
+
+/** The element X of F_p2 (mask row pairs are c0 + X·c1). */
+const X: Fp2 = [0n, 1n];
 
 /** What the prover keeps between commit and its single opening. */
 export class HashPcsState {
   private used = false;
+  private msgs: BaseVec;
+  private leafBuf: Uint8Array;
   constructor(
     readonly params: HashPcsParams,
     readonly layout: Layout,
     readonly commitment: Commitment,
     /** Messages of all rows, row-major: rows × k coefficients. */
-    readonly messages: BaseVec,
+    messages: BaseVec,
     /** N leaves of leafBytes each: salt ‖ column. */
-    readonly leaves: Uint8Array,
+    leaves: Uint8Array,
     readonly leafBytes: number,
     readonly tree: Uint8Array[],
-  ) {}
+  ) {
+    this.msgs = messages;
+    this.leafBuf = leaves;
+  }
+
+  get messages(): BaseVec {
+    return this.msgs;
+  }
+
+  get leaves(): Uint8Array {
+    return this.leafBuf;
+  }
 
   get opened(): boolean {
     return this.used;
@@ -46,9 +61,17 @@ export class HashPcsState {
     this.used = true;
   }
 
+  /** After the opening: the messages' and leaves' memory goes to the next commitment (buffers.ts). */
+  release(): void {
+    giveBack(this.msgs.buffer as ArrayBuffer);
+    giveBack(this.leafBuf.buffer as ArrayBuffer);
+    this.msgs = new BigUint64Array(0);
+    this.leafBuf = new Uint8Array(0);
+  }
+
   row(i: number): BaseVec {
     const k = this.layout.shape.k;
-    return this.messages.subarray(i * k, (i + 1) * k);
+    return this.msgs.subarray(i * k, (i + 1) * k);
   }
 }
 
@@ -70,7 +93,8 @@ export function commit(params: HashPcsParams, polys: readonly BaseVec[]): { comm
   const { n, t, k, N, logN, m, rows } = layout.shape;
 
   // Messages: data rows get their n symbols then t random ones; mask rows are random throughout.
-  const messages = new BigUint64Array(rows * k);
+  const messages = new BigUint64Array(takeBuffer(8 * rows * k), 0, rows * k);
+  new Uint8Array(messages.buffer, 0, 8 * m * k).fill(0); // the data rows' unused positions are 0
   polys.forEach((p, i) => {
     const off = layout.placements[i].offset;
     for (let s = 0; s < p.length; s += n) {
@@ -84,47 +108,13 @@ export function commit(params: HashPcsParams, polys: readonly BaseVec[]): { comm
   for (let r = 0; r < m; r++) messages.set(pad.subarray(r * t, (r + 1) * t), r * k + n);
   messages.set(randomBase((rows - m) * k), m * k);
 
-  // Codewords, scattered into column-major leaves: leaf j = salt_j ‖ symbol j of every row.
+  // Codewords, leaves (leaf j = salt_j ‖ symbol j of every row) and the tree, on the kernels.
   const leafBytes = SALT_BYTES + 8 * rows;
-  const leaves = new Uint8Array(N * leafBytes);
   const salts = randomBytes(N * SALT_BYTES);
-  for (let j = 0; j < N; j++) leaves.set(salts.subarray(j * SALT_BYTES, (j + 1) * SALT_BYTES), j * leafBytes);
-  // Rows are encoded in blocks of SCATTER_BLOCK so that the transposition writes a whole
-  // cache line (8 symbols) per leaf instead of one word per leaf (strided writes dominated).
-  const out32 = new Uint32Array(leaves.buffer);
-  const stride = leafBytes / 4;
-  const bufs = Array.from({ length: Math.min(rows, SCATTER_BLOCK) }, () => new BigUint64Array(N));
-  const views = bufs.map((b) => new Uint32Array(b.buffer));
-  for (let r0 = 0; r0 < rows; r0 += SCATTER_BLOCK) {
-    const width = Math.min(rows, r0 + SCATTER_BLOCK) - r0;
-    for (let b = 0; b < width; b++) {
-      bufs[b].fill(0n);
-      bufs[b].set(messages.subarray((r0 + b) * k, (r0 + b + 1) * k));
-      V.cosetNtt(bufs[b], COSET_SHIFT);
-    }
-    for (let j = 0, o = (SALT_BYTES + 8 * r0) / 4; j < N; j++, o += stride) {
-      for (let b = 0; b < width; b++) {
-        const cw32 = views[b];
-        out32[o + 2 * b] = cw32[2 * j];
-        out32[o + 2 * b + 1] = cw32[2 * j + 1];
-      }
-    }
-  }
-  const tree = buildTree(leaves, leafBytes, logN);
+  const leaves = new Uint8Array(takeBuffer(N * leafBytes), 0, N * leafBytes);
+  const tree = encodeAndHash(layout.shape, messages, salts, leaves);
   const commitment: Commitment = { root: tree[logN].slice(), sizes };
   return { commitment, state: new HashPcsState(params, layout, commitment, messages, leaves, leafBytes, tree) };
-}
-
-/** Σ_i w_i·row_i over rows [start, start + |w|) of the messages (F_p2 weights). */
-function combine(state: HashPcsState, start: number, weights: ExtVec): ExtVec {
-  const k = state.layout.shape.k;
-  let acc: ExtVec = new BigUint64Array(2 * k);
-  for (let i = 0; i < weights.length >> 1; i++) {
-    const w: Fp2 = [weights[2 * i], weights[2 * i + 1]];
-    if (w[0] === 0n && w[1] === 0n) continue;
-    acc = V.extAdd(acc, V.baseScaleExt(state.row(start + i), w));
-  }
-  return acc;
 }
 
 /** Mask row c0 + X·c1 stored at rows (i, i + 1). */
@@ -152,15 +142,26 @@ export function open(state: HashPcsState, claims: readonly LinearClaim[], transc
   });
   const { beta, gamma } = drawChallenges(transcript, layout.shape, maskSum);
 
-  // Proximity row: Σ γ_i·row_i over data and evaluation-mask rows, plus the proximity mask.
-  const dataGamma = gamma.subarray(0, 2 * m);
-  const maskGamma = gamma.subarray(2 * m);
-  let prox = V.extAdd(combine(state, 0, dataGamma), combine(state, m + PROX_MASK_ROWS, maskGamma));
-  prox = V.extAdd(prox, maskRow(state, m));
-  const rows: ExtVec[] = [prox];
+  // Proximity row u_0 = Σ γ_i·row_i over data and evaluation-mask rows + the proximity mask;
+  // u_k = Σ a_k[i]·row_i + β·(mask k): one weight row per combination, one pass over the rows.
+  const R = layout.shape.rows;
+  const weights = new BigUint64Array(2 * R * (1 + combos.length));
+  const addWeight = (c: number, row: number, w: Fp2) => {
+    const o = 2 * (c * R + row);
+    const sum = E.add([weights[o], weights[o + 1]], w);
+    weights[o] = sum[0];
+    weights[o + 1] = sum[1];
+  };
+  for (let i = 0; i < m; i++) addWeight(0, i, [gamma[2 * i], gamma[2 * i + 1]]);
+  for (let i = 0; i < 2 * evalMasks; i++) addWeight(0, m + PROX_MASK_ROWS + i, [gamma[2 * (m + i)], gamma[2 * (m + i) + 1]]);
+  addWeight(0, m, E.ONE);
+  addWeight(0, m + 1, X);
   combos.forEach((c, ci) => {
-    rows.push(V.extAdd(combine(state, c.rowStart, c.rowWeights), V.extScale(maskRow(state, evalMaskRow(ci)), beta)));
+    for (let i = 0; i < c.rowWeights.length >> 1; i++) addWeight(1 + ci, c.rowStart + i, [c.rowWeights[2 * i], c.rowWeights[2 * i + 1]]);
+    addWeight(1 + ci, evalMaskRow(ci), beta);
+    addWeight(1 + ci, evalMaskRow(ci) + 1, E.mul(beta, X));
   });
+  const rows: ExtVec[] = combineRows(state.messages, layout.shape.k, R, weights, 1 + combos.length);
   absorbRows(transcript, rows);
 
   const queried = queryColumns(transcript, layout.shape);
@@ -169,5 +170,7 @@ export function open(state: HashPcsState, claims: readonly LinearClaim[], transc
     const leaf = leaves.slice(j * leafBytes, (j + 1) * leafBytes);
     return { salt: leaf.slice(0, SALT_BYTES), values: new BigUint64Array(leaf.buffer, SALT_BYTES, layout.shape.rows) };
   });
-  return { maskSum, rows, columns, siblings: openMultiproof(state.tree, queried) };
+  const proof = { maskSum, rows, columns, siblings: openMultiproof(state.tree, queried) };
+  state.release();
+  return proof;
 }

@@ -1,7 +1,6 @@
 // Randomness of the hiding commitment (padding symbols, mask rows, leaf salts): the platform's
 // cryptographic RNG (globalThis.crypto: webcrypto in Node ≥ 20 and in browsers), never the
 // transcript. Field elements by rejection of 64-bit words ≥ p, so there is no modulo bias.
-import { P } from '../field/goldilocks.js';
 
 type Crypto = { getRandomValues<T extends ArrayBufferView>(a: T): T };
 
@@ -27,10 +26,23 @@ export function randomBase(n: number): BigUint64Array {
   const out = new BigUint64Array(n);
   const c = platformCrypto();
   const buf = new BigUint64Array(Math.min(MAX_BYTES / 8, Math.max(1, n)));
+  const halves = new Uint32Array(buf.buffer);
   let filled = 0;
   while (filled < n) {
     c.getRandomValues(buf);
-    for (let i = 0; i < buf.length && filled < n; i++) if (buf[i] < P) out[filled++] = buf[i];
+    // Words are tested through their 32-bit halves (w ≥ p ⟺ hi = 2^32 − 1 and lo ≠ 0), and
+    // runs of accepted words are copied at once: no BigInt per word.
+    let runStart = 0;
+    let i = 0;
+    for (; i < buf.length && filled + (i - runStart) < n; i++) {
+      if (halves[2 * i + 1] === 0xffffffff && halves[2 * i] !== 0) {
+        out.set(buf.subarray(runStart, i), filled);
+        filled += i - runStart;
+        runStart = i + 1;
+      }
+    }
+    out.set(buf.subarray(runStart, i), filled);
+    filled += i - runStart;
   }
   return out;
 }

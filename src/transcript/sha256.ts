@@ -19,3 +19,8 @@ export function sha256(data: Uint8Array): Uint8Array {
   // a Buffer may be a view into Node's shared pool: copy its 32 bytes into an array of its own
   return new Uint8Array(oneShot('sha256', data, 'buffer'));
 }
+
+/** SHA-256 of data written into out at offset `at` (no intermediate copy with node:crypto). */
+export function sha256Into(data: Uint8Array, out: Uint8Array, at: number): void {
+  out.set(oneShot === undefined ? nobleSha256(data) : oneShot('sha256', data, 'buffer'), at);
+}

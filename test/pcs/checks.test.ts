@@ -24,6 +24,8 @@ interface Fixture {
   claims: LinearClaim[];
   proof: HashPcsProof;
   state: HashPcsState;
+  /** The leaves, copied before the opening hands the state's buffers on (prover.ts release). */
+  leaves: Uint8Array;
   n: number;
   k: number;
 }
@@ -33,8 +35,9 @@ function fixture(seed: number, pcs: HashPcs = hashPcs, claimsOf = (c: LinearClai
   const polys = [vecOf(rng, 1 << 10), vecOf(rng, 4)];
   const claims = claimsOf(typicalClaims(rng, polys));
   const { commitment, state } = pcs.commit(polys);
+  const leaves = state.leaves.slice();
   const proof = pcs.open(state, claims, new Transcript('checks'));
-  return { commitment, claims, proof, state, n: state.layout.shape.n, k: state.layout.shape.k };
+  return { commitment, claims, proof, state, leaves, n: state.layout.shape.n, k: state.layout.shape.k };
 }
 
 /**
@@ -50,7 +53,8 @@ function reopen(fx: Fixture, proof: HashPcsProof, claims = fx.claims): HashPcsPr
   drawChallenges(t, shape, proof.maskSum);
   absorbRows(t, proof.rows);
   const queried = queryColumns(t, shape);
-  const { leaves, leafBytes } = fx.state;
+  const { leafBytes } = fx.state;
+  const leaves = fx.leaves;
   const columns = queried.map((j) => {
     const leaf = leaves.slice(j * leafBytes, (j + 1) * leafBytes);
     return { salt: leaf.slice(0, 16), values: new BigUint64Array(leaf.buffer, 16, shape.rows) };
