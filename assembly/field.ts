@@ -842,3 +842,6 @@ export function mulLoop(a: usize, n: i32, iters: i32, c: u64): void {
 export function extMulLoop(a: usize, n: i32, iters: i32, c0: u64, c1: u64): void {
   for (let it = 0; it < iters; it++) extScale(a, a, c0, c1, n);
 }
+
+// ---------------------------------------------------------------- Merkle nodes (src/pcs)
+export { merkleNodes } from './lib/sha256';

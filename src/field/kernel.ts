@@ -54,6 +54,7 @@ export interface FieldKernels {
   nttLayer(a: number, tw: number, lenLog: number, t0: number, t1: number): void;
   encodeRows(cw: number, msgs: number, k: number, pows: number, tw: number, logN: number, logB: number, r0: number, r1: number): void;
   transposeLeaves(out: number, leafBytes: number, cw: number, rows: number, logN: number, salts: number, j0: number, j1: number): void;
+  merkleNodes(below: number, out: number, count: number): void;
   combineRows(out: number, msgs: number, k: number, rows: number, w: number, combos: number, c0: number, c1: number, acc: number): void;
   mulLoop(a: number, n: number, iters: number, c: bigint): void;
   extMulLoop(a: number, n: number, iters: number, c0: bigint, c1: bigint): void;

@@ -10,20 +10,24 @@
 const MAX_KEPT = 6;
 const MAX_KEPT_BYTES = 2 ** 30;
 
-const kept: ArrayBuffer[] = [];
+const kept: ArrayBufferLike[] = [];
 
-/** An ArrayBuffer of at least `bytes` bytes (contents arbitrary): the smallest kept one that fits, else a new one. */
-export function takeBuffer(bytes: number): ArrayBuffer {
+/**
+ * A buffer of at least `bytes` bytes (contents arbitrary): the smallest kept one that fits, else
+ * a new one — shared where the platform has SharedArrayBuffer, so that the tree pool's workers
+ * can write leaves into it (tree-pool-node.ts).
+ */
+export function takeBuffer(bytes: number): ArrayBufferLike {
   let best = -1;
   for (let i = 0; i < kept.length; i++) {
     if (kept[i].byteLength >= bytes && (best < 0 || kept[i].byteLength < kept[best].byteLength)) best = i;
   }
-  if (best < 0) return new ArrayBuffer(bytes);
+  if (best < 0) return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   return kept.splice(best, 1)[0];
 }
 
 /** Hands a buffer back for a later commitment (the caller must not use it any more). */
-export function giveBack(buffer: ArrayBuffer): void {
+export function giveBack(buffer: ArrayBufferLike): void {
   if (buffer.byteLength === 0 || kept.includes(buffer)) return;
   kept.push(buffer);
   kept.sort((a, b) => b.byteLength - a.byteLength);

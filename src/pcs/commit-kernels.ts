@@ -10,22 +10,17 @@
 // The leaves are then built chunk by chunk (`transposeLeaves`, CHUNK_LEAVES leaves that stay
 // in cache) and hashed where they lie, with the subtree of each chunk; the top of the tree last.
 import { COSET_SHIFT } from './encode.js';
-import { DIGEST_BYTES, NODE_PREFIX } from './merkle.js';
+import { DIGEST_BYTES } from './merkle.js';
 import type { Shape } from './params.js';
 import { sha256Into } from '../transcript/sha256.js';
 import * as F from '../field/goldilocks.js';
-import { kernels, runCalls, sharesFor, splitRange, type KernelCall } from '../field/kernel.js';
+import { fieldThreads, kernels, runCalls, sharesFor, splitRange, type KernelCall } from '../field/kernel.js';
+import { buildChunk, type ChunkJob } from './tree-chunks.js';
+import { TreePool } from './tree-pool-node.js';
 import { NTT_BLOCK_LOG, forwardTwiddles } from '../field/vec.js';
 
 /** log2 of the leaves built and hashed together (a chunk's leaves stay in L2 cache). */
 const CHUNK_LOG = 8;
-
-export interface CommittedMatrix {
-  /** N leaves of leafBytes each. */
-  readonly leaves: Uint8Array;
-  /** levels[0]: the N leaf hashes … levels[logN]: the root (32 bytes each). */
-  readonly tree: Uint8Array[];
-}
 
 /**
  * Encodes the rows × k messages (row-major) and builds the leaves (salts: N × 16 bytes) and
@@ -50,36 +45,47 @@ export function encodeAndHash(shape: Shape, messages: BigUint64Array, salts: Uin
   const logB = Math.min(logN, NTT_BLOCK_LOG);
   runCalls(splitRange(rows, sharesFor(rows * N)).map(([r0, r1]): KernelCall => ({ fn: 'encodeRows', args: [cw, pm, k, pows, tw, logN, logB, r0, r1] })));
 
-  // Leaves and tree, chunk by chunk.
+  // Leaves and tree, chunk by chunk (on the tree pool's workers and this thread), then the top.
   const chunkLog = Math.min(CHUNK_LOG, logN);
-  const chunk = 1 << chunkLog;
-  const pl = e.alloc((chunk * leafBytes) / 8);
-  const levels: Uint8Array[] = [];
-  for (let l = 0; l <= logN; l++) levels.push(new Uint8Array((N >> l) * DIGEST_BYTES));
-  const node = new Uint8Array(1 + 2 * DIGEST_BYTES);
-  node[0] = NODE_PREFIX;
-  for (let j0 = 0; j0 < N; j0 += chunk) {
-    e.k.transposeLeaves(pl, leafBytes, cw, rows, logN, ps, j0, j0 + chunk);
-    const mem = new Uint8Array(e.memory.buffer, pl, chunk * leafBytes);
-    for (let j = 0; j < chunk; j++) sha256Into(mem.subarray(j * leafBytes, (j + 1) * leafBytes), levels[0], (j0 + j) * DIGEST_BYTES);
-    leaves.set(mem, j0 * leafBytes);
-    hashLevels(levels, node, 1, chunkLog, j0);
+  const chunks = N >> chunkLog;
+  const pool = chunks >= 4 ? treePool(e.module, e.memory, e.shared, leaves) : null;
+  const threads = 1 + (pool?.workers ?? 0);
+  const scratchBytes = roundUp((1 << chunkLog) * leafBytes, 64);
+  const scratch = e.alloc((threads * scratchBytes) / 8);
+  const levels = e.alloc(4 * (2 * N - 1));
+  const job: ChunkJob = { store: leaves, mem: new Uint8Array(e.memory.buffer), transpose: e.k.transposeLeaves, nodes: e.k.merkleNodes, hashInto: sha256Into, leafBytes, cw, rows, logN, salts: ps, levels, chunkLog, scratch, scratchBytes };
+  if (pool !== null) pool.run(job, chunks);
+  else for (let c = 0; c < chunks; c++) buildChunk(job, c, 0);
+  const out: Uint8Array[] = [];
+  let at = levels;
+  for (let l = 0; l <= logN; l++) {
+    const size = (N >> l) * DIGEST_BYTES;
+    if (l > chunkLog) e.k.merkleNodes(at - 2 * size, at, N >> l);
+    out.push(job.mem.slice(at, at + size));
+    at += size;
   }
-  hashLevels(levels, node, chunkLog + 1, logN, 0);
-  return levels;
+  return out;
 }
 
-/** Levels [from, to] of the subtree over leaves [j0, j0 + 2^to) (to = logN: the top). */
-function hashLevels(levels: Uint8Array[], node: Uint8Array, from: number, to: number, j0: number): void {
-  for (let l = from; l <= to; l++) {
-    const below = levels[l - 1];
-    const first = j0 >> l;
-    const end = first + (1 << (to - l));
-    for (let i = first; i < end; i++) {
-      node.set(below.subarray(2 * i * DIGEST_BYTES, (2 * i + 2) * DIGEST_BYTES), 1);
-      sha256Into(node, levels[l], i * DIGEST_BYTES);
-    }
-  }
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
+let pool: TreePool | null = null;
+
+/** The tree pool for this kernel memory and thread count (null: build on this thread only). */
+function treePool(module: WebAssembly.Module, memory: WebAssembly.Memory, shared: boolean, store: Uint8Array): TreePool | null {
+  const workers = fieldThreads() - 1;
+  if (workers < 1 || !shared || !(store.buffer instanceof SharedArrayBuffer)) return null;
+  if (pool !== null && (pool.memory !== memory || pool.workers !== workers)) closeTreePool();
+  pool ??= TreePool.create(module, memory, workers);
+  return pool;
+}
+
+/** Stops the tree pool's workers (the next large commitment starts them again). */
+export function closeTreePool(): void {
+  pool?.close();
+  pool = null;
 }
 
 /** Columns per call of combineRows (its tiles are 256 columns). */

@@ -63,8 +63,8 @@ export class HashPcsState {
 
   /** After the opening: the messages' and leaves' memory goes to the next commitment (buffers.ts). */
   release(): void {
-    giveBack(this.msgs.buffer as ArrayBuffer);
-    giveBack(this.leafBuf.buffer as ArrayBuffer);
+    giveBack(this.msgs.buffer);
+    giveBack(this.leafBuf.buffer);
     this.msgs = new BigUint64Array(0);
     this.leafBuf = new Uint8Array(0);
   }

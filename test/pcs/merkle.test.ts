@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { buildTree, openMultiproof } from '../../src/pcs/merkle-build.js';
 import { bytesEqual, hashLeaf, hashNode, rootFromMultiproof } from '../../src/pcs/merkle.js';
 import { Rng } from './helpers.js';
+import { kernels } from '../../src/field/kernel.js';
 
 function tree(logN: number, leafBytes: number, seed: number): { leaves: Uint8Array; levels: Uint8Array[] } {
   const rng = new Rng(seed);
@@ -17,6 +18,22 @@ test('the prover tree (node:crypto when present) equals the portable hashes', ()
   let level = lh;
   while (level.length > 1) level = Array.from({ length: level.length / 2 }, (_, i) => hashNode(level[2 * i], level[2 * i + 1]));
   assert.ok(bytesEqual(level[0], levels[3]));
+});
+
+test('the merkleNodes kernel (WebAssembly SHA-256 of 0x01 ‖ left ‖ right) equals hashNode', () => {
+  const rng = new Rng(7);
+  const count = 37;
+  const e = kernels();
+  e.reset();
+  const below = e.alloc(8 * count);
+  const out = e.alloc(4 * count);
+  const mem = new Uint8Array(e.memory.buffer);
+  for (let i = 0; i < 64 * count; i++) mem[below + i] = Number(rng.u64() & 0xffn);
+  e.k.merkleNodes(below, out, count);
+  for (let i = 0; i < count; i++) {
+    const expected = hashNode(mem.slice(below + 64 * i, below + 64 * i + 32), mem.slice(below + 64 * i + 32, below + 64 * i + 64));
+    assert.ok(bytesEqual(mem.slice(out + 32 * i, out + 32 * i + 32), expected), `node ${i}`);
+  }
 });
 
 test('multiproofs of every subset of a small tree verify, and tampering fails', () => {
