@@ -1,4 +1,6 @@
-// Prover side of the Merkle tree: hashes every leaf and node.
+// Prover side of the Merkle tree: multiproofs from the tree's levels, and buildTree, the tree of
+// leaves held in JS memory with one hash call per leaf and node (commitments build theirs on
+// the kernels, commit-kernels.ts; tests rebuild small and cheating trees with this one).
 import { sha256 as sha } from '../transcript/sha256.js';
 import { DIGEST_BYTES, NODE_PREFIX, multiproofSiblings } from './merkle.js';
 

@@ -1,6 +1,7 @@
 // Prover of the hiding hash-based commitment (Ligero-style tensor opening, see
-// docs/protocol.md (Part 2)). It has no static Node import either (merkle-build.ts reaches
-// node:crypto dynamically when present), so it also runs, more slowly, in browsers.
+// docs/protocol.md (Part 2)); the heavy steps run on the kernels (commit-kernels.ts). It has
+// no static Node import (node:crypto and worker threads are reached dynamically when present),
+// so it also runs, more slowly, in browsers.
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import * as V from '../field/vec.js';
