@@ -264,6 +264,11 @@ export function closePool(): void {
   poolTried = false;
 }
 
+/** Creates the pool now if it will be used (its workers boot while the caller works on). */
+export function startFieldPool(): void {
+  activePool();
+}
+
 /** The pool, created on first need; null if single-threaded. */
 function activePool(): KernelPool | null {
   if (!poolTried) {

@@ -26,8 +26,7 @@ const GEN = 2; // batch generation (≥ 1), bumped for each batch; −1 tells th
 const COUNT = 3; // calls in the current batch
 const HELPERS = 4; // workers that take part in the current batch (workers with index < HELPERS)
 const FINISHED = 5; // calls of the current batch finished (by any thread)
-// Per worker i: READY + i = 1 once it has instantiated the module.
-const READY = 6;
+const CONTROL_WORDS = 6;
 const INDEX_BITS = 11;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const CLOSED = INDEX_MASK; // > MAX_CALLS: nothing left to take
@@ -40,7 +39,6 @@ const MAX_CALLS = 1024; // < CLOSED
 /** How long a worker that finished a batch watches for the next one before it sleeps. */
 const SPIN_MS = 0.1;
 
-const READY_TIMEOUT_MS = 20_000;
 // A worker that died mid-call (out of memory) never reports done, and its 'error' event cannot be
 // delivered while this thread waits; the time limit turns that hang into an error.
 const CALL_TIMEOUT_MS = 120_000;
@@ -82,8 +80,6 @@ function run(i) {
   for (let j = 0; j < argc; j++) args[j] = (kinds >> j) & 1 ? words[o + 3 + j] : Number(words[o + 3 + j]);
   fns[Number(words[o])](...args);
 }
-Atomics.store(ctrl, ${READY} + index, 1);
-Atomics.notify(ctrl, ${READY} + index);
 let gen = 0;
 for (;;) {
   let g = Atomics.load(ctrl, ${GEN});
@@ -226,12 +222,17 @@ class NodeKernelPool implements KernelPool {
   }
 }
 
-/** Creates the pool, waiting (synchronously) until every worker is ready; null if it cannot. */
+/**
+ * Creates the pool without waiting for its workers to boot (~85 ms each here): a batch never
+ * waits for a helper that has not taken a call, so until a worker is up the caller runs every
+ * call itself, and a pool created ahead of its first batch (SumcheckKernel.startPool) boots
+ * while the caller does other work. null if worker threads are unavailable.
+ */
 export const createNodePool: PoolFactory = (module, memory, workers) => {
   const wt = workerThreads();
   if (wt === null || workers < 1) return null;
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('field pool: memory is not shared');
-  const control = new SharedArrayBuffer(4 * (READY + workers));
+  const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
   const calls = new SharedArrayBuffer(8 * CALL_WORDS * MAX_CALLS);
   const ctrl = new Int32Array(control);
   const threads: NodeWorker[] = [];
@@ -241,13 +242,6 @@ export const createNodePool: PoolFactory = (module, memory, workers) => {
       w.on('error', () => Atomics.compareExchange(ctrl, FAILED, 0, 1 + index));
       w.unref();
       threads.push(w);
-    }
-    const t0 = Date.now();
-    for (let index = 0; index < workers; index++) {
-      while (Atomics.load(ctrl, READY + index) === 0) {
-        if (Date.now() - t0 > READY_TIMEOUT_MS) throw new Error('workers did not start');
-        Atomics.wait(ctrl, READY + index, 0, 100);
-      }
     }
   } catch {
     for (const w of threads) void w.terminate();

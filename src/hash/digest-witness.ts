@@ -5,6 +5,8 @@ import { digestIv, type Digest, type DigestOptions, type DigestValues, type Salt
 import { TRACE_LAYERS, WIDTH } from './poseidon2-wasm.js';
 import { SpongeTrace, spongeWitness, type SpongeValues } from './sponge-trace.js';
 import { RATE } from './sponge.js';
+import { sumcheckKernel } from '../sumcheck/kernel.js';
+import { startFieldPool } from '../field/kernel.js';
 
 export interface DigestWitness {
   readonly options: DigestOptions;
@@ -36,6 +38,11 @@ function toSpongeValues(values: DigestValues): SpongeValues {
 }
 
 export function digestWitness(values: DigestValues, salt: Salt, options: DigestOptions): DigestWitness {
+  // The proof's sumcheck rounds and the commitments' encoding run on worker pools: in a
+  // process's first proof their workers boot (~85 ms each) on the other core while the sponge
+  // runs here.
+  sumcheckKernel().startPool();
+  startFieldPool();
   const layout = packingLayout(options.format, values.length);
   const iv = digestIv(options, values.length, salt);
   const state = new BigUint64Array(WIDTH);

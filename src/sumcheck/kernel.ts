@@ -140,6 +140,14 @@ export class SumcheckKernel {
     this.poolTried = false;
   }
 
+  /**
+   * Creates the worker pool now if it will be used (threads > 1), without waiting: its workers
+   * boot while the caller works on (a digest witness starts it before the sponge runs).
+   */
+  startPool(): void {
+    this.activePool();
+  }
+
   private activePool(): KernelPool | null {
     if (!this.poolTried) {
       this.poolTried = true;
