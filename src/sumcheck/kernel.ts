@@ -478,18 +478,21 @@ export class SumcheckKernel {
     this.flush();
     const mark = this.mark();
     try {
-      const ptrs = this.alloc(4 * cols.length);
       const cs = this.alloc(16 * cols.length);
-      const ptrView = new Uint32Array(cols.length);
-      cols.forEach((c, j) => (ptrView[j] = this.put(c)));
-      this.u32s(ptrs, cols.length).set(ptrView);
+      const colPtrs = cols.map((c) => this.put(c));
       const cw = this.rawWords(cs, 2 * cols.length);
       coeffs.forEach((c, j) => {
         cw[2 * j] = c[0];
         cw[2 * j + 1] = c[1];
       });
       const out = this.alloc(16 * n);
-      this.x.combineBase(out, ptrs, cs, cols.length, n);
+      // large tables on the pool, a range of entries per call (its column pointers advanced to it)
+      for (const [first, count] of this.chunks(n) ?? [[0, n]]) {
+        const ptrs = this.alloc(4 * cols.length);
+        this.u32s(ptrs, cols.length).set(colPtrs.map((p) => p + 8 * first));
+        this.queue.push({ fn: 'combineBase', args: [out + 16 * first, ptrs, cs, cols.length, count] });
+      }
+      this.flush();
       const result = this.rawWords(out, 2 * n);
       if (into === undefined) return result.slice();
       into.set(result);
