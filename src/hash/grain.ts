@@ -43,41 +43,66 @@ export function grainSeedBits(s: GrainSeedFields): Uint8Array {
   return Uint8Array.from(bits);
 }
 
+/** Clocks per refill of the output buffer (even: a self-shrinking pair never straddles two). */
+const CHUNK_CLOCKS = 4096;
+
 export class GrainLfsr {
-  /** Circular window: b_j is bits[(head + j) mod 80]. */
-  private readonly bits: Uint8Array;
-  private head = 0;
+  /**
+   * The 80-bit window b_0 … b_79 = s_k … s_{k+79} of the LFSR's bit stream, then room for the
+   * next clocks: s_{k+80} = s_k ⊕ s_{k+13} ⊕ s_{k+23} ⊕ s_{k+38} ⊕ s_{k+51} ⊕ s_{k+62}, each new
+   * bit replacing b_0. Bits are clocked and self-shrunk CHUNK_CLOCKS at a time into `out`: a
+   * call per bit cost ~50–100 ms at module load here, most of a process's first digest.
+   */
+  private readonly stream = new Uint8Array(STATE_BITS + CHUNK_CLOCKS);
+  private readonly out = new Uint8Array(CHUNK_CLOCKS / 2);
+  private outLen = 0;
+  private outPos = 0;
 
   constructor(seed: Uint8Array) {
     if (seed.length !== STATE_BITS || seed.some((b) => b > 1)) {
       throw new RangeError(`GrainLfsr: the seed must be ${STATE_BITS} bits (0/1 values)`);
     }
-    this.bits = Uint8Array.from(seed);
-    for (let i = 0; i < WARMUP_CLOCKS; i++) this.clock();
+    this.stream.set(seed);
+    this.clock(WARMUP_CLOCKS);
+    this.stream.copyWithin(0, WARMUP_CLOCKS, WARMUP_CLOCKS + STATE_BITS);
   }
 
-  /** One LFSR step: the new bit is the XOR of the taps; it replaces b_0 at the end of the window. */
-  private clock(): number {
-    let bit = 0;
-    for (const tap of TAPS) bit ^= this.bits[(this.head + tap) % STATE_BITS];
-    this.bits[this.head] = bit;
-    this.head = (this.head + 1) % STATE_BITS;
-    return bit;
+  /** `count` ≤ CHUNK_CLOCKS clocks: their bits at stream[80 … 80 + count) (the caller then moves the window to the last 80 bits). */
+  private clock(count: number): void {
+    const s = this.stream;
+    const [t0, t1, t2, t3, t4, t5] = TAPS;
+    for (let k = 0; k < count; k++) s[k + STATE_BITS] = s[k + t0] ^ s[k + t1] ^ s[k + t2] ^ s[k + t3] ^ s[k + t4] ^ s[k + t5];
   }
 
   /** Self-shrinking output: clock pairs (a, b) and output b only when a = 1. */
-  nextBit(): number {
-    for (;;) {
-      const a = this.clock();
-      const b = this.clock();
-      if (a === 1) return b;
-    }
+  private refill(): void {
+    const s = this.stream;
+    this.clock(CHUNK_CLOCKS);
+    let n = 0;
+    for (let i = STATE_BITS; i < STATE_BITS + CHUNK_CLOCKS; i += 2) if (s[i] === 1) this.out[n++] = s[i + 1];
+    s.copyWithin(0, CHUNK_CLOCKS, CHUNK_CLOCKS + STATE_BITS);
+    this.outLen = n;
+    this.outPos = 0;
   }
 
-  /** `n` output bits as an integer, the first bit most significant. */
+  nextBit(): number {
+    if (this.outPos === this.outLen) this.refill();
+    return this.out[this.outPos++];
+  }
+
+  /** `n` output bits as an integer, the first bit most significant (up to 30 bits per BigInt step). */
   nextBits(n: number): bigint {
     let x = 0n;
-    for (let i = 0; i < n; i++) x = (x << 1n) | BigInt(this.nextBit());
+    for (let done = 0; done < n; ) {
+      const m = Math.min(30, n - done);
+      let word = 0;
+      for (let i = 0; i < m; i++) {
+        if (this.outPos === this.outLen) this.refill();
+        word = (word << 1) | this.out[this.outPos++];
+      }
+      x = (x << BigInt(m)) | BigInt(word);
+      done += m;
+    }
     return x;
   }
 
