@@ -707,15 +707,21 @@ export function encodeRows(cw: usize, msgs: usize, k: i32, pows: usize, tw: usiz
     for (let s = 0; s < q; s++) {
       const x = <i32>(rev32(<u32>s) >> qShift);
       let a: u64 = 0;
-      let b: u64 = 0;
       if (x < k) a = mul(load<u64>(src + (<usize>x << 3)), load<u64>(pows + (<usize>x << 3)));
-      if (x + q < k) b = mul(load<u64>(src + (<usize>(x + q) << 3)), load<u64>(pows + (<usize>(x + q) << 3)));
-      const wb = mul(b, w4);
       const o = dst + (<usize>s << 5);
-      store<u64>(o, add(a, b));
-      store<u64>(o, add(a, wb), 8);
-      store<u64>(o, sub(a, b), 16);
-      store<u64>(o, sub(a, wb), 24);
+      if (x + q < k) {
+        const b = mul(load<u64>(src + (<usize>(x + q) << 3)), load<u64>(pows + (<usize>(x + q) << 3)));
+        const wb = mul(b, w4);
+        store<u64>(o, add(a, b));
+        store<u64>(o, add(a, wb), 8);
+        store<u64>(o, sub(a, b), 16);
+        store<u64>(o, sub(a, wb), 24);
+      } else {
+        // b = 0 (all but the t top coefficients): the block is a four times
+        const v = i64x2.splat(<i64>a);
+        v128.store(o, v);
+        v128.store(o, v, 16);
+      }
     }
     // The remaining layers: h = 4 … size/2 block by block, then one pass per layer.
     for (let blk = 0; blk < (1 << logN) >> logB; blk++) {
