@@ -986,6 +986,27 @@ export function foldRound2Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, 
   store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
 }
 
+/**
+ * foldRound2x2Weighted for one linear factor: folds an extension table a and adds the next
+ * round's Σ_j w_j·A_j(t) at t = 0 and 2. `ptrs`: the destination of a, then its source (u32 each).
+ */
+export function foldRound1Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, c1: u64, acc: usize): void {
+  const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
+  const da = <usize>load<u32>(ptrs), sa = <usize>load<u32>(ptrs, 4);
+  let s0 = i64x2.splat(0), s1 = i64x2.splat(0);
+  for (let j = 0; j < nPairs; j++) {
+    foldPairLanes(sa + (<usize>j << 6), da + (<usize>j << 5), k0, k1);
+    const wp = w + (<usize>j << 4);
+    extMul2To(ft0, ft1, i64x2.splat(load<u64>(wp)), i64x2.splat(load<u64>(wp, 8)));
+    s0 = add2(s0, x0);
+    s1 = add2(s1, x1);
+  }
+  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
+  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
+  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
+  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+}
+
 /** First byte past the module's static data (the JS side allocates from here). */
 export function heapBase(): usize {
   return __heap_base;

@@ -174,7 +174,7 @@ export function leafHeads(outU: usize, outV: usize, p: usize, q: usize, n: i32, 
   }
 }
 
-/** out[i] = (c0 + c1 X)·a[i] for an extension vector a (out may be a). */
+/** out[i] = (c0 + c1 X)·a[i] for an extension vector a (out may be a); also the blocks of a pooled eq table (src/sumcheck/kernel.ts eqTable). */
 export function scaleExt(out: usize, a: usize, n: i32, c0: u64, c1: u64): void {
   const k0 = i64x2.splat(<i64>c0), k1 = i64x2.splat(<i64>c1);
   let i = 0;

@@ -13,12 +13,14 @@
 // the halves of the leaves: L the left half (looked-up columns), R the right half (the rest:
 // smaller sections, then the zero fractions 0/1 up to 2^D). Two facts make it cheap:
 //   - when every left-half leaf is a looked-up column without a rows indicator, L_p ≡ 1, so
-//     L_q = (T − 1)/λ and T·R_q + R_p·L_q = T·U − V with U = R_q + R_p/λ, V = R_p/λ;
+//     T = 1 + λ·L_q and T·R_q + R_p·L_q = λ·L_q·U + (U − V) with U = R_q + R_p/λ, V = R_p/λ;
 //   - R is 0/1 (U = 1, V = 0) past its first h entries, and stays so under folding.
-// So the round polynomial is Σ_pairs w·T(t) over the tail (one weighted linear sum) plus
-// Σ w·(T·U − V)(t) over the 2^(a−k−1) head pairs (h ≤ 2^a), and only T is folded over the whole
-// table; U and V live in buffers of 2·2^a entries whose upper half is the constant tail.
-// L_q(r), R_p(r), R_q(r) at the end follow from T(r), U(r), V(r).
+// So with the weights w = eq(ρ_{>k}, ·) summing to 1 over the pairs, the round polynomial is
+// λ·(Σ_tail w·L_q(t) + Σ_head w·L_q·U(t)) + Σ_head w·(U − V)(t) + (1 − Σ_head w) over the
+// 2^(a−k−1) head pairs (h ≤ 2^a): only L_q (the leaves' own, never T) is folded over the whole
+// table, each fold with the next round's Σ w·L_q(t) in the same pass; U and V live in buffers of
+// 2·2^a entries whose upper half is the constant tail. T(r), R_p(r), R_q(r) at the end follow
+// from L_q(r), U(r), V(r).
 //
 // Next layer (J = D − 2). Its nodes i ≥ h (h = used leaves − 2^(D−1)) have a zero right child,
 // so p = 1 there (the left child's numerator) and q = α − a_i. When h ≤ 2^(D−2)/4 the whole
@@ -60,7 +62,8 @@ export interface NearLeafInput {
   readonly companions: readonly MaskedPoly[];
   /**
    * Sumcheck-kernel addresses of T = L_p + λ·L_q, R_p, L_q, R_q (2^J extension entries each; the
-   * leaf and next layers read T only): the prover folds them in place, so their values are lost.
+   * next layer reads T only, the leaf layer L_q only): the prover folds them in place, so their
+   * values are lost.
    */
   readonly tables: readonly [number, number, number, number];
   /** 2^a ≥ the head (the entries where the special structure does not hold), with 4·2^a ≤ 2^J (the middle layers have no head and ignore it). */
@@ -137,39 +140,46 @@ interface LayerTables {
   plainAt(i: number): Fp2[];
 }
 
-function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp2): LayerTables {
+function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput): LayerTables {
   const lambda = input.lambda;
-  const T: FoldableTable = { ptr: input.tables[0], isExt: true };
+  const L: FoldableTable = { ptr: input.tables[2], isExt: true };
   const { u, v } = input.heads();
   const U: FoldableTable = { ptr: u, isExt: true };
   const V: FoldableTable = { ptr: v, isExt: true };
+  let pending: number | null = null; // Σ w·L(t) at t = 0, 2 over ALL pairs of the coming round, from the fused fold
   return {
     round(_k, nPairs, headPairs, q1From) {
       const w = eq.suffix;
+      const all = pending;
+      pending = null;
+      const fused = all !== null && q1From !== null;
       const prod = K.allocZero(48);
-      const lin = K.allocZero(32);
-      const tail = K.allocZero(32);
-      K.roundProd2Weighted(T.ptr, true, U.ptr, true, w, headPairs, false, prod);
-      K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 1, false, lin);
-      // the tail (most pairs) at t = 0 only when q(1) is derived: its value at 1 follows from q(1)
-      if (nPairs > headPairs) K.roundPowWeighted(T.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 1, q1From !== null, tail);
+      const linU = K.allocZero(48);
+      const linV = K.allocZero(48);
+      const lin = K.allocZero(48); // Σ w·L(t): the head's (fused) or the tail's
+      K.roundProd2Weighted(L.ptr, true, U.ptr, true, w, headPairs, false, prod);
+      K.roundPowWeighted(U.ptr, true, 1, w, headPairs, 2, false, linU);
+      K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 2, false, linV);
+      if (fused) K.roundPowWeighted(L.ptr, true, 1, w, headPairs, 2, true, lin);
+      else if (nPairs > headPairs) K.roundPowWeighted(L.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 2, false, lin);
       K.flush();
-      const l = linear3(K, lin);
-      const p = [0, 1, 2].map((x) => K.readExt(prod, x));
-      if (q1From === null) {
-        const t = linear3(K, tail);
-        return [0, 1, 2].map((x) => E.add(p[x], E.sub(t[x], l[x])));
-      }
-      // q = prod + tail − lin; tail is linear: tail(2) = 2·tail(1) − tail(0)
-      const t0 = K.readExt(tail, 0);
-      const q0 = E.add(p[0], E.sub(t0, l[0]));
-      const q1 = q1From(q0);
-      const t1 = E.add(E.sub(q1, p[1]), l[1]);
-      const t2 = E.sub(E.add(t1, t1), t0);
-      return [q0, q1, E.add(p[2], E.sub(t2, l[2]))];
+      // the tail's weights sum to 1 − Σ_head w (Σ over all pairs of eq(ρ_{>k}, ·) is 1)
+      const tailW = E.sub(E.ONE, K.extSum(w, headPairs));
+      // q(t) = λ·(Σ_head w·L·U(t) + Σ_tail w·L(t)) + Σ_head w·(U − V)(t) + Σ_tail w
+      const q = [0, 1, 2].map((x) => {
+        if (fused && x === 1) return E.ZERO;
+        const tail = fused ? E.sub(K.readExt(all, x), K.readExt(lin, x)) : K.readExt(lin, x);
+        const heads = E.sub(K.readExt(linU, x), K.readExt(linV, x));
+        return E.add(E.mul(lambda, E.add(K.readExt(prod, x), tail)), E.add(heads, tailW));
+      });
+      if (q1From !== null) q[1] = q1From(q[0]);
+      return q;
     },
-    fold(nPairs, headPairs, r) {
-      K.foldTable(T, nPairs, r);
+    fold(nPairs, headPairs, r, fuseNext) {
+      if (fuseNext) {
+        pending = K.allocZero(48);
+        K.foldRoundWeighted([L], eq.suffix, nPairs / 2, r, pending);
+      } else K.foldTable(L, nPairs, r);
       K.foldTable(U, headPairs, r);
       K.foldTable(V, headPairs, r);
     },
@@ -178,10 +188,10 @@ function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp
       setExt(K, V.ptr, 1, E.ZERO);
     },
     plainAt(i) {
-      const t = readPair(K, T)[i];
+      const l = readPair(K, L)[i];
       const uI = readPair(K, U)[i];
       const vI = readPair(K, V)[i];
-      return [t, E.mul(lambda, vI), E.mul(E.sub(t, E.ONE), lambdaInv), E.sub(uI, vI)];
+      return [E.add(E.ONE, E.mul(lambda, l)), E.mul(lambda, vI), l, E.sub(uI, vI)];
     },
   };
 }
@@ -270,7 +280,7 @@ export function proveMiddleLayer(input: NearLeafInput, g: SumcheckMask, transcri
 
 /** Proves the leaf layer's batch (J = D − 1); the same output (and transcript) as proveSumcheck on it. */
 export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
-  return proveLayer(input, (K, eq, lambdaInv) => leafTables(K, eq, input, lambdaInv), g, transcript, allowFalseClaim);
+  return proveLayer(input, (K, eq) => leafTables(K, eq, input), g, transcript, allowFalseClaim);
 }
 
 /** Proves the batch of layer J = D − 2; the same output (and transcript) as proveSumcheck on it. */

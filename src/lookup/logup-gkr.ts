@@ -463,7 +463,7 @@ function swapPair(q: ExtVec): ExtVec {
 
 /**
  * Layer J's sumcheck on the tree. The specialised provers (gkr-leaf.ts) fold the tree's own
- * regions: T = L_p + λ·L_q is written over L_p (over L_q at the leaves, where L_p is base).
+ * regions: T = L_p + λ·L_q is written over L_p (the leaf layer's prover needs no T).
  * `head`: undefined runs the generic prover (tests), null a layer without the near-leaf structure
  * (the middle layers' prover for 2 ≤ J ≤ D − 3, else the generic one), a number the leaf or
  * next layer's (nearLeafHead). The generic prover gets copies.
@@ -501,7 +501,8 @@ function proveLayer(K: SumcheckKernel, tree: GkrTree, J: number, lambda: Fp2, in
   }
   const kind = head === null ? 'middle' : J === D - 1 ? 'leaf' : 'next';
   const nHead = kind === 'next' ? tree.oneMinusP(J, 2 * head!) : null; // before T overwrites L_p
-  const T = tree.combineLeft(J, lambda, kind === 'leaf' ? h.Lq : h.Lp);
+  // the leaf layer's prover works on L_q itself (T = 1 + λ·L_q there); the others fold T
+  const T = kind === 'leaf' ? h.Lq : tree.combineLeft(J, lambda, h.Lp);
   // the masked tables for their masks and reveal counts (views of the tree, which the provers do not read)
   const child = tree.layer(J + 1);
   const tView = kind === 'leaf' ? child.q.subarray(0, 2 * half) : child.p.subarray(0, 2 * half);

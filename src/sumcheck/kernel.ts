@@ -16,6 +16,7 @@
 // Prover-only: the verifier never loads this module.
 import { wasmBase64 } from '../gen/sumcheck.wasm.js';
 import { wasmBase64 as sharedBase64 } from '../gen/sumcheck-shared.wasm.js';
+import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
 import { P } from '../field/goldilocks.js';
 import { fieldThreads, sharedMemoryAvailable } from '../field/kernel.js';
@@ -47,6 +48,7 @@ interface Exports {
   roundProd2x2Weighted(a: number, b: number, c: number, d: number, w: number, nPairs: number, withOne: number, acc: number): void;
   foldRound2x2Weighted(ptrs: number, w: number, nPairs: number, c0: bigint, c1: bigint, acc: number): void;
   foldRound2Weighted(ptrs: number, w: number, nPairs: number, c0: bigint, c1: bigint, acc: number): void;
+  foldRound1Weighted(ptrs: number, w: number, nPairs: number, c0: bigint, c1: bigint, acc: number): void;
 }
 
 const PAGE = 65536;
@@ -61,6 +63,9 @@ export const POOL_MIN_PAIRS = 1 << 13;
  */
 const POW_COEFFS_POOL_MIN_PAIRS = 1 << 9;
 const MIN_CHUNK_PAIRS = 1 << 11;
+/** eq tables of at least this many variables are built on the pool, in 2^EQ_SPLIT_VARS blocks. */
+const EQ_POOL_MIN_VARS = 16;
+const EQ_SPLIT_VARS = 3;
 const CHUNKS_PER_THREAD = 4;
 
 /** A table the pool may fold: its pointer moves between two buffers (see foldTable). */
@@ -356,14 +361,14 @@ export class SumcheckKernel {
   }
 
   /**
-   * Folds two or four extension tables of 4·nPairs entries by r (as foldTable) and adds into
-   * `out` the next round's Σ_j w_j·(a_j(t)·b_j(t) [+ c_j(t)·d_j(t)]) at t = 0 and 2 over their
+   * Folds one, two or four extension tables of 4·nPairs entries by r (as foldTable) and adds into
+   * `out` the next round's Σ_j w_j·a_j(t) (one table) or Σ_j w_j·(a_j(t)·b_j(t) [+ c_j(t)·d_j(t)]) at t = 0 and 2 over their
    * nPairs new pairs (out[1] is left alone): one pass over the tables instead of a fold and a
    * round kernel.
    */
   foldRoundWeighted(tables: readonly FoldableTable[], w: number, nPairs: number, r: Fp2, out: number): void {
-    if (tables.some((t) => !t.isExt) || (tables.length !== 2 && tables.length !== 4)) throw new RangeError('foldRoundWeighted: two or four extension tables');
-    const fn = tables.length === 4 ? 'foldRound2x2Weighted' : 'foldRound2Weighted';
+    if (tables.some((t) => !t.isExt) || ![1, 2, 4].includes(tables.length)) throw new RangeError('foldRoundWeighted: one, two or four extension tables');
+    const fn = tables.length === 4 ? 'foldRound2x2Weighted' : tables.length === 2 ? 'foldRound2Weighted' : 'foldRound1Weighted';
     const desc = (dst: readonly number[], src: readonly number[]): number => {
       const ptr = this.alloc(8 * tables.length);
       this.u32s(ptr, 2 * tables.length).set([...dst, ...src]);
@@ -439,7 +444,25 @@ export class SumcheckKernel {
       w[2 * i] = x[0];
       w[2 * i + 1] = x[1];
     });
-    this.x.eqTable(out, rs, r.length);
+    const k = r.length;
+    if (k < EQ_POOL_MIN_VARS || this.activePool() === null) {
+      this.x.eqTable(out, rs, k);
+      return out;
+    }
+    // on the pool: eq(r, ·) = eq(r_lo, ·) ⊗ eq(r_hi, ·) for the top EQ_SPLIT_VARS coordinates r_hi,
+    // so block c of 2^(k − EQ_SPLIT_VARS) entries is block 0 = eq(r_lo, ·) times eq(r_hi, c)
+    const lo = k - EQ_SPLIT_VARS;
+    const size = 2 ** lo;
+    this.x.eqTable(out, rs, lo);
+    let hi: Fp2[] = [E.ONE];
+    for (const x of r.slice(lo)) hi = [...hi.map((h) => E.mul(h, E.sub(E.ONE, x))), ...hi.map((h) => E.mul(h, x))];
+    for (let c = 1; c < hi.length; c++) {
+      const at = out + 16 * size * c;
+      this.elementwise('scaleExt', size, (f, n) => [at + 16 * f, out + 16 * f, n, hi[c][0], hi[c][1]]);
+    }
+    this.flush(); // the other blocks have read block 0
+    this.elementwise('scaleExt', size, (f, n) => [out + 16 * f, out + 16 * f, n, hi[0][0], hi[0][1]]);
+    this.flush();
     return out;
   }
 
