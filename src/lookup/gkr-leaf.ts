@@ -2,8 +2,9 @@
 // (layerShape), the same round polynomials and values sent — only how the prover computes them
 // differs, so the proof bytes equal those of the generic proveSumcheck.
 //
-// Every layer: from round 1 on, q(1) follows from the layer instance's running claim (as
-// proveSumcheck derives it), so the kernels skip what only q(1) needs; and where whole tables are
+// Every layer: in every round but the last, q(1) follows from the layer instance's running claim
+// (round 0's: the batch's claimed sum minus the companion instance's), so the kernels skip what
+// only q(1) needs; and where whole tables are
 // folded every round (T, R' of layer D − 2; all four tables of layers J ≤ D − 3), a round's fold
 // and the next round's values at t = 0, 2 are one pass over the tables (foldRoundWeighted)
 // instead of a fold and a second read.
@@ -140,7 +141,7 @@ interface LayerTables {
   plainAt(i: number): Fp2[];
 }
 
-function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput): LayerTables {
+function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput, lambdaInv: Fp2): LayerTables {
   const lambda = input.lambda;
   const L: FoldableTable = { ptr: input.tables[2], isExt: true };
   const { u, v } = input.heads();
@@ -153,6 +154,7 @@ function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput): LayerTables 
       const all = pending;
       pending = null;
       const fused = all !== null && q1From !== null;
+      const derived = !fused && q1From !== null; // the tail at t = 0 only: its value at 1 follows from q(1)
       const prod = K.allocZero(48);
       const linU = K.allocZero(48);
       const linV = K.allocZero(48);
@@ -161,19 +163,24 @@ function leafTables(K: Kernel, eq: EqState, input: LeafLayerInput): LayerTables 
       K.roundPowWeighted(U.ptr, true, 1, w, headPairs, 2, false, linU);
       K.roundPowWeighted(V.ptr, true, 1, w, headPairs, 2, false, linV);
       if (fused) K.roundPowWeighted(L.ptr, true, 1, w, headPairs, 2, true, lin);
-      else if (nPairs > headPairs) K.roundPowWeighted(L.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, 2, false, lin);
+      else if (nPairs > headPairs) K.roundPowWeighted(L.ptr + 32 * headPairs, true, 1, w + 16 * headPairs, nPairs - headPairs, derived ? 1 : 2, derived, lin);
       K.flush();
       // the tail's weights sum to 1 − Σ_head w (Σ over all pairs of eq(ρ_{>k}, ·) is 1)
       const tailW = E.sub(E.ONE, K.extSum(w, headPairs));
+      const P = [0, 1, 2].map((x) => K.readExt(prod, x));
+      const H = [0, 1, 2].map((x) => E.add(E.sub(K.readExt(linU, x), K.readExt(linV, x)), tailW));
+      const tail = [0, 1, 2].map((x) => (fused ? E.sub(K.readExt(all, x), K.readExt(lin, x)) : K.readExt(lin, x)));
       // q(t) = λ·(Σ_head w·L·U(t) + Σ_tail w·L(t)) + Σ_head w·(U − V)(t) + Σ_tail w
-      const q = [0, 1, 2].map((x) => {
-        if (fused && x === 1) return E.ZERO;
-        const tail = fused ? E.sub(K.readExt(all, x), K.readExt(lin, x)) : K.readExt(lin, x);
-        const heads = E.sub(K.readExt(linU, x), K.readExt(linV, x));
-        return E.add(E.mul(lambda, E.add(K.readExt(prod, x), tail)), E.add(heads, tailW));
-      });
-      if (q1From !== null) q[1] = q1From(q[0]);
-      return q;
+      const qAt = (x: number) => E.add(E.mul(lambda, E.add(P[x], tail[x])), H[x]);
+      if (q1From === null) return [qAt(0), qAt(1), qAt(2)];
+      const q0 = qAt(0);
+      const q1 = q1From(q0);
+      if (derived) {
+        // the tail is linear: tail(1) from q(1), tail(2) = 2·tail(1) − tail(0)
+        tail[1] = E.sub(E.mul(E.sub(q1, H[1]), lambdaInv), P[1]);
+        tail[2] = E.sub(E.add(tail[1], tail[1]), tail[0]);
+      }
+      return [q0, q1, qAt(2)];
     },
     fold(nPairs, headPairs, r, fuseNext) {
       if (fuseNext) {
@@ -280,7 +287,7 @@ export function proveMiddleLayer(input: NearLeafInput, g: SumcheckMask, transcri
 
 /** Proves the leaf layer's batch (J = D − 1); the same output (and transcript) as proveSumcheck on it. */
 export function proveLeafLayer(input: LeafLayerInput, g: SumcheckMask, transcript: Transcript, allowFalseClaim: boolean): ProverOutput {
-  return proveLayer(input, (K, eq) => leafTables(K, eq, input), g, transcript, allowFalseClaim);
+  return proveLayer(input, (K, eq, lambdaInv) => leafTables(K, eq, input, lambdaInv), g, transcript, allowFalseClaim);
 }
 
 /** Proves the batch of layer J = D − 2; the same output (and transcript) as proveSumcheck on it. */
@@ -326,15 +333,18 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
       maskEvals.push(acc);
     }
     let maskClaim: Fp2 = E.ZERO;
-    let layerClaim: Fp2 | null = null; // the layer instance's s_{k−1}(r_{k−1})
+    // the layer instance's s_{k−1}(r_{k−1}); before round 0 its claimed sum: the batch's minus the
+    // companion instance's (both known to the prover), so round 0 too derives q(1). A false claim
+    // then surfaces in the last round, computed from the tables alone (checked there).
+    let layerClaim: Fp2 | null = E.sub(shape.claimedSum, E.mul(E.mulBase(maskInst.weight, pow2(J - 1)), E.add(maskEvals[0], maskEvals[1])));
     for (let k = 0; k < J; k++) {
       const D = degrees[k];
       const nPairs = 2 ** (J - k - 1);
       const headPairs = Math.min(nPairs, Math.max(1, head / 2 ** (k + 1)));
       let layerEvals: Fp2[];
       if (k < J - 1) {
-        // from round 1 on, q(1) follows from the layer instance's running claim (as proveSumcheck
-        // derives it, so the values are the same): c_k·((1 − ρ_k)·q(0) + ρ_k·q(1)) = claim
+        // q(1) follows from the layer instance's running claim (the honest prover's q(1), as
+        // proveSumcheck computes or derives it, so the values are the same): c_k·((1 − ρ_k)·q(0) + ρ_k·q(1)) = claim
         const cRho = E.mul(eq.prefix, rho[k]);
         const q1From = layerClaim !== null && !E.eq(cRho, E.ZERO)
           ? ((claim: Fp2, inv: Fp2) => (q0: Fp2) => E.mul(E.sub(claim, E.mul(E.mul(eq.prefix, E.sub(E.ONE, rho[k])), q0)), inv))(layerClaim, E.inv(cRho))
@@ -352,13 +362,13 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
           const f = unis.map((u) => u(tx));
           layerEvals.push(E.mul(E.mul(eq.prefix, eq.linear(k, tx)), E.add(E.mul(f[0], f[3]), E.mul(f[1], f[2]))));
         }
+        if (!allowFalseClaim && !E.eq(E.add(layerEvals[0], layerEvals[1]), layerClaim!)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
       }
       let total = extendEvals(layerEvals, D);
       if (k === 0) {
         const w = E.mulBase(maskInst.weight, pow2(J - 1));
         const ext = extendEvals(maskEvals, D);
         total = total.map((x, t) => E.add(x, E.mul(w, ext[t])));
-        if (!allowFalseClaim && !E.eq(E.add(total[0], total[1]), shape.claimedSum)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
       } else {
         const w = E.mulBase(maskInst.weight, pow2(J - k - 1));
         total = total.map((x) => E.add(x, E.mul(w, maskClaim)));
