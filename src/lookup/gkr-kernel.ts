@@ -35,6 +35,8 @@ export class GkrTree {
   private readonly leafP: number;
   private readonly leafQ: number;
   private readonly layerAt: number[] = [];
+  /** > 0 when layer D − 1 holds only its used nodes (see build): that count. */
+  private partialHead = 0;
 
   /** `used`: leaves before the zero fractions 0/1 that pad the leaf layer to 2^D. */
   constructor(private readonly K: SumcheckKernel, readonly D: number, private readonly used: number = 2 ** D) {
@@ -83,20 +85,42 @@ export class GkrTree {
    * Computes layers D − 1 … 1 from the leaves. `leftOnes`: every leaf numerator of the left half
    * is 1 (looked-up columns without a rows indicator), so the nodes of layer D − 1 past the used
    * right half have p = 1, and so do both children of the same nodes of layer D − 2.
+   * `nextHead` (2^a, non-null only with leftOnes): layer D − 2's sumcheck runs on the next-layer
+   * prover with that head (logup-gkr.ts nearLeafHead), so layer D − 1's nodes past the used right
+   * half, which are the left-half leaves themselves (1, q), are not copied: only its first
+   * 2·2^a nodes and the right children of layer D − 2's used nodes are written, layer D − 2's other
+   * nodes read their children's q from the leaves, and so do combineLeft and rightQPlus below.
    */
-  build(leftOnes: boolean): void {
+  build(leftOnes: boolean, nextHead: number | null = null): void {
     const K = this.K;
     K.flush(); // the sections' passes read layer D − 1's region, which this overwrites
-    const usedRight = this.used - 2 ** (this.D - 1);
-    for (let J = this.D - 1; J >= 1; J--) {
+    const D = this.D;
+    const usedRight = this.used - 2 ** (D - 1);
+    if (nextHead !== null && !(leftOnes && D >= 4 && usedRight <= nextHead && 4 * nextHead <= 2 ** (D - 2))) throw new RangeError('GkrTree.build: the next layer cannot skip the leaf copies');
+    this.partialHead = nextHead === null ? 0 : usedRight;
+    const layerPass = (J: number, first: number, count: number, child: { p: number; q: number; pExt: boolean }, used: number) => {
       const n = 2 ** J;
-      const child = this.pointers(J + 1);
       const outP = this.layerAt[J];
       const outQ = outP + 16 * n;
       const pBytes = child.pExt ? 16 : 8;
-      // base p: the nodes from `used` on copy their left child; extension p: their children have p = 1
-      const used = J + 1 === this.D ? usedRight : J + 2 === this.D && leftOnes ? Math.min(usedRight, n) : n;
-      K.elementwise('fracLayer', n, (f, c) => [outP + 16 * f, outQ + 16 * f, child.p + pBytes * f, child.pExt ? 1 : 0, child.q + 16 * f, n, c, used - f]);
+      K.elementwise('fracLayer', count, (f, c) => [outP + 16 * (first + f), outQ + 16 * (first + f), child.p + pBytes * (first + f), child.pExt ? 1 : 0, child.q + 16 * (first + f), n, c, used - first - f]);
+    };
+    for (let J = D - 1; J >= 1; J--) {
+      const n = 2 ** J;
+      const child = this.pointers(J + 1);
+      if (nextHead !== null && J === D - 1) {
+        // the nodes the next layer reads from here: its N head and the right children of its used nodes
+        layerPass(J, 0, 2 * nextHead, child, usedRight);
+        layerPass(J, n / 2, usedRight, child, usedRight);
+      } else if (nextHead !== null && J === D - 2) {
+        layerPass(J, 0, usedRight, child, usedRight);
+        // past the used nodes both children are left-half leaves (p = 1): q from the leaves
+        layerPass(J, usedRight, n - usedRight, { p: this.leafQ, q: this.leafQ, pExt: true }, 0);
+      } else {
+        // base p: the nodes from `used` on copy their left child; extension p: their children have p = 1
+        const used = J + 1 === D ? usedRight : J + 2 === D && leftOnes ? Math.min(usedRight, n) : n;
+        layerPass(J, 0, n, child, used);
+      }
       K.flush(); // the next layer reads this one
     }
   }
@@ -124,7 +148,11 @@ export class GkrTree {
   combineLeft(J: number, lambda: Fp2, out: number): number {
     const h = this.halves(J);
     const pBytes = h.pExt ? 16 : 8;
-    this.K.elementwise('axpy', 2 ** J, (f, c) => [out + 16 * f, h.Lp + pBytes * f, h.pExt ? 1 : 0, h.Lq + 16 * f, lambda[0], lambda[1], c]);
+    const n = 2 ** J;
+    // past layer D − 1's used nodes, L_p = 1 and L_q is the leaves' q (see build)
+    const used = J === this.D - 2 && this.partialHead > 0 ? this.partialHead : n;
+    this.K.elementwise('axpy', used, (f, c) => [out + 16 * f, h.Lp + pBytes * f, h.pExt ? 1 : 0, h.Lq + 16 * f, lambda[0], lambda[1], c]);
+    this.K.elementwise('axpy', n - used, (f, c) => [out + 16 * (used + f), this.leafP + 8 * (used + f), 0, this.leafQ + 16 * (used + f), lambda[0], lambda[1], c]);
     this.K.flush();
     return out;
   }
@@ -147,7 +175,9 @@ export class GkrTree {
   rightQPlus(J: number, c: Fp2): number {
     if (J + 1 >= this.D) throw new RangeError('GkrTree.rightQPlus: not below the leaves');
     const rq = this.halves(J).Rq;
-    this.K.elementwise('plusExt', 2 ** J, (f, k) => [rq + 16 * f, rq + 16 * f, k, c[0], c[1]]);
+    // every right-half node of a partial layer D − 1 is a left-half leaf (see build)
+    const src = J === this.D - 2 && this.partialHead > 0 ? this.leafQ + 16 * 2 ** J : rq;
+    this.K.elementwise('plusExt', 2 ** J, (f, k) => [rq + 16 * f, src + 16 * f, k, c[0], c[1]]);
     this.K.flush();
     return rq;
   }

@@ -425,7 +425,7 @@ function usedLeaves(pl: Plan): number {
 }
 
 /** The tree of fractions: leaves p (1, −m or 0) and q (α − a, α − t or 1), then every layer (in K's memory, above its mark). */
-function buildTree(K: SumcheckKernel, shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2): GkrTree {
+function buildTree(K: SumcheckKernel, shape: LookupShape, pl: Plan, witness: LookupWitness, ms: readonly BaseVec[], alphas: readonly Fp2[], beta: Fp2, nextHead: number | null): GkrTree {
   const tree = new GkrTree(K, pl.D, usedLeaves(pl));
   for (const s of pl.sections) {
     let vs: readonly BaseVec[];
@@ -442,7 +442,7 @@ function buildTree(K: SumcheckKernel, shape: LookupShape, pl: Plan, witness: Loo
     const folded = foldTuple(vs, beta);
     tree.setShifted(s.offset, folded ?? vs[0], folded !== null, alphas[s.relation]);
   }
-  tree.build(leftHalfOnes(shape, pl));
+  tree.build(leftHalfOnes(shape, pl), nextHead);
   return tree;
 }
 
@@ -544,7 +544,9 @@ export function proveLookupsGkr(shape: LookupShape, witness: LookupWitness, refs
   const treeMark = K.mark();
   let inc: Incoming;
   try {
-    const tree = buildTree(K, shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta);
+    // with layer D − 2 on the next-layer prover, layer D − 1's copies of leaves are not written
+    const nextHead = options.genericLayers !== true && D >= 4 ? nearLeafHead(shape, pl, D - 2) : null;
+    const tree = buildTree(K, shape, pl, witness, ms.map((m) => m.values as BaseVec), alphas, beta, nextHead);
     // root
     const layer1 = tree.layer(1);
     const root = proveSumcheck(

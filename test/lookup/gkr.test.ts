@@ -271,7 +271,7 @@ test('logup-gkr: two threads (the pooled kernels, fused folds included) send exa
 test('logup-gkr: the specialised layers (gkr-leaf.ts: D − 1, D − 2 and the fused middle layers) send exactly what the generic sumcheck prover sends', () => {
   const cases: [string, Case][] = [
     ['2^10 lookups into [0, 2^8) (layer D − 1 only)', rangeCase(10, 8)],
-    ['2^12 lookups into [0, 2^8) (layers D − 1 and D − 2)', rangeCase(12, 8)],
+    ['2^12 lookups into [0, 2^8) (layers D − 1 and D − 2; layer D − 1 holds only its used nodes)', rangeCase(12, 8)],
     ['2^12 lookups into [0, 2^10) (used right half a power of two)', rangeCase(12, 10)],
     ['2^6 lookups into [0, 2) (one head pair from round 0)', rangeCase(6, 1)],
     ['2 columns of 2^10 into [0, 2^8)', rangeCase(10, 8, 2)],
