@@ -61,7 +61,7 @@ for (let log = 16; log <= maxLog; log += 2) {
     };
     // small sizes run in a few ms: more runs and warm-ups, so the medians are the steady state
     // (optimized JS round code), not the first calls
-    const runs = log >= 22 ? 3 : log >= 20 ? 5 : 15;
+    const runs = log >= 22 ? 3 : log >= 20 ? 5 : log >= 18 ? 15 : 61;
     let lastProof: ReturnType<typeof proveSumcheck>['proof'] | null = null;
     const proveOnce = () => {
       // masks are part of the ZK prover's work, so they are sampled inside the measured region
@@ -188,7 +188,7 @@ writeSection(
   'sumcheck',
   'Sumcheck and lookups',
   `Machine shared with the other engineers' jobs on 2 cores (load average when the run started: ${load}):
-medians of 3–15 runs (15 below 2^20), one thread and two threads interleaved run by run (the 2-thread run uses the
+medians of 3–61 runs (15 at 2^18, 61 at 2^16: a 2^16 proof takes ~3 ms and its 2-thread time varies ±50% run to run), one thread and two threads interleaved run by run (the 2-thread run uses the
 sumcheck worker pool: rounds over ≥ 2^13 pairs split across the workers, which wait for the next
 batch spinning for up to 0.1 ms, counted as CPU time; the caller runs whatever chunks no worker has
 taken, so a worker kept off a core by other jobs costs a wake-up, not a wait); CPU time is this
