@@ -15,6 +15,7 @@
 // event loop, as this pool did before) costs about as much as a round over 2^14 pairs.
 // Workers are unref'd, so an idle pool never keeps a process alive.
 import type { KernelCall, KernelPool, PoolFactory } from './pool.js';
+import { workerThreads, type NodeWorker } from './worker-threads.js';
 
 // Layout of the control words (Int32).
 // TAKE = (tag << INDEX_BITS) | i: the next call i of the batch whose tag (its generation's low
@@ -42,16 +43,6 @@ const SPIN_MS = 0.1;
 // A worker that died mid-call (out of memory) never reports done, and its 'error' event cannot be
 // delivered while this thread waits; the time limit turns that hang into an error.
 const CALL_TIMEOUT_MS = 120_000;
-
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: 'error', listener: (err: Error) => void): void;
-}
-
-interface WorkerThreadsModule {
-  Worker: new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
-}
 
 /** The exported functions of a module, in a fixed order (the same on every thread). */
 function functionNames(module: WebAssembly.Module): string[] {
@@ -108,12 +99,6 @@ for (;;) {
   }
 }
 `;
-
-function workerThreads(): WorkerThreadsModule | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  return (proc.getBuiltinModule('node:worker_threads') as WorkerThreadsModule | undefined) ?? null;
-}
 
 class NodeKernelPool implements KernelPool {
   private busy = false;

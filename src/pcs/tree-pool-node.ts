@@ -10,6 +10,7 @@
 // nothing of a later job, and the caller never waits for a worker that other load keeps off a
 // core: it does the chunks itself and waits only for those a worker has taken.
 import { buildChunk, type ChunkJob } from './tree-chunks.js';
+import { workerThreads, type NodeWorker } from '../field/worker-threads.js';
 
 const GEN = 0; // job generation, bumped per job; −1 stops the workers
 const TAKE = 1; // (tag << INDEX_BITS) | next chunk index
@@ -26,16 +27,6 @@ const CLOSED = INDEX_MASK;
 const TAG_MASK = (1 << (31 - INDEX_BITS)) - 1;
 const READY_TIMEOUT_MS = 20_000;
 const CALL_TIMEOUT_MS = 120_000;
-
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: 'error', listener: (err: Error) => void): void;
-}
-
-interface WorkerThreadsModule {
-  Worker: new (code: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
-}
 
 interface Port {
   postMessage(value: unknown): void;
@@ -80,12 +71,6 @@ for (;;) {
   }
 }
 `;
-
-function workerThreads(): WorkerThreadsModule | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  return (proc.getBuiltinModule('node:worker_threads') as WorkerThreadsModule | undefined) ?? null;
-}
 
 export class TreePool {
   private lastStore: ArrayBufferLike | null = null;
