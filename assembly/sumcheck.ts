@@ -922,6 +922,18 @@ let ft1: v128 = i64x2.splat(0);
 }
 
 /**
+ * Adds a weighted fold's lane sums to the round accumulator: lane 0 holds the value at t = 0
+ * (c0 in s0, c1 in s1), lane 1 the value at t = 2; acc holds F_p2 values at t = 0, 1, 2.
+ */
+// @ts-ignore: decorator
+@inline function addRoundSums(acc: usize, s0: v128, s1: v128): void {
+  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
+  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
+  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
+  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+}
+
+/**
  * A LogUp-GKR layer's fold and the next round in one pass: binds the lowest variable of four
  * extension tables a, b, c, d (4·nPairs entries each) to (c0 + c1 X), writing the 2·nPairs
  * folded entries, and adds into acc the next round's Σ_j w_j·(A_j(t)·B_j(t) + C_j(t)·D_j(t)) at
@@ -952,11 +964,7 @@ export function foldRound2x2Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64
     s0 = add2(s0, x0);
     s1 = add2(s1, x1);
   }
-  // lane 0: t = 0, lane 1: t = 2
-  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
-  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
-  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
-  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+  addRoundSums(acc, s0, s1);
 }
 
 /**
@@ -980,10 +988,7 @@ export function foldRound2Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, 
     s0 = add2(s0, x0);
     s1 = add2(s1, x1);
   }
-  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
-  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
-  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
-  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+  addRoundSums(acc, s0, s1);
 }
 
 /**
@@ -1001,10 +1006,7 @@ export function foldRound1Weighted(ptrs: usize, w: usize, nPairs: i32, c0: u64, 
     s0 = add2(s0, x0);
     s1 = add2(s1, x1);
   }
-  store<u64>(acc, addp(load<u64>(acc), <u64>i64x2.extract_lane(s0, 0)));
-  store<u64>(acc, addp(load<u64>(acc, 8), <u64>i64x2.extract_lane(s1, 0)), 8);
-  store<u64>(acc, addp(load<u64>(acc, 32), <u64>i64x2.extract_lane(s0, 1)), 32);
-  store<u64>(acc, addp(load<u64>(acc, 40), <u64>i64x2.extract_lane(s1, 1)), 40);
+  addRoundSums(acc, s0, s1);
 }
 
 /** First byte past the module's static data (the JS side allocates from here). */
