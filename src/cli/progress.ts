@@ -46,6 +46,11 @@ export class Steps {
     return result;
   }
 
+  /** Names what the running step is doing now (a library call's own steps, e.g. prove's onStep). */
+  detail(what: string): void {
+    if (this.shown && !this.stopped) this.bar?.update(this.done, { step: what, eta: this.eta() });
+  }
+
   /** Removes the bar; call before printing results (and in a finally). Idempotent. */
   stop(): void {
     if (this.shown && !this.stopped) this.bar?.stop();

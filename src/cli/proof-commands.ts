@@ -266,7 +266,7 @@ function proveCommand(program: Command): void {
           if (x.data.length !== a.fields.length || a.fields.some((f, i) => BigInt(f) !== x.data[i])) throw new CliInputError(`${path}: its fields are not the values of input ${a.input} in ${o.input}`);
           return [a.input, a.salt];
         }));
-        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context, predicates, attestedSalts }));
+        const result = steps.run('prove', 9, () => prove(pk, tensors, { context: o.context, predicates, attestedSalts, onStep: (s) => steps.detail(`prove: ${s}`) }));
         writeOut(o.output, result.proof);
         const ms = performance.now() - t0;
         // one-shot: check the proof with the verifier, as a first try should show both halves

@@ -48,12 +48,18 @@ export interface UnsafeWeightsTest {
   readonly rangeMisses?: boolean;
 }
 
-/** Executes the sponge over V and samples every mask of the private tensors. */
-export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWeightsTest = {}): PrivateWitness | null {
+/**
+ * Executes the sponge over V and samples every mask of the private tensors; `step` is told
+ * where the sponge run ends (prove's onStep, so that the fingerprint's cost can be measured).
+ */
+export function privateWitness(pk: ProvingKey, plan: ModelPlan, unsafe: UnsafeWeightsTest = {}, step: (name: 'fingerprint sponge' | 'private parameters') => void = () => undefined): PrivateWitness | null {
   const priv = plan.weights;
   if (!priv) return null;
   const tables = privateTables(priv.layout, pk.weights, pk.privateAttrs);
-  let witness = digestWitness(privateValues(priv.layout, tables), pk.salts[0], priv.statement.options);
+  const values = privateValues(priv.layout, tables);
+  step('fingerprint sponge');
+  let witness = digestWitness(values, pk.salts[0], priv.statement.options);
+  step('private parameters');
   if (!digestEquals(witness.digest, priv.statement.digest)) {
     if (unsafe.forgeFingerprint !== true) throw new Error('prove: the private parameters do not hash to the verifying key\'s fingerprint (a proving key from another setup?)');
     witness = { ...witness, digest: priv.statement.digest };

@@ -52,7 +52,41 @@ export interface ProveOptions {
   readonly predicates?: readonly PredicateSpec[];
   /** The salt of each attested input's attestation (from its issuer), by input name. */
   readonly attestedSalts?: Readonly<Record<string, Salt>>;
+  /**
+   * Called as each step begins (a step ends where the next begins, or when prove returns):
+   * for a progress display, and for measuring what one part of the proof costs (bench:models
+   * times the fingerprint's steps inside a model proof).
+   */
+  readonly onStep?: (step: ProveStep) => void;
 }
+
+/**
+ * The prover's steps, in order; steps a key does not need are not reported (the fingerprint's
+ * without private parameters, the attested ones without attested inputs). "execute": the
+ * integer graph and the private parameters' tables; "fingerprint sponge": the sponge run over
+ * V (the digest proof's witness); "private parameters": the private tensors' masks; "witness":
+ * the layers' helper columns; "open …" is one commitment's opening, reported once per
+ * commitment: commitment 0 (every committed tensor and the layers' masks), the fingerprint
+ * proof's masks, each attested input's digest-proof masks, each commitment that a layer or the
+ * range check made during the proof (its helper columns).
+ */
+export type ProveStep =
+  | 'execute'
+  | 'fingerprint sponge'
+  | 'private parameters'
+  | 'attested sponges'
+  | 'witness'
+  | 'commit tensors'
+  | 'commit fingerprint masks'
+  | 'commit attested masks'
+  | 'layers'
+  | 'ranges'
+  | 'fingerprint proof'
+  | 'attested proofs'
+  | 'open tensors'
+  | 'open fingerprint masks'
+  | 'open attested masks'
+  | 'open helpers';
 
 /** The input makes a requested predicate false: there is no proof to make. */
 export class FalsePredicateError extends Error {
@@ -70,6 +104,8 @@ export interface ProveResult {
 export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, options: ProveOptions = {}): ProveResult {
   const vk = pk.vk;
   const pcs = options.pcs ?? MODEL_PCS;
+  const step = options.onStep ?? (() => undefined);
+  step('execute');
   const layerPk = options.unsafeTest?.layerWeights ? { ...pk, weights: new Map([...pk.weights, ...options.unsafeTest.layerWeights]) } : pk;
   const values = execute(graphOf(layerPk), inputs);
   const statement: Statement = {
@@ -84,8 +120,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const plan = planModel(vk, statement.outputs);
   deriveValues(plan.derived, values, plan.publics);
   for (const [copy, r] of plan.relayouts) values.set(copy, r.idx ? { dims: plan.dims.get(copy)!, data: publicGather(r.idx, [values.get(r.source)!.data], 0n) } : values.get(r.source)!);
-  const priv = privateWitness(pk, plan, options.unsafeTest);
+  const priv = privateWitness(pk, plan, options.unsafeTest, step);
+  if (plan.attested.length > 0) step('attested sponges');
   const attested = attestedWitnesses(plan, inputs, new Map(Object.entries(options.attestedSalts ?? {})), options.unsafeTest);
+  step('witness');
   // the requant helper columns, from the executor's x; q must agree with the executor
   for (const l of plan.layers) {
     if (l.kind !== 'requant') continue;
@@ -156,11 +194,14 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     ...viewMaskPolys(priv),
     ...gMasks.flatMap((g) => g.polys()),
   ];
+  step('commit tensors');
   const c0 = session.commit(polys);
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
   // commitment 1 (private parameters only): the digest proof's masks
+  if (priv) step('commit fingerprint masks');
   const digestMasks = priv ? commitDigestMasks(priv, session) : null;
   // then one per attested input: its digest proof's masks
+  if (attested.length > 0) step('commit attested masks');
   const attestedMasks = attested.map((a) => commitAttestedMasks(a, session));
 
   const layers = new ByteWriter();
@@ -174,6 +215,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   };
   // claims on virtual tensors go to their producing Gather, the others to the PCS
   const sink = new ClaimRouter(session);
+  step('layers');
   plan.layers.forEach((l, i) => {
     const masked = layerMasked(i);
     const table = tableOf(masked);
@@ -244,12 +286,15 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   });
 
   // every range check (inputs, requant remainders, quotients, clamps) in one LogUp
+  step('ranges');
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, x: masked.get(l.x)!, y: masked.get(l.y)!, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
   const rangeProof = proveRanges(plan.ranges.map((r) => r.shape), plan.ranges.map((r) => r.columns.map((c) => masked.get(c)!)), plan.ranges.map((r) => r.refs), session, transcript, { unsafeAllowMisses: options.unsafeTest?.tamperVector !== undefined || options.unsafeTest?.rangeMisses === true }, lookups);
 
   // the committed private parameters hash to the fingerprint
+  if (priv) step('fingerprint proof');
   const fingerprint = priv ? proveFingerprint(priv, plan, digestMasks!, session, transcript, options.unsafeTest) : null;
   // each committed V_a hashes to its attested digest
+  if (attested.length > 0) step('attested proofs');
   const attestedProofs = new ByteWriter().u32(attested.length);
   attested.forEach((a, k) => attestedProofs.blob(proveAttested(a, plan, attestedMasks[k], session, transcript, options.unsafeTest)));
 
@@ -262,7 +307,9 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   }
 
   if (!sink.drained) throw new Error('prove: a virtual tensor has claims no Gather proved');
-  const openings = session.finish();
+  const openingStep = (c: number): ProveStep =>
+    c === 0 ? 'open tensors' : c === digestMasks?.commitment ? 'open fingerprint masks' : attestedMasks.some((m) => m.commitment === c) ? 'open attested masks' : 'open helpers';
+  const openings = session.finish((c) => step(openingStep(c)));
   releasePrivateWitness(priv);
   const commitments = new ByteWriter();
   writeCommitments(commitments, session.commitments);

@@ -143,11 +143,12 @@ export class ProverSession<S, O> {
     return this.list;
   }
 
-  /** Opens every commitment once, in order, with all its claims. */
-  finish(): O[] {
+  /** Opens every commitment once, in order, with all its claims; `onOpen` is told each commitment's index before its opening. */
+  finish(onOpen?: (commitment: number) => void): O[] {
     if (this.done) throw new Error('ProverSession: already finished');
     this.done = true;
     return this.states.map((s, i) => {
+      onOpen?.(i);
       absorbClaims(this.transcript, this.claims[i]);
       return this.pcs.open(s, this.claims[i], this.transcript);
     });

@@ -31,6 +31,20 @@ test('private weights: weights, bias and per-channel multipliers bound to the fi
   assert.deepEqual(res.outputs.get('y'), Array.from(y.data, (v) => Number(v) * 0.1));
 });
 
+test('private weights: onStep reports the fingerprint\'s steps in order; the proof verifies', () => {
+  const { pk, vk } = setup(tinyGraph());
+  const steps: string[] = [];
+  const { proof } = prove(pk, x4(), { context: 'c', onStep: (s) => steps.push(s) });
+  assert.deepEqual(steps, [
+    'execute', 'fingerprint sponge', 'private parameters', 'witness', 'commit tensors', 'commit fingerprint masks',
+    'layers', 'ranges', 'fingerprint proof', 'open tensors', 'open fingerprint masks',
+    // the range check's LogUp commits its helper columns during the proof
+    ...steps.slice(11).map(() => 'open helpers'),
+  ]);
+  assert.ok(steps.length > 11);
+  verify(vk, proof, { context: 'c' });
+});
+
 test('private weights: one changed weight after setup is rejected (in the layers, or as a forged fingerprint)', () => {
   const graph = tinyGraph();
   const { pk, vk } = setup(graph);
