@@ -132,7 +132,7 @@ interface Result {
 }
 
 /** The steps that a proof has only because its parameters are private and fingerprinted (src/prove/prove.ts ProveStep). */
-const FINGERPRINT_STEPS: readonly ProveStep[] = ['fingerprint sponge', 'commit fingerprint masks', 'fingerprint proof', 'open fingerprint masks'];
+const FINGERPRINT_STEPS: readonly ProveStep[] = ['fingerprint sponge', 'fingerprint masks', 'fingerprint proof'];
 
 /** What the fingerprint hashes: V's values, their packing width, the packed elements (permutations = elements / 8). */
 function packedValues(priv: PrivatePlan): { values: number; valueBits: number; packedElements: number } {

@@ -14,14 +14,18 @@ function nextPow2(n: number): number {
   return p;
 }
 
-/** Where the digest proof's masks sit in their commitment (the order of digestCommitPolys). */
-export function maskRefs(info: StatementInfo, commitment: number): { capacity: MaskedRef[]; layers: MaskedRef[][]; g: GMaskRef[] } {
+/**
+ * Where the digest proof's masks sit in a commitment (the order of digestCommitPolys), from
+ * vector `first` on: a commitment of their own (the standalone bundle), or the tail of a model
+ * proof's commitment 0.
+ */
+export function maskRefs(info: StatementInfo, commitment: number, first = 0): { capacity: MaskedRef[]; layers: MaskedRef[][]; g: GMaskRef[] } {
   const specs: MaskedSpec[] = [
     ...Array.from({ length: CAPACITY_WORDS }, () => ({ numVars: info.n, maskVars: OWN_MASK_VARS, ext: false })),
     ...Array.from({ length: ROUNDS * T }, () => ({ numVars: OWN_MASK_VARS, maskVars: OWN_MASK_VARS, ext: true })),
   ];
-  const refs = maskedLayout(commitment, specs);
-  let next = specs.reduce((s, x) => s + (x.ext ? 4 : 3), 0);
+  const refs = maskedLayout(commitment, specs, first);
+  let next = first + specs.reduce((s, x) => s + (x.ext ? 4 : 3), 0);
   const g = skeletonShapes(info).map((shape) => {
     const ref: GMaskRef = { commitment, g: [next, next + 1], degrees: roundDegrees(shape) };
     next += 2;
@@ -32,7 +36,7 @@ export function maskRefs(info: StatementInfo, commitment: number): { capacity: M
   return { capacity, layers, g };
 }
 
-/** Sizes of the commitment of digestCommitPolys (the digest proof's own masks). */
+/** Sizes of digestCommitPolys's vectors (the digest proof's own masks), in order. */
 export function maskCommitmentSizes(info: StatementInfo): number[] {
   const m = 1 << OWN_MASK_VARS;
   return [

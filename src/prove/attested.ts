@@ -4,7 +4,7 @@
 // salt; the proof binds the model's input to that digest.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { serializeDigestProof } from '../hash/digest-proof.js';
-import { digestCommitPolys, proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
+import { proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
 import { statementInfo } from '../hash/digest-shapes.js';
 import { claimAll, maskRefs } from '../hash/digest-commitments.js';
 import { digestWitness, type DigestWitness } from '../hash/digest-witness.js';
@@ -74,15 +74,14 @@ export function attestedViewMaskPolys(list: readonly AttestedWitness[]): BaseVec
   return list.flatMap((a) => splitExt(a.view.mask));
 }
 
-/** Commits attested input `aw`'s digest-proof masks (before the first challenge). */
-export function commitAttestedMasks(aw: AttestedWitness, session: ProverSession<unknown, unknown>): { masks: DigestMasks; commitment: number } {
-  const masks = sampleDigestMasks(aw.witness, attestedStatement(aw.plan, aw.witness.digest));
-  return { masks, commitment: session.commit(digestCommitPolys(masks)) };
+/** Attested input `aw`'s digest-proof masks (sampled before the first challenge, committed at commitment 0's tail: plan.digestMasks). */
+export function sampleAttestedMasks(aw: AttestedWitness): DigestMasks {
+  return sampleDigestMasks(aw.witness, attestedStatement(aw.plan, aw.witness.digest));
 }
 
 /** The digest proof that V_a hashes to the statement's digest; its claims go to the session. */
-export function proveAttested(aw: AttestedWitness, plan: ModelPlan, masks: { masks: DigestMasks; commitment: number }, session: ProverSession<unknown, unknown>, transcript: Transcript, unsafe: UnsafeWeightsTest = {}): Uint8Array {
-  const { proof, claims } = proveDigest(aw.witness, transcript, { masks: masks.masks, values: aw.vector }, { unsafeAllowFalseClaim: unsafe.forgeAttested?.has(aw.plan.input) === true });
-  claimAll(session, claims, plan.refs.get(aw.plan.vector)!, maskRefs(statementInfo(attestedStatement(aw.plan, aw.witness.digest)), masks.commitment));
+export function proveAttested(aw: AttestedWitness, plan: ModelPlan, masks: DigestMasks, session: ProverSession<unknown, unknown>, transcript: Transcript, unsafe: UnsafeWeightsTest = {}): Uint8Array {
+  const { proof, claims } = proveDigest(aw.witness, transcript, { masks, values: aw.vector }, { unsafeAllowFalseClaim: unsafe.forgeAttested?.has(aw.plan.input) === true });
+  claimAll(session, claims, plan.refs.get(aw.plan.vector)!, maskRefs(statementInfo(attestedStatement(aw.plan, aw.witness.digest)), 0, plan.digestMasks.get(aw.plan.vector)!));
   return serializeDigestProof(proof);
 }

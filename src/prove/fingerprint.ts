@@ -1,8 +1,8 @@
 // The prover's side of private parameters (docs/protocol.md (Part 5) §8): V and every private
-// tensor's masked view, the digest proof's masks (committed right after commitment 0), and the
+// tensor's masked view, the digest proof's masks (at the end of commitment 0), and the
 // digest proof that binds the committed V to the fingerprint in the statement.
 import { serializeDigestProof } from '../hash/digest-proof.js';
-import { digestCommitPolys, proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
+import { proveDigest, sampleDigestMasks, type DigestMasks } from '../hash/digest-prover.js';
 import { statementInfo } from '../hash/digest-shapes.js';
 import { claimAll, maskRefs } from '../hash/digest-commitments.js';
 import { digestWitness, releaseDigestWitness, type DigestWitness } from '../hash/digest-witness.js';
@@ -98,16 +98,15 @@ export function viewMaskPolys(pw: PrivateWitness | null): BaseVec[] {
   return viewNames(pw.plan.layout).flatMap((name) => splitExt(pw.views.get(name)!.mask));
 }
 
-/** Commits the digest proof's masks (before the first challenge); returns them. */
-export function commitDigestMasks(pw: PrivateWitness, session: ProverSession<unknown, unknown>): { masks: DigestMasks; commitment: number } {
-  const masks = sampleDigestMasks(pw.witness, pw.plan.statement);
-  return { masks, commitment: session.commit(digestCommitPolys(masks)) };
+/** The digest proof's masks (sampled before the first challenge, committed at commitment 0's tail: plan.digestMasks). */
+export function sampleFingerprintMasks(pw: PrivateWitness): DigestMasks {
+  return sampleDigestMasks(pw.witness, pw.plan.statement);
 }
 
 /** The digest proof of V; its claims go to the session. Returns the proof's bytes. */
-export function proveFingerprint(pw: PrivateWitness, plan: ModelPlan, masks: { masks: DigestMasks; commitment: number }, session: ProverSession<unknown, unknown>, transcript: Transcript, unsafe: UnsafeWeightsTest = {}): Uint8Array {
-  const { proof, claims } = proveDigest(pw.witness, transcript, { masks: masks.masks, values: pw.vector }, { unsafeAllowFalseClaim: unsafe.forgeFingerprint === true });
-  claimAll(session, claims, plan.refs.get(WEIGHTS_VECTOR)!, maskRefs(statementInfo(pw.plan.statement), masks.commitment));
+export function proveFingerprint(pw: PrivateWitness, plan: ModelPlan, masks: DigestMasks, session: ProverSession<unknown, unknown>, transcript: Transcript, unsafe: UnsafeWeightsTest = {}): Uint8Array {
+  const { proof, claims } = proveDigest(pw.witness, transcript, { masks, values: pw.vector }, { unsafeAllowFalseClaim: unsafe.forgeFingerprint === true });
+  claimAll(session, claims, plan.refs.get(WEIGHTS_VECTOR)!, maskRefs(statementInfo(pw.plan.statement), 0, plan.digestMasks.get(WEIGHTS_VECTOR)!));
   return serializeDigestProof(proof);
 }
 

@@ -33,8 +33,9 @@ import { serializeSumcheckProof } from '../sumcheck/proof.js';
 import { ProverSession } from '../sumcheck/session.js';
 import { SECTION } from '../verify/container.js';
 import { MODEL_PCS, planModel, publicOpenings, WEIGHTS_VECTOR, type ModelPcs } from '../verify/plan.js';
-import { commitDigestMasks, privateWitness, proveFingerprint, releasePrivateWitness, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
-import { attestedDigest, attestedViewMaskPolys, attestedWitnesses, commitAttestedMasks, proveAttested } from './attested.js';
+import { privateWitness, proveFingerprint, releasePrivateWitness, sampleFingerprintMasks, viewMaskPolys, type UnsafeWeightsTest } from './fingerprint.js';
+import { digestCommitPolys } from '../hash/digest-prover.js';
+import { attestedDigest, attestedViewMaskPolys, attestedWitnesses, proveAttested, sampleAttestedMasks } from './attested.js';
 import type { Salt } from '../hash/digest.js';
 import { serializeProofFile } from '../verify/proof-file.js';
 import { checkStatement, predicateHolds, statementTranscript, type OutputStatement, type Statement } from '../verify/statement.js';
@@ -65,10 +66,10 @@ export interface ProveOptions {
  * without private parameters, the attested ones without attested inputs). "execute": the
  * integer graph and the private parameters' tables; "fingerprint sponge": the sponge run over
  * V (the digest proof's witness); "private parameters": the private tensors' masks; "witness":
- * the layers' helper columns; "open …" is one commitment's opening, reported once per
- * commitment: commitment 0 (every committed tensor and the layers' masks), the fingerprint
- * proof's masks, each attested input's digest-proof masks, each commitment that a layer or the
- * range check made during the proof (its helper columns).
+ * the layers' helper columns; "fingerprint masks", "attested masks": sampling the digest
+ * proofs' masks; "commit": commitment 0 (every committed tensor and every mask); "open
+ * commitment 0", then "open helpers" once per commitment that a layer or the range check made
+ * during the proof (its helper columns).
  */
 export type ProveStep =
   | 'execute'
@@ -76,16 +77,14 @@ export type ProveStep =
   | 'private parameters'
   | 'attested sponges'
   | 'witness'
-  | 'commit tensors'
-  | 'commit fingerprint masks'
-  | 'commit attested masks'
+  | 'fingerprint masks'
+  | 'attested masks'
+  | 'commit'
   | 'layers'
   | 'ranges'
   | 'fingerprint proof'
   | 'attested proofs'
-  | 'open tensors'
-  | 'open fingerprint masks'
-  | 'open attested masks'
+  | 'open commitment 0'
   | 'open helpers';
 
 /** The input makes a requested predicate false: there is no proof to make. */
@@ -159,7 +158,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   const transcript = statementTranscript(statement);
   const session = new ProverSession(pcs, transcript);
 
-  // commitment 0: masked private tensors, then the layers' round masks
+  // commitment 0: masked private tensors, the layers' round masks, then the digest proofs' masks
   const masked = new Map<string, MaskedPoly>();
   const banked = new Map<string, MaskBanks>();
   for (const t of plan.committed) {
@@ -184,6 +183,10 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   for (const a of attested) masked.set(a.plan.input, a.view);
   for (const [name, m] of priv?.views ?? []) masked.set(name, m);
   const gMasks = plan.layers.map((l) => SumcheckMask.sample(l.gRef.degrees));
+  if (priv) step('fingerprint masks');
+  const digestMasks = priv ? sampleFingerprintMasks(priv) : null;
+  if (attested.length > 0) step('attested masks');
+  const attestedMasks = attested.map(sampleAttestedMasks);
   const polys = [
     ...plan.committed.flatMap((t) => {
       const [f, ...mask] = (banked.get(t.name) ?? masked.get(t.name)!).commitPolys();
@@ -193,16 +196,12 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
     ...attestedViewMaskPolys(attested),
     ...viewMaskPolys(priv),
     ...gMasks.flatMap((g) => g.polys()),
+    ...(digestMasks ? digestCommitPolys(digestMasks) : []),
+    ...attestedMasks.flatMap(digestCommitPolys),
   ];
-  step('commit tensors');
+  step('commit');
   const c0 = session.commit(polys);
   if (c0 !== 0 || session.commitments[0].sizes.some((s, i) => s !== plan.c0Sizes[i])) throw new Error('prove: commitment 0 does not follow the plan');
-  // commitment 1 (private parameters only): the digest proof's masks
-  if (priv) step('commit fingerprint masks');
-  const digestMasks = priv ? commitDigestMasks(priv, session) : null;
-  // then one per attested input: its digest proof's masks
-  if (attested.length > 0) step('commit attested masks');
-  const attestedMasks = attested.map((a) => commitAttestedMasks(a, session));
 
   const layers = new ByteWriter();
   // a layer reads each banked tensor through the bank the plan assigned to it (plan-reveals.ts)
@@ -307,9 +306,7 @@ export function prove(pk: ProvingKey, inputs: ReadonlyMap<string, IrTensor>, opt
   }
 
   if (!sink.drained) throw new Error('prove: a virtual tensor has claims no Gather proved');
-  const openingStep = (c: number): ProveStep =>
-    c === 0 ? 'open tensors' : c === digestMasks?.commitment ? 'open fingerprint masks' : attestedMasks.some((m) => m.commitment === c) ? 'open attested masks' : 'open helpers';
-  const openings = session.finish((c) => step(openingStep(c)));
+  const openings = session.finish((c) => step(c === 0 ? 'open commitment 0' : 'open helpers'));
   releasePrivateWitness(priv);
   const commitments = new ByteWriter();
   writeCommitments(commitments, session.commitments);

@@ -11,7 +11,7 @@ import { VerificationError } from '../encoding/errors.js';
 import { Purpose, type Digest, type DigestOptions } from '../hash/digest.js';
 import { deserializeDigestProof } from '../hash/digest-proof.js';
 import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
-import { claimAll, maskCommitmentSizes, maskRefs } from '../hash/digest-commitments.js';
+import { claimAll, maskRefs } from '../hash/digest-commitments.js';
 import { verifyDigest } from '../hash/digest-verifier.js';
 import type { MaskedRef, VerifierSession } from '../sumcheck/session.js';
 import type { Transcript } from '../transcript/transcript.js';
@@ -71,16 +71,14 @@ export function attestedStatement(a: AttestedPlan, digest: Digest): DigestStatem
   return { digest, options: a.options, count: a.count, valueMaskVars: ATTESTED_MASK_VARS };
 }
 
-/** Sizes of the commitment of attested input `a`'s digest-proof masks. */
-export function attestedCommitmentSizes(a: AttestedPlan): number[] {
-  return maskCommitmentSizes(statementInfo(attestedStatement(a, [0n, 0n, 0n, 0n])));
-}
-
-/** Verifies attested input `a`'s digest proof against `digest`; its claims go to the session. */
-export function verifyAttested(a: AttestedPlan, vRef: MaskedRef, digest: Digest, bytes: Uint8Array, maskCommitment: number, session: VerifierSession<unknown, unknown>, transcript: Transcript): void {
+/**
+ * Verifies attested input `a`'s digest proof against `digest`; its claims go to the session (on
+ * V_a, and on the proof's masks at vector `masksAt` of commitment 0 on).
+ */
+export function verifyAttested(a: AttestedPlan, vRef: MaskedRef, digest: Digest, bytes: Uint8Array, masksAt: number, session: VerifierSession<unknown, unknown>, transcript: Transcript): void {
   const st = attestedStatement(a, digest);
   const claims = verifyDigest(st, deserializeDigestProof(bytes, st), transcript);
-  claimAll(session, claims, vRef, maskRefs(statementInfo(st), maskCommitment));
+  claimAll(session, claims, vRef, maskRefs(statementInfo(st), 0, masksAt));
 }
 
 const TAG = new TextEncoder().encode('zkinfer/attested/v1');

@@ -5,7 +5,7 @@ import { ByteReader, ByteWriter } from '../encoding/bytes.js';
 import { FormatError } from '../encoding/errors.js';
 
 /** Bumped on any change of any file layout; readers accept exactly this version. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export const MAGIC = Object.freeze({
   proof: 'ZKIP',

@@ -41,8 +41,9 @@ import { claimCounts, gatherIndex, publicGather, type GatherPlan, type VirtualTe
 import { widenUnitAxis } from './plan-matmul.js';
 import { publicRequant } from './plan-requant.js';
 import { Purpose } from '../hash/digest.js';
-import { statementInfo, type DigestStatement } from '../hash/digest-shapes.js';
-import { ATTESTED_BITS, ATTESTED_MASK_VARS, attestedView, planAttested, type AttestedPlan } from './attested.js';
+import { statementInfo, type DigestStatement, type StatementInfo } from '../hash/digest-shapes.js';
+import { maskCommitmentSizes } from '../hash/digest-commitments.js';
+import { ATTESTED_BITS, ATTESTED_MASK_VARS, attestedStatement, attestedView, planAttested, type AttestedPlan } from './attested.js';
 import { blockSuffix, hasPrivateParameters, privateLayout, rangeColumn, vectorCommitSize, type PrivateLayout, type PrivateTensor } from './private-weights.js';
 
 const toField = (x: bigint): bigint => (x < 0n ? P + x : x);
@@ -161,7 +162,7 @@ export interface ModelPlan {
   readonly committedOutputs: readonly string[];
   /** Public inputs, committed like private ones and opened unmasked at a random point (their values are in the statement). */
   readonly publicInputs: readonly string[];
-  /** Commitment 0: these tensors (masked) in order, the private tensors' masks, then every layer's round mask g. */
+  /** Commitment 0: these tensors (masked) in order, the private tensors' masks, every layer's round mask g, then the digest proofs' masks. */
   readonly committed: readonly CommittedTensor[];
   readonly refs: ReadonlyMap<string, MaskedRef>;
   /** In proving order (the graph's nodes in reverse). */
@@ -169,6 +170,11 @@ export interface ModelPlan {
   readonly ranges: readonly RangePlan[];
   /** Sizes of commitment 0's vectors, as the PCS commitment must declare them. */
   readonly c0Sizes: readonly number[];
+  /**
+   * Commitment 0 after the round masks: each digest proof's own masks (digestCommitPolys), by
+   * the digested vector's name (WEIGHTS_VECTOR, each attested input's V_a): their first vector.
+   */
+  readonly digestMasks: ReadonlyMap<string, number>;
   /** Commitment 0 after the committed tensors: each virtual tensor's mask R (before the round masks). */
   readonly virtuals: readonly VirtualPlan[];
   /** Public tensors the plan derives (Gathers of public constants), beside the key's constants. */
@@ -875,7 +881,18 @@ function planInner(keyVk: VerifyingKey, statementOutputs?: readonly OutputStatem
     if (!r || r.view || r.f.length !== 1) unsupported(`public input ${i.name} is not a committed tensor of its own`);
     return i.name;
   });
-  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, lookups, committedOutputs, publicInputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested, derived: dynamic.derived };
+  // commitment 0's tail: the digest proofs' masks (the fingerprint's, then each attested input's),
+  // sampled before the first challenge like every other mask, so that one opening serves them all
+  const digestMasks = new Map<string, number>();
+  const digested: [string, StatementInfo][] = [
+    ...(priv ? [[WEIGHTS_VECTOR, statementInfo(priv.statement)] as [string, StatementInfo]] : []),
+    ...attested.map((a): [string, StatementInfo] => [a.vector, statementInfo(attestedStatement(a, [0n, 0n, 0n, 0n]))]),
+  ];
+  for (const [vector, digestInfo] of digested) {
+    digestMasks.set(vector, sizes.length);
+    sizes.push(...maskCommitmentSizes(digestInfo));
+  }
+  return { committed, refs, layers, ranges: rangePlans, c0Sizes: sizes, digestMasks, lookups, committedOutputs, publicInputs, virtuals: virtualPlans, publics, dims, relayouts, views, weights: priv, banks: banks.vars, layerBanks: banks.layers, attested, derived: dynamic.derived };
 }
 
 /**

@@ -26,8 +26,8 @@ import { readSumcheckProof } from '../sumcheck/proof.js';
 import { VerifierSession } from '../sumcheck/session.js';
 import { SECTION } from './container.js';
 import { MODEL_PCS, planModel, publicOpenings, type LayerPlan, type ModelPcs } from './plan.js';
-import { fingerprintCommitmentSizes, verifyFingerprint } from './fingerprint.js';
-import { attestedCommitmentSizes, checkAttestation, verifyAttested, type Attestation } from './attested.js';
+import { verifyFingerprint } from './fingerprint.js';
+import { checkAttestation, verifyAttested, type Attestation } from './attested.js';
 import { deserializeProofFile } from './proof-file.js';
 import { checkStatement, statementTranscript, type Statement } from './statement.js';
 import { verifyingKeyHash, type VerifyingKey } from './vk.js';
@@ -91,7 +91,7 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
 
   const commitments = readCommitmentsSection(section(sections, SECTION.commitments, 'commitments'));
   const dups = rangeDuplicates(plan.ranges.map((r) => r.refs), plan.lookups.map((l) => plan.refs.get(l.x)!));
-  const expected = [plan.c0Sizes, ...(plan.weights ? [fingerprintCommitmentSizes(plan.weights)] : []), ...plan.attested.map(attestedCommitmentSizes), ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
+  const expected = [plan.c0Sizes, ...rangeCommitmentSizes(plan.ranges.map((r) => r.shape), plan.lookups.map((l) => l.shape), dups)];
   if (commitments.length !== expected.length || commitments.some((c, i) => !sameSizes(c.sizes, expected[i]))) {
     throw new VerificationError('proof/commitments', 'the commitments do not have the sizes the model requires');
   }
@@ -99,8 +99,6 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const transcript = statementTranscript(statement);
   const session = new VerifierSession(pcs, transcript, commitments);
   session.receive();
-  const digestMasks = plan.weights ? session.receive() : -1;
-  const attestedMasks = plan.attested.map(() => session.receive());
 
   const outputTables = new Map(vk.outputs.flatMap((o, i) => {
     const out = statement.outputs[i];
@@ -181,13 +179,13 @@ export function verify(vk: VerifyingKey, proofBytes: Uint8Array, options: Verify
   const lookups = plan.lookups.map((l) => ({ shape: l.shape, xRef: plan.refs.get(l.x)!, yRef: plan.refs.get(l.y)! }));
   const rangeProof = deserializeRanges(section(sections, SECTION.ranges, 'ranges'), shapes, lookups.map((l) => l.shape), dups);
   verifyRanges(shapes, rangeProof, plan.ranges.map((r) => r.refs), session, transcript, lookups);
-  if (plan.weights) verifyFingerprint(plan, section(sections, SECTION.fingerprint, 'fingerprint'), digestMasks, session, transcript);
+  if (plan.weights) verifyFingerprint(plan, section(sections, SECTION.fingerprint, 'fingerprint'), session, transcript);
   if (plan.attested.length > 0) {
     const list = new ByteReader(section(sections, SECTION.attested, 'attested'), 'attested section');
     if (list.count(MAX_COMMITMENTS, 'attested proof count') !== plan.attested.length) throw new FormatError(`proof: expected ${plan.attested.length} attested digest proofs`);
     const proofs = plan.attested.map((a) => list.blob(1 << 28, `attested ${a.input}`));
     list.end();
-    plan.attested.forEach((a, k) => verifyAttested(a, plan.refs.get(a.vector)!, statement.attested[k], proofs[k], attestedMasks[k], session, transcript));
+    plan.attested.forEach((a, k) => verifyAttested(a, plan.refs.get(a.vector)!, statement.attested[k], proofs[k], plan.digestMasks.get(a.vector)!, session, transcript));
   }
 
   const inputTables = new Map(vk.inputs.flatMap((inp, i) => {

@@ -113,7 +113,7 @@ test('malformed keys are refused with FormatError: truncation, trailing bytes, v
   assert.throws(() => deserializeProvingKey(Uint8Array.from([...pkBytes, 0])), /trailing/);
   const other = vkBytes.slice();
   new DataView(other.buffer).setUint32(4, FORMAT_VERSION + 1, true);
-  assert.throws(() => deserializeVerifyingKey(other), /format version 2/);
+  assert.throws(() => deserializeVerifyingKey(other), new RegExp(`format version ${FORMAT_VERSION + 1}`));
   assert.throws(() => deserializeVerifyingKey(pkBytes), /provingKey file, not a verifyingKey/);
   assert.throws(() => deserializeProvingKey(vkBytes), FormatError);
 });
