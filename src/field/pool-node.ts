@@ -15,7 +15,7 @@
 // event loop, as this pool did before) costs about as much as a round over 2^14 pairs.
 // Workers are unref'd, so an idle pool never keeps a process alive.
 import type { KernelCall, KernelPool, PoolFactory } from './pool.js';
-import { workerThreads, type NodeWorker } from './worker-threads.js';
+import { takeLoopSource, workerThreads, type NodeWorker, type TakeLayout } from './worker-threads.js';
 
 // Layout of the control words (Int32).
 // TAKE = (tag << INDEX_BITS) | i: the next call i of the batch whose tag (its generation's low
@@ -32,6 +32,7 @@ const INDEX_BITS = 11;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const CLOSED = INDEX_MASK; // > MAX_CALLS: nothing left to take
 const TAG_MASK = (1 << (31 - INDEX_BITS)) - 1;
+const TAKE_LAYOUT: TakeLayout = { take: TAKE, count: COUNT, finished: FINISHED, failed: FAILED, indexBits: INDEX_BITS };
 
 /** Call buffer: CALL_WORDS 64-bit words per call: export index, argument count, kind bits, arguments. */
 const MAX_ARGS = 12;
@@ -82,21 +83,7 @@ for (;;) {
   }
   if (g < 0) break;
   gen = g;
-  if (index >= Atomics.load(ctrl, ${HELPERS})) continue;
-  const count = Atomics.load(ctrl, ${COUNT});
-  const tag = (gen & ${TAG_MASK}) << ${INDEX_BITS};
-  for (;;) {
-    const v = Atomics.load(ctrl, ${TAKE});
-    if ((v & ~${INDEX_MASK}) !== tag || (v & ${INDEX_MASK}) >= count) break;
-    if (Atomics.compareExchange(ctrl, ${TAKE}, v, v + 1) !== v) continue;
-    try {
-      run(v & ${INDEX_MASK});
-    } catch {
-      Atomics.compareExchange(ctrl, ${FAILED}, 0, 1 + index);
-    }
-    Atomics.add(ctrl, ${FINISHED}, 1);
-    Atomics.notify(ctrl, ${FINISHED});
-  }
+  if (index >= Atomics.load(ctrl, ${HELPERS})) continue;${takeLoopSource(TAKE_LAYOUT, 'run(taken)')}
 }
 `;
 

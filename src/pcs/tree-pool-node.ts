@@ -10,7 +10,7 @@
 // nothing of a later job, and the caller never waits for a worker that other load keeps off a
 // core: it does the chunks itself and waits only for those a worker has taken.
 import { buildChunk, type ChunkJob } from './tree-chunks.js';
-import { workerThreads, type NodeWorker } from '../field/worker-threads.js';
+import { takeLoopSource, workerThreads, type NodeWorker, type TakeLayout } from '../field/worker-threads.js';
 
 const GEN = 0; // job generation, bumped per job; −1 stops the workers
 const TAKE = 1; // (tag << INDEX_BITS) | next chunk index
@@ -25,6 +25,7 @@ const INDEX_BITS = 16;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const CLOSED = INDEX_MASK;
 const TAG_MASK = (1 << (31 - INDEX_BITS)) - 1;
+const TAKE_LAYOUT: TakeLayout = { take: TAKE, count: COUNT, finished: FINISHED, failed: FAILED, indexBits: INDEX_BITS };
 const READY_TIMEOUT_MS = 20_000;
 const CALL_TIMEOUT_MS = 120_000;
 
@@ -54,21 +55,7 @@ for (;;) {
   for (let m; (m = receiveMessageOnPort(port)) !== undefined; ) store = new Uint8Array(m.message);
   if (index >= Atomics.load(ctrl, ${HELPERS})) continue;
   const job = { store, mem: new Uint8Array(memory.buffer), transpose: kernels.transposeLeaves, nodes: kernels.merkleNodes, hashInto };
-  names.forEach((n, i) => { job[n] = Atomics.load(ctrl, ${PARAMS} + i) >>> 0; });
-  const count = Atomics.load(ctrl, ${COUNT});
-  const tag = (gen & ${TAG_MASK}) << ${INDEX_BITS};
-  for (;;) {
-    const v = Atomics.load(ctrl, ${TAKE});
-    if ((v & ~${INDEX_MASK}) !== tag || (v & ${INDEX_MASK}) >= count) break;
-    if (Atomics.compareExchange(ctrl, ${TAKE}, v, v + 1) !== v) continue;
-    try {
-      buildChunk(job, v & ${INDEX_MASK}, 1 + index);
-    } catch {
-      Atomics.compareExchange(ctrl, ${FAILED}, 0, 1 + index);
-    }
-    Atomics.add(ctrl, ${FINISHED}, 1);
-    Atomics.notify(ctrl, ${FINISHED});
-  }
+  names.forEach((n, i) => { job[n] = Atomics.load(ctrl, ${PARAMS} + i) >>> 0; });${takeLoopSource(TAKE_LAYOUT, 'buildChunk(job, taken, 1 + index)')}
 }
 `;
 
