@@ -87,13 +87,12 @@ const TRACE_BLOCK: i32 = 32;
 
 // Scratch: the halves of the M4 outputs (12 low halves, then 12 high halves), one trace row
 // (permuteBatchTrace), one state (forwardLayers).
-const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T + T + 8;
+const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T + T + 6;
 let scratch: usize = 0;
-/** Byte offsets in scratch of the SIMD constants (two words each): LO32, MSB = 2^63, p ^ MSB, and [0, 2^64 − 1]. */
+/** Byte offsets in scratch of the SIMD constants (two equal words each): LO32, MSB = 2^63, p ^ MSB. */
 const OFF_LOM: usize = <usize>(2 * T + TRACE_STATES * T + T) << 3;
 const OFF_MSB: usize = OFF_LOM + 16;
 const OFF_PX: usize = OFF_MSB + 16;
-const OFF_KEEP1: usize = OFF_PX + 16;
 
 /** M4 on halves (x0..x3 < 2^32 each): writes 4 outputs < 2^36 at `out`. Paper, Appendix B. */
 // @ts-ignore: decorator
@@ -182,9 +181,13 @@ function externalLayer(s: usize): void {
   return i64x2.add(t2, i64x2.shr_u(ltU2(t2, t1, msb), 32));
 }
 
-/** a·d per lane for any a < 2^64, not always canonical; d is given split (dSplit) and split with its halves swapped (dSwap). */
+/**
+ * a·d per lane for any a < 2^64, not always canonical; d is given split (dSplit) and split with
+ * its halves swapped (dSwap). With plusEps the result is a·d + EPS instead, which saves a
+ * borrow: for the internal layer, whose caller adds sum − EPS.
+ */
 // @ts-ignore: decorator
-@inline function mulSplit2(a: v128, dSplit: v128, dSwap: v128, lom: v128, msb: v128): v128 {
+@inline function mulSplit2(a: v128, dSplit: v128, dSwap: v128, lom: v128, msb: v128, plusEps: bool): v128 {
   const as = i32x4.shuffle(a, a, 0, 2, 1, 3);
   const p00 = i64x2.extmul_low_i32x4_u(as, dSplit);
   const p11 = i64x2.extmul_high_i32x4_u(as, dSplit);
@@ -194,13 +197,20 @@ function externalLayer(s: usize): void {
   const mid = i64x2.add(i64x2.add(p01, i64x2.shr_u(p00, 32)), v128.and(p10, lom));
   const lo = v128.or(i64x2.shl(mid, 32), v128.and(p00, lom));
   const hi = i64x2.add(i64x2.add(p11, i64x2.shr_u(mid, 32)), i64x2.shr_u(p10, 32));
-  return reduceLazy2(lo, hi, lom, msb);
+  if (!plusEps) return reduceLazy2(lo, hi, lom, msb);
+  // lo + hi·2^64 + EPS ≡ lo + t1 with t1 = (hl + 1)·EPS − hh ∈ [0, 2^64 − 2^32] (hh, hl the
+  // halves of hi): no borrow. A carry of lo + t1 lost 2^64 ≡ EPS; adding it back cannot wrap.
+  const hh = i64x2.shr_u(hi, 32);
+  const hl = v128.and(hi, lom);
+  const t1 = i64x2.sub(i64x2.add(i64x2.sub(i64x2.shl(hl, 32), hl), lom), hh);
+  const r = i64x2.add(lo, t1);
+  return i64x2.add(r, i64x2.shr_u(ltU2(r, t1, msb), 32));
 }
 
 /** a·b per lane for any a, b < 2^64, not always canonical. */
 // @ts-ignore: decorator
 @inline function mul2(a: v128, b: v128, lom: v128, msb: v128): v128 {
-  return mulSplit2(a, i32x4.shuffle(b, b, 0, 2, 1, 3), i32x4.shuffle(b, b, 1, 3, 0, 2), lom, msb);
+  return mulSplit2(a, i32x4.shuffle(b, b, 0, 2, 1, 3), i32x4.shuffle(b, b, 1, 3, 0, 2), lom, msb, false);
 }
 
 /** a² per lane for any a < 2^64 (three products per lane), not always canonical. */
@@ -245,13 +255,13 @@ function externalLayer(s: usize): void {
 }
 
 /**
- * The 22 partial rounds. Slot 0 runs in scalar code (the S-box and its product with the
- * diagonal are the chain from round to round); slots 0 … 11 also sit in six v128 locals (slot
- * 0's lane there is stale), whose eleven multiply-adds by the diagonal run two per SIMD step.
- * The scalar and vector work of a round are independent until the round's sum, so the two
- * kinds of execution ports work side by side. With row ≠ 0 each round's S-box input (the state
- * after the round constant) is stored, canonical, as the next 12 words of row (sparse: its
- * slot 0 only, as the next word).
+ * The 22 partial rounds. Slots 0 and 1 run in scalar code (slot 0's S-box and its product with
+ * the diagonal are the chain from round to round), slots 2 … 11 in five v128 locals, whose
+ * multiply-adds by the diagonal run two per SIMD step. The scalar and vector work of a round
+ * are independent until the round's sum, so the two kinds of execution ports work side by side
+ * (slot 1 in a vector too, beside a stale slot 0, was 2% slower). With row ≠ 0 each round's
+ * S-box input (the state after the round constant) is stored, canonical, as the next 12 words
+ * of row (sparse: its slot 0 only, as the next word).
  */
 function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void {
   const dg = consts + OFF_DIAG;
@@ -259,69 +269,72 @@ function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void 
   const lom = v128.load(scratch + OFF_LOM);
   const msb = v128.load(scratch + OFF_MSB);
   const pX = v128.load(scratch + OFF_PX);
-  const keep1 = v128.load(scratch + OFF_KEEP1);
-  const d0 = load<u64>(dg);
-  const e0 = v128.load(dg), e1 = v128.load(dg, 16), e2 = v128.load(dg, 32), e3 = v128.load(dg, 48), e4 = v128.load(dg, 64), e5 = v128.load(dg, 80);
-  const dSplit0 = i32x4.shuffle(e0, e0, 0, 2, 1, 3), dSwap0 = i32x4.shuffle(e0, e0, 1, 3, 0, 2);
+  const d0 = load<u64>(dg), d1 = load<u64>(dg, 8);
+  const e1 = v128.load(dg, 16), e2 = v128.load(dg, 32), e3 = v128.load(dg, 48), e4 = v128.load(dg, 64), e5 = v128.load(dg, 80);
   const dSplit1 = i32x4.shuffle(e1, e1, 0, 2, 1, 3), dSwap1 = i32x4.shuffle(e1, e1, 1, 3, 0, 2);
   const dSplit2 = i32x4.shuffle(e2, e2, 0, 2, 1, 3), dSwap2 = i32x4.shuffle(e2, e2, 1, 3, 0, 2);
   const dSplit3 = i32x4.shuffle(e3, e3, 0, 2, 1, 3), dSwap3 = i32x4.shuffle(e3, e3, 1, 3, 0, 2);
   const dSplit4 = i32x4.shuffle(e4, e4, 0, 2, 1, 3), dSwap4 = i32x4.shuffle(e4, e4, 1, 3, 0, 2);
   const dSplit5 = i32x4.shuffle(e5, e5, 0, 2, 1, 3), dSwap5 = i32x4.shuffle(e5, e5, 1, 3, 0, 2);
-  let v0 = v128.load(s), v1 = v128.load(s, 16), v2 = v128.load(s, 32), v3 = v128.load(s, 48), v4 = v128.load(s, 64), v5 = v128.load(s, 80);
-  let x0 = load<u64>(s);
+  let v1 = v128.load(s, 16), v2 = v128.load(s, 32), v3 = v128.load(s, 48), v4 = v128.load(s, 64), v5 = v128.load(s, 80);
+  let x0 = load<u64>(s), x1 = load<u64>(s, 8);
   for (let r: i32 = 0; r < PARTIAL; r++) {
     const u = addLazy(x0, load<u64>(rc + (<usize>r << 3)));
     if (row != 0 && sparse) store<u64>(row + (<usize>r << 3), canonical(u));
     else if (row != 0) {
       const o = row + (<usize>(r * T) << 3);
-      v128.store(o, canonical2(v0, pX, msb)); v128.store(o, canonical2(v1, pX, msb), 16); v128.store(o, canonical2(v2, pX, msb), 32);
+      store<u64>(o, canonical(u)); store<u64>(o, canonical(x1), 8);
+      v128.store(o, canonical2(v1, pX, msb), 16); v128.store(o, canonical2(v2, pX, msb), 32);
       v128.store(o, canonical2(v3, pX, msb), 48); v128.store(o, canonical2(v4, pX, msb), 64); v128.store(o, canonical2(v5, pX, msb), 80);
-      store<u64>(o, canonical(u));
     }
-    // Σ slots 1 … 11 on halves (lane 0 of v0 masked off), then plus the S-box output.
-    const w0 = v128.and(v0, keep1);
-    const ls = i64x2.add(i64x2.add(i64x2.add(v128.and(w0, lom), v128.and(v1, lom)), i64x2.add(v128.and(v2, lom), v128.and(v3, lom))), i64x2.add(v128.and(v4, lom), v128.and(v5, lom)));
-    const hs = i64x2.add(i64x2.add(i64x2.add(i64x2.shr_u(w0, 32), i64x2.shr_u(v1, 32)), i64x2.add(i64x2.shr_u(v2, 32), i64x2.shr_u(v3, 32))), i64x2.add(i64x2.shr_u(v4, 32), i64x2.shr_u(v5, 32)));
+    // Σ slots 2 … 11 on halves, then plus slot 1 and the S-box output.
+    const ls = i64x2.add(i64x2.add(v128.and(v1, lom), i64x2.add(v128.and(v2, lom), v128.and(v3, lom))), i64x2.add(v128.and(v4, lom), v128.and(v5, lom)));
+    const hs = i64x2.add(i64x2.add(i64x2.shr_u(v1, 32), i64x2.add(i64x2.shr_u(v2, 32), i64x2.shr_u(v3, 32))), i64x2.add(i64x2.shr_u(v4, 32), i64x2.shr_u(v5, 32)));
     const z = sbox(u);
-    const sum = reduceHalves(i64x2.extract_lane(ls, 0) + i64x2.extract_lane(ls, 1) + (z & LO32), i64x2.extract_lane(hs, 0) + i64x2.extract_lane(hs, 1) + (z >> 32));
+    const sum = reduceHalves(i64x2.extract_lane(ls, 0) + i64x2.extract_lane(ls, 1) + (x1 & LO32) + (z & LO32), i64x2.extract_lane(hs, 0) + i64x2.extract_lane(hs, 1) + (x1 >> 32) + (z >> 32));
     x0 = internalOne(sum, z, d0);
-    const sum2 = i64x2.splat(sum);
-    const sumX = v128.xor(sum2, msb);
-    v0 = addSum2(mulSplit2(v0, dSplit0, dSwap0, lom, msb), sum2, sumX, msb);
-    v1 = addSum2(mulSplit2(v1, dSplit1, dSwap1, lom, msb), sum2, sumX, msb);
-    v2 = addSum2(mulSplit2(v2, dSplit2, dSwap2, lom, msb), sum2, sumX, msb);
-    v3 = addSum2(mulSplit2(v3, dSplit3, dSwap3, lom, msb), sum2, sumX, msb);
-    v4 = addSum2(mulSplit2(v4, dSplit4, dSwap4, lom, msb), sum2, sumX, msb);
-    v5 = addSum2(mulSplit2(v5, dSplit5, dSwap5, lom, msb), sum2, sumX, msb);
+    x1 = internalOne(sum, x1, d1);
+    const sumM = i64x2.splat(select<u64>(sum - EPS, sum + (P - EPS), sum >= EPS)); // sum − EPS, canonical
+    const sumX = v128.xor(sumM, msb);
+    v1 = addSum2(mulSplit2(v1, dSplit1, dSwap1, lom, msb, true), sumM, sumX, msb);
+    v2 = addSum2(mulSplit2(v2, dSplit2, dSwap2, lom, msb, true), sumM, sumX, msb);
+    v3 = addSum2(mulSplit2(v3, dSplit3, dSwap3, lom, msb, true), sumM, sumX, msb);
+    v4 = addSum2(mulSplit2(v4, dSplit4, dSwap4, lom, msb, true), sumM, sumX, msb);
+    v5 = addSum2(mulSplit2(v5, dSplit5, dSwap5, lom, msb, true), sumM, sumX, msb);
   }
-  v128.store(s, v0); v128.store(s, v1, 16); v128.store(s, v2, 32); v128.store(s, v3, 48); v128.store(s, v4, 64); v128.store(s, v5, 80);
-  store<u64>(s, x0);
+  store<u64>(s, x0); store<u64>(s, x1, 8);
+  v128.store(s, v1, 16); v128.store(s, v2, 32); v128.store(s, v3, 48); v128.store(s, v4, 64); v128.store(s, v5, 80);
 }
 
 /**
- * One full round's constants and S-boxes at `s` (then M_E, externalLayer). With rec ≠ 0 the
- * S-box inputs are stored there, canonical. Per group of four slots two run as one SIMD pair
+ * One full round's constants (none with c = 0) and S-boxes at `s` (then M_E, externalLayer).
+ * With rec ≠ 0 the S-box inputs are stored there, canonical. Per group of six slots four run as two SIMD pairs
  * and two in scalar code: the vector and scalar ports work side by side (all twelve in SIMD
- * was no faster than all twelve scalar).
+ * was 20% slower than this, half and half 3% slower).
  */
 // @ts-ignore: decorator
 @inline function fullRoundSboxes(s: usize, c: usize, rec: usize): void {
   const lom = v128.load(scratch + OFF_LOM);
   const msb = v128.load(scratch + OFF_MSB);
   const pX = v128.load(scratch + OFF_PX);
-  for (let o: usize = 0; o < <usize>(T << 3); o += 32) {
-    const v = addLazy2(v128.load(s + o), v128.load(c + o), msb);
-    const u2 = addLazy(load<u64>(s + o, 16), load<u64>(c + o, 16));
-    const u3 = addLazy(load<u64>(s + o, 24), load<u64>(c + o, 24));
+  for (let o: usize = 0; o < <usize>(T << 3); o += 48) {
+    let v = v128.load(s + o), w = v128.load(s + o, 16), u4 = load<u64>(s + o, 32), u5 = load<u64>(s + o, 40);
+    if (c != 0) {
+      v = addLazy2(v, v128.load(c + o), msb);
+      w = addLazy2(w, v128.load(c + o, 16), msb);
+      u4 = addLazy(u4, load<u64>(c + o, 32));
+      u5 = addLazy(u5, load<u64>(c + o, 40));
+    }
     if (rec != 0) {
       v128.store(rec + o, canonical2(v, pX, msb));
-      store<u64>(rec + o, canonical(u2), 16);
-      store<u64>(rec + o, canonical(u3), 24);
+      v128.store(rec + o, canonical2(w, pX, msb), 16);
+      store<u64>(rec + o, canonical(u4), 32);
+      store<u64>(rec + o, canonical(u5), 40);
     }
     v128.store(s + o, sbox2(v, lom, msb));
-    store<u64>(s + o, sbox(u2), 16);
-    store<u64>(s + o, sbox(u3), 24);
+    v128.store(s + o, sbox2(w, lom, msb), 16);
+    store<u64>(s + o, sbox(u4), 32);
+    store<u64>(s + o, sbox(u5), 40);
   }
 }
 
@@ -375,7 +388,7 @@ function stepLayer(s: usize, consts: usize, layer: i32): void {
     const r = layer - 1; // the round whose S-box input this layer is
     if (r >= HALF_FULL && r < HALF_FULL + PARTIAL) partialRound(s, consts);
     else {
-      for (let i: usize = 0; i < <usize>T; i++) store<u64>(s + (i << 3), sbox(load<u64>(s + (i << 3))));
+      fullRoundSboxes(s, 0, 0);
       externalLayer(s);
     }
   }
@@ -400,7 +413,6 @@ function initScratch(): void {
   v128.store(scratch + OFF_LOM, i64x2.splat(LO32));
   v128.store(scratch + OFF_MSB, i64x2.splat(0x8000000000000000));
   v128.store(scratch + OFF_PX, i64x2.splat(P ^ 0x8000000000000000));
-  v128.store(scratch + OFF_KEEP1, i64x2(0, -1));
 }
 
 /** Permutes n states of 12 words at `states` in place. */
