@@ -72,15 +72,19 @@ const TRACE_BLOCK: i32 = 32;
   return mulLazy(x3, x4);
 }
 
-/** L + H·2^32 mod p for L, H < 2^40: the recombination of a linear layer computed on halves. */
+/** L + H·2^32 for L, H < 2^40, congruent mod p, not always canonical: the recombination of a linear layer computed on halves. */
 // @ts-ignore: decorator
-@inline function reduceHalves(l: u64, h: u64): u64 {
+@inline function reduceHalvesLazy(l: u64, h: u64): u64 {
   // H·2^32 = (H >> 32)·2^64 + (H mod 2^32)·2^32 ≡ (H >> 32)·EPS + (H mod 2^32)·2^32.
   const a = l + (h >> 32) * EPS; // < 2^41
   const b = (h & LO32) << 32;
-  let s = a + b;
-  s = select<u64>(s + EPS, s, s < b); // after a wrap s < 2^41, so no second carry
-  return select<u64>(s - P, s, s >= P);
+  const s = a + b;
+  return select<u64>(s + EPS, s, s < b); // after a wrap s < 2^41, so no second carry
+}
+
+// @ts-ignore: decorator
+@inline function reduceHalves(l: u64, h: u64): u64 {
+  return canonical(reduceHalvesLazy(l, h));
 }
 
 // ---------------------------------------------------------------- linear layers on a state
@@ -131,9 +135,9 @@ function externalLayer(s: usize): void {
     const h2 = load<u64>(hi + o, 64);
     const ls = l0 + l1 + l2;
     const hs = h0 + h1 + h2;
-    store<u64>(s + o, reduceHalves(l0 + ls, h0 + hs));
-    store<u64>(s + o, reduceHalves(l1 + ls, h1 + hs), 32);
-    store<u64>(s + o, reduceHalves(l2 + ls, h2 + hs), 64);
+    store<u64>(s + o, reduceHalvesLazy(l0 + ls, h0 + hs));
+    store<u64>(s + o, reduceHalvesLazy(l1 + ls, h1 + hs), 32);
+    store<u64>(s + o, reduceHalvesLazy(l2 + ls, h2 + hs), 64);
   }
 }
 
@@ -362,6 +366,7 @@ function permuteOne(s: usize, consts: usize, row: usize, sparse: bool): void {
     fullRoundSboxes(s, consts + OFF_FINAL + (<usize>(r * T) << 3), rec);
     externalLayer(s);
   }
+  for (let i: usize = 0; i < <usize>T; i++) store<u64>(s + (i << 3), canonical(load<u64>(s + (i << 3))));
   if (trace) record(s, row + (<usize>((TRACE_STATES - 1) * T) << 3));
 }
 
