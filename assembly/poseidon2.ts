@@ -21,6 +21,8 @@
 import { P, EPS, LO32, sub, mul, canonical, mulLazy, reduceLazy } from './lib/goldilocks';
 
 const T: i32 = 12;
+/** 2^63, for unsigned comparisons of i64x2 lanes (below). */
+const MSB: u64 = 0x8000000000000000;
 const HALF_FULL: i32 = 4;
 const PARTIAL: i32 = 22;
 const OFF_INTERNAL: usize = <usize>(HALF_FULL * T) << 3;
@@ -91,12 +93,8 @@ const TRACE_BLOCK: i32 = 32;
 
 // Scratch: the halves of the M4 outputs (12 low halves, then 12 high halves), one trace row
 // (permuteBatchTrace), one state (forwardLayers).
-const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T + T + 6;
+const SCRATCH_WORDS: i32 = 2 * T + TRACE_STATES * T + T;
 let scratch: usize = 0;
-/** Byte offsets in scratch of the SIMD constants (two equal words each): LO32, MSB = 2^63, p ^ MSB. */
-const OFF_LOM: usize = <usize>(2 * T + TRACE_STATES * T + T) << 3;
-const OFF_MSB: usize = OFF_LOM + 16;
-const OFF_PX: usize = OFF_MSB + 16;
 
 /** M4 on halves (x0..x3 < 2^32 each): writes 4 outputs < 2^36 at `out`. Paper, Appendix B. */
 // @ts-ignore: decorator
@@ -270,9 +268,9 @@ function externalLayer(s: usize): void {
 function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void {
   const dg = consts + OFF_DIAG;
   const rc = consts + OFF_INTERNAL;
-  const lom = v128.load(scratch + OFF_LOM);
-  const msb = v128.load(scratch + OFF_MSB);
-  const pX = v128.load(scratch + OFF_PX);
+  const lom = i64x2.splat(LO32);
+  const msb = i64x2.splat(MSB);
+  const pX = i64x2.splat(P ^ MSB);
   const d0 = load<u64>(dg), d1 = load<u64>(dg, 8);
   const e1 = v128.load(dg, 16), e2 = v128.load(dg, 32), e3 = v128.load(dg, 48), e4 = v128.load(dg, 64), e5 = v128.load(dg, 80);
   const dSplit1 = i32x4.shuffle(e1, e1, 0, 2, 1, 3), dSwap1 = i32x4.shuffle(e1, e1, 1, 3, 0, 2);
@@ -318,9 +316,9 @@ function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void 
  */
 // @ts-ignore: decorator
 @inline function fullRoundSboxes(s: usize, c: usize, rec: usize): void {
-  const lom = v128.load(scratch + OFF_LOM);
-  const msb = v128.load(scratch + OFF_MSB);
-  const pX = v128.load(scratch + OFF_PX);
+  const lom = i64x2.splat(LO32);
+  const msb = i64x2.splat(MSB);
+  const pX = i64x2.splat(P ^ MSB);
   for (let o: usize = 0; o < <usize>(T << 3); o += 48) {
     let v = v128.load(s + o), w = v128.load(s + o, 16), u4 = load<u64>(s + o, 32), u5 = load<u64>(s + o, 40);
     if (c != 0) {
@@ -414,10 +412,6 @@ export function heapBase(): usize {
 
 function initScratch(): void {
   scratch = (__heap_base + 7) & ~7;
-  // Loaded, not written as v128 constants: V8 rematerializes a constant at every use.
-  v128.store(scratch + OFF_LOM, i64x2.splat(LO32));
-  v128.store(scratch + OFF_MSB, i64x2.splat(0x8000000000000000));
-  v128.store(scratch + OFF_PX, i64x2.splat(P ^ 0x8000000000000000));
 }
 
 /** Permutes n states of 12 words at `states` in place. */
