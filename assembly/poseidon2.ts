@@ -13,10 +13,10 @@
 // inputs with plain u64 additions and reduces once per output. Inside a permutation products
 // and constant additions are reduced lazily (congruent u64 words, not always < p: every
 // consumer accepts any u64) and the state is made canonical only where it is recorded or
-// output. Part of the products run two per v128 (i64x2 lanes; extmul for the 32×32-bit
-// partial products) beside the scalar ones, so that vector and scalar ports work side by side:
-// the multiply-adds of the partial rounds' slots 1 … 11 and half of each full round's S-boxes.
-// One thread on this machine's Xeon (Sapphire Rapids, 2026-11): 2.4 → 2.0 µs per permutation.
+// output. Most products run two per v128 (i64x2 lanes; extmul for the 32×32-bit partial
+// products) beside scalar ones, so that vector and scalar ports work side by side: the
+// multiply-adds of the partial rounds' slots 2 … 11 and 8 of each full round's 12 S-boxes.
+// One thread on this machine's Xeon (Sapphire Rapids, 2026-11): 2.4 → 1.8 µs per permutation.
 
 import { P, EPS, LO32, sub, mul, canonical, mulLazy, reduceLazy } from './lib/goldilocks';
 
@@ -310,9 +310,9 @@ function partialRounds(s: usize, consts: usize, row: usize, sparse: bool): void 
 
 /**
  * One full round's constants (none with c = 0) and S-boxes at `s` (then M_E, externalLayer).
- * With rec ≠ 0 the S-box inputs are stored there, canonical. Per group of six slots four run as two SIMD pairs
- * and two in scalar code: the vector and scalar ports work side by side (all twelve in SIMD
- * was 20% slower than this, half and half 3% slower).
+ * With rec ≠ 0 the S-box inputs are stored there, canonical. Per group of six slots four run
+ * as two SIMD pairs and two in scalar code: the vector and scalar ports work side by side (all
+ * twelve in SIMD was 20% slower than this, half and half 3% slower).
  */
 // @ts-ignore: decorator
 @inline function fullRoundSboxes(s: usize, c: usize, rec: usize): void {
