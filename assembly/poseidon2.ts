@@ -172,15 +172,18 @@ function externalLayer(s: usize): void {
   return i64x2.gt_s(v128.xor(b, msb), v128.xor(a, msb));
 }
 
-/** hi·2^64 + lo per lane (lanes of a 128-bit product) to a u64 congruent mod p, as reduceLazy. */
+/** hi·2^64 + lo per lane (lanes of a 128-bit product) to a u64 congruent mod p, not always canonical. */
 // @ts-ignore: decorator
 @inline function reduceLazy2(lo: v128, hi: v128, lom: v128, msb: v128): v128 {
+  // hi·2^64 ≡ hl·EPS − hh (hh, hl the halves of hi). t = hl·EPS − hh wraps only if hl = 0 (by
+  // 2^64 ≡ EPS, taken back out: then t − EPS is still congruent, also for hh = 0, where it is
+  // p); an equality mask costs less than the unsigned comparison a borrow test needs.
   const hh = i64x2.shr_u(hi, 32);
   const hl = v128.and(hi, lom);
-  const t0 = i64x2.sub(i64x2.sub(lo, hh), i64x2.shr_u(ltU2(lo, hh, msb), 32));
-  const t1 = i64x2.sub(i64x2.shl(hl, 32), hl);
-  const t2 = i64x2.add(t0, t1);
-  return i64x2.add(t2, i64x2.shr_u(ltU2(t2, t1, msb), 32));
+  const t = i64x2.sub(i64x2.sub(i64x2.sub(i64x2.shl(hl, 32), hl), hh), i64x2.shr_u(i64x2.eq(hl, i64x2.splat(0)), 32));
+  // A carry of lo + t lost 2^64 ≡ EPS; t ≤ 2^64 − 2^32 + 1 leaves room to add it back.
+  const r = i64x2.add(lo, t);
+  return i64x2.add(r, i64x2.shr_u(ltU2(r, t, msb), 32));
 }
 
 /**
