@@ -14,6 +14,8 @@ import { mul2, add2, sub2, extMul2To, v0 as x0, v1 as x1, loadC0, loadC1, storeE
 
 // The LogUp-GKR fraction tree's kernels: in this module so the tree lives in this memory and its passes run on the pool.
 export * from './lib/logup-gkr';
+// The sponge trace's layer recovery: the digest prover copies the stored columns here and recovers the other layers on the pool.
+export * from './lib/poseidon2-layers';
 
 /** Pairs per block of `roundTerm`: the accumulators of a block stay in L1. */
 const BLOCK: i32 = 128;

@@ -182,65 +182,71 @@ export function proveDigest(
   }
   const capacity: ProverTable[] = zk ? [...zk.masks.capacity] : Array.from({ length: CAPACITY_WORDS }, (_, c) => layerColumn(w, 0, 8 + c));
   const trace = new TraceLayers(w);
-  // A full round's 12 slots, masked; a partial round's slot 0 and L_r = Σ_{s≥1} a_s·u_r[s]
-  // (masked by Σ a_s·R_{r,s}), its linear slots combined before the sumcheck, into one vector
-  // that every partial round reuses (each batch copies its tables in before the next one).
-  const linearTable = new BigUint64Array(2 * info.blocks);
-  const uTables = (r: number, a: readonly Fp2[] | null): ProverTable[] => {
-    const cols = trace.layer(1 + r);
-    const R = zk ? zk.masks.layers[r] : null;
-    if (a === null || isFullRound(r)) return R ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, R[s])) : cols;
-    const linear = sumcheckKernel().combineBase(cols.slice(1), a.slice(1), linearTable);
-    if (!R) return [cols[0], linear];
-    return [new MaskedPoly(cols[0], info.n, OWN_MASK_VARS, R[0]), new MaskedPoly(linear, info.n, OWN_MASK_VARS, combineMasks(R.slice(1), a.slice(1)))];
-  };
-  const rTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layerMasks[r]] : []);
-  const gMask = (b: number) => (zk ? zk.masks.sumcheck[b] : null);
-  const capacityClaims: DigestEvalClaim[][] = Array.from({ length: CAPACITY_WORDS }, () => []);
-  const layerMaskClaims: { round: number; slot: number; point: readonly Fp2[]; value: Fp2 }[] = [];
-  const sumcheckMaskClaims: DigestEvalClaim[] = [];
-  const batches = [];
+  // the walk holds sumcheck kernel memory (its stored columns and layer buffers) until the proof is done
+  try {
+    // A full round's 12 slots, masked; a partial round's slot 0 and L_r = Σ_{s≥1} a_s·u_r[s]
+    // (masked by Σ a_s·R_{r,s}), its linear slots combined before the sumcheck (by the walk, as
+    // it recovers them; each batch copies its tables in before the next one is asked for).
+    const uTables = (r: number, a: readonly Fp2[] | null): ProverTable[] => {
+      const R = zk ? zk.masks.layers[r] : null;
+      if (a === null || isFullRound(r)) {
+        const cols = trace.layer(1 + r);
+        return R ? cols.map((u, s) => new MaskedPoly(u, info.n, OWN_MASK_VARS, R[s])) : cols;
+      }
+      const [slot0, linear] = trace.partialLayer(1 + r, a.slice(1));
+      if (!R) return [slot0, linear];
+      return [new MaskedPoly(slot0, info.n, OWN_MASK_VARS, R[0]), new MaskedPoly(linear, info.n, OWN_MASK_VARS, combineMasks(R.slice(1), a.slice(1)))];
+    };
+    const rTables = (r: number): ProverTable[] => (zk ? [...zk.masks.layerMasks[r]] : []);
+    const gMask = (b: number) => (zk ? zk.masks.sumcheck[b] : null);
+    const capacityClaims: DigestEvalClaim[][] = Array.from({ length: CAPACITY_WORDS }, () => []);
+    const layerMaskClaims: { round: number; slot: number; point: readonly Fp2[]; value: Fp2 }[] = [];
+    const sumcheckMaskClaims: DigestEvalClaim[] = [];
+    const batches = [];
 
-  // Batch 0: the output layer (digest and chaining) through round 29.
-  const och = drawOutputChallenges(transcript, info.n);
-  const out = proveSumcheck(outputShape(info.n, och, statement.digest, info.zk), [...uTables(ROUNDS - 1, null), ...capacity, shiftTable(och.tau)], gMask(0), transcript, opts);
-  batches.push(out.proof);
-  for (let c = 0; c < CAPACITY_WORDS; c++) capacityClaims[c].push({ point: out.point, value: out.values[T + c] });
-  if (out.proof.maskValue) sumcheckMaskClaims.push({ point: out.point, value: out.proof.maskValue });
-  let rho = out.point;
-  let values = out.values.slice(0, T);
-  let partialWeights: Fp2[] | null = null;
+    // Batch 0: the output layer (digest and chaining) through round 29.
+    const och = drawOutputChallenges(transcript, info.n);
+    const out = proveSumcheck(outputShape(info.n, och, statement.digest, info.zk), [...uTables(ROUNDS - 1, null), ...capacity, shiftTable(och.tau)], gMask(0), transcript, opts);
+    batches.push(out.proof);
+    for (let c = 0; c < CAPACITY_WORDS; c++) capacityClaims[c].push({ point: out.point, value: out.values[T + c] });
+    if (out.proof.maskValue) sumcheckMaskClaims.push({ point: out.point, value: out.proof.maskValue });
+    let rho = out.point;
+    let values = out.values.slice(0, T);
+    let partialWeights: Fp2[] | null = null;
 
-  // Batches 1 … 29: round r from a claim on u_{r+1} to one on u_r.
-  let b = 1;
-  for (let r = ROUNDS - 2; r >= 0; r--, b++) {
-    const claim = nextLayerClaim(transcript, values, partialWeights);
-    const a = roundWeights(r, claim);
-    const width = revealedWidth(r);
-    const step = proveSumcheck(roundShape(r, info.n, claim, rho, info.zk), [...uTables(r, a), ...rTables(r + 1)], gMask(b), transcript, opts);
-    batches.push(step.proof);
-    for (const c of step.claims) if (c.table >= width) layerMaskClaims.push({ round: r + 1, slot: c.table - width, point: c.point, value: c.value });
-    if (step.proof.maskValue) sumcheckMaskClaims.push({ point: step.point, value: step.proof.maskValue });
-    rho = step.point;
-    values = step.values.slice(0, width);
-    partialWeights = isFullRound(r) ? null : a;
+    // Batches 1 … 29: round r from a claim on u_{r+1} to one on u_r.
+    let b = 1;
+    for (let r = ROUNDS - 2; r >= 0; r--, b++) {
+      const claim = nextLayerClaim(transcript, values, partialWeights);
+      const a = roundWeights(r, claim);
+      const width = revealedWidth(r);
+      const step = proveSumcheck(roundShape(r, info.n, claim, rho, info.zk), [...uTables(r, a), ...rTables(r + 1)], gMask(b), transcript, opts);
+      batches.push(step.proof);
+      for (const c of step.claims) if (c.table >= width) layerMaskClaims.push({ round: r + 1, slot: c.table - width, point: c.point, value: c.value });
+      if (step.proof.maskValue) sumcheckMaskClaims.push({ point: step.point, value: step.proof.maskValue });
+      rho = step.point;
+      values = step.values.slice(0, width);
+      partialWeights = isFullRound(r) ? null : a;
+    }
+
+    // Batch 30: u_0 = M_E·In + c_0 with In = (packing of V, K), V through V(ρ, ·).
+    const fch = drawFinalChallenges(transcript);
+    const vRho = partialEvalLow(w.valueVector, info.blocks, rho);
+    const vTable: ProverTable = zk ? new MaskedPoly(vRho, slotVars(info), partialValueMaskVars(info)!, partialMask(zk.values, rho)) : vRho;
+    const fin = proveSumcheck(finalShape(info, fch, rho, values), [extVector(slotCoefficients(info, fch)), vTable, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
+    const valuePoint = [...rho, ...fin.point.slice(0, slotVars(info))];
+    zk?.values.noteReveal(valuePoint);
+    batches.push(fin.proof);
+    for (const c of fin.claims) {
+      if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacityClaims[c.table - 2].push({ point: c.point, value: c.value });
+      if (c.table >= 2 + CAPACITY_WORDS) layerMaskClaims.push({ round: 0, slot: c.table - 2 - CAPACITY_WORDS, point: c.point, value: c.value });
+    }
+    if (fin.proof.maskValue) sumcheckMaskClaims.push({ point: fin.point, value: fin.proof.maskValue });
+    return {
+      proof: { batches },
+      claims: { values: { point: valuePoint, value: fin.values[1] }, capacity: capacityClaims, layerMasks: layerMaskClaims, sumcheckMasks: sumcheckMaskClaims },
+    };
+  } finally {
+    trace.close();
   }
-
-  // Batch 30: u_0 = M_E·In + c_0 with In = (packing of V, K), V through V(ρ, ·).
-  const fch = drawFinalChallenges(transcript);
-  const vRho = partialEvalLow(w.valueVector, info.blocks, rho);
-  const vTable: ProverTable = zk ? new MaskedPoly(vRho, slotVars(info), partialValueMaskVars(info)!, partialMask(zk.values, rho)) : vRho;
-  const fin = proveSumcheck(finalShape(info, fch, rho, values), [extVector(slotCoefficients(info, fch)), vTable, ...capacity, ...rTables(0)], gMask(b), transcript, opts);
-  const valuePoint = [...rho, ...fin.point.slice(0, slotVars(info))];
-  zk?.values.noteReveal(valuePoint);
-  batches.push(fin.proof);
-  for (const c of fin.claims) {
-    if (c.table >= 2 && c.table < 2 + CAPACITY_WORDS) capacityClaims[c.table - 2].push({ point: c.point, value: c.value });
-    if (c.table >= 2 + CAPACITY_WORDS) layerMaskClaims.push({ round: 0, slot: c.table - 2 - CAPACITY_WORDS, point: c.point, value: c.value });
-  }
-  if (fin.proof.maskValue) sumcheckMaskClaims.push({ point: fin.point, value: fin.proof.maskValue });
-  return {
-    proof: { batches },
-    claims: { values: { point: valuePoint, value: fin.values[1] }, capacity: capacityClaims, layerMasks: layerMaskClaims, sumcheckMasks: sumcheckMaskClaims },
-  };
 }

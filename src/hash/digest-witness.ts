@@ -3,7 +3,8 @@
 import { packingLayout, type PackingLayout } from './packing.js';
 import { digestIv, type Digest, type DigestOptions, type DigestValues, type Salt } from './digest.js';
 import { TRACE_LAYERS, WIDTH } from './poseidon2-wasm.js';
-import { SpongeTrace, spongeWitness, type SpongeValues } from './sponge-trace.js';
+import { SpongeTrace, spongeWitness, type LayerWalk, type SpongeValues } from './sponge-trace.js';
+import type { Fp2 } from '../field/ext.js';
 import { RATE } from './sponge.js';
 import { sumcheckKernel } from '../sumcheck/kernel.js';
 import { startFieldPool } from '../field/kernel.js';
@@ -86,11 +87,11 @@ export function layerColumn(w: Pick<DigestWitness, 'trace' | 'blocks'>, layer: n
  * The trace layer by layer, from the output towards the input (the order of the digest proof's
  * batches): stored layers are views; any other layer is computed when asked for (see
  * ./sponge-trace.ts) into one of two buffers, so its columns stay valid until the layer two
- * below is asked for. A newer TraceLayers of the same witness takes the buffers over (this one
- * then throws).
+ * below is asked for. A walk over a sponge trace holds sumcheck kernel memory until close():
+ * close walks in the reverse order of their creation.
  */
 export class TraceLayers {
-  private readonly walk: { layer(layer: number): BigUint64Array[] } | null;
+  private readonly walk: LayerWalk | null;
 
   constructor(private readonly w: Pick<DigestWitness, 'trace' | 'blocks'>) {
     this.walk = w.trace instanceof SpongeTrace ? w.trace.walk() : null;
@@ -102,6 +103,23 @@ export class TraceLayers {
     if (this.walk) return this.walk.layer(layer);
     const trace = this.w.trace as BigUint64Array;
     return Array.from({ length: WIDTH }, (_, s) => fullColumn(trace, this.w.blocks, layer, s));
+  }
+
+  /**
+   * Slot 0 of partial layer `layer` and the combination Σ_{s≥1} a_s·u[s] of its other slots (an
+   * extension vector; valid until the next call), what the digest prover takes of a partial
+   * round: from a sponge trace in the pass that recovers the slots, which are not copied out.
+   */
+  partialLayer(layer: number, a: readonly Fp2[]): [BigUint64Array, BigUint64Array] {
+    checkColumn(layer, 0);
+    if (this.walk) return this.walk.partialLayer(layer, a);
+    const cols = this.layer(layer);
+    return [cols[0], sumcheckKernel().combineBase(cols.slice(1), a)];
+  }
+
+  /** Gives the walk's memory back; the walk refuses to serve afterwards. */
+  close(): void {
+    this.walk?.close();
   }
 }
 

@@ -20,8 +20,6 @@ export interface Poseidon2Kernel {
   traceBlockWords(): number;
   storedColumns(): number;
   storedLayers(): number;
-  recoverPartialLayer(consts: number, next0: number, nextRest: number, slot0: number, out: number, n: number, stride: number, aux: number, sums: number): void;
-  forwardLayers(consts: number, src: number, from: number, to: number, dst: number, stride: number, n: number): void;
   valuesToField(values: number, n: number, total: number, out: number, zeroTail: number): void;
 }
 
@@ -36,6 +34,13 @@ let compiled: WebAssembly.Module | undefined;
 let kernel: Poseidon2Kernel | undefined;
 let constsPtr = 0;
 let dataPtr = 0;
+
+let constants: BigUint64Array | undefined;
+
+/** The instance's constants as the kernels take them (assembly/poseidon2.ts: the 130 words at `consts`). */
+export function poseidon2Constants(): BigUint64Array {
+  return (constants ??= flattenConstants(POSEIDON2_GOLDILOCKS_12));
+}
 
 function flattenConstants(params: Poseidon2Params): BigUint64Array {
   const words = [...params.externalInitial.flat(), ...params.internal, ...params.externalFinal.flat(), ...params.diagMinus1];
@@ -61,7 +66,7 @@ export function instantiate(): { k: Poseidon2Kernel; dataPtr: number } {
   const need = data + 8 * WIDTH * CHUNK * (1 + TRACE_LAYERS);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
-  new BigUint64Array(k.memory.buffer, consts, CONST_WORDS).set(flattenConstants(params));
+  new BigUint64Array(k.memory.buffer, consts, CONST_WORDS).set(poseidon2Constants());
   return { k, dataPtr: data };
 }
 

@@ -7,14 +7,18 @@
 // 62 columns (layer 0's capacity, layers 3, 27 and 29, slot 0 of each partial round's S-box
 // input); the rate slots of layer 0 are the packed elements themselves. (Storing layers 3 and
 // 29 costs less than computing layers 1 … 4 and 28 … 30 from layers 0 and 27 would.) The prover walks the layers from the
-// output back to the input (TraceLayers), and gets each layer when it reaches it, in place in
-// the same memory: a full round's layer forward from the stored layer below it (at most two
-// rounds per permutation), a partial round's slots 1 … 11 backward from the layer above
-// (u_r[s] = (y_s − S)/d_s, see recoverPartialLayer in the kernel). The value vector V is
-// converted in place over the copy of the values, so it costs no memory of its own.
+// output back to the input (TraceLayers), and gets each layer when it reaches it: a full
+// round's layer forward from the stored layer below it (at most two rounds per permutation), a
+// partial round's slots 1 … 11 backward from the layer above (u_r[s] = (y_s − S)/d_s, see
+// recoverPartialLayer in assembly/lib/poseidon2-layers.ts). The walk runs in the sumcheck
+// kernel's memory, on its worker pool: the stored columns are copied there (a memcpy, ~2 ms for
+// 2^15 permutations), the private memory has no worker. The value vector V is converted in
+// place over the copy of the values, so it costs no memory of its own.
 import * as F from '../field/goldilocks.js';
-import { constsOffset, instantiate, WIDTH, type Poseidon2Kernel } from './poseidon2-wasm.js';
+import type { Fp2 } from '../field/ext.js';
+import { constsOffset, instantiate, poseidon2Constants, WIDTH, type Poseidon2Kernel } from './poseidon2-wasm.js';
 import { POSEIDON2_GOLDILOCKS_12 } from './poseidon2-params.js';
+import { sumcheckKernel } from '../sumcheck/kernel.js';
 
 /** Trace layers of the partial rounds' S-box inputs (1 + r, r = 4 … 25): the run stores slot 0 of them only. */
 export const FIRST_PARTIAL_LAYER = 5;
@@ -68,101 +72,206 @@ function columnStride(blocks: number): number {
   return blocks + 8;
 }
 
+/** Stored columns as the walk numbers them: layer 0's rate slots (the packed elements), then the run's STORED_COLUMNS. */
+const INPUT_COLUMNS = 8 + STORED_COLUMNS;
+/** Bytes of one forwardLayers call's scratch: externalLayer's 24 halves and one state (assembly/lib/poseidon2-layers.ts). */
+const FORWARD_SCRATCH_BYTES = 8 * (2 * WIDTH + WIDTH);
+
 /**
- * A walk over the layers with two buffers of 12 columns (buffer = layer mod 2): a layer that is
- * not stored is computed into its buffer, so its columns stay valid until the layer two below
- * (or any other of the same parity) is asked for.
+ * A walk over the layers in the sumcheck kernel's memory, whose worker pool computes them: the
+ * stored columns it needs are copied in (each once, when first needed), and a layer that is not
+ * stored is computed, in chunks of permutations, into one of two buffers (buffer = layer mod 2),
+ * so its columns stay valid until the layer two below (or any other of the same parity) is
+ * asked for. The walk holds a region of the kernel's stack from its creation to close(): close
+ * walks in the reverse order of their creation, and release no kernel mark taken before a walk
+ * while it is open. The columns it returns are views into the kernel memory when that memory is
+ * shared (its views survive growth), else copies in arrays of the walk's own.
  */
-class LayerWalk {
+export class LayerWalk {
+  private readonly K = sumcheckKernel();
+  private readonly mark: number;
+  private readonly end: number;
+  private readonly inputs: number;
+  private readonly copied = new Array<boolean>(INPUT_COLUMNS).fill(false);
+  private readonly buffers: readonly [number, number];
+  private readonly consts: number;
+  private readonly aux: number;
+  /** The last partialLayer's combination (an extension vector) and its coefficients. */
+  private readonly linear: number;
+  private readonly coeffs: number;
+  private linearCopy: BigUint64Array | null = null;
   /** The layer held in each buffer, or -1. */
   private readonly held = [-1, -1];
+  /** Copies of the buffers (an unshared kernel memory only). */
+  private readonly copies: (BigUint64Array[] | null)[] = [null, null];
+  private closed = false;
 
-  constructor(
-    private readonly t: SpongeTrace,
-    private readonly buffers: readonly [number, number],
-    private readonly valid: () => boolean,
-  ) {}
+  constructor(private readonly t: SpongeTrace) {
+    const K = this.K;
+    const stride = t.stride;
+    this.mark = K.mark();
+    this.inputs = K.alloc(8 * INPUT_COLUMNS * stride);
+    this.buffers = [K.alloc(8 * WIDTH * stride), K.alloc(8 * WIDTH * stride)];
+    this.consts = K.put(poseidon2Constants());
+    this.aux = K.put(recoveryConstants());
+    this.linear = K.alloc(16 * t.blocks);
+    this.coeffs = K.alloc(16 * (WIDTH - 1));
+    this.end = K.mark();
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error('TraceLayers: the walk was closed');
+    if (this.t.isReleased) throw new Error('TraceLayers: the witness was released');
+    if (this.K.mark() < this.end) throw new Error('TraceLayers: the kernel memory under the walk was released');
+  }
+
+  /** Kernel pointer of a stored column, copied in if it is not there yet. */
+  private input(layer: number, slot: number): number {
+    const i = this.t.storedIndex(layer, slot);
+    const ptr = this.inputs + 8 * i * this.t.stride;
+    if (!this.copied[i]) {
+      this.K.words(ptr, this.t.blocks).set(this.t.storedColumn(layer, slot)!);
+      this.copied[i] = true;
+    }
+    return ptr;
+  }
 
   layer(layer: number): BigUint64Array[] {
-    if (!this.valid()) throw new Error('TraceLayers: a newer walk over this witness took its buffers, or the witness was released');
+    this.check();
     const stored = this.t.storedLayer(layer);
     if (stored) return stored;
     const buf = this.buffers[layer & 1];
     if (this.held[layer & 1] !== layer) {
-      if (layer < FIRST_PARTIAL_LAYER || layer > ANCHOR_LAYER) this.t.forward(WHOLE_LAYERS.find((l) => l < layer)!, layer, buf);
+      if (layer < FIRST_PARTIAL_LAYER || layer > ANCHOR_LAYER) this.forward(WHOLE_LAYERS.find((l) => l < layer)!, layer, buf);
       else {
         // the layer above: the stored anchor, held in the other buffer, or else recovered there from the anchor down
         if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
-        this.t.recover(layer, layer + 1 === ANCHOR_LAYER ? null : this.buffers[(layer + 1) & 1], buf);
+        this.recover(layer, buf, null);
       }
       this.held[layer & 1] = layer;
+      this.copies[layer & 1] = null;
     }
-    const cols = Array.from({ length: WIDTH }, (_, s) => this.t.view(buf + 8 * s * this.t.stride));
+    const cols = this.bufferColumns(layer & 1);
     if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER) cols[0] = this.t.storedColumn(layer, 0)!;
     return cols;
+  }
+
+  /**
+   * Slot 0 of a partial layer and Σ_{s≥1} a_s·u[s] (an extension vector, valid until the next
+   * call), in one pass with the layer's recovery: the layer (recovered again if it is held
+   * already) goes to its buffer as layer() puts it there.
+   */
+  partialLayer(layer: number, a: readonly Fp2[]): [BigUint64Array, BigUint64Array] {
+    this.check();
+    if (layer < FIRST_PARTIAL_LAYER || layer > LAST_PARTIAL_LAYER) throw new RangeError(`TraceLayers: layer ${layer} is not a partial round's`);
+    if (a.length !== WIDTH - 1) throw new RangeError(`TraceLayers: ${a.length} coefficients for the 11 linear slots`);
+    if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
+    const { K, t } = this;
+    const cw = K.words(this.coeffs, 2 * (WIDTH - 1));
+    a.forEach((x, j) => cw.set(x, 2 * j));
+    this.recover(layer, this.buffers[layer & 1], this.coeffs);
+    this.held[layer & 1] = layer;
+    this.copies[layer & 1] = null;
+    const lin = K.words(this.linear, 2 * t.blocks);
+    if (K.stableViews) return [t.storedColumn(layer, 0)!, lin];
+    this.linearCopy ??= new BigUint64Array(2 * t.blocks);
+    this.linearCopy.set(lin);
+    return [t.storedColumn(layer, 0)!, this.linearCopy];
+  }
+
+  private bufferColumns(b: number): BigUint64Array[] {
+    const { K, t } = this;
+    const views = Array.from({ length: WIDTH }, (_, s) => K.words(this.buffers[b] + 8 * s * t.stride, t.blocks));
+    if (K.stableViews) return views;
+    const copies = (this.copies[b] ??= views.map((v) => v.slice()));
+    return [...copies];
+  }
+
+  /** Layer `to` computed forward from the stored layer `from` into the 12 columns at `dst`. */
+  private forward(from: number, to: number, dst: number): void {
+    const { K, t } = this;
+    const region = K.mark();
+    const table = K.alloc(4 * WIDTH);
+    K.u32s(table, WIDTH).set(Array.from({ length: WIDTH }, (_, s) => this.input(from, s)));
+    K.elementwise('forwardLayers', t.blocks, (first, count) => [this.consts, table, from, to, dst, t.stride, first, count, K.alloc(FORWARD_SCRATCH_BYTES)]);
+    K.release(region);
+  }
+
+  /**
+   * Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the
+   * stored anchor, or the other buffer, which holds it); with `coeffs` (a kernel pointer) also
+   * their combination, to the walk's linear vector.
+   */
+  private recover(layer: number, dst: number, coeffs: number | null): void {
+    const { K, t } = this;
+    const above = layer + 1 === ANCHOR_LAYER ? null : this.buffers[(layer + 1) & 1];
+    if (above === null) for (let s = 1; s < WIDTH; s++) this.input(ANCHOR_LAYER, s);
+    const next0 = this.input(layer + 1, 0);
+    const nextRest = above === null ? this.input(ANCHOR_LAYER, 1) : above + 8 * t.stride;
+    const slot0 = this.input(layer, 0);
+    const aux = this.aux + 8 * AUX_WORDS * (layer - FIRST_PARTIAL_LAYER);
+    // S goes to the buffer's slot-0 column, which a partial layer never uses (its slot 0 is stored)
+    K.elementwise('recoverPartialLayer', t.blocks, (f, count) => [
+      this.consts, next0 + 8 * f, nextRest + 8 * f, slot0 + 8 * f, dst + 8 * (t.stride + f), count, t.stride, aux, dst + 8 * f,
+      coeffs ?? 0, coeffs === null ? 0 : this.linear + 16 * f,
+    ]);
+    K.flush();
+  }
+
+  /** Gives the walk's kernel region back (a no-op after the first call). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.K.mark() >= this.end) this.K.release(this.mark);
   }
 }
 
 /**
- * The trace of a sponge run: the stored columns and the means to compute the others, all in the
- * private kernel instance's memory (which nothing else writes to or grows, so the views stay
- * valid as long as the trace lives).
+ * The trace of a sponge run: the stored columns, in the private kernel instance's memory (which
+ * nothing else writes to or grows, so the views stay valid as long as the trace lives), and the
+ * means to compute the others (walk).
  */
 export class SpongeTrace {
   readonly stride: number;
   /** Words the run stored (STORED_COLUMNS columns). */
   readonly storedWords: number;
-  private readonly consts: number;
-  private readonly walkBuffers: readonly [number, number];
-  /** The walk of layerColumn's random accesses (its own buffers: a prover's walk is never disturbed). */
-  private readonly lookup: LayerWalk;
-  private walks = 0;
   private released = false;
 
   constructor(
     private readonly k: Poseidon2Kernel,
     readonly blocks: number,
-    private readonly ptr: { data: number; elements: number; trace: number; aux: number; table: number; buffers: number },
+    private readonly ptr: { data: number; elements: number; trace: number },
   ) {
     this.stride = columnStride(blocks);
     this.storedWords = STORED_COLUMNS * this.stride;
-    this.consts = constsOffset(k);
-    const layerBytes = 8 * WIDTH * this.stride;
-    const b = ptr.buffers;
-    this.walkBuffers = [b, b + layerBytes];
-    this.lookup = new LayerWalk(this, [b + 2 * layerBytes, b + 3 * layerBytes], () => !this.released);
   }
 
-  /** Bytes of kernel memory after the trace itself: the recovery constants, a pointer table, four layer buffers. */
-  static extraBytes(blocks: number): number {
-    return 8 * ((LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER) * AUX_WORDS + WIDTH / 2 + 4 * WIDTH * columnStride(blocks));
+  get isReleased(): boolean {
+    return this.released;
   }
 
-  /** Writes the recovery constants (once, at the run). */
-  init(): void {
-    const aux = recoveryConstants();
-    new BigUint64Array(this.k.memory.buffer, this.ptr.aux, aux.length).set(aux);
-  }
-
-  view(ptr: number): BigUint64Array {
+  private view(ptr: number): BigUint64Array {
     return new BigUint64Array(this.k.memory.buffer, ptr, this.blocks);
   }
 
-  /** Pointer of slot `slot` of a stored layer (0, a partial layer's slot 0, ANCHOR_LAYER), or -1. */
-  private storedPtr(layer: number, slot: number): number {
-    const col = (c: number) => this.ptr.trace + 8 * c * this.stride;
-    if (layer === 0) return slot < 8 ? this.ptr.elements + 8 * slot * this.blocks : col(slot - 8);
-    if (layer === LOW_LAYER) return col(STORED_LOW + slot);
-    if (layer === ANCHOR_LAYER) return col(STORED_ANCHOR + slot);
-    if (layer === HIGH_LAYER) return col(STORED_HIGH + slot);
-    if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER && slot === 0) return col(STORED_PARTIAL + layer - FIRST_PARTIAL_LAYER);
+  /**
+   * Index of slot `slot` of a stored layer (0, a partial layer's slot 0, ANCHOR_LAYER, LOW_LAYER,
+   * HIGH_LAYER) among the INPUT_COLUMNS (layer 0's rate slots, then the run's columns), or -1.
+   */
+  storedIndex(layer: number, slot: number): number {
+    if (layer === 0) return slot;
+    if (layer === LOW_LAYER) return 8 + STORED_LOW + slot;
+    if (layer === ANCHOR_LAYER) return 8 + STORED_ANCHOR + slot;
+    if (layer === HIGH_LAYER) return 8 + STORED_HIGH + slot;
+    if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER && slot === 0) return 8 + STORED_PARTIAL + layer - FIRST_PARTIAL_LAYER;
     return -1;
   }
 
   /** A stored column (a view), or null. */
   storedColumn(layer: number, slot: number): BigUint64Array | null {
-    const p = this.storedPtr(layer, slot);
-    return p < 0 ? null : this.view(p);
+    const i = this.storedIndex(layer, slot);
+    if (i < 0) return null;
+    return this.view(i < 8 ? this.ptr.elements + 8 * i * this.blocks : this.ptr.trace + 8 * (i - 8) * this.stride);
   }
 
   /** The columns of a layer stored whole (WHOLE_LAYERS), or null. */
@@ -170,32 +279,23 @@ export class SpongeTrace {
     return WHOLE_LAYERS.includes(layer) ? Array.from({ length: WIDTH }, (_, s) => this.storedColumn(layer, s)!) : null;
   }
 
-  /** Layer `to` computed forward from the stored layer `from` into the 12 columns at `dst`. */
-  forward(from: number, to: number, dst: number): void {
-    const table = new Uint32Array(this.k.memory.buffer, this.ptr.table, WIDTH);
-    for (let s = 0; s < WIDTH; s++) table[s] = this.storedPtr(from, s);
-    this.k.forwardLayers(this.consts, this.ptr.table, from, to, dst, this.stride, this.blocks);
+  /** A new walk (TraceLayers), holding sumcheck kernel memory until its close(). */
+  walk(): LayerWalk {
+    if (this.released) throw new Error('TraceLayers: the witness was released');
+    return new LayerWalk(this);
   }
 
-  /** Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the anchor when `above` is null, else the buffer at `above`). */
-  recover(layer: number, above: number | null, dst: number): void {
-    const next0 = this.storedPtr(layer + 1, 0);
-    const nextRest = above === null ? this.storedPtr(ANCHOR_LAYER, 1) : above + 8 * this.stride;
-    const aux = this.ptr.aux + 8 * AUX_WORDS * (layer - FIRST_PARTIAL_LAYER);
-    // S goes to the buffer's slot-0 column, which a partial layer never uses (its slot 0 is stored)
-    this.k.recoverPartialLayer(this.consts, next0, nextRest, this.storedPtr(layer, 0), dst + 8 * this.stride, this.blocks, this.stride, aux, dst);
-  }
-
-  /** A new walk (TraceLayers); it takes the walk buffers from any earlier walk, which then refuses to serve. */
-  walk(): { layer(layer: number): BigUint64Array[] } {
-    const id = ++this.walks;
-    return new LayerWalk(this, this.walkBuffers, () => this.walks === id && !this.released);
-  }
-
-  /** One column: a view if it is stored, else a fresh array (computed with buffers no TraceLayers walk uses). */
+  /** One column: a view if it is stored, else a fresh array (computed by a walk of its own). */
   column(layer: number, slot: number): BigUint64Array {
     if (this.released) throw new Error('layerColumn: the witness was released');
-    return this.storedColumn(layer, slot) ?? this.lookup.layer(layer)[slot].slice();
+    const stored = this.storedColumn(layer, slot);
+    if (stored) return stored;
+    const walk = new LayerWalk(this);
+    try {
+      return walk.layer(layer)[slot].slice();
+    } finally {
+      walk.close();
+    }
   }
 
   /**
@@ -240,9 +340,7 @@ export function spongeWitness(
   const statePtr = elementsPtr + 8 * layout.elements;
   const tracePtr = statePtr + 8 * WIDTH;
   const bufPtr = tracePtr + 8 * STORED_COLUMNS * stride;
-  const auxPtr = bufPtr + 8 * k.traceBlockWords();
-  const tablePtr = auxPtr + 8 * (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_LAYER) * AUX_WORDS;
-  const need = bufPtr + 8 * k.traceBlockWords() + SpongeTrace.extraBytes(blocks);
+  const need = bufPtr + 8 * k.traceBlockWords();
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
   new Int32Array(k.memory.buffer, vectorPtr, values.length).set(values);
@@ -252,8 +350,7 @@ export function spongeWitness(
   if (k.firstNonCanonical(statePtr, WIDTH) >= 0) throw new RangeError('spongeWitness: the state is not canonical');
   k.absorbInterleavedTrace(constsOffset(k), statePtr, elementsPtr, blocks, tracePtr, stride, bufPtr);
   k.valuesToField(vectorPtr, values.length, layout.valueSlots, vectorPtr, fresh ? 0 : 1);
-  const trace = new SpongeTrace(k, blocks, { data: base, elements: elementsPtr, trace: tracePtr, aux: auxPtr, table: tablePtr, buffers: tablePtr + 8 * (WIDTH / 2) });
-  trace.init();
+  const trace = new SpongeTrace(k, blocks, { data: base, elements: elementsPtr, trace: tracePtr });
   const out = new BigUint64Array(WIDTH);
   out.set(new BigUint64Array(k.memory.buffer, statePtr, WIDTH));
   return { state: out, trace, valueVector: new BigUint64Array(k.memory.buffer, vectorPtr, layout.valueSlots) };

@@ -133,6 +133,11 @@ export class SumcheckKernel {
     this.top = this.base;
   }
 
+  /** Whether views of this memory stay valid when it grows (a shared memory is never detached). */
+  get stableViews(): boolean {
+    return this.memory.buffer instanceof SharedArrayBuffer;
+  }
+
   /** Flushes that ran on the pool so far (lets tests check the parallel path ran). */
   get pooledRuns(): number {
     return this.pooledFlushes;

@@ -254,10 +254,12 @@ test('the sponge witness stores slot 0 only of the partial rounds; the other slo
     const cols = walk.layer(layer);
     for (let s = 0; s < 12; s++) assert.deepEqual(cols[s], layerColumn(full, layer, s), `layer ${layer} slot ${s} (walk)`);
   }
+  walk.close();
   for (const layer of [5, 13, 26]) for (const s of [1, 11]) assert.deepEqual(layerColumn(w, layer, s), layerColumn(full, layer, s), `layer ${layer} slot ${s} (random access)`);
   // Out of order: a walk asked for a lower layer first, then a higher one, still recovers exactly.
   const jumpy = new TraceLayers(w);
   for (const layer of [7, 20, 6, 26, 5]) assert.deepEqual(jumpy.layer(layer)[3], layerColumn(full, layer, 3), `layer ${layer} out of order`);
+  jumpy.close();
 });
 
 test('zero knowledge soundness: wrong digest, broken witness and byte corruptions are rejected', () => {

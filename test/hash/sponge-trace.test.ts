@@ -42,6 +42,7 @@ test('every layer the sponge trace computes (the prover\'s walk, random access) 
       const cols = walk.layer(layer);
       for (let s = 0; s < 12; s++) assert.deepEqual(cols[s], layerColumn(full, layer, s), `${n} values: layer ${layer} slot ${s} (walk)`);
     }
+    walk.close();
     for (let k = 0; k < 12; k++) {
       const layer = randomInt(TRACE_LAYERS);
       const slot = randomInt(12);
@@ -65,16 +66,27 @@ test('a walk keeps each computed layer until the layer two below is asked for, i
       assert.deepEqual(prev[5], layerColumn(full, order[i - 1], 5), `layer ${order[i - 1]} still held after ${order[i]}`);
     }
   }
+  walk.close();
 });
 
-test('a newer walk over the same witness takes the buffers: the older one refuses instead of serving overwritten columns', () => {
+test('walks over one witness are independent; each holds kernel memory until close(), and refuses after it or once memory under it was released', () => {
   const w = digestWitness(randomValues(7 * 64, INT8), randomSalt(), { format: INT8, purpose: Purpose.generic });
+  const full = withFull(w);
   const a = new TraceLayers(w);
   a.layer(30);
   const b = new TraceLayers(w);
-  b.layer(29);
-  assert.throws(() => a.layer(28), /newer walk/);
-  assert.doesNotThrow(() => b.layer(28));
+  b.layer(28);
+  assert.deepEqual(a.layer(28)[7], layerColumn(full, 28, 7));
+  assert.deepEqual(b.layer(26)[7], layerColumn(full, 26, 7));
+  b.close();
+  a.close();
+  assert.throws(() => a.layer(28), /closed/);
+  // closing the older of two open walks gives the newer one's memory back too: the newer one notices
+  const c = new TraceLayers(w);
+  const d = new TraceLayers(w);
+  c.close();
+  assert.throws(() => d.layer(28), /released/);
+  d.close();
 });
 
 test('the sponge witness\'s digest and V equal the plain digest and the padded values, for every typed input', () => {
@@ -115,11 +127,12 @@ test('a released witness: its V and columns are emptied and its walks refuse; th
   const options = { format: INT8, purpose: Purpose.modelWeights };
   const first = digestWitness(randomValues(7 * 2048, INT8), randomSalt(), options);
   const walk = new TraceLayers(first);
-  const held = walk.layer(30);
+  const held = walk.layer(29);
   releaseDigestWitness(first);
   assert.equal(first.valueVector.length, 0);
   assert.equal(held[0].length, 0);
-  assert.throws(() => walk.layer(29), /released/);
+  assert.throws(() => walk.layer(28), /released/);
+  walk.close();
   assert.throws(() => layerColumn(first, 0, 8), /released/);
   // a smaller and a larger run after it, on the released memory
   for (const n of [7 * 300, 7 * 4096]) {
@@ -137,6 +150,7 @@ test('a released witness: its V and columns are emptied and its walks refuse; th
       const got = cols.layer(layer);
       for (let s = 0; s < 12; s++) assert.deepEqual(got[s], layerColumn(full, layer, s), `${n} values after a release: layer ${layer} slot ${s}`);
     }
+    cols.close();
     releaseDigestWitness(w);
   }
 });
