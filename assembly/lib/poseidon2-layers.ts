@@ -6,6 +6,7 @@
 // (column pointers offset by the caller, or `first`), so a layer is cut into chunks.
 
 import { add, sub, mul, canonical } from './goldilocks';
+import { mul2, add2, sub2 } from './simd';
 import { T, HALF_FULL, PARTIAL, OFF_INTERNAL, OFF_FINAL, OFF_DIAG, sbox, HALVES_WORDS, useHalvesScratch, externalLayer, addLazy, fullRoundSboxes, partialRound } from './poseidon2-rounds';
 
 /** A trace layer's state at `s` (canonical) → the next layer's (canonical): the rest of permuteOne between two records. */
@@ -69,34 +70,38 @@ export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize
     const z0 = canonical(sbox(load<u64>(slot0 + o)));
     store<u64>(sums + o, sub(sub(load<u64>(next0 + o), c0), mul(d0, z0)));
   }
+  const even = n & ~1;
   for (let s: usize = 1; s < <usize>T; s++) {
     const c = load<u64>(aux + (s << 3));
     const inv = load<u64>(aux + ((<usize>T + s - 1) << 3));
     const src = nextRest + (s - 1) * col;
     const dst = out + (s - 1) * col;
-    if (coeffs == 0) {
-      for (let i: i32 = 0; i < n; i++) {
-        const o = <usize>i << 3;
-        store<u64>(dst + o, mul(sub(sub(load<u64>(src + o), c), load<u64>(sums + o)), inv));
-      }
-      continue;
+    // two permutations per step on the SIMD lanes; with coefficients, lin[i] (one extension
+    // entry: one vector) takes a_s·u_r[s][i] as both of its coordinates' products at once
+    const cv = i64x2.splat(<i64>c);
+    const iv = i64x2.splat(<i64>inv);
+    const av = coeffs == 0 ? i64x2.splat(0) : v128.load(coeffs + ((s - 1) << 4));
+    for (let i: i32 = 0; i < even; i += 2) {
+      const o = <usize>i << 3;
+      const u = mul2(sub2(sub2(v128.load(src + o), cv), v128.load(sums + o)), iv);
+      v128.store(dst + o, u);
+      if (coeffs == 0) continue;
+      const l = lin + (<usize>i << 4);
+      const y0 = mul2(v128.shuffle<i64>(u, u, 0, 0), av);
+      const y1 = mul2(v128.shuffle<i64>(u, u, 1, 1), av);
+      v128.store(l, s == 1 ? y0 : add2(v128.load(l), y0));
+      v128.store(l, s == 1 ? y1 : add2(v128.load(l, 16), y1), 16);
     }
-    const a0 = load<u64>(coeffs + ((s - 1) << 4));
-    const a1 = load<u64>(coeffs + ((s - 1) << 4), 8);
-    for (let i: i32 = 0; i < n; i++) {
+    for (let i: i32 = even; i < n; i++) {
       const o = <usize>i << 3;
       const u = mul(sub(sub(load<u64>(src + o), c), load<u64>(sums + o)), inv);
       store<u64>(dst + o, u);
+      if (coeffs == 0) continue;
       const l = lin + (<usize>i << 4);
-      const y0 = mul(a0, u);
-      const y1 = mul(a1, u);
-      if (s == 1) {
-        store<u64>(l, y0);
-        store<u64>(l, y1, 8);
-      } else {
-        store<u64>(l, add(load<u64>(l), y0));
-        store<u64>(l, add(load<u64>(l, 8), y1), 8);
-      }
+      const y0 = mul(load<u64>(coeffs + ((s - 1) << 4)), u);
+      const y1 = mul(load<u64>(coeffs + ((s - 1) << 4), 8), u);
+      store<u64>(l, s == 1 ? y0 : add(load<u64>(l), y0));
+      store<u64>(l, s == 1 ? y1 : add(load<u64>(l, 8), y1), 8);
     }
   }
 }

@@ -36,7 +36,7 @@ const STORED_ANCHOR = STORED_PARTIAL + (LAST_PARTIAL_LAYER + 1 - FIRST_PARTIAL_L
 const STORED_HIGH = STORED_ANCHOR + WIDTH;
 export const STORED_COLUMNS = STORED_HIGH + WIDTH;
 /** Words per partial layer of recovery constants: c_{r+1} (12), then 1/d_s for s = 1 … 11. */
-const AUX_WORDS = 2 * WIDTH - 1;
+export const AUX_WORDS = 2 * WIDTH - 1;
 
 /** The values the sponge takes: 32-bit integers, or a narrower typed array converted on the way in. */
 export type SpongeValues = Int32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
@@ -50,7 +50,7 @@ let recoverAux: BigUint64Array | undefined;
 let idle: { k: Poseidon2Kernel; dataPtr: number } | null = null;
 
 /** The recovery constants of every partial layer (AUX_WORDS each, indexed by layer − FIRST_PARTIAL_LAYER). */
-function recoveryConstants(): BigUint64Array {
+export function recoveryConstants(): BigUint64Array {
   if (recoverAux) return recoverAux;
   // c_{r+1} per layer: the constants added before the S-boxes of the next round (r + 1 = layer)
   const p = POSEIDON2_GOLDILOCKS_12;

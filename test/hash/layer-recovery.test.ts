@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { Purpose, randomSalt } from '../../src/hash/digest.js';
 import { INT8 } from '../../src/hash/packing.js';
-import { permuteBatchTrace, TRACE_LAYERS } from '../../src/hash/poseidon2-wasm.js';
+import { permuteBatchTrace, poseidon2Constants, TRACE_LAYERS } from '../../src/hash/poseidon2-wasm.js';
 import { digestWitness, layerColumn, releaseDigestWitness, TraceLayers, type DigestWitness } from '../../src/hash/digest-witness.js';
-import { FIRST_PARTIAL_LAYER, LAST_PARTIAL_LAYER } from '../../src/hash/sponge-trace.js';
+import { AUX_WORDS, FIRST_PARTIAL_LAYER, LAST_PARTIAL_LAYER, recoveryConstants } from '../../src/hash/sponge-trace.js';
 import { POOL_MIN_PAIRS, setSumcheckThreads, sumcheckKernel } from '../../src/sumcheck/kernel.js';
 import { randomExt } from '../../src/sumcheck/random.js';
 import type { Fp2 } from '../../src/field/ext.js';
@@ -99,6 +99,36 @@ test('layer recovery: a partial layer asked for out of order, or again, is recov
     assert.throws(() => walk.partialLayer(10, randomCoefficients().slice(1)), /coefficients/);
   } finally {
     walk.close();
+    releaseDigestWitness(w);
+  }
+});
+
+test('layer recovery: the kernel on any count of permutations (odd ones take the one-lane tail) equals the full trace', () => {
+  const { w, full } = witnessAndFull(16);
+  const K = sumcheckKernel();
+  const layer = 14;
+  const a = randomCoefficients();
+  const want = Array.from({ length: 12 }, (_, s) => layerColumn(full, layer, s));
+  const above = Array.from({ length: 12 }, (_, s) => layerColumn(full, layer + 1, s));
+  const mark = K.mark();
+  try {
+    const stride = w.blocks;
+    const consts = K.put(poseidon2Constants());
+    const aux = K.put(recoveryConstants().subarray((layer - FIRST_PARTIAL_LAYER) * AUX_WORDS, (layer - FIRST_PARTIAL_LAYER + 1) * AUX_WORDS));
+    const next = K.alloc(8 * 12 * stride);
+    above.forEach((c, s) => K.words(next + 8 * s * stride, stride).set(c));
+    const slot0 = K.put(want[0]);
+    const cw = K.alloc(16 * 11);
+    a.forEach((x, j) => K.words(cw + 16 * j, 2).set(x));
+    for (const n of [1, 2, 3, 7, 16]) {
+      const out = K.alloc(8 * 12 * stride);
+      const lin = K.alloc(16 * n);
+      K.elementwise('recoverPartialLayer', n, () => [consts, next, next + 8 * stride, slot0, out + 8 * stride, n, stride, aux, out, cw, lin]);
+      for (let s = 1; s < 12; s++) sameColumn(K.words(out + 8 * s * stride, n), want[s].subarray(0, n), `${n} permutations: slot ${s}`);
+      sameColumn(K.words(lin, 2 * n), K.combineBase(want.slice(1).map((c) => c.subarray(0, n)), a), `${n} permutations: combination`);
+    }
+  } finally {
+    K.release(mark);
     releaseDigestWitness(w);
   }
 });
