@@ -6,7 +6,7 @@
 // (column pointers offset by the caller, or `first`), so a layer is cut into chunks.
 
 import { add, sub, mul, canonical } from './goldilocks';
-import { mul2, add2, sub2 } from './simd';
+import { mul2, sub2 } from './simd';
 import { T, HALF_FULL, PARTIAL, OFF_INTERNAL, OFF_FINAL, OFF_DIAG, sbox, HALVES_WORDS, useHalvesScratch, externalLayer, addLazy, fullRoundSboxes, partialRound } from './poseidon2-rounds';
 
 /** A trace layer's state at `s` (canonical) → the next layer's (canonical): the rest of permuteOne between two records. */
@@ -47,21 +47,29 @@ export function forwardLayers(consts: usize, src: usize, from: i32, to: i32, dst
   }
 }
 
+/** Permutations per block of recoverPartialLayer: a block's S stays in L1 across the 11 slots. */
+const RECOVER_BLOCK: i32 = 256;
+
 /**
  * Recovers slots 1 … 11 of a partial round's S-box input layer u_r from the next layer: with
  * y = u_{r+1} − c_{r+1} = M_I·z, z = (u_r[0]^7, u_r[1], …, u_r[11]) and M_I = J + diag(d),
  * y_0 = S + d_0·z_0 gives S = Σ z, and then u_r[s] = (y_s − S)/d_s. Per permutation i < n:
  * `next0` is slot 0 of u_{r+1}, `nextRest` slots 1 … 11 (columns `stride` words apart),
  * `slot0` is u_r[0]; writes u_r[1 … 11] at `out` (columns `stride` apart), canonical. `aux`
- * holds c_{r+1} (12 words) then 1/d_s for s = 1 … 11. `sums` (n words) receives S first; then
- * each slot is one pass over three streams (S, y_s, u_r[s]): one pass over all 23 columns at
- * once ran at a third of the speed.
+ * holds c_{r+1} (12 words) then 1/d_s for s = 1 … 11. `sums` (n words) receives S.
  *
- * With coeffs ≠ 0 (11 extension coefficients a_1 … a_11, two words each) it also writes the
- * extension vector lin[i] = Σ_s a_s·u_r[s] (two words per entry, canonical): the digest
- * prover's combination of the layer's linear slots, in the same pass as the slots themselves.
+ * Blocks of RECOVER_BLOCK permutations: S, then each slot in turn, two permutations per step on
+ * the SIMD lanes (three streams: S, y_s, u_r[s]). One pass over all 23 columns per permutation
+ * ran at a third of the speed.
  */
-export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize, slot0: usize, out: usize, n: i32, stride: i32, aux: usize, sums: usize, coeffs: usize, lin: usize): void {
+export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize, slot0: usize, out: usize, n: i32, stride: i32, aux: usize, sums: usize): void {
+  for (let b: i32 = 0; b < n; b += RECOVER_BLOCK) {
+    const o = <usize>b << 3;
+    recoverBlock(consts, next0 + o, nextRest + o, slot0 + o, out + o, min(RECOVER_BLOCK, n - b), stride, aux, sums + o);
+  }
+}
+
+function recoverBlock(consts: usize, next0: usize, nextRest: usize, slot0: usize, out: usize, n: i32, stride: i32, aux: usize, sums: usize): void {
   const d0 = load<u64>(consts + OFF_DIAG);
   const c0 = load<u64>(aux);
   const col = <usize>stride << 3;
@@ -76,32 +84,15 @@ export function recoverPartialLayer(consts: usize, next0: usize, nextRest: usize
     const inv = load<u64>(aux + ((<usize>T + s - 1) << 3));
     const src = nextRest + (s - 1) * col;
     const dst = out + (s - 1) * col;
-    // two permutations per step on the SIMD lanes; with coefficients, lin[i] (one extension
-    // entry: one vector) takes a_s·u_r[s][i] as both of its coordinates' products at once
     const cv = i64x2.splat(<i64>c);
     const iv = i64x2.splat(<i64>inv);
-    const av = coeffs == 0 ? i64x2.splat(0) : v128.load(coeffs + ((s - 1) << 4));
     for (let i: i32 = 0; i < even; i += 2) {
       const o = <usize>i << 3;
-      const u = mul2(sub2(sub2(v128.load(src + o), cv), v128.load(sums + o)), iv);
-      v128.store(dst + o, u);
-      if (coeffs == 0) continue;
-      const l = lin + (<usize>i << 4);
-      const y0 = mul2(v128.shuffle<i64>(u, u, 0, 0), av);
-      const y1 = mul2(v128.shuffle<i64>(u, u, 1, 1), av);
-      v128.store(l, s == 1 ? y0 : add2(v128.load(l), y0));
-      v128.store(l, s == 1 ? y1 : add2(v128.load(l, 16), y1), 16);
+      v128.store(dst + o, mul2(sub2(sub2(v128.load(src + o), cv), v128.load(sums + o)), iv));
     }
     for (let i: i32 = even; i < n; i++) {
       const o = <usize>i << 3;
-      const u = mul(sub(sub(load<u64>(src + o), c), load<u64>(sums + o)), inv);
-      store<u64>(dst + o, u);
-      if (coeffs == 0) continue;
-      const l = lin + (<usize>i << 4);
-      const y0 = mul(load<u64>(coeffs + ((s - 1) << 4)), u);
-      const y1 = mul(load<u64>(coeffs + ((s - 1) << 4), 8), u);
-      store<u64>(l, s == 1 ? y0 : add(load<u64>(l), y0));
-      store<u64>(l, s == 1 ? y1 : add(load<u64>(l, 8), y1), 8);
+      store<u64>(dst + o, mul(sub(sub(load<u64>(src + o), c), load<u64>(sums + o)), inv));
     }
   }
 }

@@ -146,7 +146,7 @@ export class LayerWalk {
       else {
         // the layer above: the stored anchor, held in the other buffer, or else recovered there from the anchor down
         if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
-        this.recover(layer, buf, null);
+        this.recover(layer, buf);
       }
       this.held[layer & 1] = layer;
       this.copies[layer & 1] = null;
@@ -158,8 +158,9 @@ export class LayerWalk {
 
   /**
    * Slot 0 of a partial layer and Σ_{s≥1} a_s·u[s] (an extension vector, valid until the next
-   * call), in one pass with the layer's recovery: the layer (recovered again if it is held
-   * already) goes to its buffer as layer() puts it there.
+   * call), combined on the pool from the layer's columns where they were recovered (not copied
+   * in again as combineBase would): the layer (recovered again if it is held already) goes to
+   * its buffer as layer() puts it there.
    */
   partialLayer(layer: number, a: readonly Fp2[]): [BigUint64Array, BigUint64Array] {
     this.check();
@@ -169,9 +170,18 @@ export class LayerWalk {
     const { K, t } = this;
     const cw = K.words(this.coeffs, 2 * (WIDTH - 1));
     a.forEach((x, j) => cw.set(x, 2 * j));
-    this.recover(layer, this.buffers[layer & 1], this.coeffs);
+    const buf = this.buffers[layer & 1];
+    this.recover(layer, buf);
     this.held[layer & 1] = layer;
     this.copies[layer & 1] = null;
+    // combineBase over the buffer's columns where they are, a range of permutations per call
+    const region = K.mark();
+    K.elementwise('combineBase', t.blocks, (f, count) => {
+      const ptrs = K.alloc(4 * (WIDTH - 1));
+      K.u32s(ptrs, WIDTH - 1).set(Array.from({ length: WIDTH - 1 }, (_, j) => buf + 8 * ((j + 1) * t.stride + f)));
+      return [this.linear + 16 * f, ptrs, this.coeffs, WIDTH - 1, count];
+    });
+    K.release(region);
     const lin = K.words(this.linear, 2 * t.blocks);
     if (K.stableViews) return [t.storedColumn(layer, 0)!, lin];
     this.linearCopy ??= new BigUint64Array(2 * t.blocks);
@@ -197,12 +207,8 @@ export class LayerWalk {
     K.release(region);
   }
 
-  /**
-   * Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the
-   * stored anchor, or the other buffer, which holds it); with `coeffs` (a kernel pointer) also
-   * their combination, to the walk's linear vector.
-   */
-  private recover(layer: number, dst: number, coeffs: number | null): void {
+  /** Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the stored anchor, or the other buffer, which holds it). */
+  private recover(layer: number, dst: number): void {
     const { K, t } = this;
     const above = layer + 1 === ANCHOR_LAYER ? null : this.buffers[(layer + 1) & 1];
     if (above === null) for (let s = 1; s < WIDTH; s++) this.input(ANCHOR_LAYER, s);
@@ -213,7 +219,6 @@ export class LayerWalk {
     // S goes to the buffer's slot-0 column, which a partial layer never uses (its slot 0 is stored)
     K.elementwise('recoverPartialLayer', t.blocks, (f, count) => [
       this.consts, next0 + 8 * f, nextRest + 8 * f, slot0 + 8 * f, dst + 8 * (t.stride + f), count, t.stride, aux, dst + 8 * f,
-      coeffs ?? 0, coeffs === null ? 0 : this.linear + 16 * f,
     ]);
     K.flush();
   }
