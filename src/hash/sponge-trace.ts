@@ -11,9 +11,10 @@
 // round's layer forward from the stored layer below it (at most two rounds per permutation), a
 // partial round's slots 1 … 11 backward from the layer above (u_r[s] = (y_s − S)/d_s, see
 // recoverPartialLayer in assembly/lib/poseidon2-layers.ts). The walk runs in the sumcheck
-// kernel's memory, on its worker pool: the stored columns are copied there (a memcpy, ~2 ms for
-// 2^15 permutations), the private memory has no worker. The value vector V is converted in
-// place over the copy of the values, so it costs no memory of its own.
+// kernel's memory, on its worker pool (the private memory is out of the workers' reach): the
+// stored columns are copied there as they are needed (~2 ms of memcpy for 2^15 permutations).
+// The value vector V is converted in place over the copy of the values, so it costs no memory
+// of its own.
 import * as F from '../field/goldilocks.js';
 import type { Fp2 } from '../field/ext.js';
 import { constsOffset, instantiate, poseidon2Constants, WIDTH, type Poseidon2Kernel } from './poseidon2-wasm.js';
