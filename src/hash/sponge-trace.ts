@@ -73,15 +73,16 @@ function columnStride(blocks: number): number {
   return blocks + 8;
 }
 
-/** Stored columns as the walk numbers them: layer 0's rate slots (the packed elements), then the run's STORED_COLUMNS. */
-const INPUT_COLUMNS = 8 + STORED_COLUMNS;
 /** Bytes of one forwardLayers call's scratch: externalLayer's 24 halves and one state (assembly/lib/poseidon2-layers.ts). */
 const FORWARD_SCRATCH_BYTES = 8 * (2 * WIDTH + WIDTH);
 
 /**
  * A walk over the layers in the sumcheck kernel's memory, whose worker pool computes them: the
- * stored columns it needs are copied in (each once, when first needed), and a layer that is not
- * stored is computed, in chunks of permutations, into one of two buffers (buffer = layer mod 2),
+ * stored columns a computation needs are copied in when it needs them (one stored layer whole,
+ * the one a forward computation starts from or the anchor, and the slot 0 of two partial
+ * layers: the walk's memory is 38 columns, not the 94 that copying every stored column would
+ * take, for the same copying in the prover's order), and a layer that is not stored is computed,
+ * in chunks of permutations, into one of two buffers (buffer = layer mod 2),
  * so its columns stay valid until the layer two below (or any other of the same parity) is
  * asked for. The walk holds a region of the kernel's stack from its creation to close(): close
  * walks in the reverse order of their creation, and release no kernel mark taken before a walk
@@ -92,8 +93,12 @@ export class LayerWalk {
   private readonly K = sumcheckKernel();
   private readonly mark: number;
   private readonly end: number;
-  private readonly inputs: number;
-  private readonly copied = new Array<boolean>(INPUT_COLUMNS).fill(false);
+  /** A stored layer's 12 columns, and which layer they are (-1: none yet). */
+  private readonly whole: number;
+  private wholeLayer = -1;
+  /** Slot 0 of a partial layer per parity, and which layer it is. */
+  private readonly zeros: readonly [number, number];
+  private readonly zeroLayer = [-1, -1];
   private readonly buffers: readonly [number, number];
   private readonly consts: number;
   private readonly aux: number;
@@ -111,7 +116,8 @@ export class LayerWalk {
     const K = this.K;
     const stride = t.stride;
     this.mark = K.mark();
-    this.inputs = K.alloc(8 * INPUT_COLUMNS * stride);
+    this.whole = K.alloc(8 * WIDTH * stride);
+    this.zeros = [K.alloc(8 * stride), K.alloc(8 * stride)];
     this.buffers = [K.alloc(8 * WIDTH * stride), K.alloc(8 * WIDTH * stride)];
     this.consts = K.put(poseidon2Constants());
     this.aux = K.put(recoveryConstants());
@@ -126,15 +132,27 @@ export class LayerWalk {
     if (this.K.mark() < this.end) throw new Error('TraceLayers: the kernel memory under the walk was released');
   }
 
-  /** Kernel pointer of a stored column, copied in if it is not there yet. */
-  private input(layer: number, slot: number): number {
-    const i = this.t.storedIndex(layer, slot);
-    const ptr = this.inputs + 8 * i * this.t.stride;
-    if (!this.copied[i]) {
-      this.K.words(ptr, this.t.blocks).set(this.t.storedColumn(layer, slot)!);
-      this.copied[i] = true;
+  private copyIn(ptr: number, column: BigUint64Array): void {
+    this.K.words(ptr, this.t.blocks).set(column);
+  }
+
+  /** Kernel pointer of stored layer `layer`'s slot 0 (slot s follows at 8·s·stride), copied in unless it is there. */
+  private wholeIn(layer: number): number {
+    if (this.wholeLayer !== layer) {
+      this.t.storedLayer(layer)!.forEach((c, s) => this.copyIn(this.whole + 8 * s * this.t.stride, c));
+      this.wholeLayer = layer;
     }
-    return ptr;
+    return this.whole;
+  }
+
+  /** Kernel pointer of partial layer `layer`'s slot 0, copied in unless it is there. */
+  private zeroIn(layer: number): number {
+    const b = layer & 1;
+    if (this.zeroLayer[b] !== layer) {
+      this.copyIn(this.zeros[b], this.t.storedColumn(layer, 0)!);
+      this.zeroLayer[b] = layer;
+    }
+    return this.zeros[b];
   }
 
   layer(layer: number): BigUint64Array[] {
@@ -203,7 +221,8 @@ export class LayerWalk {
     const { K, t } = this;
     const region = K.mark();
     const table = K.alloc(4 * WIDTH);
-    K.u32s(table, WIDTH).set(Array.from({ length: WIDTH }, (_, s) => this.input(from, s)));
+    const src = this.wholeIn(from);
+    K.u32s(table, WIDTH).set(Array.from({ length: WIDTH }, (_, s) => src + 8 * s * t.stride));
     K.elementwise('forwardLayers', t.blocks, (first, count) => [this.consts, table, from, to, dst, t.stride, first, count, K.alloc(FORWARD_SCRATCH_BYTES)]);
     K.release(region);
   }
@@ -211,11 +230,10 @@ export class LayerWalk {
   /** Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the stored anchor, or the other buffer, which holds it). */
   private recover(layer: number, dst: number): void {
     const { K, t } = this;
-    const above = layer + 1 === ANCHOR_LAYER ? null : this.buffers[(layer + 1) & 1];
-    if (above === null) for (let s = 1; s < WIDTH; s++) this.input(ANCHOR_LAYER, s);
-    const next0 = this.input(layer + 1, 0);
-    const nextRest = above === null ? this.input(ANCHOR_LAYER, 1) : above + 8 * t.stride;
-    const slot0 = this.input(layer, 0);
+    const anchor = layer + 1 === ANCHOR_LAYER ? this.wholeIn(ANCHOR_LAYER) : -1;
+    const next0 = anchor >= 0 ? anchor : this.zeroIn(layer + 1);
+    const nextRest = (anchor >= 0 ? anchor : this.buffers[(layer + 1) & 1]) + 8 * t.stride;
+    const slot0 = this.zeroIn(layer);
     const aux = this.aux + 8 * AUX_WORDS * (layer - FIRST_PARTIAL_LAYER);
     // S goes to the buffer's slot-0 column, which a partial layer never uses (its slot 0 is stored)
     K.elementwise('recoverPartialLayer', t.blocks, (f, count) => [
@@ -260,24 +278,21 @@ export class SpongeTrace {
     return new BigUint64Array(this.k.memory.buffer, ptr, this.blocks);
   }
 
-  /**
-   * Index of slot `slot` of a stored layer (0, a partial layer's slot 0, ANCHOR_LAYER, LOW_LAYER,
-   * HIGH_LAYER) among the INPUT_COLUMNS (layer 0's rate slots, then the run's columns), or -1.
-   */
-  storedIndex(layer: number, slot: number): number {
-    if (layer === 0) return slot;
-    if (layer === LOW_LAYER) return 8 + STORED_LOW + slot;
-    if (layer === ANCHOR_LAYER) return 8 + STORED_ANCHOR + slot;
-    if (layer === HIGH_LAYER) return 8 + STORED_HIGH + slot;
-    if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER && slot === 0) return 8 + STORED_PARTIAL + layer - FIRST_PARTIAL_LAYER;
+  /** Pointer of slot `slot` of a stored layer (0, a partial layer's slot 0, ANCHOR_LAYER), or -1. */
+  private storedPtr(layer: number, slot: number): number {
+    const col = (c: number) => this.ptr.trace + 8 * c * this.stride;
+    if (layer === 0) return slot < 8 ? this.ptr.elements + 8 * slot * this.blocks : col(slot - 8);
+    if (layer === LOW_LAYER) return col(STORED_LOW + slot);
+    if (layer === ANCHOR_LAYER) return col(STORED_ANCHOR + slot);
+    if (layer === HIGH_LAYER) return col(STORED_HIGH + slot);
+    if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER && slot === 0) return col(STORED_PARTIAL + layer - FIRST_PARTIAL_LAYER);
     return -1;
   }
 
   /** A stored column (a view), or null. */
   storedColumn(layer: number, slot: number): BigUint64Array | null {
-    const i = this.storedIndex(layer, slot);
-    if (i < 0) return null;
-    return this.view(i < 8 ? this.ptr.elements + 8 * i * this.blocks : this.ptr.trace + 8 * (i - 8) * this.stride);
+    const p = this.storedPtr(layer, slot);
+    return p < 0 ? null : this.view(p);
   }
 
   /** The columns of a layer stored whole (WHOLE_LAYERS), or null. */
