@@ -108,8 +108,9 @@ export class LayerWalk {
   private linearCopy: BigUint64Array | null = null;
   /** The layer held in each buffer, or -1. */
   private readonly held = [-1, -1];
-  /** Copies of the buffers (an unshared kernel memory only). */
+  /** Copies of the buffers (an unshared kernel memory only; the walk's own arrays, refreshed when their buffer is recomputed). */
   private readonly copies: (BigUint64Array[] | null)[] = [null, null];
+  private readonly copied = [false, false];
   private closed = false;
 
   constructor(private readonly t: SpongeTrace) {
@@ -168,7 +169,7 @@ export class LayerWalk {
         this.recover(layer, buf);
       }
       this.held[layer & 1] = layer;
-      this.copies[layer & 1] = null;
+      this.copied[layer & 1] = false;
     }
     const cols = this.bufferColumns(layer & 1);
     if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER) cols[0] = this.t.storedColumn(layer, 0)!;
@@ -192,7 +193,7 @@ export class LayerWalk {
     const buf = this.buffers[layer & 1];
     this.recover(layer, buf);
     this.held[layer & 1] = layer;
-    this.copies[layer & 1] = null;
+    this.copied[layer & 1] = false;
     // combineBase over the buffer's columns where they are, a range of permutations per call
     const region = K.mark();
     K.elementwise('combineBase', t.blocks, (f, count) => {
@@ -212,7 +213,9 @@ export class LayerWalk {
     const { K, t } = this;
     const views = Array.from({ length: WIDTH }, (_, s) => K.words(this.buffers[b] + 8 * s * t.stride, t.blocks));
     if (K.stableViews) return views;
-    const copies = (this.copies[b] ??= views.map((v) => v.slice()));
+    const copies = (this.copies[b] ??= views.map((v) => new BigUint64Array(v.length)));
+    if (!this.copied[b]) copies.forEach((c, s) => c.set(views[s]));
+    this.copied[b] = true;
     return [...copies];
   }
 
