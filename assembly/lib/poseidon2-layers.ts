@@ -5,7 +5,7 @@
 // memory, are processed on its worker pool: every kernel works on a range of permutations
 // (column pointers offset by the caller, or `first`), so a layer is cut into chunks.
 
-import { add, sub, mul, canonical } from './goldilocks';
+import { sub, mul, canonical } from './goldilocks';
 import { mul2, sub2 } from './simd';
 import { T, HALF_FULL, PARTIAL, OFF_INTERNAL, OFF_FINAL, OFF_DIAG, sbox, HALVES_WORDS, useHalvesScratch, externalLayer, addLazy, fullRoundSboxes, partialRound } from './poseidon2-rounds';
 

@@ -4,7 +4,7 @@
 // that module's worker pool). See assembly/poseidon2.ts for the constants' layout and for why the
 // arithmetic is lazy, works on 32-bit halves and runs partly two lanes per v128.
 
-import { P, EPS, LO32, sub, canonical, mulLazy, reduceLazy } from './goldilocks';
+import { P, EPS, LO32, canonical, mulLazy, reduceLazy } from './goldilocks';
 
 export const T: i32 = 12;
 /** 2^63, for unsigned comparisons of i64x2 lanes (below). */
