@@ -108,7 +108,8 @@ export class TraceLayers {
   /**
    * Slot 0 of partial layer `layer` and the combination Σ_{s≥1} a_s·u[s] of its other slots (an
    * extension vector; valid until the next call), what the digest prover takes of a partial
-   * round: from a sponge trace in the pass that recovers the slots, which are not copied out.
+   * round: from a sponge trace, combined in the kernel memory where the slots were recovered
+   * (they are never copied out).
    */
   partialLayer(layer: number, a: readonly Fp2[]): [BigUint64Array, BigUint64Array] {
     checkColumn(layer, 0);
