@@ -55,14 +55,14 @@ export function inv(a: Fp2): Fp2 {
   return [F.mul(a[0], ni), F.mul(F.neg(a[1]), ni)];
 }
 
+/** Left-to-right square and multiply: no product by 1 and no square past the top bit (a^7 in 4 products). */
 export function pow(a: Fp2, e: bigint): Fp2 {
   if (e < 0n) return pow(inv(a), -e);
-  let result: Fp2 = ONE;
-  let base = a;
-  while (e > 0n) {
-    if (e & 1n) result = mul(result, base);
-    base = mul(base, base);
-    e >>= 1n;
+  if (e === 0n) return ONE;
+  let result = a;
+  for (let bit = BigInt(e.toString(2).length - 2); bit >= 0n; bit--) {
+    result = mul(result, result);
+    if ((e >> bit) & 1n) result = mul(result, a);
   }
   return result;
 }

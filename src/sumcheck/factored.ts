@@ -30,6 +30,7 @@
 // message sent, are those of the kernel path (test/sumcheck/eq-delta.test.ts compares them).
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
+import { P } from '../field/goldilocks.js';
 import type { SumcheckKernel } from './kernel.js';
 import type { MaskedPoly } from './mask.js';
 import { extendEvals } from './poly.js';
@@ -79,6 +80,14 @@ export class EqState {
   linear(k: number, t: Fp2): Fp2 {
     const rho = this.point[k];
     return E.add(E.sub(E.ONE, rho), E.mul(t, E.sub(E.add(rho, rho), E.ONE)));
+  }
+
+  /** c·eq(ρ_k, t) at t = 0..D: c·(1 − ρ_k) plus t times c·(2ρ_k − 1), one product each. */
+  scaledLinearValues(k: number, c: Fp2, D: number): Fp2[] {
+    const rho = this.point[k];
+    const at0 = E.mul(c, E.sub(E.ONE, rho));
+    const slope = E.mul(c, E.sub(E.add(rho, rho), E.ONE));
+    return Array.from({ length: D + 1 }, (_, t) => E.add(at0, E.mulBase(slope, BigInt(t))));
   }
 
   /** Binds variable k to r (a no-op for k past this point's variables). */
@@ -165,14 +174,31 @@ function binomial(n: number, k: number): bigint {
   return r;
 }
 
-/** q(t) = Σ_j C(d, j)·c_j·t^j at t = 0..d, from the coefficient-form sums c (d = c.length − 1). */
+/** C(d, j)·t^j mod p for t, j = 0..d, per d (row t; computed once). */
+const powerBases = new Map<number, bigint[][]>();
+function powerBasis(d: number): bigint[][] {
+  let m = powerBases.get(d);
+  if (m === undefined) {
+    m = Array.from({ length: d + 1 }, (_, t) => Array.from({ length: d + 1 }, (_, j) => (binomial(d, j) * BigInt(t) ** BigInt(j)) % P));
+    powerBases.set(d, m);
+  }
+  return m;
+}
+
+/**
+ * q(t) = Σ_j C(d, j)·c_j·t^j at t = 0..d, from the coefficient-form sums c (d = c.length − 1):
+ * per value an exact integer sum of products, reduced once.
+ */
 function coefficientValues(c: readonly Fp2[]): Fp2[] {
   const d = c.length - 1;
-  const scaled = c.map((cj, j) => E.mulBase(cj, binomial(d, j)));
-  return Array.from({ length: d + 1 }, (_, t) => {
-    let acc: Fp2 = E.ZERO;
-    for (let j = d; j >= 0; j--) acc = E.add(E.mulBase(acc, BigInt(t)), scaled[j]);
-    return acc;
+  return powerBasis(d).map((row) => {
+    let c0 = 0n;
+    let c1 = 0n;
+    for (let j = 0; j <= d; j++) {
+      c0 += row[j] * c[j][0];
+      c1 += row[j] * c[j][1];
+    }
+    return [c0 % P, c1 % P];
   });
 }
 
@@ -315,8 +341,10 @@ export function factoredRoundEvals(
       }
       const skipTerm = skips(g, term);
       const into = skipTerm ? partial : full;
-      const ext = skipTerm ? vals : extendEvals(vals, g.degree);
-      for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], E.mul(term.coeff, ext[t]));
+      // scaled before it is extended to the group's degree (fewer products; extension is linear)
+      const scaled = vals.map((v) => E.mul(term.coeff, v));
+      const ext = skipTerm ? scaled : extendEvals(scaled, g.degree);
+      for (let t = 0; t <= g.degree; t++) into[t] = E.add(into[t], ext[t]);
     });
     for (const sums of coefficientSums.values()) {
       const ext = extendEvals(coefficientValues(sums), g.degree);
@@ -330,11 +358,13 @@ export function factoredRoundEvals(
       const q1 = E.mul(E.sub(E.sub(claim!, known01), E.mul(E.mul(c, E.sub(E.ONE, rho)), q[0])), E.inv(E.mul(c, rho)));
       if (topDerived) {
         const top = E.sub(q1, q[1]);
-        q = q.map((x, t) => E.add(x, E.mul(top, E.pow(E.fromBase(BigInt(t)), BigInt(g.degree)))));
+        const tPowD = powerBasis(g.degree).map((row) => row[g.degree]);
+        q = q.map((x, t) => E.add(x, E.mulBase(top, tPowD[t])));
       } else q = q.map((x, t) => (t === 1 ? q1 : x));
     }
     const qD = extendEvals(q, D);
-    const s = qD.map((x, t) => E.mul(E.mul(c, g.eq.linear(k, E.fromBase(BigInt(t)))), x));
+    const ceq = g.eq.scaledLinearValues(k, c, D);
+    const s = qD.map((x, t) => E.mul(ceq[t], x));
     known01 = E.add(known01, E.add(s[0], s[1]));
     total = total.map((x, t) => E.add(x, s[t]));
   });

@@ -86,15 +86,22 @@ function weightsAtInteger(d: number, t: number): bigint[] {
   return w;
 }
 
-/** Values at 0..D of the polynomial given by its values at 0..d (d ≤ D). */
+/**
+ * Values at 0..D of the polynomial given by its values at 0..d (d ≤ D). Each new value is an
+ * exact integer sum of products reduced once (as in interpolateAt).
+ */
 export function extendEvals(evals: readonly Fp2[], D: number): Fp2[] {
   const out = evals.slice(0, D + 1);
   const d = evals.length - 1;
   for (let t = evals.length; t <= D; t++) {
     const w = weightsAtInteger(d, t);
-    let acc: Fp2 = E.ZERO;
-    for (let i = 0; i <= d; i++) acc = E.add(acc, E.mulBase(evals[i], w[i]));
-    out.push(acc);
+    let c0 = 0n;
+    let c1 = 0n;
+    for (let i = 0; i <= d; i++) {
+      c0 += evals[i][0] * w[i];
+      c1 += evals[i][1] * w[i];
+    }
+    out.push([c0 % F.P, c1 % F.P]);
   }
   return out;
 }

@@ -13,6 +13,7 @@
 // the committed tables' final values; [zk: absorb g(r)].
 import * as E from '../field/ext.js';
 import type { Fp2 } from '../field/ext.js';
+import * as F from '../field/goldilocks.js';
 import type { BaseVec, ExtVec } from '../field/vec.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { sumcheckKernel, BLOCK } from './kernel.js';
@@ -171,7 +172,7 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
         let scale: bigint;
         if (k >= inst.numVars) {
           // exhausted: contributes the constant 2^(n−k−1)·F_i(r)
-          evals = [claims[i]!, claims[i]!];
+          evals = [claims[i]!];
           scale = pow2(n - k - 1);
         } else {
           scale = pow2(n - inst.numVars);
@@ -183,9 +184,10 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
           }
           active.set(i, evals);
         }
-        const ext = extendEvals(evals, D);
+        // weighted before it is extended to the round's degree (fewer products; extension is linear)
         const w = E.mulBase(inst.weight, scale);
-        total = total.map((x, t) => E.add(x, E.mul(w, ext[t])));
+        const ext = extendEvals(E.eq(w, E.ONE) ? evals : evals.map((x) => E.mul(w, x)), D);
+        total = total.map((x, t) => E.add(x, ext[t]));
       });
       if (k === 0 && options.unsafeAllowFalseClaim !== true) {
         // the honest prover refuses a false claim (the verifier would reject it anyway)
@@ -286,57 +288,66 @@ function lastRoundEvals(
   K: ReturnType<typeof sumcheckKernel>,
 ): Fp2[] {
   const inst = shape.instances[i];
+  const D = instanceDegrees(shape, inst).last;
   // a factored eq: eq(ρ, (r_{<k}, t)) = c_k·eq(ρ_k, t)
-  const eqUnis = new Map<EqState, (t: Fp2) => Fp2>();
-  const eqUni = (e: EqState): ((t: Fp2) => Fp2) => {
+  const eqUnis = new Map<EqState, (t: number) => Fp2>();
+  const eqUni = (e: EqState): ((t: number) => Fp2) => {
     let u = eqUnis.get(e);
-    if (u === undefined) eqUnis.set(e, (u = (t: Fp2) => E.mul(e.prefix, e.linear(k, t))));
+    if (u === undefined) {
+      const values = e.scaledLinearValues(k, e.prefix, D);
+      eqUnis.set(e, (u = (t) => values[t]));
+    }
     return u;
   };
-  const factorUni = (f: Factor): ((t: Fp2) => Fp2) => {
+  const factorUni = (f: Factor): ((t: number) => Fp2) => {
     const e = isEqFactor(f) ? eqStates.get(keyOf(f.eq)) : undefined;
     return e ? eqUni(e) : uni(stateOf(f));
   };
-  const D = instanceDegrees(shape, inst).last;
   const read = (s: TableState, idx: number): Fp2 => (s.isExt ? K.readExt(s.ptr, idx) : E.fromBase(K.readBase(s.ptr, idx)));
-  const univariates = new Map<TableState, (t: Fp2) => Fp2>();
-  const uni = (s: TableState): ((t: Fp2) => Fp2) => {
+  const univariates = new Map<TableState, (t: number) => Fp2>();
+  const uni = (s: TableState): ((t: number) => Fp2) => {
     let u = univariates.get(s);
     if (u) return u;
     const lo = read(s, 0);
     const diff = E.sub(read(s, 1), lo);
     const m = s.masked;
     if (m === null) {
-      u = (t) => E.add(lo, E.mul(t, diff));
+      u = (t) => E.add(lo, E.mulBase(diff, BigInt(t)));
     } else {
       const R = extElements(m.mask);
       const bound = point.slice(s.numVars - m.maskVars, k);
       const rlo = mleEvalSmall(R, m.maskVars === 0 ? [] : [...bound, E.ZERO]);
       const rdiff = m.maskVars === 0 ? E.ZERO : E.sub(mleEvalSmall(R, [...bound, E.ONE]), rlo);
       u = (t) => {
-        const zt = E.mul(zPrefix, E.mul(t, E.sub(E.ONE, t)));
-        return E.add(E.add(lo, E.mul(t, diff)), E.mul(zt, E.add(rlo, E.mul(t, rdiff))));
+        const zt = E.mulBase(zPrefix, F.fromBigInt(BigInt(t * (1 - t))));
+        return E.add(E.add(lo, E.mulBase(diff, BigInt(t))), E.mul(zt, E.add(rlo, E.mulBase(rdiff, BigInt(t)))));
       };
     }
     univariates.set(s, u);
     return u;
   };
-  // resolve every factor's univariate once, then evaluate each at t = 0..D once
-  const terms = inst.terms.map((term) => ({ coeff: term.coeff, unis: term.factors.map(factorUni) }));
+  // resolve every factor's univariate once (equal factors as one power), then evaluate each at t = 0..D once
+  const terms = inst.terms.map((term) => {
+    const exps = new Map<(t: number) => Fp2, number>();
+    for (const f of term.factors) {
+      const u = factorUni(f);
+      exps.set(u, (exps.get(u) ?? 0) + 1);
+    }
+    return { coeff: term.coeff, powers: [...exps].map(([u, e]) => ({ u, e: BigInt(e) })) };
+  });
   const out: Fp2[] = [];
-  const at = new Map<(t: Fp2) => Fp2, Fp2>();
+  const at = new Map<(t: number) => Fp2, Fp2>();
   for (let t = 0; t <= D; t++) {
-    const x = E.fromBase(BigInt(t));
     at.clear();
-    const value = (u: (t: Fp2) => Fp2): Fp2 => {
+    const value = (u: (t: number) => Fp2): Fp2 => {
       let v = at.get(u);
-      if (v === undefined) at.set(u, (v = u(x)));
+      if (v === undefined) at.set(u, (v = u(t)));
       return v;
     };
     let acc: Fp2 = E.ZERO;
     for (const term of terms) {
       let prod = term.coeff;
-      for (const u of term.unis) prod = E.mul(prod, value(u));
+      for (const { u, e } of term.powers) prod = E.mul(prod, e === 1n ? value(u) : E.pow(value(u), e));
       acc = E.add(acc, prod);
     }
     out.push(acc);
