@@ -1027,13 +1027,36 @@ export function heapBase(): usize {
  */
 export function roundPowCoeffs(a: usize, aExt: i32, e: i32, w: usize, nPairs: i32, top: i32, scratch: usize, acc: usize): void {
   const last = top != 0 ? e : e - 1;
-  if (aExt == 0 || nPairs < 2) {
+  if (nPairs < 2) {
     roundPowCoeffsScalar(a, aExt, e, last, w, nPairs, scratch, acc);
     return;
   }
   const even = nPairs & ~1;
-  roundPowCoeffsExt2(a, e, last, w, even, scratch, acc);
-  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << 5), 1, e, last, w + (<usize>even << 4), 1, scratch, acc);
+  if (aExt != 0) roundPowCoeffsExt2(a, e, last, w, even, scratch, acc);
+  else roundPowCoeffsBase2(a, e, last, w, even, scratch, acc);
+  if (even < nPairs) roundPowCoeffsScalar(a + (<usize>even << (aExt != 0 ? 5 : 4)), aExt, e, last, w + (<usize>even << 4), 1, scratch, acc);
+}
+
+/** Zeroes the per-lane sums of coefficients 0..last (c0 lanes, c1 lanes; 32 bytes each) at sp. */
+// @ts-ignore: decorator
+@inline function clearLaneSums(sp: usize, last: i32): void {
+  const zero = i64x2.splat(0);
+  for (let j = 0; j <= last; j++) {
+    v128.store(sp + (<usize>j << 5), zero);
+    v128.store(sp + (<usize>j << 5), zero, 16);
+  }
+}
+
+/** acc[j] += the two lanes of sum j, for j = 0..last. */
+// @ts-ignore: decorator
+@inline function addLaneSums(sp: usize, last: i32, acc: usize): void {
+  for (let j = 0; j <= last; j++) {
+    const s0 = v128.load(sp + (<usize>j << 5));
+    const s1 = v128.load(sp + (<usize>j << 5), 16);
+    const o = acc + (<usize>j << 4);
+    store<u64>(o, addp(load<u64>(o), addp(i64x2.extract_lane(s0, 0), i64x2.extract_lane(s0, 1))));
+    store<u64>(o, addp(load<u64>(o, 8), addp(i64x2.extract_lane(s1, 0), i64x2.extract_lane(s1, 1))), 8);
+  }
 }
 
 /**
@@ -1046,11 +1069,7 @@ function roundPowCoeffsExt2(a: usize, e: i32, last: i32, w: usize, nPairs: i32, 
   const lp = scratch; // w·lo^k
   const dp = scratch + stride; // d^k
   const sp = scratch + 2 * stride; // per-lane sums
-  const zero = i64x2.splat(0);
-  for (let j = 0; j <= last; j++) {
-    v128.store(sp + (<usize>j << 5), zero);
-    v128.store(sp + (<usize>j << 5), zero, 16);
-  }
+  clearLaneSums(sp, last);
   for (let i = 0; i < nPairs; i += 2) {
     const pa = a + (<usize>i << 5);
     const A = v128.load(pa);
@@ -1098,13 +1117,56 @@ function roundPowCoeffsExt2(a: usize, e: i32, last: i32, w: usize, nPairs: i32, 
       v128.store(o, add2(v128.load(o, 16), y1), 16);
     }
   }
-  for (let j = 0; j <= last; j++) {
-    const s0 = v128.load(sp + (<usize>j << 5));
-    const s1 = v128.load(sp + (<usize>j << 5), 16);
-    const o = acc + (<usize>j << 4);
-    store<u64>(o, addp(load<u64>(o), addp(i64x2.extract_lane(s0, 0), i64x2.extract_lane(s0, 1))));
-    store<u64>(o, addp(load<u64>(o, 8), addp(i64x2.extract_lane(s1, 0), i64x2.extract_lane(s1, 1))), 8);
+  addLaneSums(sp, last, acc);
+}
+
+/**
+ * roundPowCoeffs on a base table (a round 0 of the digest proof's S-box terms), two pairs per
+ * step on the lanes as in roundPowCoeffsExt2: w·lo^k in the extension (two base products per
+ * power: lo is in the base field), d^k and the products with it in the base field. nPairs even.
+ */
+function roundPowCoeffsBase2(a: usize, e: i32, last: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
+  const stride = <usize>(e + 1) << 5;
+  const lp = scratch; // w·lo^k (c0 lanes, c1 lanes)
+  const dp = scratch + stride; // d^k (base lanes, 16 bytes each)
+  const sp = scratch + 2 * stride; // per-lane sums
+  clearLaneSums(sp, last);
+  for (let i = 0; i < nPairs; i += 2) {
+    const pa = a + (<usize>i << 4);
+    const A = v128.load(pa); // lo, hi of pair i
+    const B = v128.load(pa, 16); // of pair i + 1
+    const l = v128.shuffle<i64>(A, B, 0, 2);
+    const d = sub2(v128.shuffle<i64>(A, B, 1, 3), l);
+    let p0 = loadC0(w + (<usize>i << 4));
+    let p1 = loadC1(w + (<usize>i << 4));
+    v128.store(lp, p0);
+    v128.store(lp, p1, 16);
+    let q = d;
+    for (let k = 1; k <= e; k++) {
+      p0 = mul2(p0, l);
+      p1 = mul2(p1, l);
+      if (k > 1 && k <= last) q = mul2(q, d);
+      const o = <usize>k << 5;
+      v128.store(lp + o, p0);
+      v128.store(lp + o, p1, 16);
+      v128.store(dp + (<usize>k << 4), q);
+    }
+    // sums[j] += (w·lo^(e−j))·d^j
+    for (let j = 0; j <= last; j++) {
+      const x = lp + (<usize>(e - j) << 5);
+      let y0 = v128.load(x);
+      let y1 = v128.load(x, 16);
+      if (j > 0) {
+        const dj = v128.load(dp + (<usize>j << 4));
+        y0 = mul2(y0, dj);
+        y1 = mul2(y1, dj);
+      }
+      const o = sp + (<usize>j << 5);
+      v128.store(o, add2(v128.load(o), y0));
+      v128.store(o, add2(v128.load(o, 16), y1), 16);
+    }
   }
+  addLaneSums(sp, last, acc);
 }
 
 function roundPowCoeffsScalar(a: usize, aExt: i32, e: i32, last: i32, w: usize, nPairs: i32, scratch: usize, acc: usize): void {
