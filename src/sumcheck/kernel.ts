@@ -212,11 +212,14 @@ export class SumcheckKernel {
         fns[c.fn](...c.args);
       });
     }
+    // each word summed exactly over the parts, reduced once
     for (const r of reductions) {
       const out = this.rawWords(r.out, 2 * r.entries);
-      for (const part of r.parts) {
-        const w = this.rawWords(part, 2 * r.entries);
-        for (let i = 0; i < out.length; i++) out[i] = (out[i] + w[i]) % P;
+      const parts = r.parts.map((part) => this.rawWords(part, 2 * r.entries));
+      for (let i = 0; i < out.length; i++) {
+        let s = out[i];
+        for (const w of parts) s += w[i];
+        out[i] = s % P;
       }
     }
   }
