@@ -417,6 +417,25 @@ export class SumcheckKernel {
   }
 
   /**
+   * Binds the lowest variable of each table (of 2·pairs entries) to r, as foldTable, and returns
+   * with every fold done. Tables below the chunking size are folded in place by one call each; on
+   * the pool when there are several and together they reach that size (the digest proof's 12
+   * S-box tables from 2^12 down to 2^10 pairs, which one thread would fold in turn), else here.
+   */
+  foldTables(tables: readonly { readonly table: FoldableTable; readonly pairs: number }[], r: Fp2): void {
+    const small = tables.filter((t) => t.pairs < POOL_MIN_PAIRS);
+    const share = small.length > 1 && small.reduce((n, t) => n + t.pairs, 0) >= POOL_MIN_PAIRS && this.activePool() !== null;
+    for (const { table, pairs } of tables) {
+      if (!share || pairs >= POOL_MIN_PAIRS) this.foldTable(table, pairs, r);
+      else {
+        this.queue.push({ fn: table.isExt ? 'foldExtInPlace' : 'foldBaseInPlace', args: [table.ptr, pairs, r[0], r[1]] });
+        table.isExt = true;
+      }
+    }
+    this.flush();
+  }
+
+  /**
    * Runs an element-wise export of this module over n entries (a kernel that writes only the
    * entries of its own range, e.g. the LogUp-GKR tree's, assembly/lib/logup-gkr.ts): in chunks on
    * the pool for n ≥ POOL_MIN_PAIRS (queued: the results are there after flush()), else at once.

@@ -195,10 +195,8 @@ export function proveSumcheck(shape: BatchShape, tables: readonly ProverTable[],
       }
       const r = sendRound(total, k, mask ? { g: mask, rho } : null, point, zPrefix, rounds, transcript);
       // fold every table that still has variables
-      for (const s of [...state, ...eqTables.values()]) {
-        if (s.numVars > k) K.foldTable(s, 1 << (s.numVars - k - 1), r);
-      }
-      K.flush();
+      const folding = [...state, ...eqTables.values()].filter((s) => s.numVars > k);
+      K.foldTables(folding.map((table) => ({ table, pairs: 1 << (table.numVars - k - 1) })), r);
       for (const e of eqStates.values()) e.bind(k, r, K);
       shape.tables.forEach((t, j) => {
         if (t.numVars === k + 1) finalValues[j] = finalOf(j);

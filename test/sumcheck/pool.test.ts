@@ -1,7 +1,8 @@
 // The sumcheck kernels on a worker pool (src/sumcheck/kernel.ts): a proof made with two
 // threads equals, byte for byte, the proof made on one, for every kernel path that the pool
 // splits (two factors, three factors, the generic product, the power factor, two weighted
-// factors, base and extension folds), and the pooled path really ran.
+// factors, base and extension folds, and in rounds 2–3 the in-place folds of tables below the
+// chunking size that foldTables shares out one per call), and the pooled path really ran.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as E from '../../src/field/ext.js';
