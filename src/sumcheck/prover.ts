@@ -324,7 +324,7 @@ function lastRoundEvals(
     univariates.set(s, u);
     return u;
   };
-  // resolve every factor's univariate once (equal factors as one power), then evaluate each at t = 0..D once
+  // resolve every factor's univariate once (equal factors as one power)
   const terms = inst.terms.map((term) => {
     const exps = new Map<(t: number) => Fp2, number>();
     for (const f of term.factors) {
@@ -334,18 +334,21 @@ function lastRoundEvals(
     return { coeff: term.coeff, powers: [...exps].map(([u, e]) => ({ u, e: BigInt(e) })) };
   });
   const out: Fp2[] = [];
-  const at = new Map<(t: number) => Fp2, Fp2>();
+  // per t: each univariate's value and powers once (the digest's output batch raises each S-box input in two terms)
+  const at = new Map<(t: number) => Fp2, Map<bigint, Fp2>>();
   for (let t = 0; t <= D; t++) {
     at.clear();
-    const value = (u: (t: number) => Fp2): Fp2 => {
-      let v = at.get(u);
-      if (v === undefined) at.set(u, (v = u(t)));
+    const power = (u: (t: number) => Fp2, e: bigint): Fp2 => {
+      let powers = at.get(u);
+      if (powers === undefined) at.set(u, (powers = new Map([[1n, u(t)]])));
+      let v = powers.get(e);
+      if (v === undefined) powers.set(e, (v = E.pow(powers.get(1n)!, e)));
       return v;
     };
     let acc: Fp2 = E.ZERO;
     for (const term of terms) {
       let prod = term.coeff;
-      for (const { u, e } of term.powers) prod = E.mul(prod, e === 1n ? value(u) : E.pow(value(u), e));
+      for (const { u, e } of term.powers) prod = E.mul(prod, power(u, e));
       acc = E.add(acc, prod);
     }
     out.push(acc);
