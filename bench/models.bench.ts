@@ -332,7 +332,7 @@ function parent(): void {
     'the same models had proofs of 0.86–7 MB (ezkl-1l_identity 881143 bytes, ezkl-sklearn_mlp 6956163 bytes).\n\n' + rows.join('\n') +
     '\n\nGoals of issue 6 against these numbers:\n\n' + goals.join('\n') +
     (fingerprints.length ? '\n\nWhat the fingerprint costs inside the proof (private weights; issue 5\'s goal: proving the digest of 1 M int8 weights adds ≤ 1 s to a proof). ' +
-      'Timed through prove\'s onStep: the sponge run over V, sampling the digest proof\'s masks, the digest proof, and the masks\' share of commitment 0 (they are vectors of it: its commit and opening times the masks\' fraction of its elements), median of the ${RUNS} prove runs, and in the first of them alone (its other steps — committing and range-checking V, the layers on private weights — a private model needs anyway):\n\n' + fingerprints.join('\n') : '') +
+      `Timed through prove's onStep: the sponge run over V, sampling the digest proof's masks, the digest proof, and the masks' share of commitment 0 (they are vectors of it: its commit and opening times the masks' fraction of its elements), median of the ${RUNS} prove runs, and in the first of them alone (its other steps — committing and range-checking V, the layers on private weights — a private model needs anyway):\n\n` + fingerprints.join('\n') : '') +
     (notProven.length ? '\n\nNot proven (refused by the planner, or failed):\n\n' + notProven.join('\n') : ''));
 }
 
