@@ -21,7 +21,7 @@ export { CompileError, type IrGraph, type IrTensor, type IrValueInfo, type IrNod
 
 // setup, prove, verify
 export { setup, type SetupOptions, type SetupResult } from './prove/setup.js';
-export { prove, FalsePredicateError, type ProveOptions, type ProveResult } from './prove/prove.js';
+export { prove, FalsePredicateError, type ProveOptions, type ProveResult, type ProveStep } from './prove/prove.js';
 export { verify, type VerifyOptions, type VerifyResult } from './verify/verify.js';
 export { UnsupportedModelError } from './verify/plan.js';
 // attested inputs: the issuer's side and the message its signature covers
