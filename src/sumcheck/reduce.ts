@@ -73,6 +73,8 @@ function nextPow2(n: number): number {
 
 /** g's length depends on ℓ, which depends on g's length: grow g until it fits (monotone). */
 export function reductionLayout(base: ConcatenatingScheme<unknown, unknown>, userSizes: readonly number[]): ReductionLayout {
+  // a commitment of the reduction's own vectors alone would bind nothing of the caller's
+  if (userSizes.length === 0) throw new RangeError('reduction: a commitment needs at least one vector of the caller\'s');
   const u = userSizes.length;
   for (let gLen = 8; ; ) {
     const sizes = [...userSizes, 1 << REDUCTION_MASK_VARS, 1 << REDUCTION_MASK_VARS, gLen, gLen];

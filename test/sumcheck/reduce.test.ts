@@ -176,6 +176,9 @@ test('reduce: a false claim, a wrong context and malformed claims are rejected',
   // the prover refuses a false claim too (the sumcheck's claimed sum is not the sum)
   const { state } = pcs.commit(r.polys);
   assert.throws(() => pcs.open(state, bad, new Transcript('test/reduce')), /claimed sum/);
+  // a commitment of no caller vector: the prover refuses to make it, the verifier to check it
+  assert.throws(() => pcs.commit([]), /at least one vector/);
+  rejects(() => pcs.verify({ ...r.commitment, sizes: [] }, [], r.proof, new Transcript('test/reduce')), 'reduce/claims');
 });
 
 test('reduce: each part of the proof is checked (rounds, G, L̂(s), g(s), the base opening)', () => {
