@@ -160,16 +160,9 @@ export class LayerWalk {
     this.check();
     const stored = this.t.storedLayer(layer);
     if (stored) return stored;
-    const buf = this.buffers[layer & 1];
     if (this.held[layer & 1] !== layer) {
-      if (layer < FIRST_PARTIAL_LAYER || layer > ANCHOR_LAYER) this.forward(WHOLE_LAYERS.find((l) => l < layer)!, layer, buf);
-      else {
-        // the layer above: the stored anchor, held in the other buffer, or else recovered there from the anchor down
-        if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
-        this.recover(layer, buf);
-      }
-      this.held[layer & 1] = layer;
-      this.copied[layer & 1] = false;
+      if (layer < FIRST_PARTIAL_LAYER || layer > ANCHOR_LAYER) this.forward(WHOLE_LAYERS.find((l) => l < layer)!, layer);
+      else this.recover(layer);
     }
     const cols = this.bufferColumns(layer & 1);
     if (layer >= FIRST_PARTIAL_LAYER && layer <= LAST_PARTIAL_LAYER) cols[0] = this.t.storedColumn(layer, 0)!;
@@ -186,21 +179,12 @@ export class LayerWalk {
     this.check();
     if (layer < FIRST_PARTIAL_LAYER || layer > LAST_PARTIAL_LAYER) throw new RangeError(`TraceLayers: layer ${layer} is not a partial round's`);
     if (a.length !== WIDTH - 1) throw new RangeError(`TraceLayers: ${a.length} coefficients for the 11 linear slots`);
-    if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
     const { K, t } = this;
     const cw = K.words(this.coeffs, 2 * (WIDTH - 1));
     a.forEach((x, j) => cw.set(x, 2 * j));
-    const buf = this.buffers[layer & 1];
-    this.recover(layer, buf);
-    this.held[layer & 1] = layer;
-    this.copied[layer & 1] = false;
-    // combineBase over the buffer's columns where they are, a range of permutations per call
+    const buf = this.recover(layer);
     const region = K.mark();
-    K.elementwise('combineBase', t.blocks, (f, count) => {
-      const ptrs = K.alloc(4 * (WIDTH - 1));
-      K.u32s(ptrs, WIDTH - 1).set(Array.from({ length: WIDTH - 1 }, (_, j) => buf + 8 * ((j + 1) * t.stride + f)));
-      return [this.linear + 16 * f, ptrs, this.coeffs, WIDTH - 1, count];
-    });
+    K.combineAt(this.linear, Array.from({ length: WIDTH - 1 }, (_, j) => buf + 8 * (j + 1) * t.stride), this.coeffs, t.blocks);
     K.release(region);
     const lin = K.words(this.linear, 2 * t.blocks);
     if (K.stableViews) return [t.storedColumn(layer, 0)!, lin];
@@ -219,9 +203,17 @@ export class LayerWalk {
     return [...copies];
   }
 
-  /** Layer `to` computed forward from the stored layer `from` into the 12 columns at `dst`. */
-  private forward(from: number, to: number, dst: number): void {
+  /** Buffer `layer & 1` now holds layer `layer` (its copies, if any, are stale). */
+  private hold(layer: number): number {
+    this.held[layer & 1] = layer;
+    this.copied[layer & 1] = false;
+    return this.buffers[layer & 1];
+  }
+
+  /** Layer `to` computed forward from the stored layer `from` into its buffer. */
+  private forward(from: number, to: number): void {
     const { K, t } = this;
+    const dst = this.hold(to);
     const region = K.mark();
     const table = K.alloc(4 * WIDTH);
     const src = this.wholeIn(from);
@@ -230,9 +222,15 @@ export class LayerWalk {
     K.release(region);
   }
 
-  /** Slots 1 … 11 of partial layer `layer` into the buffer at `dst`, from the layer above (the stored anchor, or the other buffer, which holds it). */
-  private recover(layer: number, dst: number): void {
+  /**
+   * Slots 1 … 11 of partial layer `layer` into its buffer (returned), from the layer above: the
+   * stored anchor, or the other buffer, which holds it or gets it recovered first from the anchor
+   * down.
+   */
+  private recover(layer: number): number {
+    if (layer + 1 !== ANCHOR_LAYER && this.held[(layer + 1) & 1] !== layer + 1) this.layer(layer + 1);
     const { K, t } = this;
+    const dst = this.hold(layer);
     const anchor = layer + 1 === ANCHOR_LAYER ? this.wholeIn(ANCHOR_LAYER) : -1;
     const next0 = anchor >= 0 ? anchor : this.zeroIn(layer + 1);
     const nextRest = (anchor >= 0 ? anchor : this.buffers[(layer + 1) & 1]) + 8 * t.stride;
@@ -243,6 +241,7 @@ export class LayerWalk {
       this.consts, next0 + 8 * f, nextRest + 8 * f, slot0 + 8 * f, dst + 8 * (t.stride + f), count, t.stride, aux, dst + 8 * f,
     ]);
     K.flush();
+    return dst;
   }
 
   /** Gives the walk's kernel region back (a no-op after the first call). */

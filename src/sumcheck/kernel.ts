@@ -536,20 +536,28 @@ export class SumcheckKernel {
         cw[2 * j + 1] = c[1];
       });
       const out = this.alloc(16 * n);
-      // large tables on the pool, a range of entries per call (its column pointers advanced to it)
-      for (const [first, count] of this.chunks(n) ?? [[0, n]]) {
-        const ptrs = this.alloc(4 * cols.length);
-        this.u32s(ptrs, cols.length).set(colPtrs.map((p) => p + 8 * first));
-        this.queue.push({ fn: 'combineBase', args: [out + 16 * first, ptrs, cs, cols.length, count] });
-      }
-      this.flush();
-      const result = this.rawWords(out, 2 * n);
+      this.combineAt(out, colPtrs, cs, n);
+      const result = this.words(out, 2 * n);
       if (into === undefined) return result.slice();
       into.set(result);
       return into;
     } finally {
       this.release(mark);
     }
+  }
+
+  /**
+   * Σ_j c_j·col_j over n entries into the extension region `out`, the base columns and the
+   * extension coefficients already in this memory (pointers): large tables on the pool, a range of
+   * entries per call, each with a pointer table of its own advanced to its range (allocated here:
+   * the caller's release frees them). Queued like every pooled call: read `out` through words().
+   */
+  combineAt(out: number, cols: readonly number[], coeffs: number, n: number): void {
+    this.elementwise('combineBase', n, (first, count) => {
+      const ptrs = this.alloc(4 * cols.length);
+      this.u32s(ptrs, cols.length).set(cols.map((p) => p + 8 * first));
+      return [out + 16 * first, ptrs, coeffs, cols.length, count];
+    });
   }
 
   /** a_i·b_i (a extension, b base) in place over a; pointers into this memory. */
