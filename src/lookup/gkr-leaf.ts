@@ -350,17 +350,18 @@ function proveLayer(input: NearLeafInput, tablesOf: (K: Kernel, eq: EqState, lam
           ? ((claim: Fp2, inv: Fp2) => (q0: Fp2) => E.mul(E.sub(claim, E.mul(E.mul(eq.prefix, E.sub(E.ONE, rho[k])), q0)), inv))(layerClaim, E.inv(cRho))
           : null;
         const q = extendEvals(tables.round(k, nPairs, headPairs, q1From), 3);
-        layerEvals = q.map((x, t) => E.mul(E.mul(eq.prefix, eq.linear(k, E.fromBase(BigInt(t)))), x));
+        const ceq = eq.scaledLinearValues(k, eq.prefix, 3);
+        layerEvals = q.map((x, t) => E.mul(ceq[t], x));
       } else {
         // the last round: two entries per table, the masks' Z·R terms enter (degree D)
         const lo = tables.plainAt(0);
         const hi = tables.plainAt(1);
         const unis = layer.map((m, j) => maskedUnivariate(lo[j], hi[j], m, [], zPrefix[k]));
+        const ceq = eq.scaledLinearValues(k, eq.prefix, D);
         layerEvals = [];
         for (let x = 0; x <= D; x++) {
-          const tx = E.fromBase(BigInt(x));
-          const f = unis.map((u) => u(tx));
-          layerEvals.push(E.mul(E.mul(eq.prefix, eq.linear(k, tx)), E.add(E.mul(f[0], f[3]), E.mul(f[1], f[2]))));
+          const f = unis.map((u) => u(E.fromBase(BigInt(x))));
+          layerEvals.push(E.mul(ceq[x], E.add(E.mul(f[0], f[3]), E.mul(f[1], f[2]))));
         }
         if (!allowFalseClaim && !E.eq(E.add(layerEvals[0], layerEvals[1]), layerClaim!)) throw new RangeError('proveSumcheck: the claimed sum is not the sum of the batch');
       }
